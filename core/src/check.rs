@@ -1,0 +1,962 @@
+//! The streaming checker: bytes (or workbook rows) in, verdicts out.
+//!
+//! ```text
+//! feed(bytes)… → decode → sample → sniff → map → per record: normalize → rules → verdict → Sink
+//! finish()     → Report
+//! ```
+//! The first [`SAMPLE_BYTES`] of text are held back to sniff the layout;
+//! after that each record is judged as soon as it is complete, so memory
+//! grows with the duplicate sets, not with the file.
+
+use crate::code::{Code, Severity};
+use crate::decode::{Decoder, Encoding};
+use crate::mapping::{
+    column_letter, find_column, squash, suggest_from_headers, suggest_from_values,
+};
+use crate::normalize::date::{DateRules, format_instant, infer_order, parse_date, parse_instant};
+use crate::normalize::phone::{PhoneRules, normalize_phone, parse_region};
+use crate::normalize::{clean_cell, normalize_email, parse_bool, split_house_number};
+use crate::options::CheckOptions;
+use crate::profile::{FieldKind, Profile};
+use crate::records::{Record, RecordReader};
+use crate::report::{CodeCount, FileInfo, Issue, Outcome, Report, Segments, Summary, plan_batches};
+use crate::rules::{Check, Context, Findings, RULES, Row, Value, fix_for};
+use crate::segment::Segment;
+use crate::sniff::{find_table, sniff_delimiter};
+use std::collections::{BTreeMap, HashSet};
+
+/// Text held back to sniff the layout before the first verdict.
+pub const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// Issues listed in a report unless the options say otherwise.
+pub const DEFAULT_LISTED_ISSUES: usize = 100_000;
+
+/// Why a check could not run or the file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    /// The file is refused as a whole (exit code 2).
+    #[error("{message} ({code})")]
+    Refused {
+        /// A file-level code such as `header.missing_required`.
+        code: Code,
+        /// What is wrong, naming columns or sizes.
+        message: String,
+    },
+    /// An option is not usable (unknown country, unknown mapping field…).
+    #[error("{0}")]
+    InvalidOption(String),
+}
+
+impl CheckError {
+    fn refused(code: Code, message: impl Into<String>) -> CheckError {
+        CheckError::Refused {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// How to fix it, for refusals.
+    pub fn fix(&self) -> Option<&'static str> {
+        match self {
+            CheckError::Refused { code, .. } => Some(fix_for(*code)),
+            CheckError::InvalidOption(_) => None,
+        }
+    }
+}
+
+/// Where a column of the clean file comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputColumn {
+    /// A profile field (normalized).
+    Field(usize),
+    /// An unmapped source column, kept as a custom field.
+    Source(usize),
+    /// The house number split out of the street column.
+    HouseNumber,
+}
+
+/// The file's layout, known once the sample is sniffed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// How the file was read, as reported.
+    pub file: FileInfo,
+    /// Source column per profile field.
+    pub fields: Vec<Option<usize>>,
+    /// Column names of the clean and segment files.
+    pub output_headers: Vec<String>,
+    /// Where each clean-file column comes from.
+    pub output_columns: Vec<OutputColumn>,
+    /// The header cells as written (the error file's header).
+    pub source_headers: Vec<String>,
+}
+
+/// Where a row went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// Importable: in the clean file.
+    Clean,
+    /// Rejected: in the error file.
+    Rejected,
+    /// Rejected only for its consent channel: in its segment's file.
+    SetAside,
+}
+
+/// The verdict on one row.
+#[derive(Debug)]
+pub struct RowVerdict<'a> {
+    /// The row as written.
+    pub record: &'a Record,
+    /// Normalized cells in [`Layout::output_columns`] order.
+    pub output: &'a [String],
+    /// Its issues.
+    pub issues: &'a [Issue],
+    /// Its consent segment.
+    pub segment: Segment,
+    /// Where it goes.
+    pub disposition: Disposition,
+}
+
+/// Receives the layout and every verdict as they are made.
+pub trait Sink {
+    /// The layout, once, before the first row.
+    fn layout(&mut self, _layout: &Layout) {}
+    /// One row's verdict.
+    fn row(&mut self, verdict: &RowVerdict<'_>);
+}
+
+/// A sink that keeps nothing (only the report is wanted).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn row(&mut self, _: &RowVerdict<'_>) {}
+}
+
+enum Phase {
+    Sampling {
+        text: String,
+    },
+    Running {
+        reader: RecordReader,
+        engine: Box<Engine>,
+    },
+    Done,
+}
+
+/// A check in progress. See the module docs.
+pub struct Checker {
+    profile: Profile,
+    options: CheckOptions,
+    decoder: Decoder,
+    bytes: u64,
+    head: Vec<u8>,
+    phase: Phase,
+    scratch: String,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("profile", &self.profile.name)
+            .field("bytes", &self.bytes)
+            .finish()
+    }
+}
+
+impl Checker {
+    /// Starts a check; fails on unusable options.
+    pub fn new(profile: Profile, options: CheckOptions) -> Result<Checker, CheckError> {
+        validate_options(&profile, &options)?;
+        let decoder = Decoder::new(options.encoding);
+        Ok(Checker {
+            profile,
+            options,
+            decoder,
+            bytes: 0,
+            head: Vec::new(),
+            phase: Phase::Sampling {
+                text: String::new(),
+            },
+            scratch: String::new(),
+        })
+    }
+
+    /// Feeds the next chunk of the file.
+    pub fn feed(&mut self, bytes: &[u8], sink: &mut impl Sink) -> Result<(), CheckError> {
+        self.bytes += bytes.len() as u64;
+        self.check_size()?;
+        match &mut self.phase {
+            Phase::Sampling { text } => {
+                if self.head.len() < 8 {
+                    self.head.extend(bytes.iter().take(8 - self.head.len()));
+                }
+                self.decoder.feed(bytes, text);
+                if text.len() >= SAMPLE_BYTES {
+                    self.start(false, sink)?;
+                }
+                Ok(())
+            }
+            Phase::Running { reader, engine } => {
+                self.scratch.clear();
+                self.decoder.feed(bytes, &mut self.scratch);
+                run(reader, engine, &self.scratch, sink)
+            }
+            Phase::Done => Ok(()),
+        }
+    }
+
+    /// Ends the input and returns the report.
+    pub fn finish(mut self, sink: &mut impl Sink) -> Result<Report, CheckError> {
+        self.scratch.clear();
+        if let Phase::Sampling { text } = &mut self.phase {
+            self.decoder.finish(text);
+            self.start(true, sink)?;
+        } else {
+            self.decoder.finish(&mut self.scratch);
+        }
+        let Phase::Running {
+            mut reader,
+            mut engine,
+        } = std::mem::replace(&mut self.phase, Phase::Done)
+        else {
+            return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
+        };
+        run(&mut reader, &mut engine, &self.scratch, sink)?;
+        let mut failure = None;
+        reader.finish(&mut |record: &Record| {
+            if failure.is_none() {
+                failure = engine.process(record, sink).err();
+            }
+        });
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        engine.layout.file.replaced_invalid_bytes = self.decoder.replaced_invalid_bytes();
+        engine.into_report()
+    }
+
+    /// Checks workbook rows (see [`crate::xlsx`]) instead of text.
+    pub fn check_records(
+        self,
+        sheet: String,
+        records: &[Record],
+        sink: &mut impl Sink,
+    ) -> Result<Report, CheckError> {
+        let sample_end = records.len().min(1000);
+        let mut file = FileInfo {
+            encoding: "xlsx".into(),
+            sheet: Some(sheet),
+            ..FileInfo::default()
+        };
+        file.delimiter = None;
+        let mut engine = Engine::new(self.profile, self.options, &records[..sample_end], file)?;
+        sink.layout(&engine.layout);
+        for record in records {
+            engine.process(record, sink)?;
+        }
+        engine.into_report()
+    }
+
+    fn check_size(&self) -> Result<(), CheckError> {
+        let limit = [self.profile.max_file_bytes, self.options.max_file_bytes]
+            .into_iter()
+            .flatten()
+            .min();
+        match limit {
+            Some(limit) if self.bytes > limit => Err(CheckError::refused(
+                Code::FileTooLarge,
+                format!(
+                    "the file is larger than {} (the limit for {})",
+                    human_bytes(limit),
+                    self.profile.name
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn start(&mut self, complete: bool, sink: &mut impl Sink) -> Result<(), CheckError> {
+        let Phase::Sampling { text } = std::mem::replace(&mut self.phase, Phase::Done) else {
+            return Ok(());
+        };
+        refuse_binary(&self.head)?;
+        if text.trim().is_empty() {
+            return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
+        }
+        refuse_binary_text(&text)?;
+        let delimiter = match self.options.delimiter {
+            Some(d) => u8::try_from(d).map_err(|_| {
+                CheckError::InvalidOption(format!("delimiter `{d}` must be one ASCII character"))
+            })?,
+            None => sniff_delimiter(&text, complete),
+        };
+        let mut reader = RecordReader::new(delimiter);
+        let mut sample = Vec::new();
+        reader.feed(&text, &mut |r: &Record| sample.push(r.clone()));
+        if complete {
+            reader.finish(&mut |r: &Record| sample.push(r.clone()));
+            reader = RecordReader::new(delimiter);
+        }
+        let file = FileInfo {
+            encoding: self
+                .decoder
+                .encoding()
+                .unwrap_or(Encoding::Utf8)
+                .name()
+                .into(),
+            delimiter: Some(if delimiter == b'\t' {
+                "\\t".into()
+            } else {
+                char::from(delimiter).to_string()
+            }),
+            ..FileInfo::default()
+        };
+        let mut engine = Box::new(Engine::new(
+            self.profile.clone(),
+            self.options.clone(),
+            &sample,
+            file,
+        )?);
+        sink.layout(&engine.layout);
+        for record in &sample {
+            engine.process(record, sink)?;
+        }
+        if complete {
+            // The reader already finished; `finish` must not emit again.
+            self.phase = Phase::Running {
+                reader: RecordReader::new(delimiter),
+                engine,
+            };
+        } else {
+            self.phase = Phase::Running { reader, engine };
+        }
+        Ok(())
+    }
+}
+
+fn run(
+    reader: &mut RecordReader,
+    engine: &mut Engine,
+    text: &str,
+    sink: &mut impl Sink,
+) -> Result<(), CheckError> {
+    let mut failure = None;
+    reader.feed(text, &mut |record: &Record| {
+        if failure.is_none() {
+            failure = engine.process(record, sink).err();
+        }
+    });
+    failure.map_or(Ok(()), Err)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.0} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Spreadsheet, PDF and archive files handed in as text.
+fn refuse_binary(head: &[u8]) -> Result<(), CheckError> {
+    let what = if head.starts_with(b"PK\x03\x04") {
+        "an Excel workbook or zip archive: open it as .xlsx"
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        "an old Excel .xls workbook: save it as .xlsx or CSV in Excel"
+    } else if head.starts_with(b"%PDF") {
+        "a PDF document, not a list: export the list as CSV"
+    } else {
+        return Ok(());
+    };
+    Err(CheckError::refused(
+        Code::FileUnreadable,
+        format!("this file is {what}"),
+    ))
+}
+
+fn refuse_binary_text(sample: &str) -> Result<(), CheckError> {
+    let controls = sample
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    if controls * 20 > sample.chars().count().max(1) {
+        return Err(CheckError::refused(
+            Code::FileUnreadable,
+            "this file holds binary data, not text: export the list as CSV or .xlsx",
+        ));
+    }
+    Ok(())
+}
+
+fn validate_options(profile: &Profile, options: &CheckOptions) -> Result<(), CheckError> {
+    if let Some(region) = &options.default_region {
+        if parse_region(region).is_none() {
+            return Err(CheckError::InvalidOption(format!(
+                "`{region}` is not a country code; use two letters such as GB or US"
+            )));
+        }
+    }
+    for field in options.mapping.0.keys() {
+        if profile.field(field).is_none() {
+            let names: Vec<&str> = profile.fields.iter().map(|f| f.name.as_str()).collect();
+            return Err(CheckError::InvalidOption(format!(
+                "mapping names `{field}`, which is not a field of {}; fields are: {}",
+                profile.name,
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Judges records once the layout is known.
+struct Engine {
+    ctx: Context,
+    options: CheckOptions,
+    layout: Layout,
+    phone_rules: PhoneRules,
+    date_rules: Vec<DateRules>,
+    first_table_row: u64,
+    rows_seen: u64,
+    summary: Summary,
+    segments: Segments,
+    issues: Vec<Issue>,
+    issues_not_listed: u64,
+    counts: BTreeMap<(Code, Severity), u64>,
+    output: Vec<String>,
+    row_issues: Vec<Issue>,
+}
+
+impl Engine {
+    fn new(
+        profile: Profile,
+        options: CheckOptions,
+        sample: &[Record],
+        mut file: FileInfo,
+    ) -> Result<Engine, CheckError> {
+        let start = find_table(sample, &profile, options.header, options.skip_rows);
+        let header_record = sample.get(start.skipped).filter(|_| start.header);
+        let width = start.width.max(header_record.map_or(0, Record::len));
+        let source_headers: Vec<String> = match header_record {
+            Some(h) => (0..width)
+                .map(|c| h.get(c).unwrap_or("").trim().to_owned())
+                .collect(),
+            None => vec![String::new(); width],
+        };
+        let columns: Vec<String> = source_headers
+            .iter()
+            .enumerate()
+            .map(|(c, h)| {
+                if h.is_empty() {
+                    format!("Column {}", column_letter(c))
+                } else {
+                    h.clone()
+                }
+            })
+            .collect();
+        let data_start = start.skipped + usize::from(start.header);
+        let fields = map_fields(
+            &profile,
+            &options,
+            &columns,
+            header_record.is_some(),
+            &sample[data_start.min(sample.len())..],
+        )?;
+        check_headers(&profile, &source_headers, &fields, header_record.is_some())?;
+
+        file.header_row = header_record.map(Record::row);
+        file.skipped_rows = start.skipped as u64;
+        file.columns = columns.clone();
+        let (output_headers, output_columns) = output_layout(&profile, &options, &columns, &fields);
+        let first_table_row = sample
+            .get(data_start)
+            .map_or((data_start + 1) as u64, Record::row);
+
+        let region_forced = profile.assumed_region.is_some();
+        let phone_rules = PhoneRules {
+            region: profile
+                .assumed_region
+                .as_deref()
+                .or(options.default_region.as_deref())
+                .and_then(parse_region),
+            region_forced,
+            nanp_only: profile.nanp_only,
+            allowed: profile
+                .allowed_countries
+                .iter()
+                .filter_map(|c| parse_region(c))
+                .collect(),
+            style: profile.phone_style,
+        };
+        let declared = DateRules::declared(options.date_format.as_deref());
+        let date_rules = profile
+            .fields
+            .iter()
+            .zip(&fields)
+            .map(
+                |(field, column)| match (field.kind, column, declared.order) {
+                    (FieldKind::Timestamp | FieldKind::Date, Some(c), None) => DateRules {
+                        order: infer_order(
+                            sample[data_start.min(sample.len())..]
+                                .iter()
+                                .filter_map(|r| r.get(*c)),
+                        ),
+                        ..declared.clone()
+                    },
+                    _ => declared.clone(),
+                },
+            )
+            .collect();
+        let channel_mapped = profile
+            .fields
+            .iter()
+            .zip(&fields)
+            .any(|(f, c)| f.kind == FieldKind::Channel && c.is_some());
+        let ctx = Context {
+            now: options.now,
+            business_name: options
+                .business_name
+                .clone()
+                .filter(|b| !b.trim().is_empty()),
+            known_staff: options
+                .known_staff_ids
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .collect::<HashSet<_>>(),
+            width,
+            channel_mapped,
+            region_forced,
+            seen_phones: Default::default(),
+            seen_emails: Default::default(),
+            seen_ids: Default::default(),
+            profile,
+        };
+        Ok(Engine {
+            ctx,
+            options,
+            layout: Layout {
+                file,
+                fields,
+                output_headers,
+                output_columns,
+                source_headers,
+            },
+            phone_rules,
+            date_rules,
+            first_table_row,
+            rows_seen: 0,
+            summary: Summary::default(),
+            segments: Segments::default(),
+            issues: Vec::new(),
+            issues_not_listed: 0,
+            counts: BTreeMap::new(),
+            output: Vec::new(),
+            row_issues: Vec::new(),
+        })
+    }
+
+    fn process(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
+        if record.row() < self.first_table_row {
+            return Ok(());
+        }
+        if record.is_blank() && !record.has_unclosed_quote() {
+            self.layout.file.blank_rows += 1;
+            return Ok(());
+        }
+        self.rows_seen += 1;
+        if let Some(limit) = self
+            .ctx
+            .profile
+            .max_pasted_rows
+            .filter(|_| self.options.pasted)
+        {
+            if self.rows_seen > limit {
+                return Err(CheckError::refused(
+                    Code::FileTooManyRows,
+                    format!(
+                        "more than {limit} rows were pasted (the limit for {})",
+                        self.ctx.profile.name
+                    ),
+                ));
+            }
+        }
+        let row = self.build_row(record);
+        let mut findings = Findings::default();
+        for rule in RULES.iter().filter(|r| self.ctx.profile.runs(r.code)) {
+            if let Check::Row(check) = rule.check {
+                check(&row, &self.ctx, &mut findings);
+            }
+        }
+        // Channel-only rejections still count as clean for duplicate purposes.
+        let clean = !findings
+            .0
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.code != Code::ConsentNotWhatsappChannel);
+        for rule in RULES {
+            if let Check::Set(check) = rule.check {
+                if self.ctx.profile.runs(rule.code) {
+                    check(&row, &mut self.ctx, clean, &mut findings);
+                }
+            }
+        }
+        let disposition =
+            if !findings.has_error() {
+                Disposition::Clean
+            } else if findings.0.iter().all(|f| {
+                f.severity == Severity::Warning || f.code == Code::ConsentNotWhatsappChannel
+            }) {
+                Disposition::SetAside
+            } else {
+                Disposition::Rejected
+            };
+        self.fill_output(&row);
+        self.record_findings(record.row(), findings, row.segment, disposition);
+        sink.row(&RowVerdict {
+            record,
+            output: &self.output,
+            issues: &self.row_issues,
+            segment: row.segment,
+            disposition,
+        });
+        Ok(())
+    }
+
+    fn build_row<'r>(&self, record: &'r Record) -> Row<'r> {
+        let profile = &self.ctx.profile;
+        let raw: Vec<&str> = self
+            .layout
+            .fields
+            .iter()
+            .map(|c| c.and_then(|c| record.get(c)).map_or("", clean_cell))
+            .collect();
+        let mut fields = Vec::with_capacity(profile.fields.len());
+        for (i, field) in profile.fields.iter().enumerate() {
+            let column = self.layout.fields[i];
+            let mut text = raw[i];
+            if text.is_empty() && self.options.infer_mobile_number && field.name == "MobileNumber" {
+                if let Some(whatsapp) = self.ctx.index("WhatsAppMobileNumber") {
+                    text = raw[whatsapp];
+                }
+            }
+            let value = match (column, text.is_empty()) {
+                (None, _) => Value::Unmapped,
+                (Some(_), true) => Value::Blank,
+                (Some(_), false) => match field.kind {
+                    FieldKind::Phone => Value::Phone(normalize_phone(text, &self.phone_rules)),
+                    FieldKind::Email => Value::Email(normalize_email(text)),
+                    FieldKind::Timestamp => {
+                        Value::Instant(parse_instant(text, &self.date_rules[i]))
+                    }
+                    FieldKind::Date => Value::Date(parse_date(text, &self.date_rules[i])),
+                    FieldKind::Age => Value::Age(text.parse().ok().filter(|a| *a < 150)),
+                    FieldKind::Boolean => Value::Flag(parse_bool(text)),
+                    FieldKind::Channel => Value::Channel(Segment::from_channels(text)),
+                    FieldKind::Text | FieldKind::Id | FieldKind::Staff => Value::Text,
+                },
+            };
+            fields.push((column, value));
+        }
+        let segment = if self.ctx.channel_mapped {
+            fields
+                .iter()
+                .find_map(|(_, v)| {
+                    if let Value::Channel(s) = v {
+                        Some(*s)
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or(Segment::Unknown)
+        } else {
+            self.options.channel.unwrap_or(Segment::Unknown)
+        };
+        Row {
+            record,
+            fields,
+            raw,
+            segment,
+        }
+    }
+
+    fn fill_output(&mut self, row: &Row<'_>) {
+        self.output.clear();
+        let street = self.ctx.index("street");
+        let split = street
+            .filter(|_| self.options.house_number_in_street)
+            .and_then(|s| split_house_number(row.raw[s]));
+        for column in &self.layout.output_columns {
+            let cell = match *column {
+                OutputColumn::Field(i) => match row.value(i) {
+                    Value::Phone(Ok(p)) => p.formatted.clone(),
+                    Value::Email(Ok(e)) => e.clone(),
+                    Value::Instant(Ok(t)) => format_instant(*t),
+                    Value::Date(Ok(d)) => d.format("%Y-%m-%d").to_string(),
+                    Value::Flag(Some(b)) => b.to_string(),
+                    _ if Some(i) == street => split.map_or(row.raw[i], |(name, _)| name).to_owned(),
+                    _ => row.raw[i].to_owned(),
+                },
+                OutputColumn::Source(c) => row.record.get(c).map_or("", clean_cell).to_owned(),
+                OutputColumn::HouseNumber => split.map_or("", |(_, n)| n).to_owned(),
+            };
+            self.output.push(cell);
+        }
+    }
+
+    fn record_findings(
+        &mut self,
+        row: u64,
+        findings: Findings,
+        segment: Segment,
+        disposition: Disposition,
+    ) {
+        self.summary.rows += 1;
+        self.segments.add(segment);
+        match disposition {
+            Disposition::Clean => self.summary.importable += 1,
+            Disposition::Rejected => self.summary.rejected += 1,
+            Disposition::SetAside => {
+                self.summary.rejected += 1;
+                self.summary.set_aside += 1;
+            }
+        }
+        let has = |pred: &dyn Fn(&crate::rules::Finding) -> bool| findings.0.iter().any(pred);
+        self.summary.warnings += u64::from(has(&|f| f.severity == Severity::Warning));
+        self.summary.duplicates += u64::from(has(&|f| {
+            matches!(
+                f.code,
+                Code::PhoneDuplicate | Code::EmailDuplicate | Code::IdDuplicate
+            )
+        }));
+        self.row_issues.clear();
+        let limit = self
+            .options
+            .max_listed_issues
+            .unwrap_or(DEFAULT_LISTED_ISSUES);
+        for f in findings.0 {
+            *self.counts.entry((f.code, f.severity)).or_default() += 1;
+            let issue = Issue {
+                row,
+                column: f.column.map(|c| {
+                    self.layout
+                        .file
+                        .columns
+                        .get(c)
+                        .cloned()
+                        .unwrap_or_else(|| format!("Column {}", column_letter(c)))
+                }),
+                code: f.code,
+                severity: f.severity,
+                message: f.message,
+            };
+            if self.issues.len() < limit {
+                self.issues.push(issue.clone());
+            } else {
+                self.issues_not_listed += 1;
+            }
+            self.row_issues.push(issue);
+        }
+    }
+
+    fn into_report(self) -> Result<Report, CheckError> {
+        if self.summary.rows == 0 {
+            let message = if self.layout.file.header_row.is_some() {
+                "the file has a header row but no contact rows below it"
+            } else {
+                "the file has no contact rows"
+            };
+            return Err(CheckError::refused(Code::FileEmpty, message));
+        }
+        let outcome = match (self.summary.importable, self.summary.rejected) {
+            (_, 0) => Outcome::AllImportable,
+            (0, _) => Outcome::NoneImportable,
+            _ => Outcome::SomeImportable,
+        };
+        let mapping = self
+            .ctx
+            .profile
+            .fields
+            .iter()
+            .zip(&self.layout.fields)
+            .filter_map(|(f, c)| c.map(|c| (f.name.clone(), self.layout.file.columns[c].clone())))
+            .collect();
+        Ok(Report {
+            profile: self.ctx.profile.name.clone(),
+            file: self.layout.file,
+            mapping,
+            summary: self.summary,
+            outcome,
+            segments: self.segments,
+            issues: self.issues,
+            issues_not_listed: self.issues_not_listed,
+            issue_counts: self
+                .counts
+                .into_iter()
+                .map(|((code, severity), count)| CodeCount {
+                    code,
+                    severity,
+                    count,
+                    fix: fix_for(code).to_owned(),
+                })
+                .collect(),
+            batches: plan_batches(self.summary.importable, &self.options.batches),
+        })
+    }
+}
+
+/// Suggested mapping plus the merchant's overrides.
+fn map_fields(
+    profile: &Profile,
+    options: &CheckOptions,
+    columns: &[String],
+    has_header: bool,
+    data: &[Record],
+) -> Result<Vec<Option<usize>>, CheckError> {
+    let mut fields = if has_header {
+        suggest_from_headers(profile, columns)
+    } else {
+        let values: Vec<Vec<&str>> = (0..columns.len())
+            .map(|c| data.iter().take(200).filter_map(|r| r.get(c)).collect())
+            .collect();
+        suggest_from_values(profile, &values)
+    };
+    for (name, header) in &options.mapping.0 {
+        let Some(f) = profile.fields.iter().position(|f| &f.name == name) else {
+            continue;
+        };
+        if header.trim().is_empty() {
+            fields[f] = None;
+            continue;
+        }
+        let column = find_column(columns, header).ok_or_else(|| {
+            CheckError::InvalidOption(format!(
+                "mapping {name}={header}: the file has no column `{header}`; its columns are: {}",
+                columns.join(", ")
+            ))
+        })?;
+        for other in fields.iter_mut() {
+            if *other == Some(column) {
+                *other = None;
+            }
+        }
+        fields[f] = Some(column);
+    }
+    Ok(fields)
+}
+
+/// File-level header checks: required fields, duplicate headers, custom columns.
+fn check_headers(
+    profile: &Profile,
+    headers: &[String],
+    fields: &[Option<usize>],
+    has_header: bool,
+) -> Result<(), CheckError> {
+    if has_header {
+        for (f, column) in fields.iter().enumerate() {
+            let Some(column) = column else { continue };
+            let key = squash(&headers[*column]);
+            let twin = headers
+                .iter()
+                .enumerate()
+                .find(|(c, h)| c != column && !key.is_empty() && squash(h) == key);
+            if let Some((other, _)) = twin {
+                return Err(CheckError::refused(
+                    Code::HeaderDuplicate,
+                    format!(
+                        "columns {} and {} are both named `{}`, so it is unclear which holds {}",
+                        column_letter((*column).min(other)),
+                        column_letter((*column).max(other)),
+                        headers[*column],
+                        profile.fields[f].name
+                    ),
+                ));
+            }
+        }
+    }
+    let unmapped = |name: &str| {
+        profile
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .is_none_or(|i| fields[i].is_none())
+    };
+    let mut names: Vec<String> = profile
+        .fields
+        .iter()
+        .filter(|f| f.required && unmapped(&f.name))
+        .map(|f| f.name.clone())
+        .collect();
+    names.extend(
+        profile
+            .required_any
+            .iter()
+            .filter(|g| g.iter().all(|n| unmapped(n)))
+            .map(|g| g.join(" or ")),
+    );
+    if !names.is_empty() {
+        let how = if profile.exact_headers {
+            "headers must be written exactly"
+        } else {
+            "no column looks like it"
+        };
+        return Err(CheckError::refused(
+            Code::HeaderMissingRequired,
+            format!(
+                "required column missing: {} ({how}; found: {})",
+                names.join(", "),
+                headers.join(", ")
+            ),
+        ));
+    }
+    if let Some(max) = profile.max_custom_fields {
+        let custom = headers
+            .iter()
+            .enumerate()
+            .filter(|(c, h)| !h.is_empty() && !fields.contains(&Some(*c)))
+            .count();
+        if custom > max {
+            return Err(CheckError::refused(
+                Code::HeaderTooManyCustomFields,
+                format!(
+                    "{custom} custom columns; {} accepts at most {max}",
+                    profile.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Clean-file columns: mapped fields in profile order, then unmapped source
+/// columns that have a header (custom fields).
+fn output_layout(
+    profile: &Profile,
+    options: &CheckOptions,
+    columns: &[String],
+    fields: &[Option<usize>],
+) -> (Vec<String>, Vec<OutputColumn>) {
+    let mut headers = Vec::new();
+    let mut layout = Vec::new();
+    for (i, field) in profile.fields.iter().enumerate() {
+        if fields[i].is_some() {
+            headers.push(field.name.clone());
+            layout.push(OutputColumn::Field(i));
+        } else if field.name == "house_number" && options.house_number_in_street {
+            let street_mapped = profile
+                .fields
+                .iter()
+                .position(|f| f.name == "street")
+                .is_some_and(|s| fields[s].is_some());
+            if street_mapped {
+                headers.push(field.name.clone());
+                layout.push(OutputColumn::HouseNumber);
+            }
+        }
+    }
+    for (c, name) in columns.iter().enumerate() {
+        if !fields.contains(&Some(c)) {
+            headers.push(name.clone());
+            layout.push(OutputColumn::Source(c));
+        }
+    }
+    (headers, layout)
+}

@@ -1,0 +1,63 @@
+//! listgate-core: parse, map and judge contact lists for consent-safe
+//! WhatsApp / SMS / email imports.
+//!
+//! Bytes in, verdicts out: no I/O, no threads, no clock. The same code runs in
+//! the CLI, the server and the browser (WebAssembly), so all three give the
+//! same verdict for the same file.
+//!
+//! ```
+//! use listgate_core::{check_bytes, CheckOptions, Outputs, Profile};
+//! let csv = b"phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
+//!             +447911123456,2025-01-05,shop.example/join,Yes to WhatsApp offers,whatsapp\n";
+//! let mut outputs = Outputs::default();
+//! let report = check_bytes(csv, Profile::builtin("whatsapp")?, CheckOptions::default(), &mut outputs)?;
+//! assert_eq!(report.summary.importable, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod code;
+pub mod decode;
+pub mod mapping;
+pub mod normalize;
+pub mod options;
+pub mod output;
+pub mod profile;
+pub mod records;
+pub mod report;
+mod rules;
+pub mod segment;
+pub mod sniff;
+pub mod template;
+pub mod xlsx;
+
+pub use check::{CheckError, Checker, Discard, Disposition, Layout, RowVerdict, Sink};
+pub use code::{Code, Severity};
+pub use decode::Encoding;
+pub use mapping::Mapping;
+pub use options::{BatchOptions, CheckOptions};
+pub use output::Outputs;
+pub use profile::{Profile, ProfileError};
+pub use report::{Issue, Outcome, Report};
+pub use rules::fix_for;
+pub use segment::Segment;
+
+/// Checks a whole file held in memory: `.xlsx` workbooks by their zip
+/// signature, anything else as delimited text.
+pub fn check_bytes(
+    bytes: &[u8],
+    profile: Profile,
+    options: CheckOptions,
+    sink: &mut impl Sink,
+) -> Result<Report, CheckError> {
+    let sheet = options.sheet.clone();
+    let checker = Checker::new(profile, options)?;
+    if xlsx::looks_like_xlsx(bytes) {
+        let (name, records) = xlsx::read_xlsx(bytes, sheet.as_deref())?;
+        return checker.check_records(name, &records, sink);
+    }
+    let mut checker = checker;
+    checker.feed(bytes, sink)?;
+    checker.finish(sink)
+}

@@ -1,0 +1,244 @@
+//! Phone numbers → E.164 (or international format) with `rlibphonenumber`.
+
+use crate::profile::PhoneStyle;
+use rlibphonenumber::{PhoneNumber, PhoneNumberFormat, PhoneNumberType, Region};
+
+/// How phone cells are read; built once per check.
+#[derive(Debug, Clone)]
+pub struct PhoneRules {
+    /// Region for numbers written without a country code.
+    pub region: Option<Region>,
+    /// Whether `region` was forced by the profile (no warning is due then).
+    pub region_forced: bool,
+    /// Only NANP numbers of 10 or 11 digits.
+    pub nanp_only: bool,
+    /// Allowed regions; empty means any.
+    pub allowed: Vec<Region>,
+    /// Output style.
+    pub style: PhoneStyle,
+}
+
+/// A number that was read successfully.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    /// `+447911123456`: the dedupe key.
+    pub e164: String,
+    /// The value written to the clean file.
+    pub formatted: String,
+    /// The number's region (`GB`), when it has one.
+    pub region: Option<String>,
+    /// The cell had no country code; the default region was applied.
+    pub region_applied: bool,
+    /// A mobile number (or one that may be mobile, as in North America).
+    pub mobile: bool,
+}
+
+/// Why a phone cell was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneProblem {
+    /// Letters, spreadsheet damage or no digits.
+    Unparseable(String),
+    /// Not a number in its country's numbering plan.
+    Invalid(String),
+    /// No country code and no default region.
+    NoCountryCode,
+    /// Outside the allowed countries.
+    NotAllowedCountry(String),
+}
+
+/// Parses a region code (`GB`, `us`), refusing codes with no numbering plan.
+pub fn parse_region(code: &str) -> Option<Region> {
+    let region = Region::from_code(&code.trim().to_ascii_uppercase()).ok()?;
+    rlibphonenumber::PHONE_NUMBER_UTIL.get_country_code_for_region(region)?;
+    Some(region)
+}
+
+/// Reads one non-empty phone cell.
+pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProblem> {
+    let text = raw.trim();
+    if looks_like_scientific_notation(text) {
+        return Err(PhoneProblem::Unparseable(
+            "the number was turned into scientific notation by a spreadsheet; format the column as text and export again".into(),
+        ));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_alphabetic()) {
+        return Err(PhoneProblem::Unparseable(format!(
+            "contains the letter `{c}`"
+        )));
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if digits == 0 {
+        return Err(PhoneProblem::Unparseable("contains no digits".into()));
+    }
+    let international = text.starts_with('+') || text.starts_with("00");
+    let parsed = if international {
+        let plus_form = match text.strip_prefix("00") {
+            Some(rest) => format!("+{rest}"),
+            None => text.to_owned(),
+        };
+        PhoneNumber::parse(&plus_form, None)
+    } else {
+        let Some(region) = rules.region else {
+            return Err(PhoneProblem::NoCountryCode);
+        };
+        PhoneNumber::parse(text, Some(region))
+    };
+    let number =
+        parsed.map_err(|e| PhoneProblem::Unparseable(format!("not a phone number ({e})")))?;
+    let e164 = number.format_as(PhoneNumberFormat::E164).into_owned();
+    if rules.nanp_only {
+        if !e164.starts_with("+1") {
+            return Err(PhoneProblem::NotAllowedCountry(
+                "only US and Canadian numbers (country code +1) can be imported".into(),
+            ));
+        }
+        let ok_length = digits == 10
+            || (digits == 11 && text.trim_start_matches('+').trim_start().starts_with('1'));
+        if !ok_length {
+            return Err(PhoneProblem::Invalid(format!(
+                "has {digits} digits; US numbers have 10 digits, or 11 starting with 1"
+            )));
+        }
+    }
+    if !number.is_valid() {
+        return Err(PhoneProblem::Invalid(format!(
+            "{e164} is not a valid number in its country"
+        )));
+    }
+    let region = number.get_region_code();
+    if !rules.allowed.is_empty() && !region.is_some_and(|r| rules.allowed.contains(&r)) {
+        let name = region.map_or_else(|| "an international service".to_owned(), |r| r.to_string());
+        return Err(PhoneProblem::NotAllowedCountry(format!(
+            "belongs to {name}, which is not an allowed country"
+        )));
+    }
+    let mobile = matches!(
+        number.get_type(),
+        PhoneNumberType::Mobile | PhoneNumberType::FixedLineOrMobile
+    );
+    let formatted = match rules.style {
+        PhoneStyle::E164 => e164.clone(),
+        PhoneStyle::International => number
+            .format_as(PhoneNumberFormat::International)
+            .into_owned(),
+    };
+    Ok(Phone {
+        e164,
+        formatted,
+        region: region.map(|r| r.to_string()),
+        region_applied: !international,
+        mobile,
+    })
+}
+
+fn looks_like_scientific_notation(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let Some((mantissa, exponent)) = lower.split_once("e+").or_else(|| lower.split_once('e'))
+    else {
+        return false;
+    };
+    !mantissa.is_empty()
+        && mantissa
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && !exponent.is_empty()
+        && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(region: Option<&str>) -> PhoneRules {
+        PhoneRules {
+            region: region.and_then(parse_region),
+            region_forced: false,
+            nanp_only: false,
+            allowed: vec![],
+            style: PhoneStyle::E164,
+        }
+    }
+
+    #[test]
+    fn formats_become_e164() {
+        let gb = rules(Some("GB"));
+        for raw in [
+            "+44 7911 123456",
+            "07911 123456",
+            "(07911) 123-456",
+            "0044 7911.123.456",
+        ] {
+            assert_eq!(
+                normalize_phone(raw, &gb).expect(raw).e164,
+                "+447911123456",
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_with_their_own_code_keep_it_whatever_the_default() {
+        let us = rules(Some("US"));
+        assert_eq!(
+            normalize_phone("+49 151 23456789", &us).expect("de").e164,
+            "+4915123456789"
+        );
+        assert_eq!(
+            normalize_phone("+55 11 91234-5678", &us).expect("br").e164,
+            "+5511912345678"
+        );
+    }
+
+    #[test]
+    fn problems_are_named() {
+        let us = rules(Some("US"));
+        assert!(matches!(
+            normalize_phone("415-555-267O", &us),
+            Err(PhoneProblem::Unparseable(_))
+        ));
+        assert!(
+            matches!(normalize_phone("4.47700900123E+11", &us), Err(PhoneProblem::Unparseable(m)) if m.contains("scientific"))
+        );
+        assert!(matches!(
+            normalize_phone("07911 123456", &rules(None)),
+            Err(PhoneProblem::NoCountryCode)
+        ));
+        assert!(matches!(
+            normalize_phone("+1 555 0100", &us),
+            Err(PhoneProblem::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn nanp_only_accepts_ten_or_eleven_digits() {
+        let sms = PhoneRules {
+            nanp_only: true,
+            ..rules(Some("US"))
+        };
+        assert_eq!(
+            normalize_phone("(201) 555-0123", &sms).expect("10").e164,
+            "+12015550123"
+        );
+        assert_eq!(
+            normalize_phone("1 201 555 0123", &sms).expect("11").e164,
+            "+12015550123"
+        );
+        assert!(matches!(
+            normalize_phone("+44 7911 123456", &sms),
+            Err(PhoneProblem::NotAllowedCountry(_))
+        ));
+    }
+
+    #[test]
+    fn international_style_and_mobile_flag() {
+        let intl = PhoneRules {
+            style: PhoneStyle::International,
+            ..rules(Some("US"))
+        };
+        let p = normalize_phone("+447911123456", &intl).expect("gb");
+        assert_eq!(p.formatted, "+44 7911 123456");
+        assert!(p.mobile);
+        let landline = normalize_phone("+44 20 7946 0958", &intl).expect("london");
+        assert!(!landline.mobile);
+    }
+}

@@ -1,0 +1,73 @@
+//! The merchant's choices for one check.
+
+use crate::decode::Encoding;
+use crate::mapping::Mapping;
+use crate::segment::Segment;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How the proposed import schedule grows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BatchOptions {
+    /// Contacts in the first batch. Default 100.
+    pub first: u64,
+    /// Largest batch. Default 10,000.
+    pub cap: u64,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            first: 100,
+            cap: 10_000,
+        }
+    }
+}
+
+/// Options for one check. Every field has a default (`CheckOptions::default()`):
+/// detect encoding, delimiter, title rows and header; suggest the mapping;
+/// no default region; no clock (rules that need "now" — future dates,
+/// staleness, age from date of birth — are skipped unless `now` is given).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckOptions {
+    /// ISO country for numbers without a country code (`GB`). Default none.
+    pub default_region: Option<String>,
+    /// Declared date format, `strftime` (`%d/%m/%Y`) or `DD/MM/YYYY` style.
+    pub date_format: Option<String>,
+    /// The moment of the check. Core has no clock; callers pass it.
+    pub now: Option<DateTime<Utc>>,
+    /// The business that must be named in the consent wording.
+    pub business_name: Option<String>,
+    /// Whether the file has a header row; detected when `None`.
+    pub header: Option<bool>,
+    /// Rows above the table to skip; detected when `None`.
+    pub skip_rows: Option<usize>,
+    /// Cell delimiter; sniffed when `None`.
+    pub delimiter: Option<char>,
+    /// Text encoding; detected when `None`.
+    pub encoding: Option<Encoding>,
+    /// Field → header overrides on top of the suggested mapping.
+    pub mapping: Mapping,
+    /// The channel every contact consented to, for lists without a channel column.
+    pub channel: Option<Segment>,
+    /// The street column holds the house number too; split it out.
+    pub house_number_in_street: bool,
+    /// Mongoose: fill a blank MobileNumber from WhatsAppMobileNumber instead of failing.
+    pub infer_mobile_number: bool,
+    /// Mongoose: existing contacts' numbers may be changed by this import.
+    pub allow_mobile_number_updates: bool,
+    /// Mongoose: StaffIds that exist; empty means any.
+    pub known_staff_ids: Vec<String>,
+    /// The input was pasted (paste limits apply).
+    pub pasted: bool,
+    /// Worksheet to read from a workbook; the first when `None`.
+    pub sheet: Option<String>,
+    /// Import schedule settings.
+    pub batches: BatchOptions,
+    /// Largest input in bytes, on top of the profile's own limit.
+    pub max_file_bytes: Option<u64>,
+    /// Most issues listed in the report (counts stay exact). Default 100,000.
+    pub max_listed_issues: Option<usize>,
+}

@@ -1,0 +1,211 @@
+//! Output files: clean, errors, one per segment. Written into byte buffers
+//! (core does no I/O); callers drain them as they go.
+//!
+//! Every file is safe to open in a spreadsheet: a cell that starts with
+//! `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, unless it
+//! is a plain number such as an E.164 phone. listgate strips that prefix
+//! again when the file is checked, so error files re-import unchanged.
+
+use crate::check::{Disposition, Layout, RowVerdict, Sink};
+use crate::segment::Segment;
+use std::borrow::Cow;
+
+/// First characters that make a spreadsheet treat a cell as a formula.
+pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Neutralizes formula-like cells; plain numbers pass unchanged.
+pub fn excel_safe(cell: &str) -> Cow<'_, str> {
+    if !cell.starts_with(FORMULA_TRIGGERS) || is_plain_number(cell) {
+        return Cow::Borrowed(cell);
+    }
+    Cow::Owned(format!("'{cell}"))
+}
+
+fn is_plain_number(cell: &str) -> bool {
+    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    body.starts_with(|c: char| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '.')
+}
+
+/// Appends one CSV line (comma-separated, quoted where needed, CRLF).
+pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let cell = excel_safe(cell);
+        let needs_quotes =
+            cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') || cell.ends_with(' ');
+        if needs_quotes {
+            out.push(b'"');
+            out.extend_from_slice(cell.replace('"', "\"\"").as_bytes());
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(cell.as_bytes());
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// The files a check writes, as UTF-8 (with BOM, so Excel reads accents).
+#[derive(Debug)]
+pub struct Outputs {
+    /// `clean.csv`: importable rows, normalized.
+    pub clean: Vec<u8>,
+    /// `errors.csv`: rejected rows as written, plus `row` and `errors`.
+    pub errors: Vec<u8>,
+    /// `<segment>.csv`: rows without errors other than their channel, per segment.
+    pub segments: [Vec<u8>; 4],
+    /// Rows written to each of clean, errors and the segment files.
+    pub counts: OutputCounts,
+    error_width: usize,
+}
+
+/// Rows written per file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutputCounts {
+    /// Rows in `clean.csv`.
+    pub clean: u64,
+    /// Rows in `errors.csv`.
+    pub errors: u64,
+    /// Rows per segment file.
+    pub segments: [u64; 4],
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Outputs {
+            clean: Vec::new(),
+            errors: Vec::new(),
+            segments: Default::default(),
+            counts: OutputCounts::default(),
+            error_width: 0,
+        }
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl Outputs {
+    /// File names in the order [`Outputs::files`] yields them.
+    pub fn file_name(segment: Segment) -> String {
+        format!("{segment}.csv")
+    }
+
+    /// `(file name, buffered bytes)` for every file.
+    pub fn files_mut(&mut self) -> impl Iterator<Item = (String, &mut Vec<u8>)> {
+        [
+            ("clean.csv".to_owned(), &mut self.clean),
+            ("errors.csv".to_owned(), &mut self.errors),
+        ]
+        .into_iter()
+        .chain(
+            Segment::ALL
+                .iter()
+                .map(|s| Outputs::file_name(*s))
+                .zip(self.segments.iter_mut()),
+        )
+    }
+}
+
+fn segment_index(segment: Segment) -> usize {
+    Segment::ALL.iter().position(|s| *s == segment).unwrap_or(3)
+}
+
+impl Sink for Outputs {
+    fn layout(&mut self, layout: &Layout) {
+        let clean_header = layout.output_headers.iter().map(String::as_str);
+        self.clean.extend_from_slice(BOM);
+        write_csv_row(&mut self.clean, clean_header.clone());
+        for file in &mut self.segments {
+            file.extend_from_slice(BOM);
+            write_csv_row(file, clean_header.clone());
+        }
+        self.error_width = layout.source_headers.len();
+        let error_header = layout
+            .source_headers
+            .iter()
+            .zip(&layout.file.columns)
+            .map(|(source, named)| {
+                if layout.file.header_row.is_some() {
+                    source.as_str()
+                } else {
+                    named.as_str()
+                }
+            })
+            .chain(["row", "errors"]);
+        self.errors.extend_from_slice(BOM);
+        write_csv_row(&mut self.errors, error_header);
+    }
+
+    fn row(&mut self, verdict: &RowVerdict<'_>) {
+        match verdict.disposition {
+            Disposition::Clean => {
+                write_csv_row(&mut self.clean, verdict.output.iter().map(String::as_str));
+                self.counts.clean += 1;
+            }
+            Disposition::Rejected => {
+                let row = verdict.record.row().to_string();
+                let errors = verdict
+                    .issues
+                    .iter()
+                    .map(|i| match &i.column {
+                        Some(c) => format!("{} ({c}): {}", i.code, i.message),
+                        None => format!("{}: {}", i.code, i.message),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                // Pad short rows so `row` and `errors` stay in their columns.
+                let width = self.error_width.max(verdict.record.len());
+                let cells = (0..width).map(|c| verdict.record.get(c).unwrap_or(""));
+                write_csv_row(
+                    &mut self.errors,
+                    cells.chain([row.as_str(), errors.as_str()]),
+                );
+                self.counts.errors += 1;
+                return;
+            }
+            Disposition::SetAside => {}
+        }
+        let index = segment_index(verdict.segment);
+        write_csv_row(
+            &mut self.segments[index],
+            verdict.output.iter().map(String::as_str),
+        );
+        self.counts.segments[index] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralized_but_numbers_are_not() {
+        assert_eq!(excel_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(
+            excel_safe("-2+3+cmd|' /C calc'!A0"),
+            "'-2+3+cmd|' /C calc'!A0"
+        );
+        assert_eq!(excel_safe("+447911123456"), "+447911123456");
+        assert_eq!(excel_safe("+44 7911 123456"), "+44 7911 123456");
+        assert_eq!(excel_safe("-12.5"), "-12.5");
+        assert_eq!(excel_safe("Ana"), "Ana");
+    }
+
+    #[test]
+    fn csv_rows_quote_what_needs_it() {
+        let mut out = Vec::new();
+        write_csv_row(
+            &mut out,
+            ["a", "b,c", "say \"hi\"", "line\nbreak", " padded"],
+        );
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"line\nbreak\",\" padded\"\r\n"
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! The report: what was read, what was found, what can be imported.
+
+use crate::code::{Code, Severity};
+use crate::options::BatchOptions;
+use crate::segment::Segment;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One problem on one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// Spreadsheet row number (header = 1, first data row = 2).
+    pub row: u64,
+    /// The column's header (or letter), when the issue is about one cell.
+    pub column: Option<String>,
+    /// Stable code.
+    pub code: Code,
+    /// Error (row rejected) or warning.
+    pub severity: Severity,
+    /// What is wrong, naming the value.
+    pub message: String,
+}
+
+/// How the file was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// Text encoding used, or `xlsx`.
+    pub encoding: String,
+    /// Cell delimiter (`,` `;` `\t` `|`), absent for workbooks.
+    pub delimiter: Option<String>,
+    /// Spreadsheet row of the header, absent when the file has none.
+    pub header_row: Option<u64>,
+    /// Title or blank rows skipped above the table.
+    pub skipped_rows: u64,
+    /// Blank rows inside the table (not contacts, not counted as rows).
+    pub blank_rows: u64,
+    /// Source columns in order (header text, or `Column A`…).
+    pub columns: Vec<String>,
+    /// Worksheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// Some bytes were not valid in the encoding and were replaced by `�`.
+    pub replaced_invalid_bytes: bool,
+}
+
+/// Row counts. `rows = importable + rejected`; `rejected = set_aside +` rows
+/// in the error file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Contact rows read (blank rows excluded).
+    pub rows: u64,
+    /// Rows in the clean file.
+    pub importable: u64,
+    /// Rows not importable.
+    pub rejected: u64,
+    /// Rejected only because of their consent channel: in their segment file.
+    pub set_aside: u64,
+    /// Rows with at least one warning.
+    pub warnings: u64,
+    /// Rows flagged as duplicates of an earlier row.
+    pub duplicates: u64,
+}
+
+/// Rows per consent segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segments {
+    /// Consented to WhatsApp.
+    pub whatsapp: u64,
+    /// SMS but not WhatsApp.
+    pub sms_only: u64,
+    /// Email only.
+    pub email_only: u64,
+    /// No channel recorded.
+    pub unknown: u64,
+}
+
+impl Segments {
+    /// Counts one row of `segment`.
+    pub fn add(&mut self, segment: Segment) {
+        *self.get_mut(segment) += 1;
+    }
+
+    /// The count for `segment`.
+    pub fn get(&self, segment: Segment) -> u64 {
+        match segment {
+            Segment::Whatsapp => self.whatsapp,
+            Segment::SmsOnly => self.sms_only,
+            Segment::EmailOnly => self.email_only,
+            Segment::Unknown => self.unknown,
+        }
+    }
+
+    fn get_mut(&mut self, segment: Segment) -> &mut u64 {
+        match segment {
+            Segment::Whatsapp => &mut self.whatsapp,
+            Segment::SmsOnly => &mut self.sms_only,
+            Segment::EmailOnly => &mut self.email_only,
+            Segment::Unknown => &mut self.unknown,
+        }
+    }
+}
+
+/// The three outcomes a merchant sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every row can be imported.
+    AllImportable,
+    /// Some rows can be imported; the rest are in the error file.
+    SomeImportable,
+    /// No row can be imported.
+    NoneImportable,
+}
+
+impl Outcome {
+    /// The words shown to the merchant.
+    pub fn message(self) -> &'static str {
+        match self {
+            Outcome::AllImportable => "All rows can be imported.",
+            Outcome::SomeImportable => "Some rows can be imported; the rest are in the error file.",
+            Outcome::NoneImportable => "No row can be imported; see the error file.",
+        }
+    }
+}
+
+/// Occurrences of one code, with its fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeCount {
+    /// The code.
+    pub code: Code,
+    /// Its severity (a code that occurs with both counts under each).
+    pub severity: Severity,
+    /// How many times it occurred.
+    pub count: u64,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// One proposed import batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    /// 1-based batch number.
+    pub number: u32,
+    /// Contacts in the batch.
+    pub contacts: u64,
+}
+
+/// The whole result of a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Profile name.
+    pub profile: String,
+    /// How the file was read.
+    pub file: FileInfo,
+    /// Field → source column actually used.
+    pub mapping: BTreeMap<String, String>,
+    /// Row counts.
+    pub summary: Summary,
+    /// The outcome in the merchant's words.
+    pub outcome: Outcome,
+    /// Rows per consent segment.
+    pub segments: Segments,
+    /// Issues in row order (at most the configured number).
+    pub issues: Vec<Issue>,
+    /// Issues not listed because of the limit.
+    pub issues_not_listed: u64,
+    /// Count and fix per code.
+    pub issue_counts: Vec<CodeCount>,
+    /// Proposed import schedule for the importable rows.
+    pub batches: Vec<Batch>,
+}
+
+/// Plans batches: `first`, then doubling up to `cap`, covering `contacts`.
+pub fn plan_batches(contacts: u64, options: &BatchOptions) -> Vec<Batch> {
+    let cap = options.cap.max(1);
+    let mut size = options.first.clamp(1, cap);
+    let mut left = contacts;
+    let mut batches = Vec::new();
+    while left > 0 {
+        let take = size.min(left);
+        batches.push(Batch {
+            number: batches.len() as u32 + 1,
+            contacts: take,
+        });
+        left -= take;
+        size = size.saturating_mul(2).min(cap);
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_start_small_double_and_cap() {
+        let sizes: Vec<u64> = plan_batches(
+            1000,
+            &BatchOptions {
+                first: 100,
+                cap: 300,
+            },
+        )
+        .iter()
+        .map(|b| b.contacts)
+        .collect();
+        assert_eq!(sizes, vec![100, 200, 300, 300, 100]);
+        assert!(plan_batches(0, &BatchOptions::default()).is_empty());
+        assert_eq!(plan_batches(5, &BatchOptions { first: 0, cap: 0 }).len(), 5);
+    }
+}

@@ -1,0 +1,39 @@
+//! `age.under_minimum`: the contact is younger than the profile's minimum age
+//! (US SMS: 18 by default).
+//!
+//! Why: marketing to minors is restricted by law and by carrier rules.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+use crate::normalize::date::age_on;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::AgeUnderMinimum,
+    fix: "Do not import this contact until they reach the minimum age.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    let Some(minimum) = ctx.profile.min_age else {
+        return;
+    };
+    let from_age = match row.named(ctx, "age") {
+        Some((i, Value::Age(Some(age)))) => Some((i, i64::from(*age))),
+        _ => None,
+    };
+    let from_birth = match (row.named(ctx, "date_of_birth"), ctx.now) {
+        (Some((i, Value::Date(Ok(birth)))), Some(now)) => {
+            Some((i, i64::from(age_on(*birth, now.date_naive()))))
+        }
+        _ => None,
+    };
+    if let Some((i, age)) = from_birth.or(from_age) {
+        if age < i64::from(minimum) {
+            out.error(
+                Code::AgeUnderMinimum,
+                row.column(i),
+                format!("is {age}; the minimum age is {minimum}"),
+            );
+        }
+    }
+}

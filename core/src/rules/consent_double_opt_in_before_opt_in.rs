@@ -1,0 +1,35 @@
+//! `consent.double_opt_in_before_opt_in`: the double opt-in confirmation is
+//! dated before the opt-in it confirms.
+//!
+//! Why: a confirmation cannot precede the request; the dates are wrong, so the
+//! double opt-in evidence is not credible.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+use crate::normalize::date::format_instant;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentDoubleOptInBeforeOptIn,
+    fix: "Correct the opt-in or the confirmation date from your records (check for swapped day and month).",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    let (Some((_, Value::Instant(Ok(opt_in)))), Some((i, Value::Instant(Ok(confirmed))))) = (
+        row.named(ctx, "opt_in_at"),
+        row.named(ctx, "double_opt_in_at"),
+    ) else {
+        return;
+    };
+    if confirmed < opt_in {
+        out.error(
+            Code::ConsentDoubleOptInBeforeOptIn,
+            row.column(i),
+            format!(
+                "confirmed {} but opted in {}",
+                format_instant(*confirmed),
+                format_instant(*opt_in)
+            ),
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! `consent.missing_source`: no opt-in source (where consent was collected).
+//!
+//! Why: reviewers and platforms ask where each subscriber signed up (a form
+//! URL, a shop, an event); without it consent cannot be verified.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentMissingSource,
+    fix: "Fill in where the contact opted in, e.g. https://shop.example/signup or 'in-store tablet'.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_source") {
+        if ctx.profile.fields[i].required {
+            out.error(
+                Code::ConsentMissingSource,
+                row.column(i),
+                "no opt-in source",
+            );
+        }
+    }
+}

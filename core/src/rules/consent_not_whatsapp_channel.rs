@@ -1,0 +1,33 @@
+//! `consent.not_whatsapp_channel`: the contact consented on another channel
+//! (SMS, email) or on none recorded.
+//!
+//! Why: consent is channel-specific. The row is not imported; when it has no
+//! other problem it goes to its segment's file (sms_only, email_only,
+//! unknown) so it can be used on the channel it consented to.
+
+use super::{Check, Context, Findings, Row, Rule};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentNotWhatsappChannel,
+    fix: "Message these contacts only on the channel they chose, or ask them for WhatsApp consent first; map the channel column if it is missing (or declare the list's channel).",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    if ctx.profile.importable_segments.contains(&row.segment) {
+        return;
+    }
+    let column = ctx.index("opt_in_channel").and_then(|i| row.column(i));
+    let message = if ctx.channel_mapped {
+        format!(
+            "consent is for {}, not WhatsApp: set aside in {}.csv",
+            row.segment.meaning(),
+            row.segment
+        )
+    } else {
+        "no channel column, so consent for WhatsApp is not shown: set aside in unknown.csv"
+            .to_owned()
+    };
+    out.error(Code::ConsentNotWhatsappChannel, column, message);
+}

@@ -1,0 +1,23 @@
+//! `consent.opted_out`: the contact opted out (unsubscribed, replied STOP).
+//!
+//! Why: messaging someone who withdrew consent is unlawful, whatever consent
+//! they gave before.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentOptedOut,
+    fix: "Do not import this contact. Keep them on your suppression list.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    if let Some((i, Value::Flag(Some(true)))) = row.named(ctx, "opted_out") {
+        out.error(
+            Code::ConsentOptedOut,
+            row.column(i),
+            "the contact opted out",
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! `consent.stale`: the latest sign of consent (opt-in or last message) is
+//! older than the profile's window (US SMS: about 6 months).
+//!
+//! Why: contacts who have not heard from the sender for a long time no longer
+//! expect messages; they report them as spam.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentStale,
+    fix: "Re-confirm consent with these contacts through another channel before importing them, or leave them out.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    let (Some(now), Some(days)) = (ctx.now, ctx.profile.stale_after_days) else {
+        return;
+    };
+    let mut latest = None;
+    let mut column = None;
+    for name in ["opt_in_at", "last_message_at"] {
+        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name) {
+            if latest.is_none_or(|l| *at > l) {
+                latest = Some(*at);
+                column = row.column(i);
+            }
+        }
+    }
+    if let Some(at) = latest {
+        if now - at > chrono::Duration::days(i64::from(days)) {
+            out.error(
+                Code::ConsentStale,
+                column,
+                format!(
+                    "last opt-in or message on {}, more than {days} days ago",
+                    at.format("%Y-%m-%d")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! `consent.text_missing_business`: a business name was given but the consent
+//! wording does not name it.
+//!
+//! Why: consent is given to a business; wording that names another business
+//! (or none) does not cover messages from this one.
+
+use super::{Check, Context, Findings, Row, Rule};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentTextMissingBusiness,
+    fix: "Only import contacts whose opt-in wording named your business; check the business name you entered.",
+    check: Check::Row(check),
+};
+
+fn squash(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    let Some(business) = ctx.business_name.as_deref() else {
+        return;
+    };
+    let Some(text) = row.text(ctx, "opt_in_text") else {
+        return;
+    };
+    if !squash(text).contains(&squash(business)) {
+        let i = ctx.index("opt_in_text");
+        out.error(
+            Code::ConsentTextMissingBusiness,
+            i.and_then(|i| row.column(i)),
+            format!("the consent wording does not name {business}"),
+        );
+    }
+}

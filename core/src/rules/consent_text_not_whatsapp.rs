@@ -1,0 +1,32 @@
+//! `consent.text_not_whatsapp`: the consent wording does not mention WhatsApp.
+//!
+//! Why: WhatsApp requires opt-in that names WhatsApp; consent to "news and
+//! offers" or to SMS is not consent to WhatsApp messages.
+
+use super::{Check, Context, Findings, Row, Rule};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::ConsentTextNotWhatsapp,
+    fix: "Only import contacts whose opt-in wording named WhatsApp; collect new WhatsApp consent from the others.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    let Some(text) = row.text(ctx, "opt_in_text") else {
+        return;
+    };
+    let squashed: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if !squashed.contains("whatsapp") {
+        let i = ctx.index("opt_in_text");
+        out.error(
+            Code::ConsentTextNotWhatsapp,
+            i.and_then(|i| row.column(i)),
+            "the consent wording does not mention WhatsApp",
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! `email.duplicate`: the same address (ignoring case) is on an earlier clean row.
+//!
+//! Why: the contact would be stored twice and receive every mail twice.
+
+use super::{Check, Context, Findings, Row, Rule, Value, check_duplicate};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::EmailDuplicate,
+    fix: "Delete this row, or merge what it adds into the row it duplicates.",
+    check: Check::Set(check),
+};
+
+fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+    let Some(i) = ctx.index("email") else { return };
+    if let Value::Email(Ok(email)) = row.value(i) {
+        check_duplicate(
+            &mut ctx.seen_emails,
+            email.to_lowercase(),
+            row.record.row(),
+            clean,
+            |first| {
+                out.error(
+                    Code::EmailDuplicate,
+                    row.column(i),
+                    format!("{email} is already on row {first}"),
+                );
+            },
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! `email.invalid`: the email address is malformed (no @, spaces, no domain).
+//!
+//! Why: mail to it bounces, and many bounces get the sender blocked.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::EmailInvalid,
+    fix: "Correct the address (name@example.com) or clear the cell if you do not have one.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    if let Some((i, Value::Email(Err(why)))) = row.named(ctx, "email") {
+        out.error(
+            Code::EmailInvalid,
+            row.column(i),
+            format!("`{}` {why}", row.raw[i]),
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! File-level rules: the whole file is refused (exit code 2) and nothing is
+//! imported, because no row could be judged reliably. The checker raises
+//! these itself; this file holds their fix texts.
+
+use super::{Check, Rule};
+use crate::code::Code;
+
+/// `file.unreadable`: the bytes are not a list (a binary file, a damaged
+/// spreadsheet, a PDF renamed to .csv).
+pub(super) const UNREADABLE: Rule = Rule {
+    code: Code::FileUnreadable,
+    fix: "Export the list again from your tool as CSV (comma or semicolon separated) or as an Excel .xlsx workbook.",
+    check: Check::File,
+};
+
+/// `file.empty`: no contact rows, only blank lines or a header.
+pub(super) const EMPTY: Rule = Rule {
+    code: Code::FileEmpty,
+    fix: "Check that you exported the right list and that the export contains contacts below the header row.",
+    check: Check::File,
+};
+
+/// `file.too_large`: over the profile's size limit (Mongoose: 5 MB).
+pub(super) const TOO_LARGE: Rule = Rule {
+    code: Code::FileTooLarge,
+    fix: "Split the list into several smaller files and check each one.",
+    check: Check::File,
+};
+
+/// `file.too_many_rows`: more rows than allowed (Mongoose paste: 5,000).
+pub(super) const TOO_MANY_ROWS: Rule = Rule {
+    code: Code::FileTooManyRows,
+    fix: "Upload the list as a file instead of pasting it, or paste it in smaller parts.",
+    check: Check::File,
+};
+
+/// `header.missing_required`: a required field has no column, so every row
+/// would fail; the file is refused once instead.
+pub(super) const MISSING_REQUIRED: Rule = Rule {
+    code: Code::HeaderMissingRequired,
+    fix: "Add the missing column to the file, rename its header, or map it explicitly (--map field=Header).",
+    check: Check::File,
+};
+
+/// `header.duplicate`: two columns claim one field, so which one holds the
+/// data is unknown.
+pub(super) const DUPLICATE_HEADER: Rule = Rule {
+    code: Code::HeaderDuplicate,
+    fix: "Rename or delete one of the two columns, or map the right one explicitly (--map field=Header).",
+    check: Check::File,
+};
+
+/// `header.too_many_custom_fields`: more unmapped columns than the target
+/// platform stores (Mongoose: 25).
+pub(super) const TOO_MANY_CUSTOM_FIELDS: Rule = Rule {
+    code: Code::HeaderTooManyCustomFields,
+    fix: "Delete the columns you do not need to import so that at most the allowed number of custom columns remain.",
+    check: Check::File,
+};

@@ -1,0 +1,35 @@
+//! `id.duplicate`: the contact id is on an earlier clean row.
+//!
+//! Why: two rows for one id overwrite each other during the import, and which
+//! one wins depends on batch order.
+
+use super::{Check, Context, Findings, Row, Rule, Value, check_duplicate};
+use crate::code::Code;
+use crate::profile::FieldKind;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::IdDuplicate,
+    fix: "Keep one row per id: delete this row or merge it into the earlier one.",
+    check: Check::Set(check),
+};
+
+fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+    let ids: Vec<usize> = ctx.fields_of(FieldKind::Id).collect();
+    let Some(i) = ids
+        .into_iter()
+        .find(|&i| matches!(row.value(i), Value::Text))
+    else {
+        return;
+    };
+    let key = format!("{}={}", ctx.profile.fields[i].name, row.raw[i]);
+    check_duplicate(&mut ctx.seen_ids, key, row.record.row(), clean, |first| {
+        out.error(
+            Code::IdDuplicate,
+            row.column(i),
+            format!(
+                "{} `{}` is already on row {first}",
+                ctx.profile.fields[i].name, row.raw[i]
+            ),
+        );
+    });
+}

@@ -1,0 +1,274 @@
+//! The rules: one file per code, each with what it checks, why it matters
+//! and how to fix it.
+//!
+//! Row rules look at one row's normalized values. Set rules (duplicates) run
+//! after the row rules and see whether the row is otherwise clean, so that
+//! the first *clean* occurrence of a key is the one that is kept.
+
+use crate::code::{Code, Severity};
+use crate::normalize::date::DateProblem;
+use crate::normalize::phone::{Phone, PhoneProblem};
+use crate::profile::{FieldKind, Profile};
+use crate::records::Record;
+use crate::segment::Segment;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{HashMap, HashSet};
+
+mod age_missing;
+mod age_under_minimum;
+mod consent_bad_timestamp;
+mod consent_double_opt_in_before_opt_in;
+mod consent_future_timestamp;
+mod consent_missing_source;
+mod consent_missing_text;
+mod consent_missing_timestamp;
+mod consent_not_whatsapp_channel;
+mod consent_opted_out;
+mod consent_stale;
+mod consent_text_missing_business;
+mod consent_text_not_whatsapp;
+mod date_ambiguous;
+mod email_duplicate;
+mod email_invalid;
+mod email_missing;
+mod file;
+mod flag_invalid_boolean;
+mod id_duplicate;
+mod id_missing;
+mod phone_duplicate;
+mod phone_invalid;
+mod phone_missing;
+mod phone_no_country_code;
+mod phone_not_allowed_country;
+mod phone_not_mobile;
+mod phone_unparseable;
+mod row_ragged;
+mod row_unclosed_quote;
+mod staff_unknown;
+
+/// A rule: its code, the fix shown to merchants, and its check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    pub code: Code,
+    pub fix: &'static str,
+    pub check: Check,
+}
+
+/// When a rule runs and what it sees.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Check {
+    /// Refuses the whole file; raised by the checker itself.
+    File,
+    /// Judges one row.
+    Row(fn(&Row<'_>, &Context, &mut Findings)),
+    /// Judges a row against earlier rows; `clean` says whether the row rules found no error.
+    Set(fn(&Row<'_>, &mut Context, bool, &mut Findings)),
+}
+
+/// Every rule, in reference order.
+pub(crate) const RULES: &[Rule] = &[
+    file::UNREADABLE,
+    file::EMPTY,
+    file::TOO_LARGE,
+    file::TOO_MANY_ROWS,
+    file::MISSING_REQUIRED,
+    file::DUPLICATE_HEADER,
+    file::TOO_MANY_CUSTOM_FIELDS,
+    row_ragged::RULE,
+    row_unclosed_quote::RULE,
+    phone_missing::RULE,
+    phone_unparseable::RULE,
+    phone_invalid::RULE,
+    phone_no_country_code::RULE,
+    phone_not_mobile::RULE,
+    phone_not_allowed_country::RULE,
+    phone_duplicate::RULE,
+    id_missing::RULE,
+    id_duplicate::RULE,
+    email_missing::RULE,
+    email_invalid::RULE,
+    email_duplicate::RULE,
+    date_ambiguous::RULE,
+    consent_missing_timestamp::RULE,
+    consent_bad_timestamp::RULE,
+    consent_future_timestamp::RULE,
+    consent_stale::RULE,
+    consent_missing_source::RULE,
+    consent_missing_text::RULE,
+    consent_text_not_whatsapp::RULE,
+    consent_text_missing_business::RULE,
+    consent_not_whatsapp_channel::RULE,
+    consent_opted_out::RULE,
+    consent_double_opt_in_before_opt_in::RULE,
+    age_missing::RULE,
+    age_under_minimum::RULE,
+    flag_invalid_boolean::RULE,
+    staff_unknown::RULE,
+];
+
+/// The fix text for `code`.
+pub fn fix_for(code: Code) -> &'static str {
+    RULES.iter().find(|r| r.code == code).map_or("", |r| r.fix)
+}
+
+/// One problem found on a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// The problems found on one row so far.
+#[derive(Debug, Default)]
+pub(crate) struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    pub fn error(&mut self, code: Code, column: Option<usize>, message: impl Into<String>) {
+        self.0.push(Finding {
+            code,
+            severity: Severity::Error,
+            column,
+            message: message.into(),
+        });
+    }
+
+    pub fn warning(&mut self, code: Code, column: Option<usize>, message: impl Into<String>) {
+        self.0.push(Finding {
+            code,
+            severity: Severity::Warning,
+            column,
+            message: message.into(),
+        });
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.0.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// A field's value on one row, normalized according to its kind.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    /// The field has no column.
+    Unmapped,
+    /// The column is empty on this row.
+    Blank,
+    /// Non-empty text (read it from `Row::raw`).
+    Text,
+    Phone(Result<Phone, PhoneProblem>),
+    Email(Result<String, &'static str>),
+    Instant(Result<DateTime<Utc>, DateProblem>),
+    Date(Result<NaiveDate, DateProblem>),
+    Age(Option<u32>),
+    Flag(Option<bool>),
+    Channel(Segment),
+}
+
+/// One row as the rules see it.
+#[derive(Debug)]
+pub(crate) struct Row<'a> {
+    pub record: &'a Record,
+    /// Per profile field: the column it comes from and its value.
+    pub fields: Vec<(Option<usize>, Value)>,
+    /// The raw cell per profile field (trimmed), for messages.
+    pub raw: Vec<&'a str>,
+    pub segment: Segment,
+}
+
+/// What rules need besides the row: settings and what earlier rows held.
+#[derive(Debug)]
+pub(crate) struct Context {
+    pub profile: Profile,
+    pub now: Option<DateTime<Utc>>,
+    pub business_name: Option<String>,
+    pub known_staff: HashSet<String>,
+    pub width: usize,
+    pub channel_mapped: bool,
+    /// The profile forces the region for numbers without `+` (no warning is due).
+    pub region_forced: bool,
+    /// First clean row per E.164 number, lower-cased email and id.
+    pub seen_phones: HashMap<String, u64>,
+    pub seen_emails: HashMap<String, u64>,
+    pub seen_ids: HashMap<String, u64>,
+}
+
+impl Context {
+    /// The index of field `name` in the profile.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.profile.fields.iter().position(|f| f.name == name)
+    }
+
+    /// Fields of `kind` with their indices.
+    pub fn fields_of(&self, kind: FieldKind) -> impl Iterator<Item = usize> + '_ {
+        self.profile
+            .fields
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| f.kind == kind)
+            .map(|(i, _)| i)
+    }
+}
+
+impl Row<'_> {
+    /// The value of field `index`.
+    pub fn value(&self, index: usize) -> &Value {
+        &self.fields[index].1
+    }
+
+    /// The source column of field `index`.
+    pub fn column(&self, index: usize) -> Option<usize> {
+        self.fields[index].0
+    }
+
+    /// The value of the field named `name`.
+    pub fn named<'c>(&'c self, ctx: &Context, name: &str) -> Option<(usize, &'c Value)> {
+        ctx.index(name).map(|i| (i, self.value(i)))
+    }
+
+    /// The trimmed text of field `name`, when mapped and non-empty.
+    pub fn text(&self, ctx: &Context, name: &str) -> Option<&str> {
+        let i = ctx.index(name)?;
+        match self.value(i) {
+            Value::Unmapped | Value::Blank => None,
+            _ => Some(self.raw[i]),
+        }
+    }
+}
+
+/// Adds "the same key was on row N" findings and records first clean rows.
+pub(crate) fn check_duplicate(
+    seen: &mut HashMap<String, u64>,
+    key: String,
+    row: u64,
+    clean: bool,
+    found: impl FnOnce(u64),
+) {
+    match seen.get(&key) {
+        Some(&first) => found(first),
+        None if clean => {
+            seen.insert(key, row);
+        }
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_exactly_one_rule_with_a_fix() {
+        for code in Code::ALL {
+            let rules: Vec<_> = RULES.iter().filter(|r| r.code == *code).collect();
+            assert_eq!(rules.len(), 1, "{code}");
+            assert!(rules[0].fix.len() > 20, "{code} needs a real fix text");
+            assert_eq!(
+                matches!(rules[0].check, Check::File),
+                code.is_file_level(),
+                "{code}"
+            );
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! `phone.duplicate`: the same number (compared in E.164, so `07911 123456`
+//! and `+44 7911 123456` match) is on an earlier clean row.
+//!
+//! Why: duplicates get the same message twice and double-count consent. The
+//! first clean occurrence is kept; later ones name it.
+
+use super::{Check, Context, Findings, Row, Rule, Value, check_duplicate};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::PhoneDuplicate,
+    fix: "Delete this row, or merge what it adds into the row it duplicates.",
+    check: Check::Set(check),
+};
+
+fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+    let Some(i) = ctx.index("phone") else { return };
+    if let Value::Phone(Ok(phone)) = row.value(i) {
+        check_duplicate(
+            &mut ctx.seen_phones,
+            phone.e164.clone(),
+            row.record.row(),
+            clean,
+            |first| {
+                out.error(
+                    Code::PhoneDuplicate,
+                    row.column(i),
+                    format!("{} is already on row {first}", phone.e164),
+                );
+            },
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! `phone.invalid`: the number parses but does not exist in its country's
+//! numbering plan (wrong length, unassigned prefix).
+//!
+//! Why: sending to invalid numbers fails, costs money and hurts the sender's
+//! quality rating.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+use crate::normalize::phone::PhoneProblem;
+use crate::profile::FieldKind;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::PhoneInvalid,
+    fix: "Check the number for a missing or extra digit and for the right country code.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    for i in ctx.fields_of(FieldKind::Phone) {
+        if let Value::Phone(Err(PhoneProblem::Invalid(why))) = row.value(i) {
+            out.error(
+                Code::PhoneInvalid,
+                row.column(i),
+                format!("`{}` {why}", row.raw[i]),
+            );
+        }
+    }
+}

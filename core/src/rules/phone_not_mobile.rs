@@ -1,0 +1,32 @@
+//! `phone.not_mobile`: a valid number that is a landline, toll-free or other
+//! non-mobile number (warning).
+//!
+//! Why: most such numbers cannot receive WhatsApp or SMS messages; the row is
+//! importable but likely to fail delivery.
+
+use super::{Check, Context, Findings, Row, Rule, Value};
+use crate::code::Code;
+use crate::profile::FieldKind;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::PhoneNotMobile,
+    fix: "Replace it with the contact's mobile number if you have it; otherwise leave it and expect delivery failures.",
+    check: Check::Row(check),
+};
+
+fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    for i in ctx.fields_of(FieldKind::Phone) {
+        if let Value::Phone(Ok(phone)) = row.value(i) {
+            if !phone.mobile {
+                out.warning(
+                    Code::PhoneNotMobile,
+                    row.column(i),
+                    format!(
+                        "{} is a landline or service number, not a mobile number",
+                        phone.e164
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Starter templates: a CSV header (and one example row) per profile.
+
+use crate::output::write_csv_row;
+use crate::profile::{FieldKind, Profile};
+
+/// A template CSV for `profile`: all fields, or required ones only.
+pub fn template(profile: &Profile, required_only: bool) -> Vec<u8> {
+    let in_group = |name: &str| {
+        profile
+            .required_any
+            .iter()
+            .any(|g| g.iter().any(|n| n == name))
+    };
+    let fields: Vec<_> = profile
+        .fields
+        .iter()
+        .filter(|f| !required_only || f.required || in_group(&f.name))
+        .collect();
+    let mut out = Vec::new();
+    write_csv_row(&mut out, fields.iter().map(|f| f.name.as_str()));
+    write_csv_row(
+        &mut out,
+        fields.iter().map(|f| example(profile, f.kind, &f.name)),
+    );
+    out
+}
+
+fn example(profile: &Profile, kind: FieldKind, name: &str) -> &'static str {
+    match (kind, name) {
+        (FieldKind::Phone, _) if profile.nanp_only || profile.assumed_region.is_some() => {
+            "+12015550123"
+        }
+        (FieldKind::Phone, _) => "+447911123456",
+        (FieldKind::Email, _) => "ana@example.com",
+        (FieldKind::Timestamp, _) => "2025-03-05T14:30:00Z",
+        (FieldKind::Date, _) => "1990-07-14",
+        (FieldKind::Age, _) => "34",
+        (FieldKind::Boolean, _) => "false",
+        (FieldKind::Channel, _) => "whatsapp",
+        (FieldKind::Id, _) => "10001",
+        (FieldKind::Staff, _) => "",
+        (FieldKind::Text, "first_name" | "FirstName") => "Ana",
+        (FieldKind::Text, "last_name" | "LastName") => "Silva",
+        (FieldKind::Text, "opt_in_source") => "https://shop.example/join",
+        (FieldKind::Text, "opt_in_text") => "Yes, send me offers from Acme on WhatsApp",
+        (FieldKind::Text, "opt_in_method") => "checkbox",
+        (FieldKind::Text, _) => "",
+    }
+}

@@ -1,0 +1,74 @@
+//! Excel `.xlsx` workbooks, read from bytes with `calamine`.
+//!
+//! Cells become text the way a merchant sees them: text stays as typed
+//! (`007`, `+44…`), whole numbers lose Excel's `.0`, dates become their
+//! serial number (which the date reader understands). Row numbers are the
+//! sheet's own, even when the used range does not start at A1.
+
+use crate::check::CheckError;
+use crate::code::Code;
+use crate::records::Record;
+use calamine::{Data, Reader, Xlsx};
+use std::io::Cursor;
+
+/// Whether `bytes` start like a zip archive (every `.xlsx` does).
+pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads one worksheet (the first when `sheet` is `None`) into records.
+/// Returns the sheet's name and its rows.
+pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<(String, Vec<Record>), CheckError> {
+    let unreadable = |why: String| CheckError::Refused {
+        code: Code::FileUnreadable,
+        message: why,
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(format!("this is not a readable .xlsx workbook ({e}); export the list as CSV or save it again in Excel")))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted || n.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| {
+                CheckError::InvalidOption(format!(
+                    "the workbook has no sheet `{wanted}`; its sheets are: {}",
+                    names.join(", ")
+                ))
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| unreadable("the workbook has no sheets".into()))?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| unreadable(format!("sheet `{name}` cannot be read ({e})")))?;
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let mut records = Vec::with_capacity(range.height());
+    let mut cells: Vec<String> = Vec::new();
+    for (offset, row) in range.rows().enumerate() {
+        cells.clear();
+        cells.extend(std::iter::repeat_n(String::new(), first_col as usize));
+        cells.extend(row.iter().map(cell_text));
+        records.push(Record::from_cells(
+            u64::from(first_row) + offset as u64 + 1,
+            &cells,
+        ));
+    }
+    Ok((name, records))
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
