@@ -1,0 +1,343 @@
+//! `listgate check`: the CLI contract of DESIGN.md.
+//!
+//! Exit codes: 0 every row importable, 1 some rows rejected, 2 the file was
+//! refused or the command was misused (one clear line on stderr).
+
+use anyhow::{Context as _, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use listgate_core::report::Report;
+use listgate_core::{CheckError, CheckOptions, Checker, Encoding, Mapping, Outputs, Profile, Segment, fix_for};
+use std::fs::File;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const CHUNK: usize = 256 * 1024;
+const SHOWN_ISSUES: usize = 20;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The list: .csv, .txt, .tsv or .xlsx; `-` reads standard input.
+    file: PathBuf,
+    /// whatsapp, mongoose, sms-us, email-gdpr, or a path to a .toml profile.
+    #[arg(long, default_value = "whatsapp")]
+    profile: String,
+    /// Map a field to a column header (or letter): --map phone="Mobile number". Repeatable.
+    #[arg(long = "map", value_name = "FIELD=Header")]
+    map: Vec<String>,
+    /// Country for numbers written without a country code, e.g. GB.
+    #[arg(long, value_name = "CC")]
+    default_region: Option<String>,
+    /// Date format of the file: strftime (%d/%m/%Y %H:%M) or DD/MM/YYYY style.
+    #[arg(long, value_name = "FMT")]
+    date_format: Option<String>,
+    /// The moment of the check (RFC 3339 or YYYY-MM-DD); default: now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Business name the consent wording must mention.
+    #[arg(long, value_name = "NAME")]
+    business_name: Option<String>,
+    /// Write clean.csv, errors.csv, report.json and one CSV per segment here.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Print the report as JSON on standard output.
+    #[arg(long)]
+    json: bool,
+    /// The channel all contacts consented to, for lists without a channel column.
+    #[arg(long, value_name = "whatsapp|sms|email")]
+    channel: Option<Segment>,
+    /// The file has a header row (default: detected).
+    #[arg(long, conflicts_with = "no_header")]
+    header: bool,
+    /// The file has no header row (default: detected).
+    #[arg(long)]
+    no_header: bool,
+    /// Rows to skip above the table (default: detected).
+    #[arg(long, value_name = "N")]
+    skip_rows: Option<usize>,
+    /// Cell delimiter: , ; | or tab (default: detected).
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+    /// Text encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detected).
+    #[arg(long)]
+    encoding: Option<Encoding>,
+    /// Worksheet to read from an .xlsx workbook (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Email profile: the street column includes the house number; split it out.
+    #[arg(long)]
+    house_number_in_street: bool,
+    /// Mongoose: fill a blank MobileNumber from WhatsAppMobileNumber instead of failing.
+    #[arg(long)]
+    infer_mobile_number: bool,
+    /// Mongoose: existing contacts' numbers may be updated by the import.
+    #[arg(long)]
+    allow_mobile_number_updates: bool,
+    /// Mongoose: a StaffId that exists in the account. Repeatable.
+    #[arg(long = "known-staff-id", value_name = "ID")]
+    known_staff_ids: Vec<String>,
+    /// The input is pasted text (paste limits apply).
+    #[arg(long)]
+    pasted: bool,
+    /// Contacts in the first import batch.
+    #[arg(long, default_value_t = 100)]
+    batch_first: u64,
+    /// Largest import batch.
+    #[arg(long, default_value_t = 10_000)]
+    batch_cap: u64,
+}
+
+/// A built-in profile name or a path to a TOML profile.
+pub fn load_profile(name: &str) -> anyhow::Result<Profile> {
+    if name.ends_with(".toml") || Path::new(name).is_file() {
+        let text = std::fs::read_to_string(name).with_context(|| format!("cannot read profile {name}"))?;
+        return Profile::from_toml(&text).with_context(|| format!("profile {name}"));
+    }
+    Ok(Profile::builtin(name)?)
+}
+
+fn parse_now(text: &str) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("--now `{text}` is not RFC 3339 (2025-03-05T12:00:00Z) or YYYY-MM-DD"))?;
+    Ok(date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+}
+
+fn parse_delimiter(text: &str) -> anyhow::Result<char> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok('\t'),
+        "," | ";" | "|" => Ok(text.chars().next().unwrap_or(',')),
+        other => bail!("--delimiter `{other}`: use , ; | or tab"),
+    }
+}
+
+fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
+    Ok(CheckOptions {
+        default_region: args.default_region.clone(),
+        date_format: args.date_format.clone(),
+        now: Some(args.now.as_deref().map(parse_now).transpose()?.unwrap_or_else(Utc::now)),
+        business_name: args.business_name.clone(),
+        header: match (args.header, args.no_header) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        skip_rows: args.skip_rows,
+        delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
+        encoding: args.encoding,
+        mapping: Mapping::from_pairs(&args.map).map_err(anyhow::Error::msg)?,
+        channel: args.channel,
+        house_number_in_street: args.house_number_in_street,
+        infer_mobile_number: args.infer_mobile_number,
+        allow_mobile_number_updates: args.allow_mobile_number_updates,
+        known_staff_ids: args.known_staff_ids.clone(),
+        pasted: args.pasted,
+        sheet: args.sheet.clone(),
+        batches: listgate_core::BatchOptions { first: args.batch_first, cap: args.batch_cap },
+        max_file_bytes: None,
+        max_listed_issues: None,
+    })
+}
+
+/// Output files being written as the check goes.
+struct OutDir {
+    dir: PathBuf,
+    files: Vec<(PathBuf, std::io::BufWriter<File>)>,
+}
+
+impl OutDir {
+    fn create(dir: &Path) -> anyhow::Result<OutDir> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(OutDir { dir: dir.to_owned(), files: Vec::new() })
+    }
+
+    /// Moves what the checker buffered into the files.
+    fn drain(&mut self, outputs: &mut Outputs) -> anyhow::Result<()> {
+        for (i, (name, buffer)) in outputs.files_mut().enumerate() {
+            if i == self.files.len() {
+                let path = self.dir.join(format!("{name}.partial"));
+                let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+                self.files.push((path, std::io::BufWriter::new(file)));
+            }
+            let (path, writer) = &mut self.files[i];
+            writer.write_all(buffer).with_context(|| format!("cannot write {}", path.display()))?;
+            buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Completes every file under its final name, and the report.
+    fn commit(self, report: &Report) -> anyhow::Result<()> {
+        for (path, mut writer) in self.files {
+            writer.flush().with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::rename(&path, path.with_extension(""))
+                .with_context(|| format!("cannot rename {}", path.display()))?;
+        }
+        let report_path = self.dir.join("report.json");
+        let json = serde_json::to_vec_pretty(report)?;
+        std::fs::write(&report_path, json).with_context(|| format!("cannot write {}", report_path.display()))
+    }
+
+    /// Removes partial files after a refusal: no half-written output stays behind.
+    fn abandon(self) {
+        for (path, writer) in self.files {
+            drop(writer);
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn open_input(path: &Path) -> anyhow::Result<(Box<dyn Read>, Option<u64>, String)> {
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(std::io::stdin().lock()), None, "standard input".into()));
+    }
+    let name = path.display().to_string();
+    let file = File::open(path).with_context(|| format!("cannot open {name}"))?;
+    let meta = file.metadata().with_context(|| format!("cannot read {name}"))?;
+    if meta.is_dir() {
+        bail!("{name} is a folder, not a file");
+    }
+    Ok((Box::new(file), Some(meta.len()), name))
+}
+
+fn progress_bar(total: Option<u64>) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(total) => ProgressBar::new(total),
+        None => ProgressBar::new_spinner(),
+    };
+    let style = ProgressStyle::with_template("{spinner} checking {bytes}/{total_bytes} {bar:30} {bytes_per_sec} ~{eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let profile = load_profile(&args.profile)?;
+    let options = options(&args)?;
+    let (mut input, size, name) = open_input(&args.file)?;
+    let mut out_dir = args.out_dir.as_deref().map(OutDir::create).transpose()?;
+    let mut outputs = Outputs::default();
+    let bar = progress_bar(size);
+
+    let result = check_stream(&mut *input, &name, profile, options, &mut outputs, &mut out_dir, &bar);
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(error) => {
+            if let Some(dir) = out_dir {
+                dir.abandon();
+            }
+            return Err(error);
+        }
+    };
+    if let Some(mut dir) = out_dir {
+        dir.drain(&mut outputs)?;
+        dir.commit(&report)?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &report)?;
+        writeln!(stdout)?;
+    } else {
+        write_summary(&mut stdout, &name, &report, args.out_dir.as_deref())?;
+    }
+    Ok(if report.summary.rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn refusal(name: &str, error: CheckError) -> anyhow::Error {
+    match error.fix() {
+        Some(fix) => anyhow::anyhow!("{name}: {error}. {fix}"),
+        None => anyhow::anyhow!("{name}: {error}"),
+    }
+}
+
+fn check_stream(
+    input: &mut dyn Read,
+    name: &str,
+    profile: Profile,
+    options: CheckOptions,
+    outputs: &mut Outputs,
+    out_dir: &mut Option<OutDir>,
+    bar: &ProgressBar,
+) -> anyhow::Result<Report> {
+    let mut buffer = vec![0u8; CHUNK];
+    let first = read_some(input, &mut buffer, name)?;
+    if listgate_core::xlsx::looks_like_xlsx(&buffer[..first]) {
+        let mut bytes = buffer[..first].to_vec();
+        input.read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+        bar.set_position(bytes.len() as u64);
+        return listgate_core::check_bytes(&bytes, profile, options, outputs).map_err(|e| refusal(name, e));
+    }
+    let mut checker = Checker::new(profile, options).map_err(|e| refusal(name, e))?;
+    let mut filled = first;
+    while filled > 0 {
+        checker.feed(&buffer[..filled], outputs).map_err(|e| refusal(name, e))?;
+        bar.inc(filled as u64);
+        if let Some(dir) = out_dir.as_mut() {
+            dir.drain(outputs)?;
+        }
+        filled = read_some(input, &mut buffer, name)?;
+    }
+    checker.finish(outputs).map_err(|e| refusal(name, e))
+}
+
+fn read_some(input: &mut dyn Read, buffer: &mut [u8], name: &str) -> anyhow::Result<usize> {
+    loop {
+        match input.read(buffer) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other.with_context(|| format!("cannot read {name}")),
+        }
+    }
+}
+
+fn write_summary(out: &mut impl Write, name: &str, report: &Report, out_dir: Option<&Path>) -> std::io::Result<()> {
+    let s = &report.summary;
+    let f = &report.file;
+    writeln!(out, "{name}: {}", report.outcome.message())?;
+    let delimiter = f.delimiter.as_deref().map(|d| format!(", delimiter `{d}`")).unwrap_or_default();
+    let header = f.header_row.map_or("no header row".to_owned(), |r| format!("header on row {r}"));
+    writeln!(out, "  read as {}{delimiter}, {header}, profile {}", f.encoding, report.profile)?;
+    writeln!(
+        out,
+        "  rows {}  importable {}  rejected {} (set aside by channel {})  with warnings {}  duplicates {}",
+        s.rows, s.importable, s.rejected, s.set_aside, s.warnings, s.duplicates
+    )?;
+    let g = &report.segments;
+    writeln!(
+        out,
+        "  segments: whatsapp {}  sms_only {}  email_only {}  unknown {}",
+        g.whatsapp, g.sms_only, g.email_only, g.unknown
+    )?;
+    if !report.issue_counts.is_empty() {
+        writeln!(out, "\nIssues by code:")?;
+        for c in &report.issue_counts {
+            let severity = format!("{:?}", c.severity).to_lowercase();
+            writeln!(out, "  {:>7}  {:<36} {severity}\n           fix: {}", c.count, c.code.as_str(), fix_for(c.code))?;
+        }
+        writeln!(out, "\nFirst issues:")?;
+        for issue in report.issues.iter().take(SHOWN_ISSUES) {
+            let column = issue.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();
+            writeln!(out, "  row {}{column}: {} {}", issue.row, issue.code, issue.message)?;
+        }
+        let total: u64 = report.issue_counts.iter().map(|c| c.count).sum();
+        if total > SHOWN_ISSUES as u64 {
+            writeln!(out, "  … {} more (use --json or --out-dir for all)", total - SHOWN_ISSUES as u64)?;
+        }
+    }
+    if !report.batches.is_empty() {
+        let sizes: Vec<String> = report.batches.iter().take(6).map(|b| b.contacts.to_string()).collect();
+        let more = if report.batches.len() > 6 { ", …" } else { "" };
+        writeln!(out, "\nProposed import: {} batches ({}{more})", report.batches.len(), sizes.join(", "))?;
+    }
+    if let Some(dir) = out_dir {
+        writeln!(out, "\nWrote clean.csv, errors.csv, report.json and segment files to {}", dir.display())?;
+    }
+    Ok(())
+}
