@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use listgate_core::report::Report;
-use listgate_core::{CheckError, CheckOptions, Checker, Encoding, Mapping, Outputs, Profile, Segment, fix_for};
+use listgate_core::{
+    CheckError, CheckOptions, Checker, Encoding, Mapping, Outputs, Profile, Segment, fix_for,
+};
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -92,7 +94,8 @@ pub struct CheckArgs {
 /// A built-in profile name or a path to a TOML profile.
 pub fn load_profile(name: &str) -> anyhow::Result<Profile> {
     if name.ends_with(".toml") || Path::new(name).is_file() {
-        let text = std::fs::read_to_string(name).with_context(|| format!("cannot read profile {name}"))?;
+        let text =
+            std::fs::read_to_string(name).with_context(|| format!("cannot read profile {name}"))?;
         return Profile::from_toml(&text).with_context(|| format!("profile {name}"));
     }
     Ok(Profile::builtin(name)?)
@@ -102,8 +105,9 @@ fn parse_now(text: &str) -> anyhow::Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .with_context(|| format!("--now `{text}` is not RFC 3339 (2025-03-05T12:00:00Z) or YYYY-MM-DD"))?;
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| {
+        format!("--now `{text}` is not RFC 3339 (2025-03-05T12:00:00Z) or YYYY-MM-DD")
+    })?;
     Ok(date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
 }
 
@@ -119,7 +123,13 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
     Ok(CheckOptions {
         default_region: args.default_region.clone(),
         date_format: args.date_format.clone(),
-        now: Some(args.now.as_deref().map(parse_now).transpose()?.unwrap_or_else(Utc::now)),
+        now: Some(
+            args.now
+                .as_deref()
+                .map(parse_now)
+                .transpose()?
+                .unwrap_or_else(Utc::now),
+        ),
         business_name: args.business_name.clone(),
         header: match (args.header, args.no_header) {
             (true, _) => Some(true),
@@ -137,7 +147,10 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
         known_staff_ids: args.known_staff_ids.clone(),
         pasted: args.pasted,
         sheet: args.sheet.clone(),
-        batches: listgate_core::BatchOptions { first: args.batch_first, cap: args.batch_cap },
+        batches: listgate_core::BatchOptions {
+            first: args.batch_first,
+            cap: args.batch_cap,
+        },
         max_file_bytes: None,
         max_listed_issues: None,
     })
@@ -152,7 +165,10 @@ struct OutDir {
 impl OutDir {
     fn create(dir: &Path) -> anyhow::Result<OutDir> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(OutDir { dir: dir.to_owned(), files: Vec::new() })
+        Ok(OutDir {
+            dir: dir.to_owned(),
+            files: Vec::new(),
+        })
     }
 
     /// Moves what the checker buffered into the files.
@@ -160,11 +176,14 @@ impl OutDir {
         for (i, (name, buffer)) in outputs.files_mut().enumerate() {
             if i == self.files.len() {
                 let path = self.dir.join(format!("{name}.partial"));
-                let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+                let file = File::create(&path)
+                    .with_context(|| format!("cannot create {}", path.display()))?;
                 self.files.push((path, std::io::BufWriter::new(file)));
             }
             let (path, writer) = &mut self.files[i];
-            writer.write_all(buffer).with_context(|| format!("cannot write {}", path.display()))?;
+            writer
+                .write_all(buffer)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             buffer.clear();
         }
         Ok(())
@@ -173,13 +192,16 @@ impl OutDir {
     /// Completes every file under its final name, and the report.
     fn commit(self, report: &Report) -> anyhow::Result<()> {
         for (path, mut writer) in self.files {
-            writer.flush().with_context(|| format!("cannot write {}", path.display()))?;
+            writer
+                .flush()
+                .with_context(|| format!("cannot write {}", path.display()))?;
             std::fs::rename(&path, path.with_extension(""))
                 .with_context(|| format!("cannot rename {}", path.display()))?;
         }
         let report_path = self.dir.join("report.json");
         let json = serde_json::to_vec_pretty(report)?;
-        std::fs::write(&report_path, json).with_context(|| format!("cannot write {}", report_path.display()))
+        std::fs::write(&report_path, json)
+            .with_context(|| format!("cannot write {}", report_path.display()))
     }
 
     /// Removes partial files after a refusal: no half-written output stays behind.
@@ -193,11 +215,17 @@ impl OutDir {
 
 fn open_input(path: &Path) -> anyhow::Result<(Box<dyn Read>, Option<u64>, String)> {
     if path.as_os_str() == "-" {
-        return Ok((Box::new(std::io::stdin().lock()), None, "standard input".into()));
+        return Ok((
+            Box::new(std::io::stdin().lock()),
+            None,
+            "standard input".into(),
+        ));
     }
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| format!("cannot open {name}"))?;
-    let meta = file.metadata().with_context(|| format!("cannot read {name}"))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {name}"))?;
     if meta.is_dir() {
         bail!("{name} is a folder, not a file");
     }
@@ -212,8 +240,10 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
         Some(total) => ProgressBar::new(total),
         None => ProgressBar::new_spinner(),
     };
-    let style = ProgressStyle::with_template("{spinner} checking {bytes}/{total_bytes} {bar:30} {bytes_per_sec} ~{eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{spinner} checking {bytes}/{total_bytes} {bar:30} {bytes_per_sec} ~{eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
@@ -226,7 +256,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut outputs = Outputs::default();
     let bar = progress_bar(size);
 
-    let result = check_stream(&mut *input, &name, profile, options, &mut outputs, &mut out_dir, &bar);
+    let result = check_stream(
+        &mut *input,
+        &name,
+        profile,
+        options,
+        &mut outputs,
+        &mut out_dir,
+        &bar,
+    );
     bar.finish_and_clear();
     let report = match result {
         Ok(report) => report,
@@ -248,7 +286,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         write_summary(&mut stdout, &name, &report, args.out_dir.as_deref())?;
     }
-    Ok(if report.summary.rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.summary.rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn refusal(name: &str, error: CheckError) -> anyhow::Error {
@@ -271,14 +313,19 @@ fn check_stream(
     let first = read_some(input, &mut buffer, name)?;
     if listgate_core::xlsx::looks_like_xlsx(&buffer[..first]) {
         let mut bytes = buffer[..first].to_vec();
-        input.read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+        input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {name}"))?;
         bar.set_position(bytes.len() as u64);
-        return listgate_core::check_bytes(&bytes, profile, options, outputs).map_err(|e| refusal(name, e));
+        return listgate_core::check_bytes(&bytes, profile, options, outputs)
+            .map_err(|e| refusal(name, e));
     }
     let mut checker = Checker::new(profile, options).map_err(|e| refusal(name, e))?;
     let mut filled = first;
     while filled > 0 {
-        checker.feed(&buffer[..filled], outputs).map_err(|e| refusal(name, e))?;
+        checker
+            .feed(&buffer[..filled], outputs)
+            .map_err(|e| refusal(name, e))?;
         bar.inc(filled as u64);
         if let Some(dir) = out_dir.as_mut() {
             dir.drain(outputs)?;
@@ -297,13 +344,28 @@ fn read_some(input: &mut dyn Read, buffer: &mut [u8], name: &str) -> anyhow::Res
     }
 }
 
-fn write_summary(out: &mut impl Write, name: &str, report: &Report, out_dir: Option<&Path>) -> std::io::Result<()> {
+fn write_summary(
+    out: &mut impl Write,
+    name: &str,
+    report: &Report,
+    out_dir: Option<&Path>,
+) -> std::io::Result<()> {
     let s = &report.summary;
     let f = &report.file;
     writeln!(out, "{name}: {}", report.outcome.message())?;
-    let delimiter = f.delimiter.as_deref().map(|d| format!(", delimiter `{d}`")).unwrap_or_default();
-    let header = f.header_row.map_or("no header row".to_owned(), |r| format!("header on row {r}"));
-    writeln!(out, "  read as {}{delimiter}, {header}, profile {}", f.encoding, report.profile)?;
+    let delimiter = f
+        .delimiter
+        .as_deref()
+        .map(|d| format!(", delimiter `{d}`"))
+        .unwrap_or_default();
+    let header = f
+        .header_row
+        .map_or("no header row".to_owned(), |r| format!("header on row {r}"));
+    writeln!(
+        out,
+        "  read as {}{delimiter}, {header}, profile {}",
+        f.encoding, report.profile
+    )?;
     writeln!(
         out,
         "  rows {}  importable {}  rejected {} (set aside by channel {})  with warnings {}  duplicates {}",
@@ -319,25 +381,61 @@ fn write_summary(out: &mut impl Write, name: &str, report: &Report, out_dir: Opt
         writeln!(out, "\nIssues by code:")?;
         for c in &report.issue_counts {
             let severity = format!("{:?}", c.severity).to_lowercase();
-            writeln!(out, "  {:>7}  {:<36} {severity}\n           fix: {}", c.count, c.code.as_str(), fix_for(c.code))?;
+            writeln!(
+                out,
+                "  {:>7}  {:<36} {severity}\n           fix: {}",
+                c.count,
+                c.code.as_str(),
+                fix_for(c.code)
+            )?;
         }
         writeln!(out, "\nFirst issues:")?;
         for issue in report.issues.iter().take(SHOWN_ISSUES) {
-            let column = issue.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default();
-            writeln!(out, "  row {}{column}: {} {}", issue.row, issue.code, issue.message)?;
+            let column = issue
+                .column
+                .as_deref()
+                .map(|c| format!(", column {c}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  row {}{column}: {} {}",
+                issue.row, issue.code, issue.message
+            )?;
         }
         let total: u64 = report.issue_counts.iter().map(|c| c.count).sum();
         if total > SHOWN_ISSUES as u64 {
-            writeln!(out, "  … {} more (use --json or --out-dir for all)", total - SHOWN_ISSUES as u64)?;
+            writeln!(
+                out,
+                "  … {} more (use --json or --out-dir for all)",
+                total - SHOWN_ISSUES as u64
+            )?;
         }
     }
     if !report.batches.is_empty() {
-        let sizes: Vec<String> = report.batches.iter().take(6).map(|b| b.contacts.to_string()).collect();
-        let more = if report.batches.len() > 6 { ", …" } else { "" };
-        writeln!(out, "\nProposed import: {} batches ({}{more})", report.batches.len(), sizes.join(", "))?;
+        let sizes: Vec<String> = report
+            .batches
+            .iter()
+            .take(6)
+            .map(|b| b.contacts.to_string())
+            .collect();
+        let more = if report.batches.len() > 6 {
+            ", …"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "\nProposed import: {} batches ({}{more})",
+            report.batches.len(),
+            sizes.join(", ")
+        )?;
     }
     if let Some(dir) = out_dir {
-        writeln!(out, "\nWrote clean.csv, errors.csv, report.json and segment files to {}", dir.display())?;
+        writeln!(
+            out,
+            "\nWrote clean.csv, errors.csv, report.json and segment files to {}",
+            dir.display()
+        )?;
     }
     Ok(())
 }

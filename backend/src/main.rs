@@ -33,7 +33,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(args),
-        Command::Template { profile, required_only } => template(&profile, required_only).map(|()| ExitCode::SUCCESS),
+        Command::Template {
+            profile,
+            required_only,
+        } => template(&profile, required_only).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

@@ -50,6 +50,16 @@ impl Segment {
         }
     }
 
+    /// The channel in a sentence: "the contact consented to …".
+    pub fn channel_name(self) -> &'static str {
+        match self {
+            Segment::Whatsapp => "WhatsApp",
+            Segment::SmsOnly => "SMS",
+            Segment::EmailOnly => "email",
+            Segment::Unknown => "no recorded channel",
+        }
+    }
+
     /// Reads a channel cell such as `WhatsApp`, `sms;email` or `E-Mail`.
     pub fn from_channels(cell: &str) -> Segment {
         let (mut whatsapp, mut sms, mut email) = (false, false, false);

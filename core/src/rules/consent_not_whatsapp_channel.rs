@@ -21,8 +21,8 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let column = ctx.index("opt_in_channel").and_then(|i| row.column(i));
     let message = if ctx.channel_mapped {
         format!(
-            "consent is for {}, not WhatsApp: set aside in {}.csv",
-            row.segment.meaning(),
+            "the contact consented to {}, not WhatsApp: set aside in {}.csv",
+            row.segment.channel_name(),
             row.segment
         )
     } else {

@@ -13,6 +13,10 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    // Contacts of other channels are set aside, not judged on WhatsApp wording.
+    if !ctx.profile.importable_segments.contains(&row.segment) {
+        return;
+    }
     let Some(text) = row.text(ctx, "opt_in_text") else {
         return;
     };
