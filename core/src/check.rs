@@ -862,10 +862,11 @@ fn check_headers(
                 return Err(CheckError::refused(
                     Code::HeaderDuplicate,
                     format!(
-                        "columns {} and {} are both named `{}`, so it is unclear which holds {}",
+                        "columns {} (`{}`) and {} (`{}`) have the same name, so it is unclear which holds {}",
                         column_letter((*column).min(other)),
+                        headers[(*column).min(other)],
                         column_letter((*column).max(other)),
-                        headers[*column],
+                        headers[(*column).max(other)],
                         profile.fields[f].name
                     ),
                 ));
