@@ -17,7 +17,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a list: every problem with row, column and fix; clean, error and segment files.
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Print a template CSV to start a list from.
     Template {
         /// whatsapp, mongoose, sms-us, email-gdpr, or a path to a .toml profile.
@@ -32,7 +32,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Template {
             profile,
             required_only,

@@ -389,12 +389,12 @@ fn refuse_binary_text(sample: &str) -> Result<(), CheckError> {
 }
 
 fn validate_options(profile: &Profile, options: &CheckOptions) -> Result<(), CheckError> {
-    if let Some(region) = &options.default_region {
-        if parse_region(region).is_none() {
-            return Err(CheckError::InvalidOption(format!(
-                "`{region}` is not a country code; use two letters such as GB or US"
-            )));
-        }
+    if let Some(region) = &options.default_region
+        && parse_region(region).is_none()
+    {
+        return Err(CheckError::InvalidOption(format!(
+            "`{region}` is not a country code; use two letters such as GB or US"
+        )));
     }
     for field in options.mapping.0.keys() {
         if profile.field(field).is_none() {
@@ -569,16 +569,15 @@ impl Engine {
             .profile
             .max_pasted_rows
             .filter(|_| self.options.pasted)
+            && self.rows_seen > limit
         {
-            if self.rows_seen > limit {
-                return Err(CheckError::refused(
-                    Code::FileTooManyRows,
-                    format!(
-                        "more than {limit} rows were pasted (the limit for {})",
-                        self.ctx.profile.name
-                    ),
-                ));
-            }
+            return Err(CheckError::refused(
+                Code::FileTooManyRows,
+                format!(
+                    "more than {limit} rows were pasted (the limit for {})",
+                    self.ctx.profile.name
+                ),
+            ));
         }
         let row = self.build_row(record);
         let mut findings = Findings::default();
@@ -593,10 +592,10 @@ impl Engine {
             .iter()
             .any(|f| f.severity == Severity::Error && f.code != Code::ConsentNotWhatsappChannel);
         for rule in RULES {
-            if let Check::Set(check) = rule.check {
-                if self.ctx.profile.runs(rule.code) {
-                    check(&row, &mut self.ctx, clean, &mut findings);
-                }
+            if let Check::Set(check) = rule.check
+                && self.ctx.profile.runs(rule.code)
+            {
+                check(&row, &mut self.ctx, clean, &mut findings);
             }
         }
         let disposition =
@@ -633,10 +632,12 @@ impl Engine {
         for (i, field) in profile.fields.iter().enumerate() {
             let column = self.layout.fields[i];
             let mut text = raw[i];
-            if text.is_empty() && self.options.infer_mobile_number && field.name == "MobileNumber" {
-                if let Some(whatsapp) = self.ctx.index("WhatsAppMobileNumber") {
-                    text = raw[whatsapp];
-                }
+            if text.is_empty()
+                && self.options.infer_mobile_number
+                && field.name == "MobileNumber"
+                && let Some(whatsapp) = self.ctx.index("WhatsAppMobileNumber")
+            {
+                text = raw[whatsapp];
             }
             let value = match (column, text.is_empty()) {
                 (None, _) => Value::Unmapped,

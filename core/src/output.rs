@@ -50,7 +50,7 @@ pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a 
 }
 
 /// The files a check writes, as UTF-8 (with BOM, so Excel reads accents).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Outputs {
     /// `clean.csv`: importable rows, normalized.
     pub clean: Vec<u8>,
@@ -72,18 +72,6 @@ pub struct OutputCounts {
     pub errors: u64,
     /// Rows per segment file.
     pub segments: [u64; 4],
-}
-
-impl Default for Outputs {
-    fn default() -> Self {
-        Outputs {
-            clean: Vec::new(),
-            errors: Vec::new(),
-            segments: Default::default(),
-            counts: OutputCounts::default(),
-            error_width: 0,
-        }
-    }
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

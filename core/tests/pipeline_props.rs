@@ -6,7 +6,11 @@ use listgate_core::{CheckOptions, Checker, Outputs, Profile, check_bytes};
 use proptest::prelude::*;
 
 fn options() -> CheckOptions {
-    CheckOptions { default_region: Some("GB".into()), now: "2025-11-26T00:00:00Z".parse().ok(), ..CheckOptions::default() }
+    CheckOptions {
+        default_region: Some("GB".into()),
+        now: "2025-11-26T00:00:00Z".parse().ok(),
+        ..CheckOptions::default()
+    }
 }
 
 /// Bytes that look a bit like a contact list, mixed with arbitrary noise.
@@ -32,7 +36,11 @@ fn list_like() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![text, prop::collection::vec(any::<u8>(), 0..600)]
 }
 
-fn check_in_chunks(bytes: &[u8], chunk: usize, outputs: &mut Outputs) -> Result<listgate_core::Report, listgate_core::CheckError> {
+fn check_in_chunks(
+    bytes: &[u8],
+    chunk: usize,
+    outputs: &mut Outputs,
+) -> Result<listgate_core::Report, listgate_core::CheckError> {
     let mut checker = Checker::new(Profile::builtin("whatsapp").expect("profile"), options())?;
     for piece in bytes.chunks(chunk.max(1)) {
         checker.feed(piece, outputs)?;
@@ -68,15 +76,32 @@ fn chunk_size_does_not_change_the_verdict_past_the_sniffing_sample() {
     let mut text = String::from("Mobile;Opt-in Date;Source;Consent Text;Channel\r\n");
     for i in 0..4000u32 {
         let channel = ["whatsapp", "sms", "email", ""][(i % 4) as usize];
-        let phone = if i % 7 == 0 { format!("07911 {:06}", 100_000 + i % 500) } else { format!("+44 7911 {:06}", 100_000 + i) };
-        text.push_str(&format!("{phone};2025-0{}-05;shop;\"Yes; WhatsApp\nfrom Acme\";{channel}\r\n", 1 + i % 9));
+        let phone = if i % 7 == 0 {
+            format!("07911 {:06}", 100_000 + i % 500)
+        } else {
+            format!("+44 7911 {:06}", 100_000 + i)
+        };
+        text.push_str(&format!(
+            "{phone};2025-0{}-05;shop;\"Yes; WhatsApp\nfrom Acme\";{channel}\r\n",
+            1 + i % 9
+        ));
     }
     assert!(text.len() > 3 * listgate_core::check::SAMPLE_BYTES);
-    let whole = check_bytes(text.as_bytes(), Profile::builtin("whatsapp").expect("profile"), options(), &mut Outputs::default()).expect("report");
+    let whole = check_bytes(
+        text.as_bytes(),
+        Profile::builtin("whatsapp").expect("profile"),
+        options(),
+        &mut Outputs::default(),
+    )
+    .expect("report");
     assert_eq!(whole.summary.rows, 4000);
     for chunk in [1, 7, 4096, 65_537] {
         let mut outputs = Outputs::default();
-        assert_eq!(check_in_chunks(text.as_bytes(), chunk, &mut outputs).expect("report"), whole, "chunk {chunk}");
+        assert_eq!(
+            check_in_chunks(text.as_bytes(), chunk, &mut outputs).expect("report"),
+            whole,
+            "chunk {chunk}"
+        );
         assert_eq!(outputs.counts.clean, whole.summary.importable);
     }
 }

@@ -2,26 +2,48 @@
 //! input must raise the code and its `passes` input must not. The report (or
 //! refusal) for every `trips` input is snapshotted.
 
-use listgate_core::{CheckError, CheckOptions, Code, Discard, Profile, Report, Severity, check_bytes};
+use listgate_core::{
+    CheckError, CheckOptions, Code, Discard, Profile, Report, Severity, check_bytes,
+};
 use std::path::PathBuf;
 
 const NOW: &str = "2025-11-26T00:00:00Z";
 
 fn fixture(code: Code) -> toml::Table {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "rules", &format!("{code}.toml")].iter().collect();
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{code} has no fixture at {}: {e}", path.display()));
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests",
+        "fixtures",
+        "rules",
+        &format!("{code}.toml"),
+    ]
+    .iter()
+    .collect();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{code} has no fixture at {}: {e}", path.display()));
     toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn options(table: Option<&toml::Value>) -> CheckOptions {
-    let mut json = serde_json::to_value(table.cloned().unwrap_or(toml::Value::Table(Default::default()))).expect("json");
-    json.as_object_mut().expect("table").entry("now").or_insert(NOW.into());
+    let mut json = serde_json::to_value(
+        table
+            .cloned()
+            .unwrap_or(toml::Value::Table(Default::default())),
+    )
+    .expect("json");
+    json.as_object_mut()
+        .expect("table")
+        .entry("now")
+        .or_insert(NOW.into());
     serde_json::from_value(json).expect("options")
 }
 
 fn input(f: &toml::Table, key: &str, repeat_key: &str) -> String {
     let mut text = f[key].as_str().expect("input text").to_owned();
-    if let (Some(n), Some(template)) = (f.get(repeat_key).and_then(toml::Value::as_integer), f.get("repeat_template")) {
+    if let (Some(n), Some(template)) = (
+        f.get(repeat_key).and_then(toml::Value::as_integer),
+        f.get("repeat_template"),
+    ) {
         let template = template.as_str().expect("template");
         for i in 1..=n {
             text.push_str(&template.replace("{n}", &i.to_string()));
@@ -32,7 +54,8 @@ fn input(f: &toml::Table, key: &str, repeat_key: &str) -> String {
 }
 
 fn run(f: &toml::Table, text: &str, options: CheckOptions) -> Result<Report, CheckError> {
-    let profile = Profile::builtin(f["profile"].as_str().expect("profile")).expect("builtin profile");
+    let profile =
+        Profile::builtin(f["profile"].as_str().expect("profile")).expect("builtin profile");
     check_bytes(text.as_bytes(), profile, options, &mut Discard)
 }
 
@@ -50,14 +73,25 @@ fn every_code_trips_on_its_fixture_and_passes_on_the_twin() {
         let f = fixture(code);
         let trip_options = options(f.get("options"));
         let trips = run(&f, &input(&f, "trips", "repeat_rows"), trip_options.clone());
-        assert!(codes_of(&trips).iter().any(|(c, _)| *c == code), "{code}: trips input did not raise it: {trips:?}");
+        assert!(
+            codes_of(&trips).iter().any(|(c, _)| *c == code),
+            "{code}: trips input did not raise it: {trips:?}"
+        );
         if code.is_file_level() {
             assert!(trips.is_err(), "{code} must refuse the file");
         }
-        let pass_options = f.get("passes_options").map_or(trip_options, |o| options(Some(o)));
+        let pass_options = f
+            .get("passes_options")
+            .map_or(trip_options, |o| options(Some(o)));
         let passes = run(&f, &input(&f, "passes", "passes_repeat_rows"), pass_options);
-        assert!(passes.is_ok(), "{code}: passes input was refused: {passes:?}");
-        assert!(!codes_of(&passes).iter().any(|(c, _)| *c == code), "{code}: passes input raised it: {passes:?}");
+        assert!(
+            passes.is_ok(),
+            "{code}: passes input was refused: {passes:?}"
+        );
+        assert!(
+            !codes_of(&passes).iter().any(|(c, _)| *c == code),
+            "{code}: passes input raised it: {passes:?}"
+        );
 
         let snapshot = match &trips {
             Ok(report) => serde_json::to_value(report).expect("json"),
@@ -70,8 +104,16 @@ fn every_code_trips_on_its_fixture_and_passes_on_the_twin() {
 #[test]
 fn missing_country_code_is_a_warning_once_a_default_region_applies() {
     let f = fixture(Code::PhoneNoCountryCode);
-    let report = run(&f, &input(&f, "trips", "repeat_rows"), options(f.get("warning_options"))).expect("report");
-    assert_eq!(codes_of(&Ok(report.clone())), vec![(Code::PhoneNoCountryCode, Severity::Warning)]);
+    let report = run(
+        &f,
+        &input(&f, "trips", "repeat_rows"),
+        options(f.get("warning_options")),
+    )
+    .expect("report");
+    assert_eq!(
+        codes_of(&Ok(report.clone())),
+        vec![(Code::PhoneNoCountryCode, Severity::Warning)]
+    );
     assert_eq!(report.summary.importable, 1);
 }
 
@@ -79,11 +121,18 @@ fn missing_country_code_is_a_warning_once_a_default_region_applies() {
 fn the_whole_fixture_set_keeps_counts_consistent() {
     for &code in Code::ALL {
         let f = fixture(code);
-        if let Ok(r) = run(&f, &input(&f, "trips", "repeat_rows"), options(f.get("options"))) {
+        if let Ok(r) = run(
+            &f,
+            &input(&f, "trips", "repeat_rows"),
+            options(f.get("options")),
+        ) {
             let s = r.summary;
             assert_eq!(s.rows, s.importable + s.rejected, "{code}");
             assert!(s.set_aside <= s.rejected, "{code}");
-            let segments = r.segments.whatsapp + r.segments.sms_only + r.segments.email_only + r.segments.unknown;
+            let segments = r.segments.whatsapp
+                + r.segments.sms_only
+                + r.segments.email_only
+                + r.segments.unknown;
             assert_eq!(segments, s.rows, "{code}");
         }
     }

@@ -9,23 +9,40 @@ fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test path");
     let dir = exe.parent().and_then(Path::parent).expect("target dir");
     let bin = dir.join(format!("listgate{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is missing: run `cargo test --workspace` so the binary is built", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo test --workspace` so the binary is built",
+        bin.display()
+    );
     bin
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 fn listgate(args: &[&str]) -> Output {
-    Command::new(binary()).args(args).output().expect("run listgate")
+    Command::new(binary())
+        .args(args)
+        .output()
+        .expect("run listgate")
 }
 
 const NOW: &str = "--now=2025-11-26T00:00:00Z";
 
 fn messy(extra: &[&str]) -> Output {
     let path = fixture("whatsapp_messy.csv");
-    let mut args = vec!["check", path.to_str().expect("utf8 path"), "--default-region", "GB", NOW, "--business-name", "Acme Boutique"];
+    let mut args = vec![
+        "check",
+        path.to_str().expect("utf8 path"),
+        "--default-region",
+        "GB",
+        NOW,
+        "--business-name",
+        "Acme Boutique",
+    ];
     args.extend_from_slice(extra);
     listgate(&args)
 }
@@ -38,7 +55,12 @@ fn exit_codes_follow_the_contract() {
     let clean = dir.path().join("clean.csv");
     std::fs::write(&clean, "phone,opt_in_at,opt_in_source,opt_in_text,channel\n+447911123456,2025-03-05,https://acme.example,Yes to WhatsApp from Acme,whatsapp\n").expect("write");
     let out = listgate(&["check", clean.to_str().expect("path"), NOW]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let refused = dir.path().join("refused.csv");
     std::fs::write(&refused, "phone,opt_in_at\n+447911123456,2025-03-05\n").expect("write");
@@ -46,29 +68,74 @@ fn exit_codes_follow_the_contract() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.contains("header.missing_required") && stderr.contains("opt_in_source"), "{stderr}");
+    assert!(
+        stderr.contains("header.missing_required") && stderr.contains("opt_in_source"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unusable_input_gets_one_clear_line_and_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let garbage = dir.path().join("photo.csv");
-    std::fs::write(&garbage, (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect::<Vec<_>>()).expect("write");
+    std::fs::write(
+        &garbage,
+        (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .expect("write");
     let missing = dir.path().join("nope.csv");
     let cases: Vec<(Vec<String>, &str)> = vec![
-        (vec!["check".into(), missing.display().to_string()], "cannot open"),
-        (vec!["check".into(), garbage.display().to_string()], "file.unreadable"),
-        (vec!["check".into(), fixture("whatsapp_messy.csv").display().to_string(), "--default-region".into(), "XX".into()], "not a country code"),
-        (vec!["check".into(), fixture("whatsapp_messy.csv").display().to_string(), "--profile".into(), "telegram".into()], "unknown profile"),
-        (vec!["check".into(), fixture("whatsapp_messy.csv").display().to_string(), "--map".into(), "phone=Fax".into()], "no column `Fax`"),
-        (vec!["check".into(), dir.path().display().to_string()], "folder"),
+        (
+            vec!["check".into(), missing.display().to_string()],
+            "cannot open",
+        ),
+        (
+            vec!["check".into(), garbage.display().to_string()],
+            "file.unreadable",
+        ),
+        (
+            vec![
+                "check".into(),
+                fixture("whatsapp_messy.csv").display().to_string(),
+                "--default-region".into(),
+                "XX".into(),
+            ],
+            "not a country code",
+        ),
+        (
+            vec![
+                "check".into(),
+                fixture("whatsapp_messy.csv").display().to_string(),
+                "--profile".into(),
+                "telegram".into(),
+            ],
+            "unknown profile",
+        ),
+        (
+            vec![
+                "check".into(),
+                fixture("whatsapp_messy.csv").display().to_string(),
+                "--map".into(),
+                "phone=Fax".into(),
+            ],
+            "no column `Fax`",
+        ),
+        (
+            vec!["check".into(), dir.path().display().to_string()],
+            "folder",
+        ),
     ];
     for (args, expected) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = listgate(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(expected), "{args:?}: expected `{expected}` in {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{args:?}: expected `{expected}` in {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
@@ -94,11 +161,20 @@ fn json_report_has_the_contract_schema() {
         }
     }
     assert!(report["batches"].is_array());
-    assert_eq!(report["file"]["header_row"], 3, "two title rows above the header");
+    assert_eq!(
+        report["file"]["header_row"], 3,
+        "two title rows above the header"
+    );
     assert_eq!(report["summary"]["rows"], 10);
-    let dup = issues.iter().find(|i| i["code"] == "phone.duplicate").expect("duplicate");
+    let dup = issues
+        .iter()
+        .find(|i| i["code"] == "phone.duplicate")
+        .expect("duplicate");
     assert_eq!(dup["row"], 6);
-    assert!(dup["message"].as_str().expect("text").contains("row 4"), "names the first row");
+    assert!(
+        dup["message"].as_str().expect("text").contains("row 4"),
+        "names the first row"
+    );
 }
 
 fn csv_rows(path: &Path) -> usize {
@@ -114,39 +190,85 @@ fn out_dir_files_account_for_every_row_and_errors_reimport() {
     let out = messy(&["--out-dir", out_dir.to_str().expect("path"), "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
-    for name in ["clean.csv", "errors.csv", "report.json", "whatsapp.csv", "sms_only.csv", "email_only.csv", "unknown.csv"] {
+    for name in [
+        "clean.csv",
+        "errors.csv",
+        "report.json",
+        "whatsapp.csv",
+        "sms_only.csv",
+        "email_only.csv",
+        "unknown.csv",
+    ] {
         assert!(out_dir.join(name).exists(), "{name} written");
     }
-    let on_disk: Value = serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).expect("report")).expect("json");
+    let on_disk: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).expect("report"))
+            .expect("json");
     assert_eq!(on_disk, report);
 
     let s = &report["summary"];
     let clean = csv_rows(&out_dir.join("clean.csv"));
     let errors = csv_rows(&out_dir.join("errors.csv"));
-    let set_aside: usize = ["sms_only.csv", "email_only.csv", "unknown.csv"].iter().map(|n| csv_rows(&out_dir.join(n))).sum();
+    let set_aside: usize = ["sms_only.csv", "email_only.csv", "unknown.csv"]
+        .iter()
+        .map(|n| csv_rows(&out_dir.join(n)))
+        .sum();
     assert_eq!(clean as u64, s["importable"].as_u64().expect("n"));
-    assert_eq!((clean + errors + set_aside) as u64, s["rows"].as_u64().expect("n"), "every row in exactly one file");
+    assert_eq!(
+        (clean + errors + set_aside) as u64,
+        s["rows"].as_u64().expect("n"),
+        "every row in exactly one file"
+    );
 
     let errors_text = std::fs::read_to_string(out_dir.join("errors.csv")).expect("errors");
     assert!(errors_text.starts_with('\u{feff}'), "BOM for Excel");
-    assert!(errors_text.contains("'=HYPERLINK"), "formula neutralized: {errors_text}");
-    assert!(errors_text.lines().next().expect("header").ends_with(",row,errors"));
+    assert!(
+        errors_text.contains("'=HYPERLINK"),
+        "formula neutralized: {errors_text}"
+    );
+    assert!(
+        errors_text
+            .lines()
+            .next()
+            .expect("header")
+            .ends_with(",row,errors")
+    );
 
     // The error file re-imports as it is: same rows rejected for the same codes.
-    let again = listgate(&["check", out_dir.join("errors.csv").to_str().expect("path"), "--default-region", "GB", NOW, "--business-name", "Acme Boutique", "--json"]);
+    let again = listgate(&[
+        "check",
+        out_dir.join("errors.csv").to_str().expect("path"),
+        "--default-region",
+        "GB",
+        NOW,
+        "--business-name",
+        "Acme Boutique",
+        "--json",
+    ]);
     let second: Value = serde_json::from_slice(&again.stdout).expect("json");
     let codes = |r: &Value| {
-        let mut c: Vec<String> = r["issues"].as_array().expect("issues").iter().map(|i| i["code"].as_str().expect("code").to_owned()).collect();
+        let mut c: Vec<String> = r["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .map(|i| i["code"].as_str().expect("code").to_owned())
+            .collect();
         c.sort();
         c
     };
-    let first_errors: Vec<String> = codes(&report).into_iter().filter(|c| c != "phone.not_mobile").collect();
+    let first_errors: Vec<String> = codes(&report)
+        .into_iter()
+        .filter(|c| c != "phone.not_mobile")
+        .collect();
     let mut first_rejected = first_errors.clone();
     first_rejected.retain(|c| c != "phone.duplicate");
     let mut second_codes = codes(&second);
     second_codes.retain(|c| c != "phone.not_mobile");
     assert_eq!(second["summary"]["rows"].as_u64(), Some(errors as u64));
-    assert!(first_rejected.iter().all(|c| second_codes.contains(c)), "{first_rejected:?} vs {second_codes:?}");
+    assert!(
+        first_rejected.iter().all(|c| second_codes.contains(c)),
+        "{first_rejected:?} vs {second_codes:?}"
+    );
     assert!(!out_dir.join("clean.csv.partial").exists());
 }
 
@@ -156,7 +278,12 @@ fn refused_files_leave_no_output_behind() {
     let refused = dir.path().join("refused.csv");
     std::fs::write(&refused, "name\nAna\n").expect("write");
     let out_dir = dir.path().join("out");
-    let out = listgate(&["check", refused.to_str().expect("path"), "--out-dir", out_dir.to_str().expect("path")]);
+    let out = listgate(&[
+        "check",
+        refused.to_str().expect("path"),
+        "--out-dir",
+        out_dir.to_str().expect("path"),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let left: Vec<_> = std::fs::read_dir(&out_dir).expect("dir").collect();
     assert!(left.is_empty(), "{left:?}");
@@ -168,7 +295,14 @@ fn stdin_and_custom_profiles_work() {
     let profile = dir.path().join("shop.toml");
     std::fs::write(&profile, "name = \"shop\"\nextends = \"whatsapp\"\nallowed_countries = [\"DE\"]\n[[fields]]\nname = \"phone\"\nsynonyms = [\"Handynummer\"]\n").expect("write");
     let mut child = Command::new(binary())
-        .args(["check", "-", "--profile", profile.to_str().expect("path"), NOW, "--json"])
+        .args([
+            "check",
+            "-",
+            "--profile",
+            profile.to_str().expect("path"),
+            NOW,
+            "--json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -197,15 +331,32 @@ fn templates_check_clean() {
         assert_eq!(out.status.code(), Some(0));
         let path = dir.path().join(format!("{profile}.csv"));
         std::fs::write(&path, &out.stdout).expect("write");
-        let check = listgate(&["check", path.to_str().expect("path"), "--profile", profile, "--now", "2025-04-01"]);
-        assert_eq!(check.status.code(), Some(0), "{profile}: {}", String::from_utf8_lossy(&check.stdout));
+        let check = listgate(&[
+            "check",
+            path.to_str().expect("path"),
+            "--profile",
+            profile,
+            "--now",
+            "2025-04-01",
+        ]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{profile}: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
     }
 }
 
 #[test]
 fn readme_documents_every_rule_code() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).expect("README");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README");
     for code in listgate_core::Code::ALL {
-        assert!(readme.contains(&format!("| `{code}` |")), "README lacks {code}");
+        assert!(
+            readme.contains(&format!("| `{code}` |")),
+            "README lacks {code}"
+        );
     }
 }

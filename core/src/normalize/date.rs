@@ -77,10 +77,10 @@ fn to_strftime(format: &str) -> String {
 /// Reads an instant, as UTC.
 pub fn parse_instant(raw: &str, rules: &DateRules) -> Result<DateTime<Utc>, DateProblem> {
     let text = raw.trim();
-    if let Some(format) = &rules.format {
-        if let Some(instant) = parse_with_format(text, format) {
-            return Ok(instant);
-        }
+    if let Some(format) = &rules.format
+        && let Some(instant) = parse_with_format(text, format)
+    {
+        return Ok(instant);
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Ok(dt.with_timezone(&Utc));
@@ -203,10 +203,10 @@ fn parse_named_month(text: &str) -> Option<DateTime<Utc>> {
             if let Ok(dt) = NaiveDateTime::parse_from_str(&cleaned, &full) {
                 return Some(Utc.from_utc_datetime(&dt));
             }
-            if suffix.is_empty() {
-                if let Ok(d) = NaiveDate::parse_from_str(&cleaned, format) {
-                    return Some(midnight(d));
-                }
+            if suffix.is_empty()
+                && let Ok(d) = NaiveDate::parse_from_str(&cleaned, format)
+            {
+                return Some(midnight(d));
             }
         }
     }

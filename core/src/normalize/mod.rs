@@ -61,10 +61,11 @@ pub fn split_house_number(street: &str) -> Option<(&str, &str)> {
             && s.chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '/')
     };
-    if let Some((name, number)) = street.rsplit_once(' ') {
-        if looks_like_number(number) && !name.trim().is_empty() {
-            return Some((name.trim_end_matches([' ', ',']), number));
-        }
+    if let Some((name, number)) = street.rsplit_once(' ')
+        && looks_like_number(number)
+        && !name.trim().is_empty()
+    {
+        return Some((name.trim_end_matches([' ', ',']), number));
     }
     let (number, name) = street.split_once(' ')?;
     let number = number.trim_end_matches(',');

@@ -27,13 +27,13 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
         }
         _ => None,
     };
-    if let Some((i, age)) = from_birth.or(from_age) {
-        if age < i64::from(minimum) {
-            out.error(
-                Code::AgeUnderMinimum,
-                row.column(i),
-                format!("is {age}; the minimum age is {minimum}"),
-            );
-        }
+    if let Some((i, age)) = from_birth.or(from_age)
+        && age < i64::from(minimum)
+    {
+        out.error(
+            Code::AgeUnderMinimum,
+            row.column(i),
+            format!("is {age}; the minimum age is {minimum}"),
+        );
     }
 }

@@ -17,18 +17,18 @@ pub(super) const RULE: Rule = Rule {
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(now) = ctx.now else { return };
     for name in ["opt_in_at", "double_opt_in_at"] {
-        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name) {
-            if *at > now {
-                out.error(
-                    Code::ConsentFutureTimestamp,
-                    row.column(i),
-                    format!(
-                        "{} is after the time of this check ({})",
-                        format_instant(*at),
-                        format_instant(now)
-                    ),
-                );
-            }
+        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name)
+            && *at > now
+        {
+            out.error(
+                Code::ConsentFutureTimestamp,
+                row.column(i),
+                format!(
+                    "{} is after the time of this check ({})",
+                    format_instant(*at),
+                    format_instant(now)
+                ),
+            );
         }
     }
 }

@@ -13,13 +13,13 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_source") {
-        if ctx.profile.fields[i].required {
-            out.error(
-                Code::ConsentMissingSource,
-                row.column(i),
-                "no opt-in source",
-            );
-        }
+    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_source")
+        && ctx.profile.fields[i].required
+    {
+        out.error(
+            Code::ConsentMissingSource,
+            row.column(i),
+            "no opt-in source",
+        );
     }
 }

@@ -13,13 +13,13 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_text") {
-        if ctx.profile.fields[i].required {
-            out.error(
-                Code::ConsentMissingText,
-                row.column(i),
-                "no consent wording",
-            );
-        }
+    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_text")
+        && ctx.profile.fields[i].required
+    {
+        out.error(
+            Code::ConsentMissingText,
+            row.column(i),
+            "no consent wording",
+        );
     }
 }

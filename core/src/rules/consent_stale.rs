@@ -20,23 +20,23 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let mut latest = None;
     let mut column = None;
     for name in ["opt_in_at", "last_message_at"] {
-        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name) {
-            if latest.is_none_or(|l| *at > l) {
-                latest = Some(*at);
-                column = row.column(i);
-            }
+        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name)
+            && latest.is_none_or(|l| *at > l)
+        {
+            latest = Some(*at);
+            column = row.column(i);
         }
     }
-    if let Some(at) = latest {
-        if now - at > chrono::Duration::days(i64::from(days)) {
-            out.error(
-                Code::ConsentStale,
-                column,
-                format!(
-                    "last opt-in or message on {}, more than {days} days ago",
-                    at.format("%Y-%m-%d")
-                ),
-            );
-        }
+    if let Some(at) = latest
+        && now - at > chrono::Duration::days(i64::from(days))
+    {
+        out.error(
+            Code::ConsentStale,
+            column,
+            format!(
+                "last opt-in or message on {}, more than {days} days ago",
+                at.format("%Y-%m-%d")
+            ),
+        );
     }
 }

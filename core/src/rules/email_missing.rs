@@ -12,9 +12,9 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Blank)) = row.named(ctx, "email") {
-        if ctx.profile.fields[i].required {
-            out.error(Code::EmailMissing, row.column(i), "no email address");
-        }
+    if let Some((i, Value::Blank)) = row.named(ctx, "email")
+        && ctx.profile.fields[i].required
+    {
+        out.error(Code::EmailMissing, row.column(i), "no email address");
     }
 }

@@ -16,17 +16,17 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     for i in ctx.fields_of(FieldKind::Phone) {
-        if let Value::Phone(Ok(phone)) = row.value(i) {
-            if !phone.mobile {
-                out.warning(
-                    Code::PhoneNotMobile,
-                    row.column(i),
-                    format!(
-                        "{} is a landline or service number, not a mobile number",
-                        phone.e164
-                    ),
-                );
-            }
+        if let Value::Phone(Ok(phone)) = row.value(i)
+            && !phone.mobile
+        {
+            out.warning(
+                Code::PhoneNotMobile,
+                row.column(i),
+                format!(
+                    "{} is a landline or service number, not a mobile number",
+                    phone.e164
+                ),
+            );
         }
     }
 }
