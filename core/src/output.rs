@@ -23,10 +23,11 @@ pub fn excel_safe(cell: &str) -> Cow<'_, str> {
 
 fn is_plain_number(cell: &str) -> bool {
     let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    // Digits with the separators phone formats use: never a formula that can call anything.
     body.starts_with(|c: char| c.is_ascii_digit())
         && body
             .chars()
-            .all(|c| c.is_ascii_digit() || c == ' ' || c == '.')
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
 }
 
 /// Appends one CSV line (comma-separated, quoted where needed, CRLF).
@@ -181,6 +182,8 @@ mod tests {
         assert_eq!(excel_safe("+447911123456"), "+447911123456");
         assert_eq!(excel_safe("+44 7911 123456"), "+44 7911 123456");
         assert_eq!(excel_safe("-12.5"), "-12.5");
+        assert_eq!(excel_safe("+1 201-555-0123"), "+1 201-555-0123");
+        assert_eq!(excel_safe("+1-1+cmd"), "'+1-1+cmd");
         assert_eq!(excel_safe("Ana"), "Ana");
     }
 

@@ -14,22 +14,21 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+    // Each id field is its own key: a repeated ContactId is a duplicate even
+    // when the StudentIds differ.
     let ids: Vec<usize> = ctx.fields_of(FieldKind::Id).collect();
-    let Some(i) = ids
+    for i in ids
         .into_iter()
-        .find(|&i| matches!(row.value(i), Value::Text))
-    else {
-        return;
-    };
-    let key = format!("{}={}", ctx.profile.fields[i].name, row.raw[i]);
-    check_duplicate(&mut ctx.seen_ids, key, row.record.row(), clean, |first| {
-        out.error(
-            Code::IdDuplicate,
-            row.column(i),
-            format!(
-                "{} `{}` is already on row {first}",
-                ctx.profile.fields[i].name, row.raw[i]
-            ),
-        );
-    });
+        .filter(|&i| matches!(row.value(i), Value::Text))
+    {
+        let name = &ctx.profile.fields[i].name;
+        let key = format!("{name}={}", row.raw[i]);
+        check_duplicate(&mut ctx.seen_ids, key, row.record.row(), clean, |first| {
+            out.error(
+                Code::IdDuplicate,
+                row.column(i),
+                format!("{name} `{}` is already on row {first}", row.raw[i]),
+            );
+        });
+    }
 }
