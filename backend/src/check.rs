@@ -29,6 +29,9 @@ pub struct CheckArgs {
     /// Map a field to a column header (or letter): --map phone="Mobile number". Repeatable.
     #[arg(long = "map", value_name = "FIELD=Header")]
     map: Vec<String>,
+    /// A saved mapping to reuse: JSON `{"field": "Header"}`, e.g. the `mapping` of an earlier report.json.
+    #[arg(long, value_name = "FILE")]
+    mapping_file: Option<PathBuf>,
     /// Country for numbers written without a country code, e.g. GB.
     #[arg(long, value_name = "CC")]
     default_region: Option<String>,
@@ -119,6 +122,33 @@ fn parse_delimiter(text: &str) -> anyhow::Result<char> {
     }
 }
 
+/// The saved mapping (if any) with `--map` pairs on top.
+fn mapping(args: &CheckArgs) -> anyhow::Result<Mapping> {
+    let mut mapping = match &args.mapping_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", path.display()))?;
+            // A whole report.json works too: its `mapping` is the saved form.
+            let saved = value.get("mapping").cloned().unwrap_or(value);
+            serde_json::from_value(saved).with_context(|| {
+                format!(
+                    "{} is not a mapping like {{\"phone\": \"Mobile\"}}",
+                    path.display()
+                )
+            })?
+        }
+        None => Mapping::default(),
+    };
+    mapping.0.extend(
+        Mapping::from_pairs(&args.map)
+            .map_err(anyhow::Error::msg)?
+            .0,
+    );
+    Ok(mapping)
+}
+
 fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
     Ok(CheckOptions {
         default_region: args.default_region.clone(),
@@ -139,7 +169,7 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
         skip_rows: args.skip_rows,
         delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
         encoding: args.encoding,
-        mapping: Mapping::from_pairs(&args.map).map_err(anyhow::Error::msg)?,
+        mapping: mapping(args)?,
         channel: args.channel,
         house_number_in_street: args.house_number_in_street,
         infer_mobile_number: args.infer_mobile_number,

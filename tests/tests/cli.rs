@@ -360,3 +360,63 @@ fn readme_documents_every_rule_code() {
         );
     }
 }
+
+#[test]
+fn a_saved_mapping_is_reused_from_an_earlier_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = dir.path().join("march.csv");
+    std::fs::write(
+        &first,
+        "Tel,When,Where,Words,Via\n+447911123456,2025-03-05,shop,Yes to WhatsApp,whatsapp\n",
+    )
+    .expect("write");
+    let maps = [
+        "--map",
+        "phone=Tel",
+        "--map",
+        "opt_in_at=When",
+        "--map",
+        "opt_in_source=Where",
+        "--map",
+        "opt_in_text=Words",
+        "--map",
+        "opt_in_channel=Via",
+    ];
+    let mut args = vec!["check", first.to_str().expect("path"), NOW, "--json"];
+    args.extend_from_slice(&maps);
+    let out = listgate(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, &out.stdout).expect("write report");
+
+    let second = dir.path().join("april.csv");
+    std::fs::write(
+        &second,
+        "Tel,When,Where,Words,Via\n+447911123457,2025-04-05,shop,Yes to WhatsApp,whatsapp\n",
+    )
+    .expect("write");
+    let without = listgate(&["check", second.to_str().expect("path"), NOW]);
+    assert_eq!(
+        without.status.code(),
+        Some(2),
+        "unmapped headers are refused"
+    );
+    let with = listgate(&[
+        "check",
+        second.to_str().expect("path"),
+        NOW,
+        "--mapping-file",
+        report.to_str().expect("path"),
+    ]);
+    assert_eq!(
+        with.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+}
