@@ -467,7 +467,14 @@ impl Engine {
         file.header_row = header_record.map(Record::row);
         file.skipped_rows = start.skipped as u64;
         file.columns = columns.clone();
-        let (output_headers, output_columns) = output_layout(&profile, &options, &columns, &fields);
+        let (output_headers, output_columns) = output_layout(
+            &profile,
+            &options,
+            &columns,
+            &source_headers,
+            header_record.is_some(),
+            &fields,
+        );
         let first_table_row = sample
             .get(data_start)
             .map_or((data_start + 1) as u64, Record::row);
@@ -929,11 +936,13 @@ fn check_headers(
 }
 
 /// Clean-file columns: mapped fields in profile order, then unmapped source
-/// columns that have a header (custom fields).
+/// columns (custom fields), leaving out blank-headed padding columns.
 fn output_layout(
     profile: &Profile,
     options: &CheckOptions,
     columns: &[String],
+    source_headers: &[String],
+    has_header: bool,
     fields: &[Option<usize>],
 ) -> (Vec<String>, Vec<OutputColumn>) {
     let mut headers = Vec::new();
@@ -955,7 +964,9 @@ fn output_layout(
         }
     }
     for (c, name) in columns.iter().enumerate() {
-        if !fields.contains(&Some(c)) {
+        // A blank header in a file that has headers marks padding, not data.
+        let padding = has_header && source_headers[c].is_empty();
+        if !fields.contains(&Some(c)) && !padding {
             headers.push(name.clone());
             layout.push(OutputColumn::Source(c));
         }

@@ -124,9 +124,12 @@ pub fn suggest_from_values(profile: &Profile, columns: &[Vec<&str>]) -> Vec<Opti
                 .all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
     };
     let is_date = |v: &str| {
-        crate::normalize::date::parse_instant(v, &crate::normalize::date::DateRules::default())
-            .is_ok()
-            || v.contains('/')
+        use crate::normalize::date::{DateProblem, DateRules, parse_instant};
+        // Ambiguous day/month values are dates too.
+        !matches!(
+            parse_instant(v, &DateRules::default()),
+            Err(DateProblem::Unreadable)
+        )
     };
     let mut taken = vec![false; columns.len()];
     profile

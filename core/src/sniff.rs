@@ -2,6 +2,7 @@
 //! table row is a header.
 
 use crate::mapping::{squash, suggest_from_headers};
+use crate::normalize::date::{DateProblem, DateRules, parse_instant};
 use crate::profile::Profile;
 use crate::records::{Record, read_all};
 
@@ -80,10 +81,14 @@ pub fn find_table(
     }
 }
 
-/// A header names at least one profile field, or holds only label-like text
-/// (no digits, no @) in non-empty, distinct cells.
+/// A header holds no data-like cell (an email, a number of six digits or
+/// more, a date) and either names a profile field or holds only distinct,
+/// label-like text.
 fn looks_like_header(record: &Record, profile: &Profile) -> bool {
     let cells: Vec<String> = record.cells().map(str::to_owned).collect();
+    if cells.iter().any(|c| looks_like_data(c.trim())) {
+        return false;
+    }
     if suggest_from_headers(profile, &cells)
         .iter()
         .any(Option::is_some)
@@ -96,10 +101,18 @@ fn looks_like_header(record: &Record, profile: &Profile) -> bool {
         .enumerate()
         .all(|(i, l)| !labels[..i].contains(l));
     distinct
-        && cells.iter().all(|c| {
-            let c = c.trim();
-            !c.is_empty() && !c.contains('@') && !c.chars().any(|ch| ch.is_ascii_digit())
-        })
+        && cells
+            .iter()
+            .all(|c| !c.trim().is_empty() && !c.chars().any(|ch| ch.is_ascii_digit()))
+}
+
+fn looks_like_data(cell: &str) -> bool {
+    cell.contains('@')
+        || cell.chars().filter(char::is_ascii_digit).count() >= 6
+        || !matches!(
+            parse_instant(cell, &DateRules::default()),
+            Err(DateProblem::Unreadable)
+        )
 }
 
 #[cfg(test)]
