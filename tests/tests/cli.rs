@@ -1,27 +1,9 @@
 //! The real `listgate` binary on real files: exit codes, `--json`, `--out-dir`.
 
+use listgate_e2e::{binary, fixture};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-fn binary() -> PathBuf {
-    // target/<profile>/deps/cli-… → target/<profile>/listgate
-    let exe = std::env::current_exe().expect("test path");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let bin = dir.join(format!("listgate{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo test --workspace` so the binary is built",
-        bin.display()
-    );
-    bin
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
 
 fn listgate(args: &[&str]) -> Output {
     Command::new(binary())

@@ -1,21 +1,13 @@
 //! Real-looking exports for each built-in profile, through the real binary,
 //! with the JSON report snapshotted and the output files checked.
 
+use listgate_e2e::{binary, fixture};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test path");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    dir.join(format!("listgate{}", std::env::consts::EXE_SUFFIX))
-}
 
 fn check(file: &str, args: &[&str]) -> (Option<i32>, Value, tempfile::TempDir) {
     let out_dir = tempfile::tempdir().expect("tempdir");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(file);
+    let path = fixture(file);
     let out = Command::new(binary())
         .arg("check")
         .arg(&path)
