@@ -6,19 +6,13 @@
 
 use super::{Check, Context, Findings, Row, Rule};
 use crate::code::Code;
+use crate::mapping::squash;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextMissingBusiness,
     fix: "Only import contacts whose opt-in wording named your business; check the business name you entered.",
     check: Check::Row(check),
 };
-
-fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(business) = ctx.business_name.as_deref() else {

@@ -5,6 +5,7 @@
 
 use super::{Check, Context, Findings, Row, Rule};
 use crate::code::Code;
+use crate::mapping::squash;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextNotWhatsapp,
@@ -20,12 +21,7 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(text) = row.text(ctx, "opt_in_text") else {
         return;
     };
-    let squashed: String = text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if !squashed.contains("whatsapp") {
+    if !squash(text).contains("whatsapp") {
         let i = ctx.index("opt_in_text");
         out.error(
             Code::ConsentTextNotWhatsapp,
