@@ -78,7 +78,7 @@ pub struct OutputCounts {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl Outputs {
-    /// File names in the order [`Outputs::files`] yields them.
+    /// The file name of `segment`'s output (`sms_only.csv`).
     pub fn file_name(segment: Segment) -> String {
         format!("{segment}.csv")
     }
