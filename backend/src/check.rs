@@ -7,6 +7,7 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use listgate_core::output;
 use listgate_core::report::Report;
 use listgate_core::{
     CheckError, CheckOptions, Checker, Encoding, Mapping, Outputs, Profile, Segment, fix_for,
@@ -228,10 +229,15 @@ impl OutDir {
             std::fs::rename(&path, path.with_extension(""))
                 .with_context(|| format!("cannot rename {}", path.display()))?;
         }
-        let report_path = self.dir.join("report.json");
-        let json = serde_json::to_vec_pretty(report)?;
-        std::fs::write(&report_path, json)
-            .with_context(|| format!("cannot write {}", report_path.display()))
+        for (name, bytes) in [
+            ("report.json", output::report_json(report)),
+            ("batches.csv", output::batch_plan_csv(&report.batches)),
+        ] {
+            let path = self.dir.join(name);
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
     }
 
     /// Removes partial files after a refusal: no half-written output stays behind.
@@ -463,7 +469,7 @@ fn write_summary(
     if let Some(dir) = out_dir {
         writeln!(
             out,
-            "\nWrote clean.csv, errors.csv, report.json and segment files to {}",
+            "\nWrote clean.csv, errors.csv, report.json, batches.csv and segment files to {}",
             dir.display()
         )?;
     }

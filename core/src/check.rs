@@ -242,14 +242,12 @@ impl Checker {
         records: &[Record],
         sink: &mut impl Sink,
     ) -> Result<Report, CheckError> {
-        let sample_end = records.len().min(1000);
-        let mut file = FileInfo {
-            encoding: "xlsx".into(),
-            sheet: Some(sheet),
-            ..FileInfo::default()
-        };
-        file.delimiter = None;
-        let mut engine = Engine::new(self.profile, self.options, &records[..sample_end], file)?;
+        let mut engine = Engine::new(
+            self.profile,
+            self.options,
+            workbook_sample(records),
+            workbook_file_info(sheet),
+        )?;
         sink.layout(&engine.layout);
         for record in records {
             engine.process(record, sink)?;
@@ -279,38 +277,9 @@ impl Checker {
         let Phase::Sampling { text } = std::mem::replace(&mut self.phase, Phase::Done) else {
             return Ok(());
         };
-        refuse_binary(&self.head)?;
-        if text.trim().is_empty() {
-            return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
-        }
-        refuse_binary_text(&text)?;
-        let delimiter = match self.options.delimiter {
-            Some(d) => u8::try_from(d).map_err(|_| {
-                CheckError::InvalidOption(format!("delimiter `{d}` must be one ASCII character"))
-            })?,
-            None => sniff_delimiter(&text, complete),
-        };
-        let mut reader = RecordReader::new(delimiter);
-        let mut sample = Vec::new();
-        reader.feed(&text, &mut |r: &Record| sample.push(r.clone()));
-        if complete {
-            reader.finish(&mut |r: &Record| sample.push(r.clone()));
-            reader = RecordReader::new(delimiter);
-        }
-        let file = FileInfo {
-            encoding: self
-                .decoder
-                .encoding()
-                .unwrap_or(Encoding::Utf8)
-                .name()
-                .into(),
-            delimiter: Some(if delimiter == b'\t' {
-                "\\t".into()
-            } else {
-                char::from(delimiter).to_string()
-            }),
-            ..FileInfo::default()
-        };
+        let (delimiter, reader, sample) =
+            read_sample(&self.head, &text, complete, self.options.delimiter)?;
+        let file = text_file_info(&self.decoder, delimiter);
         let mut engine = Box::new(Engine::new(
             self.profile.clone(),
             self.options.clone(),
@@ -321,16 +290,65 @@ impl Checker {
         for record in &sample {
             engine.process(record, sink)?;
         }
-        if complete {
-            // The reader already finished; `finish` must not emit again.
-            self.phase = Phase::Running {
-                reader: RecordReader::new(delimiter),
-                engine,
-            };
-        } else {
-            self.phase = Phase::Running { reader, engine };
-        }
+        self.phase = Phase::Running { reader, engine };
         Ok(())
+    }
+}
+
+/// Splits the sampled text into records after refusing binary files and
+/// choosing the delimiter. The returned reader continues after the sample
+/// (a fresh one when the sample was the whole file, so nothing is emitted twice).
+pub(crate) fn read_sample(
+    head: &[u8],
+    text: &str,
+    complete: bool,
+    delimiter: Option<char>,
+) -> Result<(u8, RecordReader, Vec<Record>), CheckError> {
+    refuse_binary(head)?;
+    if text.trim().is_empty() {
+        return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
+    }
+    refuse_binary_text(text)?;
+    let delimiter = match delimiter {
+        Some(d) => u8::try_from(d).map_err(|_| {
+            CheckError::InvalidOption(format!("delimiter `{d}` must be one ASCII character"))
+        })?,
+        None => sniff_delimiter(text, complete),
+    };
+    let mut reader = RecordReader::new(delimiter);
+    let mut sample = Vec::new();
+    reader.feed(text, &mut |r: &Record| sample.push(r.clone()));
+    if complete {
+        reader.finish(&mut |r: &Record| sample.push(r.clone()));
+        reader = RecordReader::new(delimiter);
+    }
+    Ok((delimiter, reader, sample))
+}
+
+/// How a delimited text file was read.
+pub(crate) fn text_file_info(decoder: &Decoder, delimiter: u8) -> FileInfo {
+    FileInfo {
+        encoding: decoder.encoding().unwrap_or(Encoding::Utf8).name().into(),
+        delimiter: Some(if delimiter == b'\t' {
+            "\\t".into()
+        } else {
+            char::from(delimiter).to_string()
+        }),
+        ..FileInfo::default()
+    }
+}
+
+/// The first rows of a workbook, as sampled for the layout.
+pub(crate) fn workbook_sample(records: &[Record]) -> &[Record] {
+    &records[..records.len().min(1000)]
+}
+
+/// How a workbook was read.
+pub(crate) fn workbook_file_info(sheet: String) -> FileInfo {
+    FileInfo {
+        encoding: "xlsx".into(),
+        sheet: Some(sheet),
+        ..FileInfo::default()
     }
 }
 
@@ -409,6 +427,77 @@ fn validate_options(profile: &Profile, options: &CheckOptions) -> Result<(), Che
     Ok(())
 }
 
+/// The table found in the sample: where it starts, its columns, the mapping.
+pub(crate) struct Table {
+    /// Header cells as written (empty without a header row).
+    pub(crate) source_headers: Vec<String>,
+    /// Column names: the header text, or `Column A`… when blank.
+    pub(crate) columns: Vec<String>,
+    /// Whether the table starts with a header row.
+    pub(crate) has_header: bool,
+    /// Spreadsheet row of the header.
+    pub(crate) header_row: Option<u64>,
+    /// Sample records skipped above the table.
+    pub(crate) skipped: usize,
+    /// Index in the sample of the first data record.
+    pub(crate) data_start: usize,
+    /// Source column per profile field.
+    pub(crate) fields: Vec<Option<usize>>,
+}
+
+impl Table {
+    /// Finds the table and maps its columns (suggestions, then the options' overrides).
+    pub(crate) fn find(
+        profile: &Profile,
+        options: &CheckOptions,
+        sample: &[Record],
+    ) -> Result<Table, CheckError> {
+        let start = find_table(sample, profile, options.header, options.skip_rows);
+        let header_record = sample.get(start.skipped).filter(|_| start.header);
+        let width = start.width.max(header_record.map_or(0, Record::len));
+        let source_headers: Vec<String> = match header_record {
+            Some(h) => (0..width)
+                .map(|c| h.get(c).unwrap_or("").trim().to_owned())
+                .collect(),
+            None => vec![String::new(); width],
+        };
+        let columns: Vec<String> = source_headers
+            .iter()
+            .enumerate()
+            .map(|(c, h)| {
+                if h.is_empty() {
+                    format!("Column {}", column_letter(c))
+                } else {
+                    h.clone()
+                }
+            })
+            .collect();
+        let data_start = (start.skipped + usize::from(start.header)).min(sample.len());
+        let fields = map_fields(
+            profile,
+            options,
+            &columns,
+            header_record.is_some(),
+            &sample[data_start..],
+        )?;
+        Ok(Table {
+            source_headers,
+            columns,
+            has_header: header_record.is_some(),
+            header_row: header_record.map(Record::row),
+            skipped: start.skipped,
+            data_start,
+            fields,
+        })
+    }
+
+    /// Why the file is refused with this table and mapping, if it is:
+    /// required fields unmapped, duplicate headers, too many custom columns.
+    pub(crate) fn refusal(&self, profile: &Profile) -> Option<CheckError> {
+        check_headers(profile, &self.source_headers, &self.fields, self.has_header).err()
+    }
+}
+
 /// Judges records once the layout is known.
 struct Engine {
     ctx: Context,
@@ -434,45 +523,29 @@ impl Engine {
         sample: &[Record],
         mut file: FileInfo,
     ) -> Result<Engine, CheckError> {
-        let start = find_table(sample, &profile, options.header, options.skip_rows);
-        let header_record = sample.get(start.skipped).filter(|_| start.header);
-        let width = start.width.max(header_record.map_or(0, Record::len));
-        let source_headers: Vec<String> = match header_record {
-            Some(h) => (0..width)
-                .map(|c| h.get(c).unwrap_or("").trim().to_owned())
-                .collect(),
-            None => vec![String::new(); width],
-        };
-        let columns: Vec<String> = source_headers
-            .iter()
-            .enumerate()
-            .map(|(c, h)| {
-                if h.is_empty() {
-                    format!("Column {}", column_letter(c))
-                } else {
-                    h.clone()
-                }
-            })
-            .collect();
-        let data_start = start.skipped + usize::from(start.header);
-        let fields = map_fields(
-            &profile,
-            &options,
-            &columns,
-            header_record.is_some(),
-            &sample[data_start.min(sample.len())..],
-        )?;
-        check_headers(&profile, &source_headers, &fields, header_record.is_some())?;
+        let table = Table::find(&profile, &options, sample)?;
+        if let Some(refusal) = table.refusal(&profile) {
+            return Err(refusal);
+        }
+        let Table {
+            source_headers,
+            columns,
+            has_header,
+            header_row,
+            skipped,
+            data_start,
+            fields,
+        } = table;
 
-        file.header_row = header_record.map(Record::row);
-        file.skipped_rows = start.skipped as u64;
+        file.header_row = header_row;
+        file.skipped_rows = skipped as u64;
         file.columns = columns.clone();
         let (output_headers, output_columns) = output_layout(
             &profile,
             &options,
             &columns,
             &source_headers,
-            header_record.is_some(),
+            has_header,
             &fields,
         );
         let first_table_row = sample
@@ -530,7 +603,7 @@ impl Engine {
                 .iter()
                 .map(|s| s.trim().to_owned())
                 .collect::<HashSet<_>>(),
-            width,
+            width: columns.len(),
             channel_mapped,
             region_forced,
             seen_phones: Default::default(),

@@ -175,6 +175,16 @@ impl Decoder {
         self.decode(bytes, false, out);
     }
 
+    /// Decides the encoding from the bytes seen so far, without ending the
+    /// input, and decodes them to `out` (a preview of a file's start).
+    pub fn decide(&mut self, out: &mut String) {
+        if self.active.is_none() {
+            self.start(false);
+            let pending = std::mem::take(&mut self.pending);
+            self.decode(&pending, false, out);
+        }
+    }
+
     /// Ends the input, flushing any partial character to `out`.
     pub fn finish(&mut self, out: &mut String) {
         if self.active.is_none() {

@@ -7,6 +7,7 @@
 //! again when the file is checked, so error files re-import unchanged.
 
 use crate::check::{Disposition, Layout, RowVerdict, Sink};
+use crate::report::{Batch, Report};
 use crate::segment::Segment;
 use std::borrow::Cow;
 
@@ -48,6 +49,31 @@ pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a 
         }
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// `report.json`: the report as `listgate check --json` prints it, indented.
+pub fn report_json(report: &Report) -> Vec<u8> {
+    // A report holds only strings, numbers and maps with string keys.
+    serde_json::to_vec_pretty(report).unwrap_or_default()
+}
+
+/// `batches.csv`: the proposed import schedule, one batch per line with the
+/// clean-file rows it covers (first data row = 2, as a spreadsheet shows).
+pub fn batch_plan_csv(batches: &[Batch]) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    write_csv_row(&mut out, ["batch", "contacts", "first_row", "last_row"]);
+    let mut next_row = 2;
+    for batch in batches {
+        let cells = [
+            batch.number.to_string(),
+            batch.contacts.to_string(),
+            next_row.to_string(),
+            (next_row + batch.contacts - 1).to_string(),
+        ];
+        write_csv_row(&mut out, cells.iter().map(String::as_str));
+        next_row += batch.contacts;
+    }
+    out
 }
 
 /// The files a check writes, as UTF-8 (with BOM, so Excel reads accents).
@@ -170,6 +196,25 @@ impl Sink for Outputs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_plan_lists_each_batch_with_its_clean_file_rows() {
+        let batches = [
+            Batch {
+                number: 1,
+                contacts: 100,
+            },
+            Batch {
+                number: 2,
+                contacts: 150,
+            },
+        ];
+        let csv = String::from_utf8(batch_plan_csv(&batches)).unwrap();
+        assert_eq!(
+            csv,
+            "\u{feff}batch,contacts,first_row,last_row\r\n1,100,2,101\r\n2,150,102,251\r\n"
+        );
+    }
 
     #[test]
     fn formula_cells_are_neutralized_but_numbers_are_not() {

@@ -176,6 +176,7 @@ fn out_dir_files_account_for_every_row_and_errors_reimport() {
         "clean.csv",
         "errors.csv",
         "report.json",
+        "batches.csv",
         "whatsapp.csv",
         "sms_only.csv",
         "email_only.csv",

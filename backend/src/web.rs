@@ -1,0 +1,100 @@
+//! The HTTP side: the built browser app as static files, and health.
+
+use anyhow::Context as _;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The built browser app (`trunk build` output).
+    pub dist: PathBuf,
+}
+
+impl AppState {
+    /// State serving the app built into `dist`; refuses a directory without
+    /// an `index.html`, naming the command that builds it.
+    pub fn new(dist: impl Into<PathBuf>) -> anyhow::Result<AppState> {
+        let dist = dist.into();
+        if !dist.join("index.html").is_file() {
+            anyhow::bail!(
+                "the browser app is not built in {}: run `scripts/run` (or `trunk build --release`) first",
+                dist.display()
+            );
+        }
+        Ok(AppState { dist })
+    }
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .nest("/api/v1", api_router())
+        .fallback_service(static_files(&state.dist))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+fn api_router() -> Router {
+    Router::new().route("/health", get(health))
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+fn static_files(dist: &Path) -> ServeDir {
+    ServeDir::new(dist).append_index_html_on_directories(true)
+}
+
+/// Binds `addr`, prints the address it listens on (port 0 picks a free
+/// one) and serves until Ctrl-C or SIGTERM, finishing requests in flight.
+pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{local}");
+    tracing::info!(%local, dist = %state.dist.display(), "serving");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

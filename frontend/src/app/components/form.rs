@@ -1,0 +1,118 @@
+//! Labelled form controls: every input has a visible label tied to it.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// A labelled one-line text input.
+pub fn text_input(id: &str, label: &str, value: &str, hint: &str, on: Callback<String>) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        on.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
+    html! {
+        <div class="field">
+            <label for={id.to_owned()}>{ label }</label>
+            <input id={id.to_owned()} type="text" value={value.to_owned()} {oninput}
+                aria-describedby={format!("{id}-hint")} />
+            <small id={format!("{id}-hint")}>{ hint }</small>
+        </div>
+    }
+}
+
+/// A labelled multi-line text input.
+pub fn text_area(id: &str, label: &str, value: &str, hint: &str, on: Callback<String>) -> Html {
+    let oninput = Callback::from(move |e: InputEvent| {
+        on.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+    });
+    html! {
+        <div class="field">
+            <label for={id.to_owned()}>{ label }</label>
+            <textarea id={id.to_owned()} value={value.to_owned()} {oninput}
+                aria-describedby={format!("{id}-hint")} />
+            <small id={format!("{id}-hint")}>{ hint }</small>
+        </div>
+    }
+}
+
+/// A labelled checkbox.
+pub fn checkbox(id: &str, label: &str, checked: bool, on: Callback<bool>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        on.emit(e.target_unchecked_into::<HtmlInputElement>().checked())
+    });
+    html! {
+        <div class="check">
+            <input id={id.to_owned()} type="checkbox" {checked} {onchange} />
+            <label for={id.to_owned()}>{ label }</label>
+        </div>
+    }
+}
+
+/// A labelled select of `(value, text)` options.
+pub fn select(
+    id: &str,
+    label: &str,
+    value: &str,
+    options: &[(String, String)],
+    on: Callback<String>,
+) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        on.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
+    html! {
+        <div class="field">
+            <label for={id.to_owned()}>{ label }</label>
+            <select id={id.to_owned()} {onchange}>
+                { for options.iter().map(|(v, text)| html! {
+                    <option value={v.clone()} selected={v == value}>{ text }</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+/// A failure in plain words, with its fix.
+pub fn failure(failure: &crate::protocol::Failure) -> Html {
+    html! {
+        <div class="alert" role="alert">
+            <strong>{ "Something needs your attention: " }</strong>{ &failure.message }
+            if let Some(fix) = &failure.fix { <p>{ "How to fix it: " }{ fix }</p> }
+        </div>
+    }
+}
+
+/// Bytes as the merchant reads them.
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// A count with thousands separators: 1,000,000.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_sizes_read_naturally() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(human_size(512), "512 bytes");
+        assert_eq!(human_size(2048), "2.0 KB");
+        assert_eq!(human_size(3 << 20), "3.0 MB");
+    }
+}

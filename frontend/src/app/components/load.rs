@@ -1,0 +1,250 @@
+//! Step 2: choose, drop or paste the list; confirm how it is read.
+
+use super::form::{human_size, select};
+use crate::app::state::{Reading, Source};
+use listgate_core::{Encoding, Preview};
+use std::rc::Rc;
+use web_sys::{Blob, BlobPropertyBag, DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// File types the checker reads.
+pub const ACCEPT: &str = ".csv,.txt,.tsv,.xlsx,text/csv,text/plain,text/tab-separated-values";
+
+/// Properties of [`LoadStep`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct LoadProps {
+    /// The chosen list.
+    pub source: Option<Source>,
+    /// How it reads.
+    pub preview: Option<Rc<Preview>>,
+    /// A preview is on its way.
+    pub previewing: bool,
+    /// Reading overrides.
+    pub reading: Reading,
+    /// A list was chosen.
+    pub on_load: Callback<Source>,
+    /// Overrides changed.
+    pub on_read: Callback<Reading>,
+    /// Go to the Map step.
+    pub on_next: Callback<()>,
+}
+
+fn from_file(file: File) -> Source {
+    Source {
+        name: file.name(),
+        size: file.size() as u64,
+        blob: file.into(),
+        pasted: false,
+    }
+}
+
+/// File input, drop zone, paste box, detected layout and preview.
+#[function_component]
+pub fn LoadStep(props: &LoadProps) -> Html {
+    let pasted = use_state(String::new);
+    let dragging = use_state(|| false);
+    let on_file = {
+        let on = props.on_load.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                on.emit(from_file(file));
+            }
+        })
+    };
+    let ondrop = {
+        let (on, dragging) = (props.on_load.clone(), dragging.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                on.emit(from_file(file));
+            }
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_paste_input = {
+        let pasted = pasted.clone();
+        Callback::from(move |e: InputEvent| {
+            pasted.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let use_paste = {
+        let (on, pasted) = (props.on_load.clone(), pasted.clone());
+        Callback::from(move |_: MouseEvent| {
+            let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&pasted));
+            let options = BlobPropertyBag::new();
+            options.set_type("text/plain");
+            if let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) {
+                on.emit(Source {
+                    name: "pasted text".into(),
+                    size: blob.size() as u64,
+                    blob,
+                    pasted: true,
+                });
+            }
+        })
+    };
+    let on_next = props.on_next.reform(|_: MouseEvent| ());
+    html! {
+        <section aria-labelledby="load-title">
+            <h2 id="load-title">{ "2. Load the list" }</h2>
+            <div class={classes!("drop", dragging.then_some("dragging"))} {ondrop} {ondragover} {ondragleave}>
+                <p>{ "Drop a file here (.csv, .txt, .tsv or .xlsx), or " }</p>
+                <label for="file-input" class="button">{ "Choose a file" }</label>
+                <input id="file-input" class="visually-hidden" type="file" accept={ACCEPT} onchange={on_file} />
+                <p class="muted">{ "The file is read here, in your browser. Nothing is uploaded until you submit." }</p>
+            </div>
+            <details>
+                <summary>{ "Or paste rows from a spreadsheet" }</summary>
+                <div class="field">
+                    <label for="paste">{ "Pasted rows (with the header row)" }</label>
+                    <textarea id="paste" rows="6" value={(*pasted).clone()} oninput={on_paste_input} />
+                </div>
+                <button onclick={use_paste} disabled={pasted.trim().is_empty()}>{ "Use the pasted rows" }</button>
+            </details>
+            if let Some(source) = &props.source {
+                <p id="loaded" aria-live="polite">
+                    <strong>{ &source.name }</strong>{ format!(" — {}", human_size(source.size)) }
+                </p>
+            }
+            if props.previewing { <p aria-live="polite">{ "Reading the start of the file…" }</p> }
+            if let Some(preview) = &props.preview {
+                { layout(preview, &props.reading, &props.on_read) }
+                { table(preview) }
+                <div class="actions"><button class="primary" onclick={on_next}>{ "Next: map the columns" }</button></div>
+            }
+        </section>
+    }
+}
+
+/// What was detected, each choice overridable.
+fn layout(preview: &Preview, reading: &Reading, on_read: &Callback<Reading>) -> Html {
+    let file = &preview.file;
+    let detected = |what: &str| format!("Detected: {what}");
+    let encodings: Vec<(String, String)> =
+        std::iter::once((String::new(), detected(&file.encoding)))
+            .chain(
+                [
+                    Encoding::Utf8,
+                    Encoding::Utf8Bom,
+                    Encoding::Utf16Le,
+                    Encoding::Utf16Be,
+                    Encoding::Windows1252,
+                ]
+                .iter()
+                .map(|e| (e.name().to_owned(), e.name().to_owned())),
+            )
+            .collect();
+    let delimiter_name = |d: &str| match d {
+        "," => "comma (,)".to_owned(),
+        ";" => "semicolon (;)".to_owned(),
+        "\\t" | "\t" => "tab".to_owned(),
+        "|" => "pipe (|)".to_owned(),
+        other => other.to_owned(),
+    };
+    let delimiters: Vec<(String, String)> = std::iter::once((
+        String::new(),
+        detected(
+            &file
+                .delimiter
+                .as_deref()
+                .map(delimiter_name)
+                .unwrap_or_default(),
+        ),
+    ))
+    .chain(
+        [",", ";", "\t", "|"]
+            .iter()
+            .map(|d| ((*d).to_owned(), delimiter_name(d))),
+    )
+    .collect();
+    let on_encoding = {
+        let (reading, on) = (reading.clone(), on_read.clone());
+        Callback::from(move |v: String| {
+            on.emit(Reading {
+                encoding: v.parse().ok(),
+                ..reading.clone()
+            })
+        })
+    };
+    let on_delimiter = {
+        let (reading, on) = (reading.clone(), on_read.clone());
+        Callback::from(move |v: String| {
+            on.emit(Reading {
+                delimiter: v.chars().next(),
+                ..reading.clone()
+            })
+        })
+    };
+    let on_skip = {
+        let (reading, on) = (reading.clone(), on_read.clone());
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            on.emit(Reading {
+                skip_rows: value.trim().parse().ok(),
+                ..reading.clone()
+            })
+        })
+    };
+    let encoding_value = reading
+        .encoding
+        .map(|e| e.name().to_owned())
+        .unwrap_or_default();
+    let delimiter_value = reading.delimiter.map(String::from).unwrap_or_default();
+    let header = match file.header_row {
+        Some(row) => format!("row {row}"),
+        None => "none (every row is a contact)".into(),
+    };
+    let xlsx = file.encoding == "xlsx";
+    html! {
+        <div class="layout" id="layout">
+            if xlsx {
+                <p>{ format!("Excel workbook, sheet {}", file.sheet.clone().unwrap_or_default()) }</p>
+            } else {
+                { select("encoding", "Text encoding", &encoding_value, &encodings, on_encoding) }
+                { select("delimiter", "Delimiter", &delimiter_value, &delimiters, on_delimiter) }
+            }
+            <div class="field">
+                <label for="skip-rows">{ "Rows to skip above the header" }</label>
+                <input id="skip-rows" type="number" min="0"
+                    value={reading.skip_rows.unwrap_or(file.skipped_rows as usize).to_string()}
+                    onchange={on_skip} />
+                <small>{ format!("Header: {header}") }</small>
+            </div>
+            if file.replaced_invalid_bytes {
+                <p class="warning">{ "Some characters were not valid in this encoding and show as �: choose the right encoding." }</p>
+            }
+        </div>
+    }
+}
+
+/// The first rows as parsed.
+fn table(preview: &Preview) -> Html {
+    html! {
+        <div class="scroll" tabindex="0" aria-label="Preview of the first rows">
+            <table id="preview">
+                <thead><tr>{ for preview.file.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
+                <tbody>
+                    { for preview.rows.iter().map(|row| html! {
+                        <tr>{ for row.iter().map(|cell| html! { <td>{ cell }</td> }) }</tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}

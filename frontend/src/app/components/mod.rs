@@ -1,0 +1,10 @@
+//! One component per step, plus the small form controls they share.
+
+pub mod check;
+pub mod downloads;
+pub mod evidence;
+pub mod form;
+pub mod load;
+pub mod map;
+pub mod results;
+pub mod start;

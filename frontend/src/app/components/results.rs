@@ -1,0 +1,259 @@
+//! Step 5: what the check found.
+
+use super::form::count;
+use crate::protocol::{Checked, ProblemRow};
+use listgate_core::{Segment, Severity};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Height of one row of the virtualized table, in pixels.
+const ROW_HEIGHT: f64 = 40.0;
+/// Rows rendered beyond the visible ones, above and below.
+const OVERSCAN: usize = 6;
+/// Visible rows in the table's viewport.
+const VISIBLE: usize = 12;
+
+/// Properties of [`ResultsStep`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct ResultsProps {
+    /// The finished check.
+    pub checked: Rc<Checked>,
+    /// Edited rows' new verdicts, by row number.
+    pub edited: Rc<BTreeMap<u64, ProblemRow>>,
+    /// `(row, cells)` after a cell was edited.
+    pub on_edit: Callback<(u64, Vec<String>)>,
+    /// Go to the downloads.
+    pub on_next: Callback<()>,
+}
+
+/// Summary, segments, issues by code and the rows with issues.
+#[function_component]
+pub fn ResultsStep(props: &ResultsProps) -> Html {
+    let report = &props.checked.report;
+    let s = &report.summary;
+    let code_filter = use_state(String::new);
+    let on_show = |code: String| {
+        let filter = code_filter.clone();
+        Callback::from(move |_: MouseEvent| {
+            filter.set(code.clone());
+            if let Some(table) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("rows"))
+            {
+                table.scroll_into_view();
+            }
+        })
+    };
+    let stat = |id: &str, label: &str, n: u64| {
+        html! { <div class="stat"><span class="n" id={id.to_owned()}>{ count(n) }</span><span>{ label }</span></div> }
+    };
+    html! {
+        <section aria-labelledby="results-title">
+            <h2 id="results-title">{ "5. Results" }</h2>
+            <p id="outcome" class="outcome">{ report.outcome.message() }</p>
+            <div class="stats">
+                { stat("summary-rows", "rows", s.rows) }
+                { stat("summary-importable", "importable", s.importable) }
+                { stat("summary-rejected", "rejected", s.rejected) }
+                { stat("summary-warnings", "with warnings", s.warnings) }
+                { stat("summary-duplicates", "duplicates", s.duplicates) }
+            </div>
+            <h3>{ "Consent segments" }</h3>
+            <table class="segments">
+                <thead><tr><th scope="col">{ "Segment" }</th><th scope="col">{ "Rows" }</th><th scope="col">{ "What it means" }</th></tr></thead>
+                <tbody>
+                    { for Segment::ALL.iter().map(|seg| html! {
+                        <tr>
+                            <th scope="row">{ seg.channel_name() }</th>
+                            <td id={format!("segment-{}", seg.as_str())}>{ count(report.segments.get(*seg)) }</td>
+                            <td>{ seg.meaning() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <h3>{ "Issues by code" }</h3>
+            if report.issue_counts.is_empty() {
+                <p>{ "No issues." }</p>
+            } else {
+                <table class="codes" id="codes">
+                    <thead><tr><th scope="col">{ "Code" }</th><th scope="col">{ "Rows" }</th><th scope="col">{ "How to fix it" }</th><th/></tr></thead>
+                    <tbody>
+                        { for report.issue_counts.iter().map(|c| html! {
+                            <tr class={severity_class(c.severity)}>
+                                <th scope="row"><code>{ c.code.as_str() }</code>
+                                    <small>{ if c.severity == Severity::Error { " error" } else { " warning" } }</small></th>
+                                <td class="count" data-code={c.code.as_str()} data-severity={severity_class(c.severity)}>{ count(c.count) }</td>
+                                <td>{ &c.fix }</td>
+                                <td><button onclick={on_show(c.code.as_str().to_owned())}>{ "Show rows" }</button></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <RowTable checked={props.checked.clone()} edited={props.edited.clone()}
+                code={(*code_filter).clone()} on_code={Callback::from(move |c| code_filter.set(c))}
+                on_edit={props.on_edit.clone()} />
+            <div class="actions"><button class="primary" onclick={props.on_next.reform(|_: MouseEvent| ())}>{ "Next: downloads" }</button></div>
+        </section>
+    }
+}
+
+fn severity_class(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Properties of [`RowTable`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct RowTableProps {
+    /// The finished check.
+    pub checked: Rc<Checked>,
+    /// Edited rows.
+    pub edited: Rc<BTreeMap<u64, ProblemRow>>,
+    /// Only rows with this code (blank = all).
+    pub code: String,
+    /// Change the code filter.
+    pub on_code: Callback<String>,
+    /// A cell was edited.
+    pub on_edit: Callback<(u64, Vec<String>)>,
+}
+
+/// The rows with issues: filterable, virtualized (only visible rows are in
+/// the page), the offending cells highlighted, every cell editable.
+#[function_component]
+pub fn RowTable(props: &RowTableProps) -> Html {
+    let text = use_state(String::new);
+    let scroll_top = use_state(|| 0.0_f64);
+    let matches = use_memo(
+        (props.checked.clone(), props.code.clone(), (*text).clone()),
+        |(checked, code, text)| {
+            let text = text.to_lowercase();
+            checked
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| code.is_empty() || r.issues.iter().any(|i| &i.code == code))
+                .filter(|(_, r)| {
+                    text.is_empty()
+                        || r.cells.iter().any(|c| c.to_lowercase().contains(&text))
+                        || r.row.to_string() == text
+                })
+                .map(|(i, _)| i)
+                .collect::<Vec<usize>>()
+        },
+    );
+    let columns = &props.checked.report.file.columns;
+    let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+    let last = (first + VISIBLE + 2 * OVERSCAN).min(matches.len());
+    let onscroll = {
+        let scroll_top = scroll_top.clone();
+        Callback::from(move |e: Event| {
+            scroll_top.set(e.target_unchecked_into::<HtmlElement>().scroll_top() as f64)
+        })
+    };
+    let on_text = {
+        let (text, scroll_top) = (text.clone(), scroll_top.clone());
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            scroll_top.set(0.0);
+        })
+    };
+    let on_code = {
+        let on = props.on_code.clone();
+        Callback::from(move |e: Event| {
+            on.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let rows = (first..last).map(|k| {
+        let original = &props.checked.rows[matches[k]];
+        let row = props.edited.get(&original.row).unwrap_or(original);
+        let bad: BTreeMap<usize, String> = row.issues.iter().fold(BTreeMap::new(), |mut m, i| {
+            if let Some(c) = i.column {
+                let e: &mut String = m.entry(c).or_default();
+                if !e.is_empty() {
+                    e.push_str("; ");
+                }
+                e.push_str(&i.message);
+            }
+            m
+        });
+        let summary: Vec<String> = row.issues.iter().map(|i| format!("{}: {}", i.code, i.message)).collect();
+        let status = if props.edited.contains_key(&row.row) {
+            if row.issues.is_empty() { "fixed" } else { "edited" }
+        } else if row.importable {
+            "importable"
+        } else {
+            "rejected"
+        };
+        html! {
+            <tr key={row.row} style={format!("height:{ROW_HEIGHT}px")} data-row={row.row.to_string()}>
+                <th scope="row">{ row.row }<small class={status}>{ status }</small></th>
+                <td class="issues" title={summary.join("\n")}>{ summary.first().cloned().unwrap_or_else(|| "no issues".into()) }
+                    if summary.len() > 1 { <small>{ format!(" (+{} more)", summary.len() - 1) }</small> }</td>
+                { for columns.iter().enumerate().map(|(c, name)| {
+                    let value = row.cells.get(c).cloned().unwrap_or_default();
+                    let problem = bad.get(&c).cloned();
+                    let onchange = {
+                        let (on, cells, number) = (props.on_edit.clone(), row.cells.clone(), row.row);
+                        Callback::from(move |e: Event| {
+                            let mut cells = cells.clone();
+                            cells.resize(cells.len().max(c + 1), String::new());
+                            cells[c] = e.target_unchecked_into::<HtmlInputElement>().value();
+                            on.emit((number, cells));
+                        })
+                    };
+                    html! {
+                        <td class={classes!(problem.is_some().then_some("bad"))} title={problem.clone().unwrap_or_default()}>
+                            <input value={value} {onchange} aria-label={format!("Row {}, {}", row.row, name)}
+                                aria-invalid={problem.is_some().to_string()} />
+                        </td>
+                    }
+                }) }
+            </tr>
+        }
+    });
+    let codes = props
+        .checked
+        .report
+        .issue_counts
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect::<std::collections::BTreeSet<_>>();
+    let listed = props.checked.rows.len() as u64;
+    html! {
+        <div class="rows">
+            <h3 id="rows">{ "Rows with issues" }</h3>
+            <div class="filters">
+                <div class="field">
+                    <label for="code-filter">{ "Issue" }</label>
+                    <select id="code-filter" onchange={on_code}>
+                        <option value="" selected={props.code.is_empty()}>{ "All issues" }</option>
+                        { for codes.iter().map(|c| html! { <option value={*c} selected={props.code == *c}>{ *c }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="text-filter">{ "Find" }</label>
+                    <input id="text-filter" type="search" value={(*text).clone()} oninput={on_text} placeholder="a value or a row number" />
+                </div>
+                <p role="status" id="rows-shown">{ format!("{} of {} rows", count(matches.len() as u64), count(listed)) }
+                    if props.checked.rows_not_listed > 0 { { format!(" ({} more not listed; see the error file)", count(props.checked.rows_not_listed)) } }</p>
+            </div>
+            <p class="muted">{ "Edit a cell to re-check its row (duplicates are judged against the row alone). Your edits are not written into the downloads: fix the error file and load it again." }</p>
+            <div class="scroll virtual" style={format!("height:{}px", ROW_HEIGHT * VISIBLE as f64 + 40.0)} {onscroll} tabindex="0" aria-label="Rows with issues">
+                <table id="row-table">
+                    <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Issues" }</th>
+                        { for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
+                    <tbody>
+                        <tr style={format!("height:{}px", first as f64 * ROW_HEIGHT)} aria-hidden="true" />
+                        { for rows }
+                        <tr style={format!("height:{}px", (matches.len() - last) as f64 * ROW_HEIGHT)} aria-hidden="true" />
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}

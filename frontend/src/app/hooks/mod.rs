@@ -1,0 +1,3 @@
+//! Hooks that connect the page to the browser.
+
+pub mod use_worker;

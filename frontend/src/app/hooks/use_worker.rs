@@ -1,0 +1,179 @@
+//! The page's side of the checking worker.
+
+use crate::app::state::{Action, AppState, Ready};
+use crate::protocol::{Failure, Request, Response};
+use crate::worker::set;
+use js_sys::Array;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, ErrorEvent, MessageEvent, Url, Worker};
+use yew::prelude::*;
+
+/// Where trunk puts the worker's loader script, next to the page.
+const WORKER_SCRIPT: &str = "./worker_loader.js";
+
+/// Milliseconds since the page loaded.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Sends requests to the worker; replaces it after a cancel or a crash.
+#[derive(Clone)]
+pub struct WorkerHandle {
+    worker: Rc<RefCell<Option<Worker>>>,
+    spawn: Rc<dyn Fn() -> Option<Worker>>,
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
+impl std::fmt::Debug for WorkerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerHandle").finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for WorkerHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.worker, &other.worker)
+    }
+}
+
+impl WorkerHandle {
+    /// Posts `request` with `file` attached.
+    pub fn send(&self, request: &Request, file: Option<&Blob>) {
+        let message = js_sys::Object::new();
+        let json = serde_json::to_string(request).unwrap_or_default();
+        set(&message, "json", &JsValue::from_str(&json));
+        if let Some(file) = file {
+            set(&message, "file", file);
+        }
+        let sent = self
+            .worker
+            .borrow()
+            .as_ref()
+            .map(|w| w.post_message(&message));
+        if !matches!(sent, Some(Ok(()))) {
+            self.dispatch.dispatch(Action::Failed(Failure {
+                message: "the checker could not be started in this browser".into(),
+                fix: Some("reload the page; listgate needs a browser with web workers".into()),
+            }));
+        }
+    }
+
+    /// Stops whatever the worker is doing and starts a fresh one.
+    pub fn restart(&self) {
+        if let Some(old) = self.worker.borrow_mut().take() {
+            old.terminate();
+        }
+        *self.worker.borrow_mut() = (self.spawn)();
+    }
+}
+
+/// Starts the worker once and routes its answers into the reducer.
+#[hook]
+pub fn use_worker(dispatch: UseReducerDispatcher<AppState>) -> WorkerHandle {
+    let handle = use_memo((), {
+        let dispatch = dispatch.clone();
+        move |_| {
+            let worker: Rc<RefCell<Option<Worker>>> = Rc::default();
+            let spawn: Rc<dyn Fn() -> Option<Worker>> = {
+                let dispatch = dispatch.clone();
+                let worker_cell = Rc::downgrade(&worker);
+                Rc::new(move || spawn(dispatch.clone(), worker_cell.clone()))
+            };
+            *worker.borrow_mut() = spawn();
+            WorkerHandle {
+                worker,
+                spawn,
+                dispatch,
+            }
+        }
+    });
+    (*handle).clone()
+}
+
+fn spawn(
+    dispatch: UseReducerDispatcher<AppState>,
+    cell: std::rc::Weak<RefCell<Option<Worker>>>,
+) -> Option<Worker> {
+    let worker = Worker::new(WORKER_SCRIPT).ok()?;
+    let on_message = {
+        let dispatch = dispatch.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(action) = decode(&event.data()) {
+                dispatch.dispatch(action);
+            }
+        })
+    };
+    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        event.prevent_default();
+        dispatch.dispatch(Action::Failed(Failure {
+            message: format!("the checker stopped unexpectedly ({})", event.message()),
+            fix: Some(
+                "your list is still here: try again, and if it happens again send us the report"
+                    .into(),
+            ),
+        }));
+        // Keep the page usable: the next request goes to a fresh worker.
+        if let Some(cell) = cell.upgrade() {
+            let fresh = spawn(dispatch.clone(), std::rc::Rc::downgrade(&cell));
+            if let Some(old) = cell.replace(fresh) {
+                old.terminate();
+            }
+        }
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The worker lives as long as the page; its handlers with it.
+    on_message.forget();
+    on_error.forget();
+    Some(worker)
+}
+
+fn decode(data: &JsValue) -> Option<Action> {
+    let json = js_sys::Reflect::get(data, &"json".into())
+        .ok()?
+        .as_string()?;
+    let response: Response = match serde_json::from_str(&json) {
+        Ok(r) => r,
+        Err(e) => {
+            return Some(Action::Failed(Failure {
+                message: format!("the checker sent an unreadable answer: {e}"),
+                fix: None,
+            }));
+        }
+    };
+    Some(match response {
+        Response::Preview(preview) => Action::Previewed(preview),
+        Response::Progress(progress) => Action::Progressed {
+            progress,
+            at_ms: now_ms(),
+        },
+        Response::Checked(checked) => {
+            let blobs: Array = js_sys::Reflect::get(data, &"blobs".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            let downloads = checked
+                .files
+                .iter()
+                .zip(blobs.iter())
+                .filter_map(|(file, blob)| {
+                    let url = Url::create_object_url_with_blob(blob.unchecked_ref()).ok()?;
+                    Some(Ready {
+                        name: file.name.clone(),
+                        label: file.label.clone(),
+                        rows: file.rows,
+                        url,
+                    })
+                })
+                .collect();
+            Action::Checked { checked, downloads }
+        }
+        Response::Rechecked(row) => Action::Rechecked(row),
+        Response::Failed(failure) => Action::Failed(failure),
+    })
+}

@@ -1,0 +1,230 @@
+//! The page: a step bar and one screen per step. All list work happens in
+//! the worker; the page renders and keeps the merchant's choices.
+
+pub mod components;
+pub mod hooks;
+pub mod state;
+
+use chrono::{TimeZone, Utc};
+use components::check::CheckStep;
+use components::downloads::DownloadStep;
+use components::evidence::EvidenceStep;
+use components::form::failure;
+use components::load::LoadStep;
+use components::map::MapStep;
+use components::results::ResultsStep;
+use components::start::StartStep;
+use hooks::use_worker::{now_ms, use_worker};
+use state::{Action, AppState, Step};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+use crate::protocol::Request;
+
+/// Mounts the app on the page's `<main id="app">` (or the body).
+pub fn start() {
+    let host = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match host {
+        Some(host) => yew::Renderer::<App>::with_root(host).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
+}
+
+/// The browser's clock as core's `now`.
+fn now() -> chrono::DateTime<Utc> {
+    let ms = js_sys::Date::now() as i64;
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn mapping_key(profile: &str) -> String {
+    format!("listgate.mapping.{profile}")
+}
+
+/// The mapping saved in this browser for `profile`.
+fn saved_mapping(profile: &str) -> Option<BTreeMap<String, String>> {
+    let text = storage()?.get_item(&mapping_key(profile)).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// A callback that dispatches the action `f` makes of its argument.
+fn dispatch<T: 'static>(
+    state: &UseReducerHandle<AppState>,
+    f: impl Fn(T) -> Action + 'static,
+) -> Callback<T> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |v| dispatcher.dispatch(f(v)))
+}
+
+/// The whole app.
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::default);
+    let worker = use_worker(state.dispatcher());
+    let saved = use_state(|| false);
+
+    // Whatever changes how the file reads, read its start again.
+    {
+        let (worker, dispatch) = (worker.clone(), state.dispatcher());
+        let settings = state.settings(now());
+        let source = state.source.clone();
+        let deps = (
+            source
+                .as_ref()
+                .map(|s| (s.name.clone(), s.size, s.blob.clone())),
+            state.choices.clone(),
+            state.reading.clone(),
+            state.mapping.clone(),
+        );
+        use_effect_with(deps, move |_| {
+            if let Some(source) = source {
+                dispatch.dispatch(Action::Previewing);
+                worker.send(&Request::Preview(settings), Some(&source.blob));
+            }
+        });
+    }
+
+    let go = |step: Step| dispatch(&state, move |_: ()| Action::Go(step));
+    let on_choose = dispatch(&state, Action::Choose);
+    let on_load = {
+        let state = state.clone();
+        Callback::from(move |source| {
+            state.dispatch(Action::Load(source));
+            if state.choices.use_last_mapping
+                && let Some(mapping) = saved_mapping(&state.choices.profile)
+            {
+                state.dispatch(Action::UseMapping(mapping));
+            }
+        })
+    };
+    let on_read = dispatch(&state, Action::Read);
+    let on_map = {
+        let saved = saved.clone();
+        dispatch(&state, move |(field, column)| {
+            saved.set(false);
+            Action::Map { field, column }
+        })
+    };
+    let on_save = {
+        let (state, saved) = (state.clone(), saved.clone());
+        Callback::from(move |_| {
+            let Some(preview) = &state.preview else {
+                return;
+            };
+            let text = serde_json::to_string(&preview.mapping).unwrap_or_default();
+            let stored = storage()
+                .map(|s| {
+                    s.set_item(&mapping_key(&state.choices.profile), &text)
+                        .is_ok()
+                })
+                .unwrap_or(false);
+            saved.set(stored);
+        })
+    };
+    let on_start = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |_| {
+            let Some(source) = &state.source else { return };
+            for ready in &state.downloads {
+                let _ = web_sys::Url::revoke_object_url(&ready.url);
+            }
+            let settings = state.settings(now());
+            state.dispatch(Action::CheckStarted {
+                at_ms: now_ms(),
+                settings: settings.clone(),
+            });
+            worker.send(&Request::Check(settings), Some(&source.blob));
+        })
+    };
+    let on_cancel = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |_| {
+            worker.restart();
+            state.dispatch(Action::Cancelled);
+        })
+    };
+    let on_edit = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |(row, cells): (u64, Vec<String>)| {
+            let (Some(settings), Some(checked)) = (&state.checked_with, &state.checked) else {
+                return;
+            };
+            // Re-check with the mapping the check used, so the row reads the same way.
+            let mut settings = settings.clone();
+            settings.options.mapping = listgate_core::Mapping(checked.report.mapping.clone());
+            worker.send(
+                &Request::Recheck {
+                    settings,
+                    columns: checked.report.file.columns.clone(),
+                    cells,
+                    row,
+                },
+                None,
+            );
+        })
+    };
+    let on_evidence = dispatch(&state, Action::Evidence);
+
+    let step = state.step.0;
+    let nav = Step::ALL.iter().map(|s| {
+        let s = *s;
+        let onclick = go(s).reform(|_: MouseEvent| ());
+        html! {
+            <li>
+                <button {onclick} disabled={!state.can_open(s)}
+                    aria-current={(s == step).then_some("step")}
+                    class={classes!((s == step).then_some("current"))}>{ s.title() }</button>
+            </li>
+        }
+    });
+    let edited = use_memo(state.edited.clone(), |e| e.clone());
+    let body = match step {
+        Step::Start => html! {
+            <StartStep choices={state.choices.clone()} on_change={on_choose} on_next={go(Step::Load)} />
+        },
+        Step::Load => html! {
+            <LoadStep source={state.source.clone()} preview={state.preview.clone()} previewing={state.previewing}
+                reading={state.reading.clone()} {on_load} {on_read} on_next={go(Step::Map)} />
+        },
+        Step::Map => match &state.preview {
+            Some(preview) => html! {
+                <MapStep profile={state.choices.profile.clone()} preview={preview.clone()} {on_map}
+                    {on_save} saved={*saved} on_check={on_start} />
+            },
+            None => html! {},
+        },
+        Step::Check => html! { <CheckStep running={state.running} {on_start} {on_cancel} /> },
+        Step::Results => match &state.checked {
+            Some(checked) => html! {
+                <ResultsStep checked={checked.clone()} edited={Rc::new((*edited).clone())} {on_edit} on_next={go(Step::Download)} />
+            },
+            None => html! {},
+        },
+        Step::Download => {
+            html! { <DownloadStep files={state.downloads.clone()} on_next={go(Step::Evidence)} /> }
+        }
+        Step::Evidence => match &state.checked {
+            Some(checked) => html! {
+                <EvidenceStep checked={checked.clone()} evidence={state.evidence.clone()} on_change={on_evidence} />
+            },
+            None => html! {},
+        },
+    };
+    html! {
+        <>
+            <header>
+                <h1>{ "listgate" }</h1>
+                <p>{ "Check a contact list for a consent-safe WhatsApp, SMS or email import — privately, in your browser." }</p>
+            </header>
+            <nav aria-label="Steps"><ol class="steps">{ for nav }</ol></nav>
+            if let Some(f) = &state.failure { { failure(f) } }
+            { body }
+        </>
+    }
+}

@@ -1,0 +1,523 @@
+//! The app's one state and its reducer. Every screen reads from here and
+//! changes it only through [`Action`]s, so going back and forth between
+//! steps never loses a choice.
+
+use crate::protocol::{Checked, Failure, ProblemRow, Progress, Settings};
+use chrono::{DateTime, Utc};
+use listgate_core::{CheckOptions, Encoding, Mapping, Preview};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The merchant's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// Profile and options.
+    Start,
+    /// Choose, drop or paste the list; confirm how it was read.
+    Load,
+    /// Source columns → target fields.
+    Map,
+    /// The check runs, with progress.
+    Check,
+    /// Summary, segments, issues and rows.
+    Results,
+    /// Generated files.
+    Download,
+    /// Consent evidence and attestation.
+    Evidence,
+}
+
+impl Step {
+    /// Every step in order.
+    pub const ALL: [Step; 7] = [
+        Step::Start,
+        Step::Load,
+        Step::Map,
+        Step::Check,
+        Step::Results,
+        Step::Download,
+        Step::Evidence,
+    ];
+
+    /// The step's name in the step bar.
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Start => "Start",
+            Step::Load => "Load",
+            Step::Map => "Map",
+            Step::Check => "Check",
+            Step::Results => "Results",
+            Step::Download => "Download",
+            Step::Evidence => "Evidence",
+        }
+    }
+}
+
+/// Whether the file has a header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderChoice {
+    /// Let the checker decide.
+    Detect,
+    /// The first table row is a header.
+    Yes,
+    /// Every row is a contact.
+    No,
+}
+
+/// The Start step's choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choices {
+    /// Built-in profile name.
+    pub profile: String,
+    /// Whether the file has a header row.
+    pub header: HeaderChoice,
+    /// Country for numbers written without a country code.
+    pub default_region: String,
+    /// Declared date format, blank to detect.
+    pub date_format: String,
+    /// The street column holds the house number too.
+    pub house_number_in_street: bool,
+    /// Start from the mapping saved in this browser.
+    pub use_last_mapping: bool,
+    /// Mongoose: fill a blank MobileNumber from WhatsAppMobileNumber.
+    pub infer_mobile_number: bool,
+    /// Mongoose: existing contacts' numbers may change.
+    pub allow_mobile_number_updates: bool,
+    /// The business the consent wording must name.
+    pub business_name: String,
+}
+
+impl Default for Choices {
+    fn default() -> Self {
+        Choices {
+            profile: "whatsapp".into(),
+            header: HeaderChoice::Detect,
+            default_region: String::new(),
+            date_format: String::new(),
+            house_number_in_street: false,
+            use_last_mapping: false,
+            infer_mobile_number: false,
+            allow_mobile_number_updates: false,
+            business_name: String::new(),
+        }
+    }
+}
+
+/// How the file is read, where the merchant overrode detection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// Text encoding.
+    pub encoding: Option<Encoding>,
+    /// Cell delimiter.
+    pub delimiter: Option<char>,
+    /// Rows above the header to skip.
+    pub skip_rows: Option<usize>,
+}
+
+/// The list being checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The file, or the pasted text as a blob.
+    pub blob: web_sys::Blob,
+    /// Its name (`pasted text` for a paste).
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// It was pasted: paste limits apply.
+    pub pasted: bool,
+}
+
+/// A running check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Running {
+    /// When it started (`performance.now()`, milliseconds).
+    pub started_ms: f64,
+    /// The latest progress and when it arrived.
+    pub progress: Progress,
+    /// When the latest progress arrived.
+    pub updated_ms: f64,
+}
+
+impl Running {
+    /// Rows judged per second so far.
+    pub fn rows_per_second(&self) -> f64 {
+        let seconds = (self.updated_ms - self.started_ms) / 1000.0;
+        if seconds > 0.0 {
+            self.progress.rows_done as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// Seconds left, from the share of bytes read so far.
+    pub fn seconds_left(&self) -> Option<f64> {
+        let p = self.progress;
+        if p.bytes_done == 0 || p.bytes_total == 0 {
+            return None;
+        }
+        let elapsed = (self.updated_ms - self.started_ms) / 1000.0;
+        let rate = p.bytes_done as f64 / elapsed.max(0.001);
+        Some(p.bytes_total.saturating_sub(p.bytes_done) as f64 / rate)
+    }
+
+    /// Share of the file read, 0–100.
+    pub fn percent(&self) -> f64 {
+        let p = self.progress;
+        if p.bytes_total == 0 {
+            0.0
+        } else {
+            100.0 * p.bytes_done as f64 / p.bytes_total as f64
+        }
+    }
+}
+
+/// A generated file ready to download.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ready {
+    /// File name.
+    pub name: String,
+    /// What it holds.
+    pub label: String,
+    /// Data rows in it.
+    pub rows: Option<u64>,
+    /// An object URL for the blob (revoked when a new check starts).
+    pub url: String,
+}
+
+/// The consent evidence and attestation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    /// Attached files: (opt-in source they prove, file).
+    pub files: Vec<(String, web_sys::File)>,
+    /// The exact consent wording the contacts agreed to.
+    pub wording: String,
+    /// How consent was captured (form, checkbox at checkout…).
+    pub capture_method: String,
+    /// Where (a URL, a shop, an event).
+    pub source: String,
+    /// How double opt-in works, if used.
+    pub double_opt_in: String,
+    /// The self-check answers, by question key.
+    pub self_check: BTreeMap<String, bool>,
+    /// Email profile: the GDPR consent confirmation.
+    pub gdpr_confirmed: bool,
+}
+
+/// The self-check questions: key and text.
+pub const SELF_CHECK: [(&str, &str); 4] = [
+    (
+        "wording_names_whatsapp",
+        "The consent wording names WhatsApp (and our business) explicitly.",
+    ),
+    (
+        "timestamp_and_source",
+        "Every contact has their own opt-in timestamp and source.",
+    ),
+    (
+        "channel_clarity",
+        "Contacts who agreed to SMS or email only are kept apart from WhatsApp contacts.",
+    ),
+    (
+        "unknowns_excluded",
+        "Contacts with no recorded channel are left out of the WhatsApp import.",
+    ),
+];
+
+/// Everything the app knows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppState {
+    /// The step on screen.
+    pub step: StepState,
+    /// Start-step choices.
+    pub choices: Choices,
+    /// The list, once chosen.
+    pub source: Option<Source>,
+    /// Reading overrides.
+    pub reading: Reading,
+    /// How the file reads with the current choices.
+    pub preview: Option<Rc<Preview>>,
+    /// A preview is being made.
+    pub previewing: bool,
+    /// Field → column chosen on the Map step (blank = leave unmapped).
+    pub mapping: BTreeMap<String, String>,
+    /// A check in progress.
+    pub running: Option<Running>,
+    /// The last finished check.
+    pub checked: Option<Rc<Checked>>,
+    /// Its downloads.
+    pub downloads: Vec<Ready>,
+    /// The settings the last check ran with (for re-checking edited rows).
+    pub checked_with: Option<Settings>,
+    /// Edited rows and their new verdicts, by row number.
+    pub edited: BTreeMap<u64, ProblemRow>,
+    /// The last failure, shown until the next action.
+    pub failure: Option<Failure>,
+    /// Evidence and attestation.
+    pub evidence: Evidence,
+}
+
+/// The step on screen (a newtype so `Default` is the Start step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepState(pub Step);
+
+impl Default for StepState {
+    fn default() -> Self {
+        StepState(Step::Start)
+    }
+}
+
+impl AppState {
+    /// The options for the worker. `now` is the browser's clock (core has none).
+    pub fn settings(&self, now: DateTime<Utc>) -> Settings {
+        let c = &self.choices;
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let options = CheckOptions {
+            default_region: text(&c.default_region).map(|r| r.to_ascii_uppercase()),
+            date_format: text(&c.date_format),
+            now: Some(now),
+            business_name: text(&c.business_name),
+            header: match c.header {
+                HeaderChoice::Detect => None,
+                HeaderChoice::Yes => Some(true),
+                HeaderChoice::No => Some(false),
+            },
+            skip_rows: self.reading.skip_rows,
+            delimiter: self.reading.delimiter,
+            encoding: self.reading.encoding,
+            mapping: Mapping(self.mapping.clone()),
+            house_number_in_street: c.house_number_in_street,
+            infer_mobile_number: c.infer_mobile_number,
+            allow_mobile_number_updates: c.allow_mobile_number_updates,
+            pasted: self.source.as_ref().is_some_and(|s| s.pasted),
+            ..CheckOptions::default()
+        };
+        Settings {
+            profile: c.profile.clone(),
+            options,
+        }
+    }
+
+    /// Whether `step` can be opened now.
+    pub fn can_open(&self, step: Step) -> bool {
+        match step {
+            Step::Start | Step::Load => true,
+            Step::Map | Step::Check => self.preview.is_some(),
+            Step::Results | Step::Download | Step::Evidence => self.checked.is_some(),
+        }
+    }
+
+    /// The problem rows with edits applied, in row order.
+    pub fn rows(&self) -> Vec<ProblemRow> {
+        let Some(checked) = &self.checked else {
+            return Vec::new();
+        };
+        checked
+            .rows
+            .iter()
+            .map(|r| self.edited.get(&r.row).unwrap_or(r).clone())
+            .collect()
+    }
+}
+
+/// Everything that changes the state.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Open a step.
+    Go(Step),
+    /// New Start-step choices; the file must be read again.
+    Choose(Choices),
+    /// A file was chosen or text pasted.
+    Load(Source),
+    /// New reading overrides.
+    Read(Reading),
+    /// A preview was asked for.
+    Previewing,
+    /// The preview arrived.
+    Previewed(Preview),
+    /// The merchant mapped `field` to a column (blank = unmapped).
+    Map {
+        /// Target field.
+        field: String,
+        /// Column name, or blank.
+        column: String,
+    },
+    /// A whole mapping, e.g. the one saved in the browser.
+    UseMapping(BTreeMap<String, String>),
+    /// A check started.
+    CheckStarted {
+        /// `performance.now()` at the start.
+        at_ms: f64,
+        /// Its settings.
+        settings: Settings,
+    },
+    /// Progress arrived.
+    Progressed {
+        /// The progress.
+        progress: Progress,
+        /// `performance.now()` when it arrived.
+        at_ms: f64,
+    },
+    /// The check finished.
+    Checked {
+        /// Its result.
+        checked: Box<Checked>,
+        /// Downloads with object URLs, in `checked.files` order.
+        downloads: Vec<Ready>,
+    },
+    /// The merchant cancelled the check.
+    Cancelled,
+    /// An edited row's new verdict.
+    Rechecked(ProblemRow),
+    /// The worker failed.
+    Failed(Failure),
+    /// Evidence or attestation changed.
+    Evidence(Evidence),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Go(step) if s.can_open(step) => {
+                s.step = StepState(step);
+                s.failure = None;
+            }
+            Action::Go(_) => {}
+            Action::Choose(choices) => {
+                if choices.profile != s.choices.profile {
+                    s.mapping.clear();
+                }
+                s.choices = choices;
+            }
+            Action::Load(source) => {
+                s.source = Some(source);
+                s.reading = Reading::default();
+                s.preview = None;
+                s.failure = None;
+            }
+            Action::Read(reading) => s.reading = reading,
+            Action::Previewing => {
+                s.previewing = true;
+                s.failure = None;
+            }
+            Action::Previewed(preview) => {
+                s.previewing = false;
+                s.preview = Some(Rc::new(preview));
+            }
+            Action::Map { field, column } => {
+                s.mapping.insert(field, column);
+            }
+            Action::UseMapping(mapping) => s.mapping = mapping,
+            Action::CheckStarted { at_ms, settings } => {
+                s.step = StepState(Step::Check);
+                s.failure = None;
+                s.checked = None;
+                s.downloads.clear();
+                s.edited.clear();
+                s.checked_with = Some(settings);
+                s.running = Some(Running {
+                    started_ms: at_ms,
+                    updated_ms: at_ms,
+                    progress: Progress {
+                        bytes_done: 0,
+                        bytes_total: s.source.as_ref().map_or(0, |f| f.size),
+                        rows_done: 0,
+                    },
+                });
+            }
+            Action::Progressed { progress, at_ms } => {
+                if let Some(running) = &mut s.running {
+                    running.progress = progress;
+                    running.updated_ms = at_ms;
+                }
+            }
+            Action::Checked { checked, downloads } => {
+                s.running = None;
+                s.checked = Some(Rc::new(*checked));
+                s.downloads = downloads;
+                s.step = StepState(Step::Results);
+            }
+            Action::Cancelled => {
+                s.running = None;
+                s.checked_with = None;
+            }
+            Action::Rechecked(row) => {
+                s.edited.insert(row.row, row);
+            }
+            Action::Failed(failure) => {
+                s.previewing = false;
+                s.running = None;
+                s.failure = Some(failure);
+            }
+            Action::Evidence(evidence) => s.evidence = evidence,
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_carry_every_choice_and_override() {
+        let mut state = AppState {
+            choices: Choices {
+                profile: "mongoose".into(),
+                header: HeaderChoice::No,
+                default_region: " gb ".into(),
+                date_format: "%d/%m/%Y".into(),
+                house_number_in_street: true,
+                use_last_mapping: true,
+                infer_mobile_number: true,
+                allow_mobile_number_updates: true,
+                business_name: "  ".into(),
+            },
+            ..AppState::default()
+        };
+        state.reading.delimiter = Some(';');
+        state.mapping.insert("FirstName".into(), "Column B".into());
+        let now = DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let settings = state.settings(now);
+        assert_eq!(settings.profile, "mongoose");
+        let o = settings.options;
+        assert_eq!(o.default_region.as_deref(), Some("GB"));
+        assert_eq!(o.date_format.as_deref(), Some("%d/%m/%Y"));
+        assert_eq!(o.business_name, None);
+        assert_eq!(o.header, Some(false));
+        assert_eq!(o.delimiter, Some(';'));
+        assert_eq!(o.now, Some(now));
+        assert!(o.house_number_in_street && o.infer_mobile_number && o.allow_mobile_number_updates);
+        assert_eq!(o.mapping.0["FirstName"], "Column B");
+    }
+
+    #[test]
+    fn later_steps_open_only_once_their_input_exists() {
+        let state = Rc::new(AppState::default());
+        let state = state.reduce(Action::Go(Step::Results));
+        assert_eq!(state.step.0, Step::Start);
+        let state = state.reduce(Action::Go(Step::Load));
+        assert_eq!(state.step.0, Step::Load);
+    }
+
+    #[test]
+    fn changing_the_profile_forgets_the_mapping() {
+        let mut state = AppState::default();
+        state.mapping.insert("phone".into(), "Mobile".into());
+        let same = Rc::new(state.clone()).reduce(Action::Choose(Choices {
+            business_name: "Acme".into(),
+            ..state.choices.clone()
+        }));
+        assert_eq!(same.mapping.len(), 1);
+        let other = same.reduce(Action::Choose(Choices {
+            profile: "sms-us".into(),
+            ..Choices::default()
+        }));
+        assert!(other.mapping.is_empty());
+    }
+}

@@ -1,0 +1,8 @@
+//! The listgate browser app: a Yew page ([`app`]) and a web worker
+//! ([`worker`]) that runs listgate-core on the merchant's file. The page
+//! only renders; the list is read and judged inside the worker and never
+//! leaves the browser.
+
+pub mod app;
+pub mod protocol;
+pub mod worker;

@@ -1,0 +1,366 @@
+//! The checking worker: reads the merchant's file in slices and runs core.
+//!
+//! It runs in a dedicated web worker, so the page never blocks. The file is
+//! read with `FileReaderSync` one slice at a time straight into core's
+//! streaming checker: there is never a copy of the whole file as a string.
+
+use crate::protocol::{
+    Checked, Download, Failure, MAX_PROBLEM_ROWS, ProblemRow, Progress, Request, Response,
+    RowIssue, Settings,
+};
+use js_sys::{Array, Uint8Array};
+use listgate_core::check::SAMPLE_BYTES;
+use listgate_core::output::{batch_plan_csv, report_json, write_csv_row};
+use listgate_core::xlsx::looks_like_xlsx;
+use listgate_core::{
+    CheckError, CheckOptions, Checker, Layout, Outputs, Profile, RowVerdict, Segment, Sink,
+    check_bytes, preview,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+
+/// Bytes read per slice: large enough that crossing into wasm costs little,
+/// small enough that progress moves smoothly.
+pub const SLICE_BYTES: usize = 1 << 20;
+
+/// Installs the message handler. Called once by the worker binary.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        respond(&event.data(), &mut |response, blobs| {
+            // A message that cannot be posted has nowhere to be reported.
+            let _ = reply_to.post_message(&encode(&response, blobs));
+        });
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+/// Builds a message: `{ json, blobs? }`.
+pub fn encode(response: &Response, blobs: Option<Array>) -> JsValue {
+    let message = js_sys::Object::new();
+    let json = serde_json::to_string(response).unwrap_or_default();
+    set(&message, "json", &JsValue::from_str(&json));
+    if let Some(blobs) = blobs {
+        set(&message, "blobs", &blobs);
+    }
+    message.into()
+}
+
+/// Sets a property on a plain object (which cannot fail).
+pub fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// Answers one message from the page through `post` (progress may come first).
+pub fn respond(data: &JsValue, post: &mut dyn FnMut(Response, Option<Array>)) {
+    let failed = |message: String| Response::Failed(Failure { message, fix: None });
+    let request: Request = match js_sys::Reflect::get(data, &"json".into())
+        .ok()
+        .and_then(|j| j.as_string())
+        .map(|j| serde_json::from_str(&j))
+    {
+        Some(Ok(request)) => request,
+        Some(Err(e)) => {
+            return post(
+                failed(format!("the page sent an unreadable request: {e}")),
+                None,
+            );
+        }
+        None => return post(failed("the page sent a request without JSON".into()), None),
+    };
+    let file = js_sys::Reflect::get(data, &"file".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Blob>().ok());
+    let result = match (request, file) {
+        (Request::Preview(settings), Some(file)) => {
+            run_preview(&file, &settings).map(|p| (Response::Preview(p), None))
+        }
+        (Request::Check(settings), Some(file)) => run_check(&file, &settings, &mut |progress| {
+            post(Response::Progress(progress), None)
+        })
+        .map(|(checked, blobs)| (Response::Checked(Box::new(checked)), Some(blobs))),
+        (
+            Request::Recheck {
+                settings,
+                columns,
+                cells,
+                row,
+            },
+            _,
+        ) => recheck(&settings, &columns, &cells, row).map(|r| (Response::Rechecked(r), None)),
+        (_, None) => Err(Failure {
+            message: "no file was attached to the request".into(),
+            fix: Some("choose the file again".into()),
+        }),
+    };
+    match result {
+        Ok((response, blobs)) => post(response, blobs),
+        Err(failure) => post(Response::Failed(failure), None),
+    }
+}
+
+fn failure(error: CheckError) -> Failure {
+    Failure {
+        message: error.to_string(),
+        fix: error.fix().map(str::to_owned),
+    }
+}
+
+fn browser_failure(what: &str, error: JsValue) -> Failure {
+    let detail = error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_default();
+    Failure {
+        message: format!("the browser could not {what}: {detail}"),
+        fix: Some("choose the file again; if it was moved or changed, pick the new copy".into()),
+    }
+}
+
+fn profile(settings: &Settings) -> Result<Profile, Failure> {
+    Profile::builtin(&settings.profile).map_err(|e| Failure {
+        message: e.to_string(),
+        fix: None,
+    })
+}
+
+/// Reads `blob` from `start` in slices of `slice` bytes, calling `each` with
+/// every slice and the offset after it, until the end or `each` fails.
+pub fn read_slices<E>(
+    blob: &Blob,
+    slice: usize,
+    mut each: impl FnMut(&[u8], u64) -> Result<(), E>,
+) -> Result<Result<(), E>, JsValue> {
+    let reader = FileReaderSync::new()?;
+    let size = blob.size();
+    let mut buffer = Vec::with_capacity(slice);
+    let mut offset = 0.0;
+    while offset < size {
+        let end = (offset + slice as f64).min(size);
+        let part = blob.slice_with_f64_and_f64(offset, end)?;
+        let buffer_js = reader.read_as_array_buffer(&part)?;
+        let bytes = Uint8Array::new(&buffer_js);
+        buffer.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut buffer);
+        offset = end;
+        if let Err(e) = each(&buffer, offset as u64) {
+            return Ok(Err(e));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Reads the first `len` bytes of `blob` (all of it when shorter).
+pub fn read_head(blob: &Blob, len: usize) -> Result<Vec<u8>, JsValue> {
+    let mut head = Vec::new();
+    let part = blob.slice_with_f64_and_f64(0.0, blob.size().min(len as f64))?;
+    read_slices(&part, len.max(1), |bytes, _| {
+        head.extend_from_slice(bytes);
+        Ok::<(), ()>(())
+    })?
+    .ok();
+    Ok(head)
+}
+
+fn read_all(blob: &Blob) -> Result<Vec<u8>, Failure> {
+    read_head(blob, blob.size() as usize).map_err(|e| browser_failure("read the file", e))
+}
+
+fn run_preview(file: &Blob, settings: &Settings) -> Result<listgate_core::Preview, Failure> {
+    let profile = profile(settings)?;
+    let head = read_head(file, SAMPLE_BYTES).map_err(|e| browser_failure("read the file", e))?;
+    let (bytes, complete) = if looks_like_xlsx(&head) {
+        (read_all(file)?, true)
+    } else {
+        let complete = head.len() as f64 >= file.size();
+        (head, complete)
+    };
+    preview(&bytes, complete, &profile, &settings.options).map_err(failure)
+}
+
+/// Checks the whole file: progress after every slice, then the report, the
+/// rows with issues and one blob per download.
+pub fn run_check(
+    file: &Blob,
+    settings: &Settings,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<(Checked, Array), Failure> {
+    let profile = profile(settings)?;
+    let mut sink = Collector::default();
+    let head = read_head(file, 8).map_err(|e| browser_failure("read the file", e))?;
+    let total = file.size() as u64;
+    let report = if looks_like_xlsx(&head) {
+        let bytes = read_all(file)?;
+        check_bytes(&bytes, profile, settings.options.clone(), &mut sink).map_err(failure)?
+    } else {
+        let mut checker = Checker::new(profile, settings.options.clone()).map_err(failure)?;
+        read_slices(file, SLICE_BYTES, |bytes, done| {
+            checker.feed(bytes, &mut sink)?;
+            on_progress(Progress {
+                bytes_done: done,
+                bytes_total: total,
+                rows_done: sink.rows_done,
+            });
+            Ok(())
+        })
+        .map_err(|e| browser_failure("read the file", e))?
+        .map_err(failure)?;
+        checker.finish(&mut sink).map_err(failure)?
+    };
+    on_progress(Progress {
+        bytes_done: total,
+        bytes_total: total,
+        rows_done: sink.rows_done,
+    });
+    let mut files = Vec::new();
+    let blobs = Array::new();
+    let counts = sink.outputs.counts;
+    for (name, bytes) in sink.outputs.files_mut() {
+        let (label, rows) = match name.as_str() {
+            "clean.csv" => (
+                "Clean file: the importable rows, normalized".to_owned(),
+                counts.clean,
+            ),
+            "errors.csv" => (
+                "Error file: rejected rows as you wrote them, with an errors column; fix and re-import"
+                    .to_owned(),
+                counts.errors,
+            ),
+            _ => {
+                let index = Segment::ALL
+                    .iter()
+                    .position(|s| Outputs::file_name(*s) == name)
+                    .unwrap_or(3);
+                let segment = Segment::ALL[index];
+                (
+                    format!("{} segment: {}", segment.channel_name(), segment.meaning()),
+                    counts.segments[index],
+                )
+            }
+        };
+        blobs.push(blob(bytes, "text/csv")?.as_ref());
+        files.push(Download {
+            name,
+            label,
+            rows: Some(rows),
+        });
+    }
+    blobs.push(blob(&report_json(&report), "application/json")?.as_ref());
+    files.push(Download {
+        name: "report.json".into(),
+        label: "Report: every issue and count, as `listgate check --json` prints it".into(),
+        rows: None,
+    });
+    blobs.push(blob(&batch_plan_csv(&report.batches), "text/csv")?.as_ref());
+    files.push(Download {
+        name: "batches.csv".into(),
+        label: "Proposed import batches: a small first batch, then larger ones".into(),
+        rows: Some(report.batches.len() as u64),
+    });
+    let checked = Checked {
+        report,
+        rows: sink.rows,
+        rows_not_listed: sink.rows_not_listed,
+        files,
+    };
+    Ok((checked, blobs))
+}
+
+fn blob(bytes: &[u8], mime: &str) -> Result<Blob, Failure> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| browser_failure("prepare a download", e))
+}
+
+/// Checks one edited row on its own: every row rule runs; duplicates are
+/// judged only within the row (the rest of the file is not re-read).
+pub fn recheck(
+    settings: &Settings,
+    columns: &[String],
+    cells: &[String],
+    row: u64,
+) -> Result<ProblemRow, Failure> {
+    let profile = profile(settings)?;
+    let mut csv = Vec::new();
+    write_csv_row(&mut csv, columns.iter().map(String::as_str));
+    write_csv_row(&mut csv, cells.iter().map(String::as_str));
+    let options = CheckOptions {
+        header: Some(true),
+        skip_rows: Some(0),
+        delimiter: Some(','),
+        encoding: Some(listgate_core::Encoding::Utf8),
+        pasted: false,
+        ..settings.options.clone()
+    };
+    let mut sink = Collector {
+        keep_clean_rows: true,
+        ..Collector::default()
+    };
+    let report = check_bytes(&csv, profile, options, &mut sink).map_err(failure)?;
+    let mut verdict = sink.rows.pop().ok_or_else(|| Failure {
+        message: "the edited row is blank".into(),
+        fix: Some("fill in the row or leave it out of the file".into()),
+    })?;
+    verdict.row = row;
+    verdict.importable = report.summary.importable == 1;
+    Ok(verdict)
+}
+
+/// The sink the worker checks into: the downloads, the rows with issues for
+/// the results table, and a row count for progress.
+#[derive(Debug, Default)]
+struct Collector {
+    outputs: Outputs,
+    columns: Vec<String>,
+    rows_done: u64,
+    rows: Vec<ProblemRow>,
+    rows_not_listed: u64,
+    /// Keep rows without issues too (a re-check wants its one row back).
+    keep_clean_rows: bool,
+}
+
+impl Sink for Collector {
+    fn layout(&mut self, layout: &Layout) {
+        self.outputs.layout(layout);
+        self.columns = layout.file.columns.clone();
+    }
+
+    fn row(&mut self, verdict: &RowVerdict<'_>) {
+        self.outputs.row(verdict);
+        self.rows_done += 1;
+        if verdict.issues.is_empty() && !self.keep_clean_rows {
+            return;
+        }
+        if self.rows.len() >= MAX_PROBLEM_ROWS {
+            self.rows_not_listed += 1;
+            return;
+        }
+        self.rows.push(ProblemRow {
+            row: verdict.record.row(),
+            cells: (0..self.columns.len().max(verdict.record.len()))
+                .map(|c| verdict.record.get(c).unwrap_or("").to_owned())
+                .collect(),
+            issues: verdict
+                .issues
+                .iter()
+                .map(|issue| RowIssue {
+                    column: issue
+                        .column
+                        .as_ref()
+                        .and_then(|name| self.columns.iter().position(|c| c == name)),
+                    code: issue.code.to_string(),
+                    severity: issue.severity,
+                    message: issue.message.clone(),
+                })
+                .collect(),
+            segment: verdict.segment,
+            importable: verdict.disposition == listgate_core::Disposition::Clean,
+        });
+    }
+}

@@ -1,0 +1,216 @@
+//! The worker bridge and the file slicing, in a real dedicated worker in
+//! headless Chromium (`scripts/test` runs these with wasm-bindgen-test).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Uint8Array};
+use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_frontend::protocol::{Request, Response, Settings};
+use listgate_frontend::worker::{SLICE_BYTES, read_head, read_slices, respond, set};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+use web_sys::Blob;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const MESSY: &[u8] = include_bytes!("../../tests/fixtures/whatsapp_messy.csv");
+
+fn blob(bytes: &[u8]) -> Blob {
+    Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes))).unwrap()
+}
+
+fn settings() -> Settings {
+    Settings {
+        profile: "whatsapp".into(),
+        options: CheckOptions {
+            default_region: Some("GB".into()),
+            business_name: Some("Acme Boutique".into()),
+            ..CheckOptions::default()
+        },
+    }
+}
+
+/// Sends one request as the page does and collects every answer.
+fn ask(request: &Request, file: Option<&Blob>) -> Vec<(Response, Option<Array>)> {
+    let message = js_sys::Object::new();
+    let json = serde_json::to_string(request).unwrap();
+    set(&message, "json", &JsValue::from_str(&json));
+    if let Some(file) = file {
+        set(&message, "file", file);
+    }
+    let mut answers = Vec::new();
+    respond(&message.into(), &mut |response, blobs| {
+        answers.push((response, blobs))
+    });
+    answers
+}
+
+/// A list larger than several slices: the messy fixture's rows repeated.
+fn big_list(min_bytes: usize) -> Vec<u8> {
+    let text = std::str::from_utf8(MESSY).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let mut out = format!("{header}\n").into_bytes();
+    while out.len() < min_bytes {
+        out.extend_from_slice(body.as_bytes());
+        if !body.ends_with('\n') {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+#[wasm_bindgen_test]
+fn slices_cover_the_file_exactly_in_order() {
+    let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    for slice in [1, 7, 4096, 65_536, 1 << 20] {
+        let mut seen = Vec::new();
+        let mut offsets = Vec::new();
+        read_slices(&blob(&bytes), slice, |part, end| {
+            assert!(part.len() <= slice);
+            seen.extend_from_slice(part);
+            offsets.push(end);
+            Ok::<(), ()>(())
+        })
+        .unwrap()
+        .unwrap();
+        assert_eq!(seen, bytes, "slice {slice}");
+        assert_eq!(*offsets.last().unwrap(), bytes.len() as u64);
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]));
+    }
+    assert_eq!(read_head(&blob(&bytes), 10).unwrap(), bytes[..10]);
+    assert_eq!(read_head(&blob(b"ab"), 10).unwrap(), b"ab");
+}
+
+#[wasm_bindgen_test]
+fn a_slice_callback_error_stops_the_reading() {
+    let mut calls = 0;
+    let result = read_slices(&blob(&[0; 100]), 10, |_, _| {
+        calls += 1;
+        if calls == 3 { Err("stop") } else { Ok(()) }
+    })
+    .unwrap();
+    assert_eq!(result, Err("stop"));
+    assert_eq!(calls, 3);
+}
+
+#[wasm_bindgen_test]
+fn a_check_through_the_bridge_equals_core_on_the_whole_file() {
+    let bytes = big_list(3 * SLICE_BYTES + 12_345);
+    let answers = ask(&Request::Check(settings()), Some(&blob(&bytes)));
+    let progress: Vec<_> = answers
+        .iter()
+        .filter_map(|(r, _)| match r {
+            Response::Progress(p) => Some(*p),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        progress.len() >= 4,
+        "progress after every slice: {}",
+        progress.len()
+    );
+    assert!(
+        progress
+            .windows(2)
+            .all(|w| w[0].bytes_done <= w[1].bytes_done)
+    );
+    let last = progress.last().unwrap();
+    assert_eq!(last.bytes_done, bytes.len() as u64);
+
+    let (Response::Checked(checked), Some(blobs)) = answers.last().cloned().unwrap() else {
+        panic!("the last answer is the result");
+    };
+    let mut outputs = Outputs::default();
+    let expected = check_bytes(
+        &bytes,
+        Profile::builtin("whatsapp").unwrap(),
+        settings().options,
+        &mut outputs,
+    )
+    .unwrap();
+    assert_eq!(checked.report, expected);
+    assert_eq!(last.rows_done, expected.summary.rows);
+    // One blob per download; the clean and error files are byte for byte core's.
+    assert_eq!(blobs.length() as usize, checked.files.len());
+    for (index, name, want) in [
+        (0, "clean.csv", &outputs.clean),
+        (1, "errors.csv", &outputs.errors),
+    ] {
+        assert_eq!(checked.files[index].name, name);
+        let file: Blob = blobs.get(index as u32).into();
+        assert_eq!(&read_head(&file, 1 << 30).unwrap(), want, "{name}");
+    }
+    let with_issues = checked.rows.len() as u64 + checked.rows_not_listed;
+    assert!(with_issues >= expected.summary.rejected);
+}
+
+#[wasm_bindgen_test]
+fn a_preview_reads_the_layout_and_suggests_the_mapping() {
+    let answers = ask(&Request::Preview(settings()), Some(&blob(MESSY)));
+    let [(Response::Preview(preview), None)] = answers.as_slice() else {
+        panic!("one preview answer: {answers:?}");
+    };
+    assert_eq!(preview.file.delimiter.as_deref(), Some(","));
+    assert!(preview.mapping.contains_key("phone"));
+    assert!(!preview.rows.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn refusals_and_bad_requests_come_back_as_failures() {
+    let empty = ask(&Request::Check(settings()), Some(&blob(b"")));
+    assert!(
+        matches!(&empty[..], [.., (Response::Failed(f), _)] if f.message.contains("empty")),
+        "{empty:?}"
+    );
+    let mut unknown = settings();
+    unknown.profile = "fax".into();
+    let answers = ask(&Request::Check(unknown), Some(&blob(MESSY)));
+    assert!(matches!(&answers[..], [(Response::Failed(_), None)]));
+    let no_file = ask(&Request::Preview(settings()), None);
+    assert!(matches!(&no_file[..], [(Response::Failed(f), None)] if f.fix.is_some()));
+    let mut garbage = Vec::new();
+    let message = js_sys::Object::new();
+    set(
+        &message,
+        "json",
+        &JsValue::from_str("{\"kind\":\"nonsense\"}"),
+    );
+    respond(&message.into(), &mut |r, _| garbage.push(r));
+    assert!(matches!(&garbage[..], [Response::Failed(_)]));
+}
+
+#[wasm_bindgen_test]
+fn an_edited_row_is_checked_again_with_the_same_mapping() {
+    let columns: Vec<String> = [
+        "phone",
+        "opt_in_at",
+        "opt_in_source",
+        "opt_in_text",
+        "opt_in_channel",
+    ]
+    .map(String::from)
+    .to_vec();
+    let wording = "Yes to WhatsApp offers from Acme Boutique";
+    let recheck = |phone: &str| {
+        let cells = [phone, "2025-01-05", "shop", wording, "whatsapp"];
+        let answers = ask(
+            &Request::Recheck {
+                settings: settings(),
+                columns: columns.clone(),
+                cells: cells.map(String::from).to_vec(),
+                row: 42,
+            },
+            None,
+        );
+        match answers.into_iter().next().map(|a| a.0) {
+            Some(Response::Rechecked(row)) => row,
+            other => panic!("{other:?}"),
+        }
+    };
+    let before = recheck("+44 7911 12345");
+    assert_eq!(before.row, 42);
+    assert!(!before.importable);
+    assert_eq!(before.issues[0].column, Some(0), "{before:?}");
+    let after = recheck("+44 7911 123456");
+    assert!(after.importable, "{after:?}");
+    assert!(after.issues.is_empty(), "{after:?}");
+}
