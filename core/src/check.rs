@@ -862,6 +862,7 @@ impl Engine {
             .collect();
         Ok(Report {
             profile: self.ctx.profile.name.clone(),
+            checked_at: self.options.now,
             file: self.layout.file,
             mapping,
             summary: self.summary,

@@ -3,6 +3,7 @@
 use crate::code::{Code, Severity};
 use crate::options::BatchOptions;
 use crate::segment::Segment;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -149,6 +150,9 @@ pub struct Batch {
 pub struct Report {
     /// Profile name.
     pub profile: String,
+    /// The moment the check judged against (future dates, staleness, age),
+    /// when one was given.
+    pub checked_at: Option<DateTime<Utc>>,
     /// How the file was read.
     pub file: FileInfo,
     /// Field → source column actually used.

@@ -22,3 +22,4 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("fixtures")
         .join(name)
 }
+pub mod browser;

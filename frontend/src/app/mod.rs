@@ -33,10 +33,10 @@ pub fn start() {
     };
 }
 
-/// The browser's clock as core's `now`.
+/// The browser's clock as core's `now`, in whole seconds (as reports print it).
 fn now() -> chrono::DateTime<Utc> {
-    let ms = js_sys::Date::now() as i64;
-    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+    let seconds = (js_sys::Date::now() / 1000.0) as i64;
+    Utc.timestamp_opt(seconds, 0).single().unwrap_or_default()
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -53,6 +53,11 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
         <section aria-labelledby="results-title">
             <h2 id="results-title">{ "5. Results" }</h2>
             <p id="outcome" class="outcome">{ report.outcome.message() }</p>
+            if let Some(at) = report.checked_at {
+                <p class="muted">{ "Dates were judged as of " }
+                    <time id="checked-at" datetime={at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}>
+                        { at.format("%Y-%m-%d %H:%M:%S UTC").to_string() }</time>{ "." }</p>
+            }
             <div class="stats">
                 { stat("summary-rows", "rows", s.rows) }
                 { stat("summary-importable", "importable", s.importable) }

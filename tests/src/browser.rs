@@ -1,0 +1,352 @@
+//! The real server and a real headless Chromium for browser tests.
+//!
+//! [`Server`] runs `listgate serve` on a free port with the built app
+//! (`dist/`, built by `scripts/test`); [`Browser`] starts chromedriver and
+//! drives Chromium through fantoccini. Both are stopped when dropped.
+
+use crate::binary;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The built browser app.
+pub fn dist() -> PathBuf {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "{} is not built: run scripts/test (it runs trunk build first)",
+        dist.display()
+    );
+    dist
+}
+
+/// `listgate serve` on a free loopback port.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Server {
+    /// Starts the server and waits until it listens.
+    pub fn start() -> Server {
+        let mut child = Command::new(binary())
+            .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
+            .arg(dist())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start listgate serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {line:?}"))
+            .to_owned();
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Chromium, headless, driven through chromedriver.
+#[derive(Debug)]
+pub struct Browser {
+    driver: Child,
+    /// The WebDriver session.
+    pub client: Client,
+    /// Where downloads land.
+    pub downloads: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+impl Browser {
+    /// Starts chromedriver and a fresh Chromium profile that records every
+    /// network event (for the privacy test) and saves downloads without asking.
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (scripts/setup installs it)");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let downloads = tempfile::tempdir().expect("download dir");
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--log-net-log={}", profile.path().join("netlog.json").display()),
+                ],
+                "prefs": {
+                    "download.default_directory": downloads.path(),
+                    "download.prompt_for_download": false,
+                },
+            },
+            "goog:loggingPrefs": { "performance": "ALL", "browser": "ALL" },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        let browser = Browser {
+            driver,
+            client,
+            downloads,
+            _profile: profile,
+        };
+        browser
+            .cdp(
+                "Browser.setDownloadBehavior",
+                json!({ "behavior": "allow", "downloadPath": browser.downloads.path() }),
+            )
+            .await;
+        browser
+    }
+
+    /// Runs a Chrome DevTools Protocol command.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Raw {
+                path: "goog/cdp/execute",
+                body: json!({ "cmd": cmd, "params": params }),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+    }
+
+    /// Performance log entries since the last call: every DevTools network
+    /// event of the page and its workers, as JSON messages.
+    pub async fn network_events(&self) -> Vec<Value> {
+        let entries = self
+            .client
+            .issue_cmd(Raw {
+                path: "se/log",
+                body: json!({ "type": "performance" }),
+            })
+            .await
+            .expect("performance log");
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str())
+            .filter_map(|m| serde_json::from_str::<Value>(m).ok())
+            .map(|m| m["message"].clone())
+            .filter(|m| {
+                m["method"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("Network."))
+            })
+            .collect()
+    }
+
+    /// Waits for an element (up to `secs`).
+    pub async fn wait(&self, css: &str, secs: u64) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(secs))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    /// Clicks the element matching `css`.
+    pub async fn click(&self, css: &str) {
+        self.wait(css, 20)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types `text` into the input matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.wait(css, 20)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// The text of the element matching `css`.
+    pub async fn text(&self, css: &str) -> String {
+        self.wait(css, 20).await.text().await.expect("text")
+    }
+
+    /// Waits until `name` is fully downloaded and returns its bytes.
+    ///
+    /// Chromium reserves the final name before it writes, so a download is
+    /// complete when it has bytes, no `.crdownload` beside it and the same
+    /// size on two looks in a row. (Every file the app makes has bytes.)
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.downloads.path().join(name);
+        let partial = self.downloads.path().join(format!("{name}.crdownload"));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last_size = None;
+        loop {
+            let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+            if size.is_some_and(|s| s > 0) && !partial.exists() && size == last_size {
+                return std::fs::read(&path).expect("read download");
+            }
+            last_size = size;
+            assert!(Instant::now() < deadline, "{name} was not downloaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Ends the session and stops chromedriver.
+    pub async fn close(self) {
+        self.close_with_net_log().await;
+    }
+
+    /// Ends the session and returns Chromium's NetLog: every request the
+    /// browser made, from the page, its workers or anything else.
+    pub async fn close_with_net_log(mut self) -> NetLog {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        NetLog::read(&self._profile.path().join("netlog.json"))
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// A chromedriver command fantoccini has no method for.
+#[derive(Debug)]
+struct Raw {
+    path: &'static str,
+    body: Value,
+}
+
+impl WebDriverCompatibleCommand for Raw {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// Chromium's network log (`--log-net-log`), read after the browser quit.
+#[derive(Debug)]
+pub struct NetLog {
+    /// Every event: type name, source id, parameters.
+    pub events: Vec<(String, u64, Value)>,
+}
+
+/// One request in the [`NetLog`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Full URL.
+    pub url: String,
+    /// Origin of the page or worker that asked for it (`not an origin` for
+    /// navigations and the browser's own requests).
+    pub initiator: String,
+    /// Bytes of request body uploaded.
+    pub uploaded: u64,
+}
+
+impl NetLog {
+    fn read(path: &Path) -> NetLog {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // A browser that was stopped hard leaves the list unterminated.
+        let json: Value = serde_json::from_str(&text)
+            .or_else(|_| {
+                let cut = text.trim_end().trim_end_matches(',');
+                serde_json::from_str(&format!("{cut}]}}"))
+            })
+            .expect("NetLog is JSON");
+        let names: std::collections::HashMap<u64, String> = json["constants"]["logEventTypes"]
+            .as_object()
+            .expect("event types")
+            .iter()
+            .filter_map(|(name, id)| Some((id.as_u64()?, name.clone())))
+            .collect();
+        let events = json["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter_map(|e| {
+                let name = names.get(&e["type"].as_u64()?)?.clone();
+                Some((name, e["source"]["id"].as_u64()?, e["params"].clone()))
+            })
+            .collect();
+        NetLog { events }
+    }
+
+    /// Every URL request the browser started, with the bytes it uploaded.
+    pub fn requests(&self) -> Vec<NetRequest> {
+        let uploaded = |source: u64| {
+            self.events
+                .iter()
+                .filter(|(name, s, _)| name == "UPLOAD_DATA_STREAM_INIT" && *s == source)
+                .map(|(_, _, p)| p["total_size"].as_u64().unwrap_or(0))
+                .sum()
+        };
+        self.events
+            .iter()
+            .filter(|(name, _, _)| name == "URL_REQUEST_START_JOB")
+            .map(|(_, source, p)| {
+                let text = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
+                NetRequest {
+                    method: text("method"),
+                    url: text("url"),
+                    initiator: text("initiator"),
+                    uploaded: uploaded(*source),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,388 @@
+//! The browser app end to end, in real headless Chromium against the real
+//! server: every step walked with real fixture files, the numbers on screen
+//! and the downloaded files compared with `listgate check` on the same file,
+//! and every network request recorded to prove the list never left the page.
+
+use listgate_e2e::browser::{Browser, NetRequest, Server};
+use listgate_e2e::{binary, fixture};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// The merchant's choices on the Start step, and the same as CLI flags.
+#[derive(Debug, Clone, Copy, Default)]
+struct Choices {
+    profile: &'static str,
+    region: &'static str,
+    business: &'static str,
+    house_number_in_street: bool,
+    infer_mobile_number: bool,
+}
+
+impl Choices {
+    fn cli_args(&self) -> Vec<&'static str> {
+        let mut args = vec!["--profile", self.profile];
+        if !self.region.is_empty() {
+            args.extend(["--default-region", self.region]);
+        }
+        if !self.business.is_empty() {
+            args.extend(["--business-name", self.business]);
+        }
+        if self.house_number_in_street {
+            args.push("--house-number-in-street");
+        }
+        if self.infer_mobile_number {
+            args.push("--infer-mobile-number");
+        }
+        args
+    }
+}
+
+/// `listgate check --json --out-dir DIR` on the same file with the same
+/// choices, judged as of the same moment as the browser's check.
+async fn cli(b: &Browser, file: &Path, choices: &Choices, out_dir: &Path) -> Value {
+    let now = b
+        .wait("#checked-at", 10)
+        .await
+        .attr("datetime")
+        .await
+        .expect("attr")
+        .expect("the check's time");
+    let out = Command::new(binary())
+        .arg("check")
+        .arg(file)
+        .args(choices.cli_args())
+        .args(["--now", &now])
+        .args(["--json", "--out-dir"])
+        .arg(out_dir)
+        .output()
+        .expect("run listgate");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}",
+            String::from_utf8_lossy(&out.stderr).trim().to_owned()
+        )
+    })
+}
+
+fn number(text: &str) -> u64 {
+    text.replace(',', "")
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {text:?}"))
+}
+
+/// Start → Load → Map → Check → Results, as a merchant does it.
+async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices) {
+    b.client.goto(url).await.expect("open the app");
+    b.wait("#profile", 30)
+        .await
+        .select_by_value(choices.profile)
+        .await
+        .expect("choose the profile");
+    if !choices.region.is_empty() {
+        b.type_into("#default-region", choices.region).await;
+    }
+    if !choices.business.is_empty() {
+        b.type_into("#business-name", choices.business).await;
+    }
+    if choices.house_number_in_street {
+        b.click("#house-number").await;
+    }
+    if choices.infer_mobile_number {
+        b.click("#infer-mobile").await;
+    }
+    b.click("section .actions button.primary").await;
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(file.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.wait("#preview", 30).await;
+    b.click("section .actions button.primary").await;
+    b.wait("#mapping", 10).await;
+    b.click("#run-check").await;
+    b.wait("#outcome", 120).await;
+}
+
+/// The numbers on the Results step equal the CLI report's.
+async fn assert_results_equal(b: &Browser, report: &Value) {
+    let s = &report["summary"];
+    for field in ["rows", "importable", "rejected", "warnings", "duplicates"] {
+        let shown = number(&b.text(&format!("#summary-{field}")).await);
+        assert_eq!(Some(shown), s[field].as_u64(), "summary {field}");
+    }
+    for segment in ["whatsapp", "sms_only", "email_only", "unknown"] {
+        let shown = number(&b.text(&format!("#segment-{segment}")).await);
+        assert_eq!(
+            Some(shown),
+            report["segments"][segment].as_u64(),
+            "segment {segment}"
+        );
+    }
+    let codes = report["issue_counts"].as_array().expect("issue_counts");
+    let shown = b
+        .client
+        .find_all(fantoccini::Locator::Css("td.count"))
+        .await
+        .expect("code counts");
+    assert_eq!(shown.len(), codes.len(), "one line per code and severity");
+    for count in codes {
+        let css = format!(
+            "td.count[data-code='{}'][data-severity='{}']",
+            count["code"].as_str().expect("code"),
+            count["severity"].as_str().expect("severity")
+        );
+        assert_eq!(
+            Some(number(&b.text(&css).await)),
+            count["count"].as_u64(),
+            "{css}"
+        );
+    }
+    assert_eq!(
+        b.text("#outcome").await,
+        match report["outcome"].as_str() {
+            Some("all_importable") => "All rows can be imported.",
+            Some("some_importable") => "Some rows can be imported; the rest are in the error file.",
+            _ => "No row can be imported; see the error file.",
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    let file = fixture("whatsapp_messy.csv");
+    let choices = Choices {
+        profile: "whatsapp",
+        region: "GB",
+        business: "Acme Boutique",
+        ..Choices::default()
+    };
+    check_in_browser(&b, &server.url, &file, &choices).await;
+
+    let out = tempfile::tempdir().expect("tempdir");
+    let report = cli(&b, &file, &choices, out.path()).await;
+    assert_results_equal(&b, &report).await;
+
+    // The row table shows a rejected row with its offending cell highlighted.
+    b.wait("#row-table td.bad", 10).await;
+    let first_issue = report["issues"][0]["row"].as_u64().expect("an issue");
+    b.wait(&format!("#row-table tr[data-row='{first_issue}']"), 10)
+        .await;
+
+    // Downloads: byte for byte what `listgate check --out-dir` writes.
+    b.click("section .actions button.primary").await;
+    let links = b
+        .wait("#downloads", 10)
+        .await
+        .find_all(fantoccini::Locator::Css("a[data-file]"))
+        .await
+        .expect("download links");
+    let mut names = Vec::new();
+    for link in links {
+        let name = link.attr("data-file").await.expect("attr").expect("name");
+        link.click().await.expect("download");
+        let got = b.downloaded(&name).await;
+        let want = std::fs::read(out.path().join(&name)).expect("CLI file");
+        if got != want {
+            let kept = std::env::temp_dir().join(format!("browser-{name}"));
+            std::fs::write(&kept, &got).expect("keep the download");
+            panic!(
+                "{name} differs from the CLI's (browser copy kept at {})",
+                kept.display()
+            );
+        }
+        names.push(name);
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "batches.csv",
+            "clean.csv",
+            "email_only.csv",
+            "errors.csv",
+            "report.json",
+            "sms_only.csv",
+            "unknown.csv",
+            "whatsapp.csv"
+        ]
+    );
+
+    // Evidence and attestation: the package holds the answers, no row.
+    b.click("section .actions button.primary").await;
+    b.type_into(
+        "#wording",
+        "Yes, send me WhatsApp offers from Acme Boutique",
+    )
+    .await;
+    b.type_into("#consent-source", "acme.example/join").await;
+    b.type_into("#capture-method", "unticked checkbox at checkout")
+        .await;
+    let evidence = out.path().join("optin.png");
+    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n not really a picture").expect("write");
+    b.wait("#evidence-files", 10)
+        .await
+        .send_keys(evidence.to_str().expect("path"))
+        .await
+        .expect("attach evidence");
+    b.wait("#evidence-list li", 10).await;
+    assert!(b.text("#missing").await.contains("confirm"));
+    for key in [
+        "wording_names_whatsapp",
+        "timestamp_and_source",
+        "channel_clarity",
+        "unknowns_excluded",
+    ] {
+        b.click(&format!("#self-{key}")).await;
+    }
+    b.click("#build-package").await;
+    b.click("#package").await;
+    let package: Value =
+        serde_json::from_slice(&b.downloaded("submission.json").await).expect("package json");
+    assert_eq!(package["consent"]["source"], "acme.example/join");
+    assert_eq!(package["evidence"][0]["name"], "optin.png");
+    assert_eq!(package["summary"], report["summary"]);
+
+    // Privacy: from load through download, every request was a GET for the
+    // app's own files or a local blob; none carried a body or a row value.
+    let events = b.network_events().await;
+    // The browser's own start page loads before ours; a web page cannot
+    // make chrome:// requests, so those are not the app's.
+    let requests: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["method"] == "Network.requestWillBeSent")
+        .map(|e| &e["params"]["request"])
+        .filter(|r| {
+            let url = r["url"].as_str().unwrap_or_default();
+            !url.starts_with("chrome://") && !url.starts_with("chrome-untrusted://")
+        })
+        .collect();
+    assert!(
+        requests.len() >= 5,
+        "the log recorded the app loading: {requests:?}"
+    );
+    let text = std::fs::read(&file).expect("fixture");
+    let values: Vec<String> = String::from_utf8_lossy(&text)
+        .lines()
+        .flat_map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>())
+        .map(|v| v.trim_matches('"').trim().to_owned())
+        .filter(|v| v.len() >= 6)
+        .collect();
+    let mut printed = Vec::new();
+    for request in &requests {
+        let url = request["url"].as_str().unwrap_or_default();
+        printed.push(format!(
+            "{} {url}",
+            request["method"].as_str().unwrap_or("?")
+        ));
+        assert!(
+            url.starts_with(&server.url) || url.starts_with("blob:") || url.starts_with("data:"),
+            "request to another origin: {url}"
+        );
+        assert_eq!(request["method"], "GET", "{url}");
+        assert!(
+            request["hasPostData"].as_bool() != Some(true) && request.get("postData").is_none(),
+            "{url} carried a body"
+        );
+        for value in &values {
+            assert!(!url.contains(value.as_str()), "{url} carries `{value}`");
+        }
+    }
+    assert!(
+        !events.iter().any(|e| e["method"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Network.webSocket"))),
+        "no socket was opened"
+    );
+    println!("requests seen by the page:\n  {}", printed.join("\n  "));
+
+    // The page's log does not show its worker's requests; the browser's
+    // network log has every request, each with the origin that asked for it.
+    let ours: Vec<NetRequest> = b
+        .close_with_net_log()
+        .await
+        .requests()
+        .into_iter()
+        .filter(|r| r.initiator == server.url || r.url.starts_with(&server.url))
+        .collect();
+    assert!(
+        ours.iter().any(|r| r.url.ends_with("/worker_bg.wasm")),
+        "the network log saw the worker load: {ours:?}"
+    );
+    for r in &ours {
+        assert!(
+            r.url.starts_with(&server.url)
+                || r.url.starts_with("blob:")
+                || r.url.starts_with("data:"),
+            "the app fetched another origin: {}",
+            r.url
+        );
+        assert_eq!(r.method, "GET", "{}", r.url);
+        assert_eq!(r.uploaded, 0, "{} uploaded a body", r.url);
+        for value in &values {
+            assert!(
+                !r.url.contains(value.as_str()),
+                "{} carries `{value}`",
+                r.url
+            );
+        }
+    }
+    println!(
+        "requests made by the app (page and worker), from the browser's network log:\n  {}",
+        ours.iter()
+            .map(|r| format!("{} {}", r.method, r.url))
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_profile_shows_the_same_numbers_as_the_cli() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    for (name, choices) in [
+        (
+            "mongoose_export.csv",
+            Choices {
+                profile: "mongoose",
+                infer_mobile_number: true,
+                ..Choices::default()
+            },
+        ),
+        (
+            "sms_us_export.csv",
+            Choices {
+                profile: "sms-us",
+                ..Choices::default()
+            },
+        ),
+        (
+            "email_gdpr_export.csv",
+            Choices {
+                profile: "email-gdpr",
+                region: "DE",
+                house_number_in_street: true,
+                ..Choices::default()
+            },
+        ),
+        (
+            "dialects/utf16le_excel_unicode.txt",
+            Choices {
+                profile: "whatsapp",
+                region: "GB",
+                ..Choices::default()
+            },
+        ),
+    ] {
+        let file = fixture(name);
+        check_in_browser(&b, &server.url, &file, &choices).await;
+        let out = tempfile::tempdir().expect("tempdir");
+        let report = cli(&b, &file, &choices, out.path()).await;
+        assert_results_equal(&b, &report).await;
+        println!("{name}: the browser shows the CLI's numbers");
+    }
+    b.close().await;
+}
