@@ -16,6 +16,8 @@ pub enum Request {
     Preview(Settings),
     /// Check the whole file and build the downloads.
     Check(Settings),
+    /// A window of the last check's rows with issues, filtered.
+    Rows(RowQuery),
     /// Check one edited row on its own, with the mapping of the last check.
     Recheck {
         /// The settings of the check the row came from.
@@ -48,6 +50,8 @@ pub enum Response {
     Progress(Progress),
     /// The check finished; `blobs` holds one download per entry of `files`.
     Checked(Box<Checked>),
+    /// A window of rows with issues.
+    Rows(RowsPage),
     /// An edited row's verdict.
     Rechecked(ProblemRow),
     /// The file was refused or the options are unusable.
@@ -68,18 +72,74 @@ pub struct Progress {
 /// A finished check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checked {
-    /// The report, exactly as `listgate check --json` prints it.
+    /// The report as `listgate check --json` prints it, without its `issues`
+    /// list: the page shows issues through [`Request::Rows`], and the full
+    /// report is the `report.json` download. (A million-row list can have
+    /// hundreds of thousands of issues; the page never parses them all.)
     pub report: Report,
-    /// Rows with at least one issue, in file order (at most [`MAX_PROBLEM_ROWS`]).
-    pub rows: Vec<ProblemRow>,
-    /// Rows with issues that are not in `rows` because of the limit.
-    pub rows_not_listed: u64,
+    /// Rows with issues the worker keeps for [`Request::Rows`].
+    pub rows_kept: u64,
+    /// Rows with issues beyond [`MAX_PROBLEM_ROWS`], only in the error file.
+    pub rows_not_kept: u64,
     /// The downloads, in the order of the message's `blobs`.
     pub files: Vec<Download>,
 }
 
-/// Problem rows kept for the results table.
-pub const MAX_PROBLEM_ROWS: usize = 100_000;
+/// Rows with issues the worker keeps for the results table.
+pub const MAX_PROBLEM_ROWS: usize = 200_000;
+
+/// Which rows with issues the page wants to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowQuery {
+    /// Only rows with this code (blank = every row with issues).
+    pub code: String,
+    /// Only rows with a cell containing this text, case-insensitive, or
+    /// with this row number (blank = no text filter).
+    pub text: String,
+    /// Index of the first matching row wanted.
+    pub offset: usize,
+    /// Most rows wanted.
+    pub limit: usize,
+}
+
+impl RowQuery {
+    /// Whether `row` passes the filters.
+    pub fn matches(&self, row: &ProblemRow) -> bool {
+        let code = self.code.is_empty() || row.issues.iter().any(|i| i.code == self.code);
+        let text = self.text.trim().to_lowercase();
+        code && (text.is_empty()
+            || row.row.to_string() == text
+            || row.cells.iter().any(|c| c.to_lowercase().contains(&text)))
+    }
+
+    /// The query's window of `rows`, with the number of matches.
+    pub fn page(&self, rows: &[ProblemRow]) -> RowsPage {
+        let mut matching = 0;
+        let mut page = Vec::new();
+        for row in rows.iter().filter(|r| self.matches(r)) {
+            if matching >= self.offset && page.len() < self.limit {
+                page.push(row.clone());
+            }
+            matching += 1;
+        }
+        RowsPage {
+            query: self.clone(),
+            matching,
+            rows: page,
+        }
+    }
+}
+
+/// A window of rows with issues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowsPage {
+    /// The query answered.
+    pub query: RowQuery,
+    /// Rows matching the filters in all.
+    pub matching: usize,
+    /// The matching rows from `query.offset`, at most `query.limit`.
+    pub rows: Vec<ProblemRow>,
+}
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,4 +187,85 @@ pub struct Failure {
     pub message: String,
     /// How to fix it, when known.
     pub fix: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: u64, cells: &[&str], codes: &[&str]) -> ProblemRow {
+        ProblemRow {
+            row: n,
+            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+            issues: codes
+                .iter()
+                .map(|c| RowIssue {
+                    column: None,
+                    code: (*c).to_owned(),
+                    severity: Severity::Error,
+                    message: String::new(),
+                })
+                .collect(),
+            segment: Segment::Unknown,
+            importable: false,
+        }
+    }
+
+    #[test]
+    fn pages_filter_by_code_and_text_and_count_every_match() {
+        let rows: Vec<ProblemRow> = (2..52)
+            .map(|n| {
+                let code = if n % 2 == 0 {
+                    "phone.invalid"
+                } else {
+                    "email.invalid"
+                };
+                row(n, &[&format!("Ann{n}"), "x"], &[code])
+            })
+            .collect();
+        let all = RowQuery {
+            offset: 10,
+            limit: 5,
+            ..RowQuery::default()
+        }
+        .page(&rows);
+        assert_eq!(all.matching, 50);
+        assert_eq!(
+            all.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+            [12, 13, 14, 15, 16]
+        );
+        let phones = RowQuery {
+            code: "phone.invalid".into(),
+            offset: 0,
+            limit: 100,
+            ..RowQuery::default()
+        }
+        .page(&rows);
+        assert_eq!(phones.matching, 25);
+        assert!(phones.rows.iter().all(|r| r.row % 2 == 0));
+        let text = RowQuery {
+            text: " ANN3".into(),
+            limit: 100,
+            ..RowQuery::default()
+        }
+        .page(&rows);
+        assert_eq!(
+            text.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+            [3, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]
+        );
+        let number = RowQuery {
+            text: "7".into(),
+            limit: 100,
+            ..RowQuery::default()
+        }
+        .page(&rows);
+        assert!(number.rows.iter().any(|r| r.row == 7));
+        let past_end = RowQuery {
+            offset: 60,
+            limit: 5,
+            ..RowQuery::default()
+        }
+        .page(&rows);
+        assert_eq!((past_end.matching, past_end.rows.len()), (50, 0));
+    }
 }

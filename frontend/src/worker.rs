@@ -13,9 +13,10 @@ use listgate_core::check::SAMPLE_BYTES;
 use listgate_core::output::{batch_plan_csv, report_json, write_csv_row};
 use listgate_core::xlsx::looks_like_xlsx;
 use listgate_core::{
-    CheckError, CheckOptions, Checker, Layout, Outputs, Profile, RowVerdict, Segment, Sink,
+    CheckError, CheckOptions, Checker, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink,
     check_bytes, preview,
 };
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -23,6 +24,12 @@ use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, FileReaderSync,
 /// Bytes read per slice: large enough that crossing into wasm costs little,
 /// small enough that progress moves smoothly.
 pub const SLICE_BYTES: usize = 1 << 20;
+
+thread_local! {
+    /// The last check's rows with issues, for [`Request::Rows`]. A worker
+    /// is single-threaded and checks one file at a time.
+    static KEPT_ROWS: RefCell<Vec<ProblemRow>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Installs the message handler. Called once by the worker binary.
 pub fn start() {
@@ -82,6 +89,10 @@ pub fn respond(data: &JsValue, post: &mut dyn FnMut(Response, Option<Array>)) {
             post(Response::Progress(progress), None)
         })
         .map(|(checked, blobs)| (Response::Checked(Box::new(checked)), Some(blobs))),
+        (Request::Rows(query), _) => Ok((
+            Response::Rows(KEPT_ROWS.with(|rows| query.page(&rows.borrow()))),
+            None,
+        )),
         (
             Request::Recheck {
                 settings,
@@ -190,6 +201,7 @@ pub fn run_check(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Checked, Array), Failure> {
     let profile = profile(settings)?;
+    KEPT_ROWS.with(|rows| rows.borrow_mut().clear());
     let mut sink = Collector::default();
     let head = read_head(file, 8).map_err(|e| browser_failure("read the file", e))?;
     let total = file.size() as u64;
@@ -262,11 +274,15 @@ pub fn run_check(
         rows: Some(report.batches.len() as u64),
     });
     let checked = Checked {
-        report,
-        rows: sink.rows,
-        rows_not_listed: sink.rows_not_listed,
+        report: Report {
+            issues: Vec::new(),
+            ..report
+        },
+        rows_kept: sink.rows.len() as u64,
+        rows_not_kept: sink.rows_not_listed,
         files,
     };
+    KEPT_ROWS.with(|rows| *rows.borrow_mut() = sink.rows);
     Ok((checked, blobs))
 }
 

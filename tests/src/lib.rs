@@ -1,5 +1,8 @@
 //! Helpers for the end-to-end tests under `tests/tests/`.
 
+pub mod browser;
+pub mod lists;
+
 use std::path::{Path, PathBuf};
 
 /// The `listgate` binary built next to the running test
@@ -22,4 +25,3 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("fixtures")
         .join(name)
 }
-pub mod browser;

@@ -384,5 +384,25 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
         assert_results_equal(&b, &report).await;
         println!("{name}: the browser shows the CLI's numbers");
     }
+
+    // A refused file gets a plain message; the page stays usable.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blank = dir.path().join("blank.csv");
+    std::fs::write(&blank, "  \n\n").expect("write");
+    b.client.goto(&server.url).await.expect("open the app");
+    b.click("section .actions button.primary").await;
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(blank.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    let alert = b.text("[role=alert]").await;
+    assert!(alert.contains("the file is empty"), "{alert}");
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(fixture("whatsapp_messy.csv").to_str().expect("path"))
+        .await
+        .expect("choose another file");
+    b.wait("#preview", 30).await;
     b.close().await;
 }

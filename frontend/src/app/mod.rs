@@ -170,6 +170,10 @@ pub fn App() -> Html {
         })
     };
     let on_evidence = dispatch(&state, Action::Evidence);
+    let on_query = {
+        let worker = worker.clone();
+        Callback::from(move |query| worker.send(&Request::Rows(query), None))
+    };
 
     let step = state.step.0;
     let nav = Step::ALL.iter().map(|s| {
@@ -202,7 +206,8 @@ pub fn App() -> Html {
         Step::Check => html! { <CheckStep running={state.running} {on_start} {on_cancel} /> },
         Step::Results => match &state.checked {
             Some(checked) => html! {
-                <ResultsStep checked={checked.clone()} edited={Rc::new((*edited).clone())} {on_edit} on_next={go(Step::Download)} />
+                <ResultsStep checked={checked.clone()} page={state.rows.clone()} {on_query}
+                    edited={Rc::new((*edited).clone())} {on_edit} on_next={go(Step::Download)} />
             },
             None => html! {},
         },

@@ -2,7 +2,7 @@
 //! changes it only through [`Action`]s, so going back and forth between
 //! steps never loses a choice.
 
-use crate::protocol::{Checked, Failure, ProblemRow, Progress, Settings};
+use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
 use listgate_core::{CheckOptions, Encoding, Mapping, Preview};
 use std::collections::BTreeMap;
@@ -247,6 +247,8 @@ pub struct AppState {
     pub checked: Option<Rc<Checked>>,
     /// Its downloads.
     pub downloads: Vec<Ready>,
+    /// The window of rows with issues on screen.
+    pub rows: Option<Rc<RowsPage>>,
     /// The settings the last check ran with (for re-checking edited rows).
     pub checked_with: Option<Settings>,
     /// Edited rows and their new verdicts, by row number.
@@ -306,18 +308,6 @@ impl AppState {
             Step::Results | Step::Download | Step::Evidence => self.checked.is_some(),
         }
     }
-
-    /// The problem rows with edits applied, in row order.
-    pub fn rows(&self) -> Vec<ProblemRow> {
-        let Some(checked) = &self.checked else {
-            return Vec::new();
-        };
-        checked
-            .rows
-            .iter()
-            .map(|r| self.edited.get(&r.row).unwrap_or(r).clone())
-            .collect()
-    }
 }
 
 /// Everything that changes the state.
@@ -367,6 +357,8 @@ pub enum Action {
     },
     /// The merchant cancelled the check.
     Cancelled,
+    /// A window of rows with issues arrived.
+    Rows(RowsPage),
     /// An edited row's new verdict.
     Rechecked(ProblemRow),
     /// The worker failed.
@@ -416,6 +408,7 @@ impl Reducible for AppState {
                 s.failure = None;
                 s.checked = None;
                 s.downloads.clear();
+                s.rows = None;
                 s.edited.clear();
                 s.checked_with = Some(settings);
                 s.running = Some(Running {
@@ -444,6 +437,7 @@ impl Reducible for AppState {
                 s.running = None;
                 s.checked_with = None;
             }
+            Action::Rows(page) => s.rows = Some(Rc::new(page)),
             Action::Rechecked(row) => {
                 s.edited.insert(row.row, row);
             }

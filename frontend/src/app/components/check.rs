@@ -42,7 +42,7 @@ pub fn CheckStep(props: &CheckProps) -> Html {
                 <button id="cancel" onclick={on_cancel}>{ "Cancel" }</button>
             } else {
                 <p>{ "The check was stopped or has not started." }</p>
-                <button class="primary" onclick={on_start}>{ "Check the list" }</button>
+                <button class="primary" id="start-check" onclick={on_start}>{ "Check the list" }</button>
             }
         </section>
     }

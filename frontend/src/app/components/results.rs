@@ -1,7 +1,7 @@
 //! Step 5: what the check found.
 
 use super::form::count;
-use crate::protocol::{Checked, ProblemRow};
+use crate::protocol::{Checked, ProblemRow, RowQuery, RowsPage};
 use listgate_core::{Segment, Severity};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -20,6 +20,10 @@ const VISIBLE: usize = 12;
 pub struct ResultsProps {
     /// The finished check.
     pub checked: Rc<Checked>,
+    /// The window of rows with issues the worker sent last.
+    pub page: Option<Rc<RowsPage>>,
+    /// Ask the worker for a window of rows.
+    pub on_query: Callback<RowQuery>,
     /// Edited rows' new verdicts, by row number.
     pub edited: Rc<BTreeMap<u64, ProblemRow>>,
     /// `(row, cells)` after a cell was edited.
@@ -97,7 +101,8 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                     </tbody>
                 </table>
             }
-            <RowTable checked={props.checked.clone()} edited={props.edited.clone()}
+            <RowTable checked={props.checked.clone()} page={props.page.clone()} on_query={props.on_query.clone()}
+                edited={props.edited.clone()}
                 code={(*code_filter).clone()} on_code={Callback::from(move |c| code_filter.set(c))}
                 on_edit={props.on_edit.clone()} />
             <div class="actions"><button class="primary" onclick={props.on_next.reform(|_: MouseEvent| ())}>{ "Next: downloads" }</button></div>
@@ -117,6 +122,10 @@ fn severity_class(severity: Severity) -> &'static str {
 pub struct RowTableProps {
     /// The finished check.
     pub checked: Rc<Checked>,
+    /// The window of rows the worker sent last.
+    pub page: Option<Rc<RowsPage>>,
+    /// Ask the worker for another window.
+    pub on_query: Callback<RowQuery>,
     /// Edited rows.
     pub edited: Rc<BTreeMap<u64, ProblemRow>>,
     /// Only rows with this code (blank = all).
@@ -127,37 +136,47 @@ pub struct RowTableProps {
     pub on_edit: Callback<(u64, Vec<String>)>,
 }
 
-/// The rows with issues: filterable, virtualized (only visible rows are in
-/// the page), the offending cells highlighted, every cell editable.
+/// Rows asked of the worker at a time.
+const PAGE_ROWS: usize = 200;
+
+/// The rows with issues: filterable, virtualized (the worker holds them; the
+/// page holds a window around what is visible), offending cells highlighted,
+/// every cell editable.
 #[function_component]
 pub fn RowTable(props: &RowTableProps) -> Html {
     let text = use_state(String::new);
     let scroll_top = use_state(|| 0.0_f64);
-    let matches = use_memo(
-        (props.checked.clone(), props.code.clone(), (*text).clone()),
-        |(checked, code, text)| {
-            let text = text.to_lowercase();
-            checked
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| code.is_empty() || r.issues.iter().any(|i| &i.code == code))
-                .filter(|(_, r)| {
-                    text.is_empty()
-                        || r.cells.iter().any(|c| c.to_lowercase().contains(&text))
-                        || r.row.to_string() == text
-                })
-                .map(|(i, _)| i)
-                .collect::<Vec<usize>>()
-        },
-    );
-    let columns = &props.checked.report.file.columns;
+    let asked = use_mut_ref(|| None::<RowQuery>);
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-    let last = (first + VISIBLE + 2 * OVERSCAN).min(matches.len());
+    let want_end = first + VISIBLE + 2 * OVERSCAN;
+    let page = props
+        .page
+        .as_ref()
+        .filter(|p| p.query.code == props.code && p.query.text == *text);
+    let matching = page.map_or(0, |p| p.matching);
+    let covered = page.is_some_and(|p| {
+        p.query.offset <= first && p.query.offset + p.rows.len() >= want_end.min(p.matching)
+    });
+    if !covered {
+        let query = RowQuery {
+            code: props.code.clone(),
+            text: (*text).clone(),
+            offset: first.saturating_sub(PAGE_ROWS / 4),
+            limit: PAGE_ROWS,
+        };
+        if asked.borrow().as_ref() != Some(&query) {
+            *asked.borrow_mut() = Some(query.clone());
+            props.on_query.emit(query);
+        }
+    }
+    let last = want_end.min(matching);
+    let columns = &props.checked.report.file.columns;
     let onscroll = {
         let scroll_top = scroll_top.clone();
         Callback::from(move |e: Event| {
-            scroll_top.set(e.target_unchecked_into::<HtmlElement>().scroll_top() as f64)
+            scroll_top.set(f64::from(
+                e.target_unchecked_into::<HtmlElement>().scroll_top(),
+            ))
         })
     };
     let on_text = {
@@ -168,58 +187,26 @@ pub fn RowTable(props: &RowTableProps) -> Html {
         })
     };
     let on_code = {
-        let on = props.on_code.clone();
+        let (on, scroll_top) = (props.on_code.clone(), scroll_top.clone());
         Callback::from(move |e: Event| {
+            scroll_top.set(0.0);
             on.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
     };
-    let rows = (first..last).map(|k| {
-        let original = &props.checked.rows[matches[k]];
+    let visible: Vec<&ProblemRow> = page.map_or_else(Vec::new, |p| {
+        (first..last)
+            .filter_map(|k| k.checked_sub(p.query.offset).and_then(|i| p.rows.get(i)))
+            .collect()
+    });
+    let drawn_from = page.map_or(first, |p| first.max(p.query.offset));
+    let rows = visible.into_iter().map(|original| {
         let row = props.edited.get(&original.row).unwrap_or(original);
-        let bad: BTreeMap<usize, String> = row.issues.iter().fold(BTreeMap::new(), |mut m, i| {
-            if let Some(c) = i.column {
-                let e: &mut String = m.entry(c).or_default();
-                if !e.is_empty() {
-                    e.push_str("; ");
-                }
-                e.push_str(&i.message);
-            }
-            m
-        });
-        let summary: Vec<String> = row.issues.iter().map(|i| format!("{}: {}", i.code, i.message)).collect();
-        let status = if props.edited.contains_key(&row.row) {
-            if row.issues.is_empty() { "fixed" } else { "edited" }
-        } else if row.importable {
-            "importable"
-        } else {
-            "rejected"
-        };
-        html! {
-            <tr key={row.row} style={format!("height:{ROW_HEIGHT}px")} data-row={row.row.to_string()}>
-                <th scope="row">{ row.row }<small class={status}>{ status }</small></th>
-                <td class="issues" title={summary.join("\n")}>{ summary.first().cloned().unwrap_or_else(|| "no issues".into()) }
-                    if summary.len() > 1 { <small>{ format!(" (+{} more)", summary.len() - 1) }</small> }</td>
-                { for columns.iter().enumerate().map(|(c, name)| {
-                    let value = row.cells.get(c).cloned().unwrap_or_default();
-                    let problem = bad.get(&c).cloned();
-                    let onchange = {
-                        let (on, cells, number) = (props.on_edit.clone(), row.cells.clone(), row.row);
-                        Callback::from(move |e: Event| {
-                            let mut cells = cells.clone();
-                            cells.resize(cells.len().max(c + 1), String::new());
-                            cells[c] = e.target_unchecked_into::<HtmlInputElement>().value();
-                            on.emit((number, cells));
-                        })
-                    };
-                    html! {
-                        <td class={classes!(problem.is_some().then_some("bad"))} title={problem.clone().unwrap_or_default()}>
-                            <input value={value} {onchange} aria-label={format!("Row {}, {}", row.row, name)}
-                                aria-invalid={problem.is_some().to_string()} />
-                        </td>
-                    }
-                }) }
-            </tr>
-        }
+        row_html(
+            row,
+            columns,
+            props.edited.contains_key(&row.row),
+            &props.on_edit,
+        )
     });
     let codes = props
         .checked
@@ -228,7 +215,7 @@ pub fn RowTable(props: &RowTableProps) -> Html {
         .iter()
         .map(|c| c.code.as_str())
         .collect::<std::collections::BTreeSet<_>>();
-    let listed = props.checked.rows.len() as u64;
+    let drawn = last.saturating_sub(drawn_from);
     html! {
         <div class="rows">
             <h3 id="rows">{ "Rows with issues" }</h3>
@@ -244,21 +231,74 @@ pub fn RowTable(props: &RowTableProps) -> Html {
                     <label for="text-filter">{ "Find" }</label>
                     <input id="text-filter" type="search" value={(*text).clone()} oninput={on_text} placeholder="a value or a row number" />
                 </div>
-                <p role="status" id="rows-shown">{ format!("{} of {} rows", count(matches.len() as u64), count(listed)) }
-                    if props.checked.rows_not_listed > 0 { { format!(" ({} more not listed; see the error file)", count(props.checked.rows_not_listed)) } }</p>
+                <p role="status" id="rows-shown">{ format!("{} of {} rows with issues", count(matching as u64), count(props.checked.rows_kept)) }
+                    if props.checked.rows_not_kept > 0 { { format!(" ({} more only in the error file)", count(props.checked.rows_not_kept)) } }</p>
             </div>
-            <p class="muted">{ "Edit a cell to re-check its row (duplicates are judged against the row alone). Your edits are not written into the downloads: fix the error file and load it again." }</p>
+            <p class="muted">{ "Edit a cell to re-check its row (duplicates are judged against the row alone). Edits are not written into the downloads: fix the error file and load it again." }</p>
             <div class="scroll virtual" style={format!("height:{}px", ROW_HEIGHT * VISIBLE as f64 + 40.0)} {onscroll} tabindex="0" aria-label="Rows with issues">
                 <table id="row-table">
                     <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Issues" }</th>
                         { for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
                     <tbody>
-                        <tr style={format!("height:{}px", first as f64 * ROW_HEIGHT)} aria-hidden="true" />
+                        <tr style={format!("height:{}px", drawn_from as f64 * ROW_HEIGHT)} aria-hidden="true" />
                         { for rows }
-                        <tr style={format!("height:{}px", (matches.len() - last) as f64 * ROW_HEIGHT)} aria-hidden="true" />
+                        <tr style={format!("height:{}px", matching.saturating_sub(drawn_from + drawn) as f64 * ROW_HEIGHT)} aria-hidden="true" />
                     </tbody>
                 </table>
             </div>
         </div>
+    }
+}
+
+/// One row: number and status, its issues, then every cell as an input,
+/// the offending ones highlighted with their messages.
+fn row_html(
+    row: &ProblemRow,
+    columns: &[String],
+    edited: bool,
+    on_edit: &Callback<(u64, Vec<String>)>,
+) -> Html {
+    let mut bad: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for issue in &row.issues {
+        if let Some(c) = issue.column {
+            bad.entry(c).or_default().push(&issue.message);
+        }
+    }
+    let summary: Vec<String> = row
+        .issues
+        .iter()
+        .map(|i| format!("{}: {}", i.code, i.message))
+        .collect();
+    let status = match (edited, row.issues.is_empty(), row.importable) {
+        (true, true, _) => "fixed",
+        (true, false, _) => "edited",
+        (false, _, true) => "importable",
+        (false, _, false) => "rejected",
+    };
+    html! {
+        <tr key={row.row} style={format!("height:{ROW_HEIGHT}px")} data-row={row.row.to_string()}>
+            <th scope="row">{ row.row }<small class={status}>{ status }</small></th>
+            <td class="issues" title={summary.join("\n")}>{ summary.first().cloned().unwrap_or_else(|| "no issues".into()) }
+                if summary.len() > 1 { <small>{ format!(" (+{} more)", summary.len() - 1) }</small> }</td>
+            { for columns.iter().enumerate().map(|(c, name)| {
+                let problem = bad.get(&c).map(|m| m.join("; "));
+                let onchange = {
+                    let (on, cells, number) = (on_edit.clone(), row.cells.clone(), row.row);
+                    Callback::from(move |e: Event| {
+                        let mut cells = cells.clone();
+                        cells.resize(cells.len().max(c + 1), String::new());
+                        cells[c] = e.target_unchecked_into::<HtmlInputElement>().value();
+                        on.emit((number, cells));
+                    })
+                };
+                html! {
+                    <td class={classes!(problem.is_some().then_some("bad"))} title={problem.clone().unwrap_or_default()}>
+                        <input value={row.cells.get(c).cloned().unwrap_or_default()} {onchange}
+                            aria-label={format!("Row {}, {}", row.row, name)}
+                            aria-invalid={problem.is_some().to_string()} />
+                    </td>
+                }
+            }) }
+        </tr>
     }
 }

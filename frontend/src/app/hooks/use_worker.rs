@@ -173,6 +173,7 @@ fn decode(data: &JsValue) -> Option<Action> {
                 .collect();
             Action::Checked { checked, downloads }
         }
+        Response::Rows(page) => Action::Rows(page),
         Response::Rechecked(row) => Action::Rechecked(row),
         Response::Failed(failure) => Action::Failed(failure),
     })
