@@ -17,6 +17,8 @@ struct Choices {
     business: &'static str,
     house_number_in_street: bool,
     infer_mobile_number: bool,
+    /// Paste the file's text into the paste box instead of choosing the file.
+    pasted: bool,
 }
 
 impl Choices {
@@ -33,6 +35,9 @@ impl Choices {
         }
         if self.infer_mobile_number {
             args.push("--infer-mobile-number");
+        }
+        if self.pasted {
+            args.push("--pasted");
         }
         args
     }
@@ -93,16 +98,86 @@ async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices
         b.click("#infer-mobile").await;
     }
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(file.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    if choices.pasted {
+        let text = std::fs::read_to_string(file).expect("UTF-8 text to paste");
+        b.click("details summary").await;
+        b.wait("#paste", 10).await;
+        // What a paste from a spreadsheet puts in the box (typing would turn
+        // tabs into focus moves).
+        b.client
+            .execute(
+                "const box = document.getElementById('paste');
+                 box.value = arguments[0];
+                 box.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![text.into()],
+            )
+            .await
+            .expect("paste");
+        b.click("details button").await;
+    } else {
+        b.wait("#file-input", 10)
+            .await
+            .send_keys(file.to_str().expect("path"))
+            .await
+            .expect("choose the file");
+    }
     b.wait("#preview", 30).await;
     b.click("section .actions button.primary").await;
     b.wait("#mapping", 10).await;
     b.click("#run-check").await;
     b.wait("#outcome", 120).await;
+}
+
+/// Every control on screen has a label a screen reader announces, and at
+/// phone width (400 px) nothing but the scrollable tables is wider than the
+/// screen.
+async fn assert_accessible(b: &Browser, step: &str) {
+    let unlabelled = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('input, select, textarea, button')]
+               .filter(e => !e.classList.contains('visually-hidden') || e.type === 'file')
+               .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                            && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+               .map(e => e.outerHTML.slice(0, 80));",
+            vec![],
+        )
+        .await
+        .expect("find controls");
+    assert_eq!(
+        unlabelled,
+        serde_json::json!([]),
+        "{step}: controls without a label"
+    );
+    b.client
+        .set_window_size(400, 900)
+        .await
+        .expect("narrow window");
+    // How far the page scrolls sideways, and what sticks out (outside the
+    // tables that scroll on their own).
+    let measured = b
+        .client
+        .execute(
+            "const width = document.documentElement.clientWidth;
+             const culprits = [...document.querySelectorAll('body *')]
+               .filter(e => !e.parentElement.closest('.scroll'))
+               .filter(e => e.getBoundingClientRect().right > width + 1 || e.scrollWidth > width)
+               .map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className);
+             return [document.documentElement.scrollWidth - width, culprits];",
+            vec![],
+        )
+        .await
+        .expect("measure");
+    b.client
+        .set_window_size(1280, 900)
+        .await
+        .expect("wide window");
+    assert!(
+        measured[0].as_i64().is_some_and(|px| px <= 0),
+        "{step}: the page is {} px wider than a 400 px screen: {}",
+        measured[0],
+        measured[1]
+    );
 }
 
 /// The numbers on the Results step equal the CLI report's.
@@ -165,12 +240,31 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
     let out = tempfile::tempdir().expect("tempdir");
     let report = cli(&b, &file, &choices, out.path()).await;
     assert_results_equal(&b, &report).await;
+    for (step, nav) in [("Start", 1), ("Load", 2), ("Map", 3), ("Results", 5)] {
+        b.click(&format!("nav li:nth-child({nav}) button")).await;
+        b.wait("section h2", 10).await;
+        assert_accessible(&b, step).await;
+    }
 
     // The row table shows a rejected row with its offending cell highlighted.
     b.wait("#row-table td.bad", 10).await;
     let first_issue = report["issues"][0]["row"].as_u64().expect("an issue");
     b.wait(&format!("#row-table tr[data-row='{first_issue}']"), 10)
         .await;
+
+    // Editing the offending cell re-checks the row: `07911 12345O` (letter O)
+    // on row 8 becomes a valid number and the row is marked fixed.
+    let cell = b
+        .wait(
+            "#row-table tr[data-row='8'] td.bad input[aria-label='Row 8, Mobile']",
+            10,
+        )
+        .await;
+    cell.clear().await.expect("clear the cell");
+    cell.send_keys("+44 7911 123450\u{E004}")
+        .await
+        .expect("type and leave the cell");
+    b.wait("#row-table tr[data-row='8'] small.fixed", 10).await;
 
     // Downloads: byte for byte what `listgate check --out-dir` writes.
     b.click("section .actions button.primary").await;
@@ -238,6 +332,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
     ] {
         b.click(&format!("#self-{key}")).await;
     }
+    assert_accessible(&b, "Evidence").await;
     b.click("#build-package").await;
     b.click("#package").await;
     let package: Value =
@@ -365,6 +460,16 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
                 profile: "email-gdpr",
                 region: "DE",
                 house_number_in_street: true,
+                ..Choices::default()
+            },
+        ),
+        (
+            "dialects/pasted_tab.txt",
+            Choices {
+                profile: "whatsapp",
+                region: "GB",
+                business: "Acme Boutique",
+                pasted: true,
                 ..Choices::default()
             },
         ),

@@ -87,15 +87,16 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                 <p>{ "No issues." }</p>
             } else {
                 <table class="codes" id="codes">
-                    <thead><tr><th scope="col">{ "Code" }</th><th scope="col">{ "Rows" }</th><th scope="col">{ "How to fix it" }</th><th/></tr></thead>
+                    <thead><tr><th scope="col">{ "Code" }</th><th scope="col">{ "Rows" }</th><th scope="col">{ "How to fix it" }</th></tr></thead>
                     <tbody>
                         { for report.issue_counts.iter().map(|c| html! {
                             <tr class={severity_class(c.severity)}>
                                 <th scope="row"><code>{ c.code.as_str() }</code>
-                                    <small>{ if c.severity == Severity::Error { " error" } else { " warning" } }</small></th>
+                                    <small>{ if c.severity == Severity::Error { " error" } else { " warning" } }</small>
+                                    <button class="show" onclick={on_show(c.code.as_str().to_owned())}
+                                        aria-label={format!("Show rows with {}", c.code.as_str())}>{ "Show rows" }</button></th>
                                 <td class="count" data-code={c.code.as_str()} data-severity={severity_class(c.severity)}>{ count(c.count) }</td>
                                 <td>{ &c.fix }</td>
-                                <td><button onclick={on_show(c.code.as_str().to_owned())}>{ "Show rows" }</button></td>
                             </tr>
                         }) }
                     </tbody>
@@ -269,15 +270,15 @@ fn row_html(
         .iter()
         .map(|i| format!("{}: {}", i.code, i.message))
         .collect();
-    let status = match (edited, row.issues.is_empty(), row.importable) {
-        (true, true, _) => "fixed",
-        (true, false, _) => "edited",
-        (false, _, true) => "importable",
-        (false, _, false) => "rejected",
+    let status = match (edited, row.importable) {
+        (true, true) => "fixed",
+        (true, false) => "still rejected",
+        (false, true) => "importable",
+        (false, false) => "rejected",
     };
     html! {
         <tr key={row.row} style={format!("height:{ROW_HEIGHT}px")} data-row={row.row.to_string()}>
-            <th scope="row">{ row.row }<small class={status}>{ status }</small></th>
+            <th scope="row">{ row.row }<small class={status.replace(' ', "-")}>{ status }</small></th>
             <td class="issues" title={summary.join("\n")}>{ summary.first().cloned().unwrap_or_else(|| "no issues".into()) }
                 if summary.len() > 1 { <small>{ format!(" (+{} more)", summary.len() - 1) }</small> }</td>
             { for columns.iter().enumerate().map(|(c, name)| {
