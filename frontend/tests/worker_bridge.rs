@@ -64,9 +64,11 @@ fn big_list(min_bytes: usize) -> Vec<u8> {
 fn slices_cover_the_file_exactly_in_order() {
     let bytes: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
     for slice in [1, 7, 4096, 65_536, 1 << 20] {
+        // One browser read per slice: tiny slices on a short prefix.
+        let bytes = &bytes[..bytes.len().min(slice * 3000)];
         let mut seen = Vec::new();
         let mut offsets = Vec::new();
-        read_slices(&blob(&bytes), slice, |part, end| {
+        read_slices(&blob(bytes), slice, |part, end| {
             assert!(part.len() <= slice);
             seen.extend_from_slice(part);
             offsets.push(end);

@@ -490,6 +490,87 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
         println!("{name}: the browser shows the CLI's numbers");
     }
 
+    // Reading overrides: a semicolon delimiter on a comma file reads one column.
+    let messy = fixture("whatsapp_messy.csv");
+    b.client.goto(&server.url).await.expect("open the app");
+    b.click("section .actions button.primary").await;
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(messy.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    let columns = |b: &Browser| {
+        let client = b.client.clone();
+        async move {
+            client
+                .find_all(fantoccini::Locator::Css("#preview thead th"))
+                .await
+                .expect("preview header")
+                .len()
+        }
+    };
+    b.wait("#preview", 30).await;
+    assert_eq!(columns(&b).await, 8);
+    b.wait("#delimiter", 10)
+        .await
+        .select_by_value(";")
+        .await
+        .expect("override the delimiter");
+    b.client
+        .wait()
+        .for_element(fantoccini::Locator::Css("#preview thead th:only-child"))
+        .await
+        .expect("one column with `;`");
+    b.wait("#delimiter", 10)
+        .await
+        .select_by_value("")
+        .await
+        .expect("back to detected");
+    b.client
+        .wait()
+        .for_element(fantoccini::Locator::Css("#preview thead th:nth-child(8)"))
+        .await
+        .expect("eight columns again");
+
+    // A saved mapping is reused: unmap E-mail, save, reload, choose "use the
+    // last mapping" and load the file again.
+    b.click("section .actions button.primary").await;
+    b.wait("#map-email", 10)
+        .await
+        .select_by_value("")
+        .await
+        .expect("unmap email");
+    b.click("#mapping ~ .actions button:not(.primary)").await;
+    b.wait("[role=status]", 10).await;
+    b.client.goto(&server.url).await.expect("reload the app");
+    b.click("#last-mapping").await;
+    b.click("section .actions button.primary").await;
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(messy.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.wait("#preview", 30).await;
+    b.click("section .actions button.primary").await;
+    let email = b
+        .wait("#map-email", 10)
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        email.as_deref(),
+        Some(""),
+        "the saved mapping left email unmapped"
+    );
+    let phone = b
+        .wait("#map-phone", 10)
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(phone.as_deref(), Some("Mobile"));
+
     // A refused file gets a plain message; the page stays usable.
     let dir = tempfile::tempdir().expect("tempdir");
     let blank = dir.path().join("blank.csv");

@@ -92,15 +92,32 @@ pub fn App() -> Html {
 
     let go = |step: Step| dispatch(&state, move |_: ()| Action::Go(step));
     let on_choose = dispatch(&state, Action::Choose);
-    let on_load = {
-        let state = state.clone();
-        Callback::from(move |source| {
-            state.dispatch(Action::Load(source));
-            if state.choices.use_last_mapping
-                && let Some(mapping) = saved_mapping(&state.choices.profile)
+    // A saved mapping waits for the new file's first preview, so that only
+    // columns the file has are applied.
+    let saved_pending = use_mut_ref(|| None::<BTreeMap<String, String>>);
+    {
+        let (pending, dispatch) = (saved_pending.clone(), state.dispatcher());
+        use_effect_with(state.preview.clone(), move |preview| {
+            if let Some(preview) = preview
+                && let Some(saved) = pending.borrow_mut().take()
             {
-                state.dispatch(Action::UseMapping(mapping));
+                let usable = saved
+                    .into_iter()
+                    .filter(|(_, c)| c.is_empty() || preview.file.columns.contains(c))
+                    .collect();
+                dispatch.dispatch(Action::UseMapping(usable));
             }
+        });
+    }
+    let on_load = {
+        let (state, pending) = (state.clone(), saved_pending.clone());
+        Callback::from(move |source| {
+            *pending.borrow_mut() = state
+                .choices
+                .use_last_mapping
+                .then(|| saved_mapping(&state.choices.profile))
+                .flatten();
+            state.dispatch(Action::Load(source));
         })
     };
     let on_read = dispatch(&state, Action::Read);
@@ -117,7 +134,19 @@ pub fn App() -> Html {
             let Some(preview) = &state.preview else {
                 return;
             };
-            let text = serde_json::to_string(&preview.mapping).unwrap_or_default();
+            let Ok(profile) = listgate_core::Profile::builtin(&state.choices.profile) else {
+                return;
+            };
+            // Every field, unmapped ones as "", so reuse keeps them unmapped.
+            let mapping: BTreeMap<&str, &str> = profile
+                .fields
+                .iter()
+                .map(|f| {
+                    let column = preview.mapping.get(&f.name).map_or("", String::as_str);
+                    (f.name.as_str(), column)
+                })
+                .collect();
+            let text = serde_json::to_string(&mapping).unwrap_or_default();
             let stored = storage()
                 .map(|s| {
                     s.set_item(&mapping_key(&state.choices.profile), &text)

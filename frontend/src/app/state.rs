@@ -385,8 +385,10 @@ impl Reducible for AppState {
                 s.choices = choices;
             }
             Action::Load(source) => {
+                // A new file is read and mapped afresh.
                 s.source = Some(source);
                 s.reading = Reading::default();
+                s.mapping.clear();
                 s.preview = None;
                 s.failure = None;
             }
