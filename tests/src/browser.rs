@@ -33,11 +33,16 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts the server and waits until it listens.
+    /// Starts the server with the built app and waits until it listens.
     pub fn start() -> Server {
+        Server::start_with(&dist())
+    }
+
+    /// Starts the server with the app in `dist` (a test may break a copy).
+    pub fn start_with(dist: &Path) -> Server {
         let mut child = Command::new(binary())
             .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
-            .arg(dist())
+            .arg(dist)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

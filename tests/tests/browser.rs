@@ -592,3 +592,56 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     b.wait("#preview", 30).await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
+    // A dropped file is read like a chosen one.
+    let server = Server::start();
+    let b = Browser::start().await;
+    b.client.goto(&server.url).await.expect("open the app");
+    b.click("section .actions button.primary").await;
+    b.wait(".drop", 10).await;
+    let text = std::fs::read_to_string(fixture("whatsapp_messy.csv")).expect("fixture");
+    b.client
+        .execute(
+            "const data = new DataTransfer();
+             data.items.add(new File([arguments[0]], 'dropped.csv', { type: 'text/csv' }));
+             const zone = document.querySelector('.drop');
+             zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+             zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));",
+            vec![text.into()],
+        )
+        .await
+        .expect("drop a file");
+    b.wait("#preview", 30).await;
+    assert!(b.text("#loaded").await.contains("dropped.csv"));
+    b.close().await;
+    drop(server);
+
+    // An app whose worker cannot load says so in plain words and stays usable.
+    let broken = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(listgate_e2e::browser::dist()).expect("dist") {
+        let entry = entry.expect("entry");
+        if entry.file_name() != "worker_bg.wasm" {
+            std::fs::copy(entry.path(), broken.path().join(entry.file_name())).expect("copy");
+        }
+    }
+    let server = Server::start_with(broken.path());
+    let b = Browser::start().await;
+    b.client.goto(&server.url).await.expect("open the app");
+    b.click("section .actions button.primary").await;
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(fixture("whatsapp_messy.csv").to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    let alert = b.text("[role=alert]").await;
+    assert!(
+        alert.contains("the checker stopped unexpectedly"),
+        "{alert}"
+    );
+    assert!(alert.contains("How to fix it"), "{alert}");
+    b.click("nav li:nth-child(1) button").await;
+    b.wait("#profile", 10).await;
+    b.close().await;
+}

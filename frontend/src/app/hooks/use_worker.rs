@@ -42,13 +42,17 @@ impl PartialEq for WorkerHandle {
 }
 
 impl WorkerHandle {
-    /// Posts `request` with `file` attached.
+    /// Posts `request` with `file` attached, starting a worker if none runs
+    /// (the first request, or the first after a crash).
     pub fn send(&self, request: &Request, file: Option<&Blob>) {
         let message = js_sys::Object::new();
         let json = serde_json::to_string(request).unwrap_or_default();
         set(&message, "json", &JsValue::from_str(&json));
         if let Some(file) = file {
             set(&message, "file", file);
+        }
+        if self.worker.borrow().is_none() {
+            *self.worker.borrow_mut() = (self.spawn)();
         }
         let sent = self
             .worker
@@ -63,12 +67,11 @@ impl WorkerHandle {
         }
     }
 
-    /// Stops whatever the worker is doing and starts a fresh one.
+    /// Stops whatever the worker is doing; the next request starts a fresh one.
     pub fn restart(&self) {
         if let Some(old) = self.worker.borrow_mut().take() {
             old.terminate();
         }
-        *self.worker.borrow_mut() = (self.spawn)();
     }
 }
 
@@ -84,7 +87,6 @@ pub fn use_worker(dispatch: UseReducerDispatcher<AppState>) -> WorkerHandle {
                 let worker_cell = Rc::downgrade(&worker);
                 Rc::new(move || spawn(dispatch.clone(), worker_cell.clone()))
             };
-            *worker.borrow_mut() = spawn();
             WorkerHandle {
                 worker,
                 spawn,
@@ -117,12 +119,10 @@ fn spawn(
                     .into(),
             ),
         }));
-        // Keep the page usable: the next request goes to a fresh worker.
-        if let Some(cell) = cell.upgrade() {
-            let fresh = spawn(dispatch.clone(), std::rc::Rc::downgrade(&cell));
-            if let Some(old) = cell.replace(fresh) {
-                old.terminate();
-            }
+        // Keep the page usable: the next request starts a fresh worker
+        // (not now, so a worker that cannot load does not loop).
+        if let Some(old) = cell.upgrade().and_then(|cell| cell.take()) {
+            old.terminate();
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
