@@ -1,7 +1,12 @@
-//! The listgate server: serves the browser app and (with later releases)
-//! the API on one port. `main.rs` parses the command line; everything a
-//! test needs to start the real server lives here.
+//! The listgate server: the browser app and the API on one port.
+//! `main.rs` parses the command line; everything a test needs to start the
+//! real server lives here.
 
+pub mod db;
+pub mod error;
+pub mod store;
+pub mod submissions;
+pub mod tenants;
 pub mod web;
 
 pub use web::{AppState, app, serve};

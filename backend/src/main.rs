@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod check;
@@ -18,15 +19,11 @@ struct Cli {
 enum Command {
     /// Check a list: every problem with row, column and fix; clean, error and segment files.
     Check(Box<check::CheckArgs>),
-    /// Serve the browser app on one port.
-    Serve {
-        /// Address to listen on; port 0 picks a free port.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// The built browser app (`trunk build --release` writes it to dist/).
-        #[arg(long, default_value = "dist")]
-        dist: std::path::PathBuf,
-    },
+    /// Serve the browser app and the API on one port.
+    Serve(ServeArgs),
+    /// Manage tenants (the merchants and partners who submit lists).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
     /// Print a template CSV to start a list from.
     Template {
         /// whatsapp, mongoose, sms-us, email-gdpr, or a path to a .toml profile.
@@ -38,11 +35,60 @@ enum Command {
     },
 }
 
+/// Where the server keeps its data.
+#[derive(Debug, clap::Args)]
+struct DataArgs {
+    /// `sqlite://PATH` (default: DATA_DIR/listgate.db) or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long, env = "LISTGATE_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the SQLite database and stored files.
+    #[arg(long, default_value = "data")]
+    data_dir: PathBuf,
+}
+
+impl DataArgs {
+    fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| listgate::db::default_url(&self.data_dir))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// The built browser app (`trunk build --release` writes it to dist/).
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+    /// Largest submission in bytes (clean file and evidence together).
+    #[arg(long, default_value_t = listgate::web::DEFAULT_MAX_SUBMISSION_BYTES)]
+    max_submission_bytes: usize,
+}
+
+#[derive(Debug, Subcommand)]
+enum TenantCommand {
+    /// Add a tenant and print its API key (shown only this once).
+    Add {
+        /// Its name.
+        name: String,
+        /// A web origin allowed to submit for it (repeatable), e.g. https://portal.example.
+        #[arg(long = "origin")]
+        origins: Vec<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(*args),
-        Command::Serve { addr, dist } => serve(addr, dist).map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
+        Command::Tenant(command) => tenant(command).map(|()| ExitCode::SUCCESS),
         Command::Template {
             profile,
             required_only,
@@ -62,7 +108,11 @@ fn template(profile: &str, required_only: bool) -> anyhow::Result<()> {
         .context("cannot write the template to standard output")
 }
 
-fn serve(addr: std::net::SocketAddr, dist: std::path::PathBuf) -> anyhow::Result<()> {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("cannot start the async runtime")
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -70,8 +120,35 @@ fn serve(addr: std::net::SocketAddr, dist: std::path::PathBuf) -> anyhow::Result
         )
         .with_writer(std::io::stderr)
         .init();
-    let state = listgate::AppState::new(dist)?;
-    tokio::runtime::Runtime::new()
-        .context("cannot start the server runtime")?
-        .block_on(listgate::serve(state, addr))
+    listgate::web::check_dist(&args.dist)?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&args.data.database_url()).await?;
+        let state = listgate::AppState {
+            dist: args.dist,
+            db,
+            store: listgate::store::BlobStore::new(&args.data.data_dir),
+            max_submission_bytes: args.max_submission_bytes,
+        };
+        listgate::serve(state, args.addr).await
+    })
+}
+
+fn tenant(command: TenantCommand) -> anyhow::Result<()> {
+    let TenantCommand::Add {
+        name,
+        origins,
+        data,
+    } = command;
+    let name = listgate::tenants::TenantName::parse(&name).map_err(anyhow::Error::msg)?;
+    let origins = origins
+        .iter()
+        .map(|o| listgate::tenants::Origin::parse(o).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        let (id, key) = listgate::tenants::add_tenant(&db, &name, &origins).await?;
+        eprintln!("tenant {id} added; its API key (shown only now):");
+        println!("{}", key.expose());
+        Ok(())
+    })
 }

@@ -1,9 +1,13 @@
 //! The HTTP side: the built browser app as static files, and health.
 
+use crate::store::BlobStore;
+use crate::submissions;
 use anyhow::Context as _;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum::{Json, Router};
+use sqlx::AnyPool;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tokio::net::TcpListener;
@@ -11,33 +15,39 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+/// Largest submission accepted by default (clean file and evidence together).
+pub const DEFAULT_MAX_SUBMISSION_BYTES: usize = 64 * 1024 * 1024;
+
 /// What the handlers share.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The built browser app (`trunk build` output).
     pub dist: PathBuf,
+    /// The database.
+    pub db: AnyPool,
+    /// Clean files and evidence, content-addressed.
+    pub store: BlobStore,
+    /// Largest submission body.
+    pub max_submission_bytes: usize,
 }
 
-impl AppState {
-    /// State serving the app built into `dist`; refuses a directory without
-    /// an `index.html`, naming the command that builds it.
-    pub fn new(dist: impl Into<PathBuf>) -> anyhow::Result<AppState> {
-        let dist = dist.into();
-        if !dist.join("index.html").is_file() {
-            anyhow::bail!(
-                "the browser app is not built in {}: run `scripts/run` (or `trunk build --release`) first",
-                dist.display()
-            );
-        }
-        Ok(AppState { dist })
+/// Refuses an app directory without an `index.html`, naming the command that builds it.
+pub fn check_dist(dist: &Path) -> anyhow::Result<()> {
+    if !dist.join("index.html").is_file() {
+        anyhow::bail!(
+            "the browser app is not built in {}: run `scripts/run` (or `trunk build --release`) first",
+            dist.display()
+        );
     }
+    Ok(())
 }
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
+    let dist = state.dist.clone();
     Router::new()
-        .nest("/api/v1", api_router())
-        .fallback_service(static_files(&state.dist))
+        .nest("/api/v1", api_router(&state))
+        .fallback_service(static_files(&dist))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -49,8 +59,12 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-fn api_router() -> Router {
-    Router::new().route("/health", get(health))
+fn api_router(state: &AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .merge(submissions::router())
+        .layer(DefaultBodyLimit::max(state.max_submission_bytes))
+        .with_state(state.clone())
 }
 
 async fn health() -> Json<serde_json::Value> {

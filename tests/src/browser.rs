@@ -24,12 +24,14 @@ pub fn dist() -> PathBuf {
     dist
 }
 
-/// `listgate serve` on a free loopback port.
+/// `listgate serve` on a free loopback port, with its own data directory.
 #[derive(Debug)]
 pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// The server's database and stored files.
+    pub data: tempfile::TempDir,
 }
 
 impl Server {
@@ -40,9 +42,12 @@ impl Server {
 
     /// Starts the server with the app in `dist` (a test may break a copy).
     pub fn start_with(dist: &Path) -> Server {
+        let data = tempfile::tempdir().expect("data dir");
         let mut child = Command::new(binary())
             .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
             .arg(dist)
+            .arg("--data-dir")
+            .arg(data.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -55,7 +60,7 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from the server: {line:?}"))
             .to_owned();
-        Server { child, url }
+        Server { child, url, data }
     }
 }
 

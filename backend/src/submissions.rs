@@ -1,0 +1,298 @@
+//! Submissions: a merchant's clean list with its consent evidence. The
+//! server trusts nothing the browser says: the list is checked again with
+//! core, and only a list whose every row is importable is stored.
+
+use crate::error::ApiError;
+use crate::tenants::{Tenant, new_id};
+use crate::web::AppState;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use listgate_core::{CheckOptions, Discard, Encoding, Mapping, Profile, Report, check_bytes};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Issues returned with a refused list (the report holds them all).
+const ISSUES_RETURNED: usize = 100;
+
+/// Routes under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/submissions", post(create))
+        .route("/submissions/{id}", get(read))
+}
+
+/// The profile and options the merchant checked with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubmittedSettings {
+    /// Built-in profile name.
+    pub profile: String,
+    /// The options (reading options are replaced: the clean file is ours).
+    #[serde(default)]
+    pub options: CheckOptions,
+}
+
+/// One evidence file as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceView {
+    /// File name as uploaded.
+    pub name: String,
+    /// Declared content type.
+    pub content_type: String,
+    /// The opt-in source it proves.
+    pub opt_in_source: String,
+    /// Size.
+    pub bytes: u64,
+}
+
+/// A submission as its tenant sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionView {
+    /// Its id.
+    pub id: String,
+    /// `pending_review` until a reviewer decides.
+    pub status: String,
+    /// Profile checked against.
+    pub profile: String,
+    /// Contacts in the clean list.
+    pub contacts: u64,
+    /// The server's own check of the list.
+    pub report: Value,
+    /// What the merchant declared about consent.
+    pub consent: Value,
+    /// Evidence files.
+    pub evidence: Vec<EvidenceView>,
+    /// When it arrived (RFC 3339).
+    pub created_at: String,
+}
+
+/// The parts of a submission form.
+#[derive(Debug, Default)]
+struct Form {
+    settings: Option<SubmittedSettings>,
+    clean: Option<Vec<u8>>,
+    consent: Option<Value>,
+    evidence: Vec<(EvidenceView, Vec<u8>)>,
+}
+
+async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
+    let mut form = Form::default();
+    // `evidence_source` names the opt-in source of the evidence file after it.
+    let mut source = String::new();
+    let bad = |what: &str, e: &dyn std::fmt::Display| ApiError::BadRequest(format!("{what}: {e}"));
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "settings" => {
+                let text = field.text().await.map_err(multipart_error)?;
+                form.settings = Some(serde_json::from_str(&text).map_err(|e| bad("settings", &e))?);
+            }
+            "consent" => {
+                let text = field.text().await.map_err(multipart_error)?;
+                form.consent = Some(serde_json::from_str(&text).map_err(|e| bad("consent", &e))?);
+            }
+            "evidence_source" => source = field.text().await.map_err(multipart_error)?,
+            "clean" => form.clean = Some(field.bytes().await.map_err(multipart_error)?.to_vec()),
+            "evidence" => {
+                let view = EvidenceView {
+                    name: field.file_name().unwrap_or("evidence").to_owned(),
+                    content_type: field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_owned(),
+                    opt_in_source: std::mem::take(&mut source),
+                    bytes: 0,
+                };
+                let bytes = field.bytes().await.map_err(multipart_error)?.to_vec();
+                form.evidence.push((
+                    EvidenceView {
+                        bytes: bytes.len() as u64,
+                        ..view
+                    },
+                    bytes,
+                ));
+            }
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown form field `{other}`; send settings, clean, consent, evidence_source and evidence"
+                )));
+            }
+        }
+    }
+    Ok(form)
+}
+
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge("the submission is larger than this server accepts".into())
+    } else {
+        ApiError::BadRequest(format!("the form could not be read: {}", error.body_text()))
+    }
+}
+
+/// Checks the clean file again with core: the file listgate wrote has the
+/// profile's field names as headers, UTF-8 with BOM, commas.
+fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiError> {
+    let profile = Profile::builtin(&settings.profile)
+        .map_err(|e| ApiError::BadRequest(format!("settings.profile: {e}")))?;
+    let options = CheckOptions {
+        header: Some(true),
+        skip_rows: Some(0),
+        delimiter: Some(','),
+        encoding: Some(Encoding::Utf8Bom),
+        mapping: Mapping::default(),
+        now: Some(chrono::Utc::now()),
+        pasted: false,
+        sheet: None,
+        ..settings.options.clone()
+    };
+    let report = check_bytes(clean, profile, options, &mut Discard).map_err(|e| {
+        ApiError::Unprocessable {
+            message: format!("the list was refused: {e}"),
+            issues: Vec::new(),
+        }
+    })?;
+    if report.summary.rejected > 0 || report.summary.rows == 0 {
+        return Err(ApiError::Unprocessable {
+            message: format!(
+                "{} of {} rows cannot be imported; only a clean list can be submitted",
+                report.summary.rejected, report.summary.rows
+            ),
+            issues: report.issues.into_iter().take(ISSUES_RETURNED).collect(),
+        });
+    }
+    Ok(report)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "Idempotency-Key must be 1 to 200 visible characters".into(),
+                    )
+                })
+        })
+        .transpose()?;
+    if let Some(key) = &key
+        && let Some(id) = sqlx::query_scalar::<_, String>(
+            "SELECT id FROM submissions WHERE tenant_id = $1 AND idempotency_key = $2",
+        )
+        .bind(&tenant.id)
+        .bind(key)
+        .fetch_optional(&state.db)
+        .await?
+    {
+        return Ok((StatusCode::OK, Json(load(&state, &tenant, &id).await?)));
+    }
+
+    let form = read_form(multipart).await?;
+    let missing = |what: &str| ApiError::BadRequest(format!("the form has no `{what}` field"));
+    let settings = form.settings.ok_or_else(|| missing("settings"))?;
+    let clean = form.clean.ok_or_else(|| missing("clean"))?;
+    let consent = form.consent.ok_or_else(|| missing("consent"))?;
+    let report = revalidate(&settings, &clean)?;
+
+    let id = new_id();
+    let clean_sha = state.store.put(&clean).await?;
+    let mut evidence = Vec::new();
+    for (view, bytes) in &form.evidence {
+        evidence.push((view, state.store.put(bytes).await?));
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO submissions (id, tenant_id, idempotency_key, status, profile, settings, report, consent, clean_sha256, contacts, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(&tenant.id)
+    .bind(key)
+    .bind("pending_review")
+    .bind(&settings.profile)
+    .bind(serde_json::to_string(&settings).map_err(anyhow::Error::from)?)
+    .bind(serde_json::to_string(&report).map_err(anyhow::Error::from)?)
+    .bind(consent.to_string())
+    .bind(clean_sha)
+    .bind(report.summary.importable as i64)
+    .bind(chrono::Utc::now().to_rfc3339())
+    .execute(&mut *tx)
+    .await?;
+    for (position, (view, sha)) in evidence.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO evidence (submission_id, position, name, content_type, opt_in_source, sha256, bytes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(position as i64)
+        .bind(&view.name)
+        .bind(&view.content_type)
+        .bind(&view.opt_in_source)
+        .bind(sha)
+        .bind(view.bytes as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(submission = %id, tenant = %tenant.id, contacts = report.summary.importable, "submission received");
+    Ok((StatusCode::CREATED, Json(load(&state, &tenant, &id).await?)))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    Ok(Json(load(&state, &tenant, &id).await?))
+}
+
+/// A submission of `tenant`; another tenant's is "not found", never "forbidden".
+async fn load(state: &AppState, tenant: &Tenant, id: &str) -> Result<SubmissionView, ApiError> {
+    type Row = (String, String, String, i64, String, String, String);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, status, profile, contacts, report, consent, created_at
+         FROM submissions WHERE id = $1 AND tenant_id = $2",
+    )
+    .bind(id)
+    .bind(&tenant.id)
+    .fetch_optional(&state.db)
+    .await?;
+    let (id, status, profile, contacts, report, consent, created_at) =
+        row.ok_or(ApiError::NotFound)?;
+    let evidence: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT name, content_type, opt_in_source, bytes FROM evidence
+         WHERE submission_id = $1 ORDER BY position",
+    )
+    .bind(&id)
+    .fetch_all(&state.db)
+    .await?;
+    let json = |text: &str| serde_json::from_str(text).map_err(anyhow::Error::from);
+    Ok(SubmissionView {
+        id,
+        status,
+        profile,
+        contacts: contacts as u64,
+        report: json(&report)?,
+        consent: json(&consent)?,
+        evidence: evidence
+            .into_iter()
+            .map(|(name, content_type, opt_in_source, bytes)| EvidenceView {
+                name,
+                content_type,
+                opt_in_source,
+                bytes: bytes as u64,
+            })
+            .collect(),
+        created_at,
+    })
+}

@@ -1,0 +1,281 @@
+//! The HTTP API against the real app on a random port with a real SQLite
+//! database and a real data directory.
+
+use listgate::tenants::{ApiKey, Origin, TenantName, add_tenant};
+use listgate::{AppState, app};
+use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+const MESSY: &[u8] = include_bytes!("../../tests/fixtures/whatsapp_messy.csv");
+
+struct TestApp {
+    url: String,
+    db: sqlx::AnyPool,
+    data: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+async fn spawn_app(max_submission_bytes: usize) -> TestApp {
+    let data = tempfile::tempdir().expect("data dir");
+    let db = listgate::db::connect(&listgate::db::default_url(data.path()))
+        .await
+        .expect("database");
+    let state = AppState {
+        dist: data.path().join("no-app"),
+        db: db.clone(),
+        store: listgate::store::BlobStore::new(data.path()),
+        max_submission_bytes,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    TestApp {
+        url,
+        db,
+        data,
+        http: reqwest::Client::new(),
+    }
+}
+
+impl TestApp {
+    async fn tenant(&self, name: &str) -> ApiKey {
+        let origin = Origin::parse("https://portal.example").expect("origin");
+        let name = TenantName::parse(name).expect("name");
+        add_tenant(&self.db, &name, &[origin])
+            .await
+            .expect("tenant")
+            .1
+    }
+
+    async fn submit(
+        &self,
+        key: Option<&ApiKey>,
+        idempotency: Option<&str>,
+        form: Form,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/submissions", self.url))
+            .multipart(form);
+        if let Some(key) = key {
+            request = request.bearer_auth(key.expose());
+        }
+        if let Some(idempotency) = idempotency {
+            request = request.header("Idempotency-Key", idempotency);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, key: &ApiKey, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(key.expose())
+            .send()
+            .await
+            .expect("send");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+    }
+}
+
+fn options() -> CheckOptions {
+    CheckOptions {
+        default_region: Some("GB".into()),
+        business_name: Some("Acme Boutique".into()),
+        // As the browser does: judged as of now, like the server's re-check.
+        now: Some(chrono::Utc::now()),
+        ..CheckOptions::default()
+    }
+}
+
+/// The clean file the browser would submit for the messy fixture.
+fn clean_file() -> Vec<u8> {
+    let mut outputs = Outputs::default();
+    check_bytes(
+        MESSY,
+        Profile::builtin("whatsapp").expect("profile"),
+        options(),
+        &mut outputs,
+    )
+    .expect("check");
+    outputs.clean
+}
+
+fn form(clean: Vec<u8>, evidence: &[u8]) -> Form {
+    let settings = json!({ "profile": "whatsapp", "options": options() });
+    let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
+    Form::new()
+        .text("settings", settings.to_string())
+        .text("consent", consent.to_string())
+        .part("clean", Part::bytes(clean).file_name("clean.csv"))
+        .text("evidence_source", "acme.example/join")
+        .part(
+            "evidence",
+            Part::bytes(evidence.to_vec())
+                .file_name("optin.png")
+                .mime_str("image/png")
+                .expect("mime"),
+        )
+}
+
+#[tokio::test]
+async fn a_clean_list_is_stored_once_and_read_back() {
+    let app = spawn_app(10 << 20).await;
+    let key = app.tenant("Acme").await;
+    let (status, created) = app
+        .submit(
+            Some(&key),
+            Some("upload-1"),
+            form(clean_file(), b"png bytes"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["status"], "pending_review");
+    assert_eq!(created["contacts"], 2);
+    assert_eq!(created["evidence"][0]["name"], "optin.png");
+    assert_eq!(created["evidence"][0]["opt_in_source"], "acme.example/join");
+    assert_eq!(created["consent"]["source"], "acme.example/join");
+
+    let id = created["id"].as_str().expect("id");
+    let (status, read) = app.get(&key, &format!("/submissions/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read, created);
+
+    // The same Idempotency-Key returns the first submission and stores nothing new.
+    let (status, again) = app
+        .submit(
+            Some(&key),
+            Some("upload-1"),
+            form(clean_file(), b"png bytes"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], created["id"]);
+    assert_eq!(app.count("submissions").await, 1);
+    assert_eq!(app.count("evidence").await, 1);
+
+    // Files are content-addressed: a second submission of the same bytes adds no file.
+    let blobs = || walk(&app.data.path().join("blobs"));
+    let before = blobs();
+    let (status, _) = app
+        .submit(
+            Some(&key),
+            Some("upload-2"),
+            form(clean_file(), b"png bytes"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(app.count("submissions").await, 2);
+    assert_eq!(blobs(), before);
+    assert_eq!(before, 2, "the clean file and the evidence");
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_tampered_list_is_refused_with_its_issues() {
+    let app = spawn_app(10 << 20).await;
+    let key = app.tenant("Acme").await;
+    let mut clean = String::from_utf8(clean_file()).expect("utf-8");
+    clean = clean.replacen("+447911123456", "+4479111234", 1);
+    let (status, body) = app
+        .submit(Some(&key), None, form(clean.into_bytes(), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["issues"][0]["code"], "phone.invalid");
+    assert_eq!(body["error"]["issues"][0]["row"], 2);
+    assert_eq!(app.count("submissions").await, 0);
+
+    let (status, body) = app
+        .submit(Some(&key), None, Form::new().text("settings", "{nope"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("settings")
+    );
+}
+
+#[tokio::test]
+async fn tenants_see_only_their_own_submissions() {
+    let app = spawn_app(10 << 20).await;
+    let (a, b) = (app.tenant("A").await, app.tenant("B").await);
+    let (_, created) = app.submit(Some(&a), None, form(clean_file(), b"x")).await;
+    let id = created["id"].as_str().expect("id");
+    let (status, body) = app.get(&b, &format!("/submissions/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["message"], "not found");
+    // B's idempotency keys are B's own.
+    let (status, other) = app
+        .submit(Some(&b), Some("same"), form(clean_file(), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, mine) = app
+        .submit(Some(&a), Some("same"), form(clean_file(), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_ne!(other["id"], mine["id"]);
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_key_are_refused() {
+    let app = spawn_app(10 << 20).await;
+    let (status, body) = app.submit(None, None, form(clean_file(), b"x")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("Bearer")
+    );
+    let forged = ApiKey::generate();
+    let (status, _) = app
+        .submit(Some(&forged), None, form(clean_file(), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app.get(&forged, "/submissions/abc").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("submissions").await, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_submission_is_refused() {
+    let app = spawn_app(64 * 1024).await;
+    let key = app.tenant("Acme").await;
+    let (status, body) = app
+        .submit(Some(&key), None, form(clean_file(), &vec![7u8; 200 * 1024]))
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(app.count("submissions").await, 0);
+}
