@@ -17,11 +17,46 @@ struct TestApp {
     http: reqwest::Client,
 }
 
-async fn spawn_app(max_submission_bytes: usize) -> TestApp {
-    let data = tempfile::tempdir().expect("data dir");
-    let db = listgate::db::connect(&listgate::db::default_url(data.path()))
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+enum Database {
+    /// A fresh SQLite file in the test's data directory.
+    Sqlite,
+    /// A fresh database on the PostgreSQL at `LISTGATE_TEST_POSTGRES_URL`.
+    Postgres,
+}
+
+/// A fresh PostgreSQL database, or `None` (with a notice) when no server
+/// was given; `scripts/test` always gives one and requires it.
+async fn postgres_url() -> Option<String> {
+    let Ok(admin) = std::env::var("LISTGATE_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("LISTGATE_REQUIRE_POSTGRES").is_none(),
+            "LISTGATE_TEST_POSTGRES_URL is not set (scripts/test sets it)"
+        );
+        eprintln!("PostgreSQL tests skipped: set LISTGATE_TEST_POSTGRES_URL (scripts/test does)");
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&admin)
         .await
-        .expect("database");
+        .expect("connect to PostgreSQL");
+    let name = format!("listgate_test_{}", listgate::tenants::new_id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .expect("create a test database");
+    let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+    Some(format!("{base}/{name}"))
+}
+
+async fn spawn_app(database: Database, max_submission_bytes: usize) -> Option<TestApp> {
+    let data = tempfile::tempdir().expect("data dir");
+    let url = match database {
+        Database::Sqlite => listgate::db::default_url(data.path()),
+        Database::Postgres => postgres_url().await?,
+    };
+    let db = listgate::db::connect(&url).await.expect("database");
     let state = AppState {
         dist: data.path().join("no-app"),
         db: db.clone(),
@@ -33,12 +68,45 @@ async fn spawn_app(max_submission_bytes: usize) -> TestApp {
         .expect("bind");
     let url = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, app(state)).await });
-    TestApp {
+    Some(TestApp {
         url,
         db,
         data,
         http: reqwest::Client::new(),
-    }
+    })
+}
+
+/// Runs each scenario once on SQLite and once on PostgreSQL.
+macro_rules! on_every_database {
+    ($($scenario:ident($limit:expr);)*) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let app = super::spawn_app(super::Database::Sqlite, $limit).await.expect("app");
+                    super::$scenario(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    if let Some(app) = super::spawn_app(super::Database::Postgres, $limit).await {
+                        super::$scenario(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_every_database! {
+    a_clean_list_is_stored_once_and_read_back(10 << 20);
+    a_tampered_list_is_refused_with_its_issues(10 << 20);
+    tenants_see_only_their_own_submissions(10 << 20);
+    requests_without_a_valid_key_are_refused(10 << 20);
+    an_oversized_submission_is_refused(64 * 1024);
 }
 
 impl TestApp {
@@ -132,9 +200,7 @@ fn form(clean: Vec<u8>, evidence: &[u8]) -> Form {
         )
 }
 
-#[tokio::test]
-async fn a_clean_list_is_stored_once_and_read_back() {
-    let app = spawn_app(10 << 20).await;
+async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
     let key = app.tenant("Acme").await;
     let (status, created) = app
         .submit(
@@ -201,9 +267,7 @@ fn walk(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
-#[tokio::test]
-async fn a_tampered_list_is_refused_with_its_issues() {
-    let app = spawn_app(10 << 20).await;
+async fn a_tampered_list_is_refused_with_its_issues(app: TestApp) {
     let key = app.tenant("Acme").await;
     let mut clean = String::from_utf8(clean_file()).expect("utf-8");
     clean = clean.replacen("+447911123456", "+4479111234", 1);
@@ -227,9 +291,7 @@ async fn a_tampered_list_is_refused_with_its_issues() {
     );
 }
 
-#[tokio::test]
-async fn tenants_see_only_their_own_submissions() {
-    let app = spawn_app(10 << 20).await;
+async fn tenants_see_only_their_own_submissions(app: TestApp) {
     let (a, b) = (app.tenant("A").await, app.tenant("B").await);
     let (_, created) = app.submit(Some(&a), None, form(clean_file(), b"x")).await;
     let id = created["id"].as_str().expect("id");
@@ -248,9 +310,7 @@ async fn tenants_see_only_their_own_submissions() {
     assert_ne!(other["id"], mine["id"]);
 }
 
-#[tokio::test]
-async fn requests_without_a_valid_key_are_refused() {
-    let app = spawn_app(10 << 20).await;
+async fn requests_without_a_valid_key_are_refused(app: TestApp) {
     let (status, body) = app.submit(None, None, form(clean_file(), b"x")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(
@@ -269,9 +329,7 @@ async fn requests_without_a_valid_key_are_refused() {
     assert_eq!(app.count("submissions").await, 0);
 }
 
-#[tokio::test]
-async fn an_oversized_submission_is_refused() {
-    let app = spawn_app(64 * 1024).await;
+async fn an_oversized_submission_is_refused(app: TestApp) {
     let key = app.tenant("Acme").await;
     let (status, body) = app
         .submit(Some(&key), None, form(clean_file(), &vec![7u8; 200 * 1024]))
