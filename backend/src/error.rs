@@ -13,9 +13,15 @@ pub enum ApiError {
     /// No API key, or one that is not known.
     #[error("a valid API key is required: send `Authorization: Bearer <key>`")]
     Unauthorized,
+    /// Signed in, but this action needs what the caller lacks (a CSRF token).
+    #[error("{0}")]
+    Forbidden(String),
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
+    /// The action conflicts with the current state (already decided…).
+    #[error("{0}")]
+    Conflict(String),
     /// The request is malformed; the message says how.
     #[error("{0}")]
     BadRequest(String),
@@ -51,7 +57,9 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -24,6 +24,9 @@ enum Command {
     /// Manage tenants (the merchants and partners who submit lists).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Manage reviewers (who approve or reject submissions).
+    #[command(subcommand)]
+    Reviewer(ReviewerCommand),
     /// Print a template CSV to start a list from.
     Template {
         /// whatsapp, mongoose, sms-us, email-gdpr, or a path to a .toml profile.
@@ -83,12 +86,25 @@ enum TenantCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum ReviewerCommand {
+    /// Add a reviewer, or set an existing reviewer's password. The password
+    /// (at least 12 characters) is read from the first line of standard input.
+    Add {
+        /// The reviewer's email, used to sign in.
+        email: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(*args),
         Command::Serve(args) => serve(args).map(|()| ExitCode::SUCCESS),
         Command::Tenant(command) => tenant(command).map(|()| ExitCode::SUCCESS),
+        Command::Reviewer(command) => reviewer(command).map(|()| ExitCode::SUCCESS),
         Command::Template {
             profile,
             required_only,
@@ -149,6 +165,24 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
         let (id, key) = listgate::tenants::add_tenant(&db, &name, &origins).await?;
         eprintln!("tenant {id} added; its API key (shown only now):");
         println!("{}", key.expose());
+        Ok(())
+    })
+}
+
+fn reviewer(command: ReviewerCommand) -> anyhow::Result<()> {
+    let ReviewerCommand::Add { email, data } = command;
+    let email = listgate::reviewers::Email::parse(&email).map_err(anyhow::Error::msg)?;
+    eprintln!("password for the reviewer (at least 12 characters), then Enter:");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = listgate::reviewers::Password::parse(line.trim_end_matches(['\r', '\n']))
+        .map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        listgate::reviewers::set_reviewer(&db, &email, &password).await?;
+        eprintln!("reviewer saved; they sign in at /api/v1/session");
         Ok(())
     })
 }

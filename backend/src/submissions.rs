@@ -3,6 +3,7 @@
 //! core, and only a list whose every row is importable is stored.
 
 use crate::error::ApiError;
+use crate::reviewers::RejectReason;
 use crate::tenants::{Tenant, new_id};
 use crate::web::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -65,6 +66,30 @@ pub struct SubmissionView {
     pub evidence: Vec<EvidenceView>,
     /// When it arrived (RFC 3339).
     pub created_at: String,
+    /// The reviewer's decision, once made.
+    pub review: Option<ReviewView>,
+}
+
+/// A review decision as the merchant sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// `approved` or `rejected`.
+    pub decision: String,
+    /// Why it was rejected, each with what is missing.
+    pub reasons: Vec<ReasonView>,
+    /// The reviewer's note.
+    pub note: String,
+    /// When (RFC 3339).
+    pub decided_at: String,
+}
+
+/// One rejection reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonView {
+    /// The blocker.
+    pub reason: RejectReason,
+    /// What the merchant must provide or fix.
+    pub missing: String,
 }
 
 /// The parts of a submission form.
@@ -194,7 +219,10 @@ async fn create(
         .fetch_optional(&state.db)
         .await?
     {
-        return Ok((StatusCode::OK, Json(load(&state, &tenant, &id).await?)));
+        return Ok((
+            StatusCode::OK,
+            Json(load_submission(&state, Some(&tenant), &id).await?),
+        ));
     }
 
     let form = read_form(multipart).await?;
@@ -245,7 +273,10 @@ async fn create(
     }
     tx.commit().await?;
     tracing::info!(submission = %id, tenant = %tenant.id, contacts = report.summary.importable, "submission received");
-    Ok((StatusCode::CREATED, Json(load(&state, &tenant, &id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(load_submission(&state, Some(&tenant), &id).await?),
+    ))
 }
 
 async fn read(
@@ -253,18 +284,23 @@ async fn read(
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> Result<Json<SubmissionView>, ApiError> {
-    Ok(Json(load(&state, &tenant, &id).await?))
+    Ok(Json(load_submission(&state, Some(&tenant), &id).await?))
 }
 
-/// A submission of `tenant`; another tenant's is "not found", never "forbidden".
-async fn load(state: &AppState, tenant: &Tenant, id: &str) -> Result<SubmissionView, ApiError> {
+/// A submission: of `tenant` when given (another tenant's is "not found",
+/// never "forbidden"), any for reviewers.
+pub async fn load_submission(
+    state: &AppState,
+    tenant: Option<&Tenant>,
+    id: &str,
+) -> Result<SubmissionView, ApiError> {
     type Row = (String, String, String, i64, String, String, String);
     let row: Option<Row> = sqlx::query_as(
         "SELECT id, status, profile, contacts, report, consent, created_at
-         FROM submissions WHERE id = $1 AND tenant_id = $2",
+         FROM submissions WHERE id = $1 AND ($2 = '' OR tenant_id = $2)",
     )
     .bind(id)
-    .bind(&tenant.id)
+    .bind(tenant.map_or("", |t| t.id.as_str()))
     .fetch_optional(&state.db)
     .await?;
     let (id, status, profile, contacts, report, consent, created_at) =
@@ -276,6 +312,31 @@ async fn load(state: &AppState, tenant: &Tenant, id: &str) -> Result<SubmissionV
     .bind(&id)
     .fetch_all(&state.db)
     .await?;
+    let review: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT decision, reasons, note, decided_at FROM reviews WHERE submission_id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(&state.db)
+    .await?;
+    let review = match review {
+        Some((decision, reasons, note, decided_at)) => {
+            let reasons: Vec<RejectReason> =
+                serde_json::from_str(&reasons).map_err(anyhow::Error::from)?;
+            Some(ReviewView {
+                decision,
+                reasons: reasons
+                    .into_iter()
+                    .map(|reason| ReasonView {
+                        reason,
+                        missing: reason.what_is_missing().to_owned(),
+                    })
+                    .collect(),
+                note,
+                decided_at,
+            })
+        }
+        None => None,
+    };
     let json = |text: &str| serde_json::from_str(text).map_err(anyhow::Error::from);
     Ok(SubmissionView {
         id,
@@ -294,5 +355,6 @@ async fn load(state: &AppState, tenant: &Tenant, id: &str) -> Result<SubmissionV
             })
             .collect(),
         created_at,
+        review,
     })
 }

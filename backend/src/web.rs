@@ -1,7 +1,7 @@
 //! The HTTP side: the built browser app as static files, and health.
 
 use crate::store::BlobStore;
-use crate::submissions;
+use crate::{reviewers, submissions};
 use anyhow::Context as _;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -63,6 +63,7 @@ fn api_router(state: &AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .merge(submissions::router())
+        .merge(reviewers::router())
         .layer(DefaultBodyLimit::max(state.max_submission_bytes))
         .with_state(state.clone())
 }

@@ -107,9 +107,74 @@ on_every_database! {
     tenants_see_only_their_own_submissions(10 << 20);
     requests_without_a_valid_key_are_refused(10 << 20);
     an_oversized_submission_is_refused(64 * 1024);
+    a_reviewer_approves_or_rejects_and_the_merchant_sees_why(10 << 20);
+    reviewer_actions_need_a_session_and_its_csrf_token(10 << 20);
+}
+
+/// A signed-in reviewer: the session cookie and the CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
 }
 
 impl TestApp {
+    async fn reviewer(&self, email: &str, password: &str) -> Session {
+        listgate::reviewers::set_reviewer(
+            &self.db,
+            &listgate::reviewers::Email::parse(email).expect("email"),
+            &listgate::reviewers::Password::parse(password).expect("password"),
+        )
+        .await
+        .expect("reviewer");
+        self.sign_in(email, password).await.expect("signed in")
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) -> Result<Session, StatusCode> {
+        let response = self
+            .http
+            .post(format!("{}/session", self.url))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("send");
+        if response.status() != StatusCode::OK {
+            return Err(response.status());
+        }
+        let set_cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_owned();
+        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+        let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+        let body: Value = response.json().await.expect("json");
+        Ok(Session {
+            cookie,
+            csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
+        })
+    }
+
+    /// A reviewer request: GET, or POST with `body` and (when given) the CSRF token.
+    async fn review(
+        &self,
+        session: &Session,
+        path: &str,
+        body: Option<Value>,
+        csrf: bool,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}/review{path}", self.url);
+        let mut request = match &body {
+            Some(body) => self.http.post(url).json(body),
+            None => self.http.get(url),
+        };
+        request = request.header("cookie", &session.cookie);
+        if csrf {
+            request = request.header("x-csrf-token", &session.csrf);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     async fn tenant(&self, name: &str) -> ApiKey {
         let origin = Origin::parse("https://portal.example").expect("origin");
         let name = TenantName::parse(name).expect("name");
@@ -336,4 +401,132 @@ async fn an_oversized_submission_is_refused(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(app.count("submissions").await, 0);
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn a_reviewer_approves_or_rejects_and_the_merchant_sees_why(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (_, first) = app
+        .submit(Some(&merchant), None, form(clean_file(), b"x"))
+        .await;
+    let (_, second) = app
+        .submit(Some(&merchant), None, form(clean_file(), b"y"))
+        .await;
+    let (first, second) = (
+        first["id"].as_str().expect("id"),
+        second["id"].as_str().expect("id"),
+    );
+
+    let (status, queue) = app.review(&session, "/submissions", None, false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(queue.as_array().expect("queue").len(), 2);
+    assert_eq!(queue[0]["tenant"], "Acme");
+    assert_eq!(queue[0]["status"], "pending_review");
+    let (status, detail) = app
+        .review(&session, &format!("/submissions/{first}"), None, false)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["evidence"][0]["name"], "optin.png");
+
+    let approve = json!({ "decision": "approve", "note": "thanks" });
+    let (status, approved) = app
+        .review(
+            &session,
+            &format!("/submissions/{first}/decision"),
+            Some(approve.clone()),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["status"], "approved");
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{first}/decision"),
+            Some(approve),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "decided once");
+
+    let reject = json!({ "decision": "reject", "reasons": ["insufficient_proof", "mixed_channel_consent"], "note": "add the form" });
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{second}/decision"),
+            Some(reject),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, seen) = app.get(&merchant, &format!("/submissions/{second}")).await;
+    assert_eq!(seen["status"], "rejected");
+    assert_eq!(seen["review"]["reasons"][0]["reason"], "insufficient_proof");
+    assert!(
+        seen["review"]["reasons"][0]["missing"]
+            .as_str()
+            .expect("text")
+            .contains("proof of opt-in")
+    );
+    assert_eq!(seen["review"]["note"], "add the form");
+
+    let empty = json!({ "decision": "reject", "reasons": [] });
+    let (_, third) = app
+        .submit(Some(&merchant), None, form(clean_file(), b"z"))
+        .await;
+    let third = third["id"].as_str().expect("id");
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{third}/decision"),
+            Some(empty),
+            true,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "a rejection names a reason"
+    );
+}
+
+async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (_, created) = app
+        .submit(Some(&merchant), None, form(clean_file(), b"x"))
+        .await;
+    let id = created["id"].as_str().expect("id");
+    let approve = json!({ "decision": "approve" });
+
+    // Without the CSRF token the cookie alone changes nothing.
+    let (status, body) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/decision"),
+            Some(approve.clone()),
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("X-CSRF-Token")
+    );
+    // A merchant's key is not a reviewer session.
+    let (status, _) = app.get(&merchant, "/review/submissions").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A wrong password gets no session.
+    assert_eq!(
+        app.sign_in("ana@listgate.example", "not the password at all")
+            .await
+            .err(),
+        Some(StatusCode::FORBIDDEN)
+    );
+    let (_, still) = app.get(&merchant, &format!("/submissions/{id}")).await;
+    assert_eq!(still["status"], "pending_review");
 }

@@ -1,0 +1,382 @@
+//! Reviewers: accounts with argon2-hashed passwords, cookie sessions with a
+//! CSRF token for every change, and the review console's API.
+
+use crate::error::ApiError;
+use crate::submissions::{SubmissionView, load_submission};
+use crate::tenants::{new_id, sha256_hex};
+use crate::web::AppState;
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyPool;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "listgate_session";
+/// The header carrying the CSRF token on every change.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// How long a session lasts.
+const SESSION_HOURS: i64 = 12;
+
+/// Routes under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(sign_in).delete(sign_out))
+        .route("/review/submissions", get(queue))
+        .route("/review/submissions/{id}", get(detail))
+        .route("/review/submissions/{id}/decision", post(decide))
+}
+
+/// A reviewer's email: something@somewhere, at most 254 characters, lowercased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Validates an email address.
+    pub fn parse(text: &str) -> Result<Email, String> {
+        let email = text.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && email
+                .split_once('@')
+                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+        if valid {
+            Ok(Email(email))
+        } else {
+            Err(format!("`{text}` is not an email address"))
+        }
+    }
+}
+
+/// A password of at least 12 characters.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+impl Password {
+    /// Validates a new password.
+    pub fn parse(text: &str) -> Result<Password, String> {
+        if text.chars().count() < 12 {
+            return Err("a password has at least 12 characters".into());
+        }
+        Ok(Password(text.to_owned()))
+    }
+}
+
+/// Adds a reviewer, or sets the password of an existing one.
+pub async fn set_reviewer(db: &AnyPool, email: &Email, password: &Password) -> anyhow::Result<()> {
+    let salt = SaltString::generate(&mut OsRng);
+    let hash = Argon2::default()
+        .hash_password(password.0.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
+        .to_string();
+    let updated = sqlx::query("UPDATE reviewers SET password_hash = $1 WHERE email = $2")
+        .bind(&hash)
+        .bind(&email.0)
+        .execute(db)
+        .await?
+        .rows_affected();
+    if updated == 0 {
+        sqlx::query(
+            "INSERT INTO reviewers (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new_id())
+        .bind(&email.0)
+        .bind(&hash)
+        .bind(Utc::now().to_rfc3339())
+        .execute(db)
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct SignIn {
+    email: String,
+    password: String,
+}
+
+/// What a signed-in reviewer needs: the token to send with every change.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The reviewer's email.
+    pub email: String,
+    /// Send it as `X-CSRF-Token` on every POST.
+    pub csrf_token: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    Json(body): Json<SignIn>,
+) -> Result<Response, ApiError> {
+    let wrong = || ApiError::Forbidden("wrong email or password".into());
+    let email = Email::parse(&body.email).map_err(|_| wrong())?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM reviewers WHERE email = $1")
+            .bind(&email.0)
+            .fetch_optional(&state.db)
+            .await?;
+    let (id, stored) = row.ok_or_else(wrong)?;
+    let hash = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+    Argon2::default()
+        .verify_password(body.password.as_bytes(), &hash)
+        .map_err(|_| wrong())?;
+    let token = new_id() + &new_id();
+    let csrf = new_id();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, reviewer_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(&id)
+    .bind(&csrf)
+    .bind((Utc::now() + Duration::hours(SESSION_HOURS)).to_rfc3339())
+    .execute(&state.db)
+    .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        SESSION_HOURS * 3600
+    );
+    let mut response = Json(SessionView {
+        email: email.0,
+        csrf_token: csrf,
+    })
+    .into_response();
+    response.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+    );
+    Ok(response)
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    reviewer: Reviewer,
+) -> Result<StatusCode, ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&reviewer.session)
+        .execute(&state.db)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A signed-in reviewer. Changes (anything but GET) also need the session's
+/// CSRF token in `X-CSRF-Token`, so another site cannot act with the cookie.
+#[derive(Debug, Clone)]
+pub struct Reviewer {
+    /// The reviewer's id.
+    pub id: String,
+    session: String,
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+impl FromRequestParts<AppState> for Reviewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let signed_out = || ApiError::Forbidden("sign in as a reviewer first".into());
+        let token = session_token(&parts.headers).ok_or_else(signed_out)?;
+        let session = sha256_hex(token.as_bytes());
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT reviewer_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(&session)
+        .fetch_optional(&state.db)
+        .await?;
+        let (id, csrf, expires) = row.ok_or_else(signed_out)?;
+        let live = chrono::DateTime::parse_from_rfc3339(&expires).is_ok_and(|e| e > Utc::now());
+        if !live {
+            return Err(signed_out());
+        }
+        if parts.method != Method::GET && parts.method != Method::HEAD {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent != Some(csrf.as_str()) {
+                return Err(ApiError::Forbidden(
+                    "missing or wrong X-CSRF-Token: send the token you got when signing in".into(),
+                ));
+            }
+        }
+        Ok(Reviewer { id, session })
+    }
+}
+
+/// One line of the review queue.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Submission id.
+    pub id: String,
+    /// The tenant's name.
+    pub tenant: String,
+    /// Status.
+    pub status: String,
+    /// Profile.
+    pub profile: String,
+    /// Contacts.
+    pub contacts: u64,
+    /// When it arrived.
+    pub created_at: String,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    _: Reviewer,
+) -> Result<Json<Vec<QueueItem>>, ApiError> {
+    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT s.id, t.name, s.status, s.profile, s.contacts, s.created_at
+         FROM submissions s JOIN tenants t ON t.id = s.tenant_id
+         ORDER BY CASE s.status WHEN 'pending_review' THEN 0 ELSE 1 END, s.created_at",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(
+                |(id, tenant, status, profile, contacts, created_at)| QueueItem {
+                    id,
+                    tenant,
+                    status,
+                    profile,
+                    contacts: contacts as u64,
+                    created_at,
+                },
+            )
+            .collect(),
+    ))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path(id): Path<String>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    Ok(Json(load_submission(&state, None, &id).await?))
+}
+
+/// Why a list is rejected: the known blockers, each with what the merchant must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// The consent wording or form does not name WhatsApp.
+    NoExplicitWhatsappOptIn,
+    /// The evidence does not show how and when contacts opted in.
+    InsufficientProof,
+    /// Contacts who agreed to SMS or email only are mixed in.
+    MixedChannelConsent,
+    /// The file does not follow the required format.
+    Formatting,
+}
+
+impl RejectReason {
+    /// What the merchant must provide or fix.
+    pub fn what_is_missing(self) -> &'static str {
+        match self {
+            RejectReason::NoExplicitWhatsappOptIn => {
+                "consent that names WhatsApp explicitly: show the opt-in wording contacts agreed to"
+            }
+            RejectReason::InsufficientProof => {
+                "proof of opt-in: screenshots or a PDF of the form, with each contact's timestamp and source"
+            }
+            RejectReason::MixedChannelConsent => {
+                "a list of WhatsApp-consented contacts only: leave SMS-only, email-only and unknown contacts out"
+            }
+            RejectReason::Formatting => {
+                "a file in the required format: check it again with listgate and submit the clean file"
+            }
+        }
+    }
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// Import the list.
+    Approve {
+        /// Optional note to the merchant.
+        #[serde(default)]
+        note: String,
+    },
+    /// Send it back.
+    Reject {
+        /// At least one known blocker.
+        reasons: Vec<RejectReason>,
+        /// Free text for the merchant.
+        #[serde(default)]
+        note: String,
+    },
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    reviewer: Reviewer,
+    Path(id): Path<String>,
+    Json(decision): Json<Decision>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    let (status, reasons, note) = match &decision {
+        Decision::Approve { note } => ("approved", Vec::new(), note),
+        Decision::Reject { reasons, .. } if reasons.is_empty() => {
+            return Err(ApiError::BadRequest(
+                "a rejection names at least one reason".into(),
+            ));
+        }
+        Decision::Reject { reasons, note } => ("rejected", reasons.clone(), note),
+    };
+    let mut tx = state.db.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE submissions SET status = $1 WHERE id = $2 AND status = 'pending_review'",
+    )
+    .bind(status)
+    .bind(&id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        let exists: Option<String> =
+            sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        return Err(match exists {
+            Some(status) => {
+                ApiError::Conflict(format!("this submission was already decided: {status}"))
+            }
+            None => ApiError::NotFound,
+        });
+    }
+    sqlx::query(
+        "INSERT INTO reviews (submission_id, reviewer_id, decision, reasons, note, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(&reviewer.id)
+    .bind(status)
+    .bind(serde_json::to_string(&reasons).map_err(anyhow::Error::from)?)
+    .bind(note)
+    .bind(Utc::now().to_rfc3339())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(submission = %id, reviewer = %reviewer.id, status, "review decided");
+    Ok(Json(load_submission(&state, None, &id).await?))
+}
