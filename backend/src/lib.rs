@@ -4,6 +4,7 @@
 
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod reviewers;
 pub mod store;
 pub mod submissions;

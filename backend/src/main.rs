@@ -70,6 +70,9 @@ struct ServeArgs {
     /// Largest submission in bytes (clean file and evidence together).
     #[arg(long, default_value_t = listgate::web::DEFAULT_MAX_SUBMISSION_BYTES)]
     max_submission_bytes: usize,
+    /// Seconds between import batches (reviewers can change it per submission).
+    #[arg(long, default_value_t = listgate::web::DEFAULT_BATCH_INTERVAL_SECONDS)]
+    batch_interval_seconds: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,12 +141,16 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .init();
     listgate::web::check_dist(&args.dist)?;
     runtime()?.block_on(async {
-        let db = listgate::db::connect(&args.data.database_url()).await?;
+        let url = args.data.database_url();
+        let db = listgate::db::connect(&url).await?;
         let state = listgate::AppState {
             dist: args.dist,
             db,
             store: listgate::store::BlobStore::new(&args.data.data_dir),
             max_submission_bytes: args.max_submission_bytes,
+            postgres: url.starts_with("postgres"),
+            batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
+                .unwrap_or(i64::MAX),
         };
         listgate::serve(state, args.addr).await
     })

@@ -33,6 +33,78 @@ pub fn router() -> Router<AppState> {
         .route("/review/submissions", get(queue))
         .route("/review/submissions/{id}", get(detail))
         .route("/review/submissions/{id}/decision", post(decide))
+        .route("/review/submissions/{id}/schedule", post(reschedule))
+}
+
+/// Changes to a running import.
+#[derive(Debug, Default, Deserialize)]
+struct Reschedule {
+    /// Pause (`true`) or resume (`false`).
+    paused: Option<bool>,
+    /// Seconds between batches.
+    interval_seconds: Option<u64>,
+    /// Contacts in the next (queued) batch.
+    next_batch_size: Option<u64>,
+}
+
+async fn reschedule(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path(id): Path<String>,
+    Json(change): Json<Reschedule>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    let mut tx = state.db.begin().await?;
+    let total: Option<i64> = sqlx::query_scalar(
+        "SELECT s.contacts FROM submissions s JOIN schedules c ON c.submission_id = s.id WHERE s.id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let total = total.ok_or_else(|| {
+        ApiError::Conflict("this submission has no import schedule: approve it first".into())
+    })?;
+    if let Some(paused) = change.paused {
+        sqlx::query("UPDATE schedules SET paused = $1 WHERE submission_id = $2")
+            .bind(i64::from(paused))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(seconds) = change.interval_seconds {
+        let ms = i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+        sqlx::query("UPDATE schedules SET interval_ms = $1 WHERE submission_id = $2")
+            .bind(ms)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        // The queued batch is due `seconds` after the last finished one, or now.
+        sqlx::query(
+            "UPDATE batches SET due_at_ms = $1 WHERE submission_id = $2 AND status = 'queued'",
+        )
+        .bind(chrono::Utc::now().timestamp_millis() + ms.min(i64::MAX / 2))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(size) = change.next_batch_size {
+        if size == 0 {
+            return Err(ApiError::BadRequest(
+                "the next batch needs at least one contact".into(),
+            ));
+        }
+        // Never past the end of the list: the queued batch covers at most what is left.
+        sqlx::query(
+            "UPDATE batches SET contacts = CASE WHEN $1 < $2 - (first_row - 2) THEN $1 ELSE $2 - (first_row - 2) END
+             WHERE submission_id = $3 AND status = 'queued'",
+        )
+        .bind(i64::try_from(size).unwrap_or(i64::MAX))
+        .bind(total)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(load_submission(&state, None, &id).await?))
 }
 
 /// A reviewer's email: something@somewhere, at most 254 characters, lowercased.
@@ -363,6 +435,13 @@ async fn decide(
             }
             None => ApiError::NotFound,
         });
+    }
+    if status == "approved" {
+        let contacts: i64 = sqlx::query_scalar("SELECT contacts FROM submissions WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+        crate::import::start_schedule(&mut tx, &id, contacts, state.batch_interval_ms).await?;
     }
     sqlx::query(
         "INSERT INTO reviews (submission_id, reviewer_id, decision, reasons, note, decided_at)

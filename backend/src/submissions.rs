@@ -3,6 +3,7 @@
 //! core, and only a list whose every row is importable is stored.
 
 use crate::error::ApiError;
+use crate::import::{ScheduleView, schedule_view};
 use crate::reviewers::RejectReason;
 use crate::tenants::{Tenant, new_id};
 use crate::web::AppState;
@@ -22,6 +23,69 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/submissions", post(create))
         .route("/submissions/{id}", get(read))
+        .route("/submissions/{id}/failures.csv", get(failures))
+        .route("/contacts", get(contacts))
+}
+
+/// Rows of a submission that failed at import, as CSV (`row,reason`).
+async fn failures(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<([(axum::http::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
+    load_submission(&state, Some(&tenant), &id).await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT row_number, reason FROM import_failures WHERE submission_id = $1 ORDER BY row_number",
+    )
+    .bind(&id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut csv = Vec::new();
+    listgate_core::output::write_csv_row(&mut csv, ["row", "reason"]);
+    for (row, reason) in &rows {
+        listgate_core::output::write_csv_row(&mut csv, [row.to_string().as_str(), reason]);
+    }
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        csv,
+    ))
+}
+
+/// One contact in the tenant's store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactView {
+    /// Its key: E.164 phone, ContactId (Mongoose) or email (email profile).
+    pub key: String,
+    /// The clean-file row, column → value.
+    pub data: Value,
+    /// The submission that last wrote it.
+    pub submission_id: String,
+    /// When (RFC 3339).
+    pub updated_at: String,
+}
+
+/// The tenant's contacts, by key.
+async fn contacts(
+    State(state): State<AppState>,
+    tenant: Tenant,
+) -> Result<Json<Vec<ContactView>>, ApiError> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT contact_key, data, submission_id, updated_at FROM contacts WHERE tenant_id = $1 ORDER BY contact_key",
+    )
+    .bind(&tenant.id)
+    .fetch_all(&state.db)
+    .await?;
+    rows.into_iter()
+        .map(|(key, data, submission_id, updated_at)| {
+            Ok(ContactView {
+                key,
+                data: serde_json::from_str(&data).map_err(anyhow::Error::from)?,
+                submission_id,
+                updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()
+        .map(Json)
 }
 
 /// The profile and options the merchant checked with.
@@ -68,6 +132,8 @@ pub struct SubmissionView {
     pub created_at: String,
     /// The reviewer's decision, once made.
     pub review: Option<ReviewView>,
+    /// The import schedule and its batches, once approved.
+    pub schedule: Option<ScheduleView>,
 }
 
 /// A review decision as the merchant sees it.
@@ -338,6 +404,7 @@ pub async fn load_submission(
         None => None,
     };
     let json = |text: &str| serde_json::from_str(text).map_err(anyhow::Error::from);
+    let schedule = schedule_view(state, &id).await?;
     Ok(SubmissionView {
         id,
         status,
@@ -354,6 +421,7 @@ pub async fn load_submission(
                 bytes: bytes as u64,
             })
             .collect(),
+        schedule,
         created_at,
         review,
     })

@@ -29,7 +29,14 @@ pub struct AppState {
     pub store: BlobStore,
     /// Largest submission body.
     pub max_submission_bytes: usize,
+    /// The database is PostgreSQL (several servers may share the queue).
+    pub postgres: bool,
+    /// Time between import batches for new schedules, in milliseconds.
+    pub batch_interval_ms: i64,
 }
+
+/// Time between import batches unless a reviewer changes it.
+pub const DEFAULT_BATCH_INTERVAL_SECONDS: u64 = 60;
 
 /// Refuses an app directory without an `index.html`, naming the command that builds it.
 pub fn check_dist(dist: &Path) -> anyhow::Result<()> {
@@ -86,10 +93,16 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     // Tests and scripts read this line to find the port.
     println!("listening on http://{local}");
     tracing::info!(%local, dist = %state.dist.display(), "serving");
-    axum::serve(listener, app(state))
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(crate::import::run_worker(state.clone(), stopped));
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("the server stopped with an error")
+        .context("the server stopped with an error");
+    // The batch in progress commits or rolls back as a whole; wait for it.
+    let _ = stop.send(true);
+    let _ = worker.await;
+    served
 }
 
 async fn shutdown_signal() {

@@ -50,7 +50,11 @@ async fn postgres_url() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
-async fn spawn_app(database: Database, max_submission_bytes: usize) -> Option<TestApp> {
+async fn spawn_app(
+    database: Database,
+    max_submission_bytes: usize,
+    batch_interval_ms: i64,
+) -> Option<TestApp> {
     let data = tempfile::tempdir().expect("data dir");
     let url = match database {
         Database::Sqlite => listgate::db::default_url(data.path()),
@@ -62,7 +66,13 @@ async fn spawn_app(database: Database, max_submission_bytes: usize) -> Option<Te
         db: db.clone(),
         store: listgate::store::BlobStore::new(data.path()),
         max_submission_bytes,
+        postgres: matches!(database, Database::Postgres),
+        batch_interval_ms,
     };
+    // The import worker, as `listgate serve` runs it (stops with the test's runtime).
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(listgate::import::run_worker(state.clone(), stopped));
+    std::mem::forget(stop);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -78,12 +88,12 @@ async fn spawn_app(database: Database, max_submission_bytes: usize) -> Option<Te
 
 /// Runs each scenario once on SQLite and once on PostgreSQL.
 macro_rules! on_every_database {
-    ($($scenario:ident($limit:expr);)*) => {
+    ($($scenario:ident($limit:expr, $interval_ms:expr);)*) => {
         mod sqlite {
             $(
                 #[tokio::test]
                 async fn $scenario() {
-                    let app = super::spawn_app(super::Database::Sqlite, $limit).await.expect("app");
+                    let app = super::spawn_app(super::Database::Sqlite, $limit, $interval_ms).await.expect("app");
                     super::$scenario(app).await;
                 }
             )*
@@ -92,7 +102,7 @@ macro_rules! on_every_database {
             $(
                 #[tokio::test]
                 async fn $scenario() {
-                    if let Some(app) = super::spawn_app(super::Database::Postgres, $limit).await {
+                    if let Some(app) = super::spawn_app(super::Database::Postgres, $limit, $interval_ms).await {
                         super::$scenario(app).await;
                     }
                 }
@@ -102,13 +112,15 @@ macro_rules! on_every_database {
 }
 
 on_every_database! {
-    a_clean_list_is_stored_once_and_read_back(10 << 20);
-    a_tampered_list_is_refused_with_its_issues(10 << 20);
-    tenants_see_only_their_own_submissions(10 << 20);
-    requests_without_a_valid_key_are_refused(10 << 20);
-    an_oversized_submission_is_refused(64 * 1024);
-    a_reviewer_approves_or_rejects_and_the_merchant_sees_why(10 << 20);
-    reviewer_actions_need_a_session_and_its_csrf_token(10 << 20);
+    a_clean_list_is_stored_once_and_read_back(10 << 20, 0);
+    a_tampered_list_is_refused_with_its_issues(10 << 20, 0);
+    tenants_see_only_their_own_submissions(10 << 20, 0);
+    requests_without_a_valid_key_are_refused(10 << 20, 0);
+    an_oversized_submission_is_refused(64 * 1024, 0);
+    a_reviewer_approves_or_rejects_and_the_merchant_sees_why(10 << 20, 0);
+    reviewer_actions_need_a_session_and_its_csrf_token(10 << 20, 0);
+    an_approved_list_is_imported_in_growing_batches_without_duplicates(10 << 20, 0);
+    a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60_000);
 }
 
 /// A signed-in reviewer: the session cookie and the CSRF token.
@@ -529,4 +541,166 @@ async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
     );
     let (_, still) = app.get(&merchant, &format!("/submissions/{id}")).await;
     assert_eq!(still["status"], "pending_review");
+}
+
+/// A clean list of `n` WhatsApp-consented contacts with distinct numbers.
+fn clean_list(n: usize) -> Vec<u8> {
+    let mut csv = String::from("phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "+44 7911 {:06},2025-01-05,shop,Yes to WhatsApp offers from Acme Boutique,whatsapp\n",
+            100_000 + i
+        ));
+    }
+    let mut outputs = Outputs::default();
+    let report = check_bytes(
+        csv.as_bytes(),
+        Profile::builtin("whatsapp").expect("profile"),
+        options(),
+        &mut outputs,
+    )
+    .expect("check");
+    assert_eq!(report.summary.importable, n as u64);
+    outputs.clean
+}
+
+impl TestApp {
+    /// Submits `clean`, approves it, and returns the submission id.
+    async fn approved(&self, merchant: &ApiKey, session: &Session, clean: Vec<u8>) -> String {
+        let (status, created) = self.submit(Some(merchant), None, form(clean, b"x")).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().expect("id").to_owned();
+        let (status, body) = self
+            .review(
+                session,
+                &format!("/submissions/{id}/decision"),
+                Some(json!({ "decision": "approve" })),
+                true,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        id
+    }
+
+    /// Polls the submission until `done` holds (10 s at most).
+    async fn wait_for(
+        &self,
+        merchant: &ApiKey,
+        id: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        for _ in 0..200 {
+            let (_, seen) = self.get(merchant, &format!("/submissions/{id}")).await;
+            if done(&seen) {
+                return seen;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{what} did not happen");
+    }
+}
+
+fn batch_sizes(submission: &Value) -> Vec<(i64, String)> {
+    submission["schedule"]["batches"]
+        .as_array()
+        .expect("batches")
+        .iter()
+        .map(|b| {
+            (
+                b["contacts"].as_i64().expect("n"),
+                b["status"].as_str().expect("s").to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn an_approved_list_is_imported_in_growing_batches_without_duplicates(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let first = app.approved(&merchant, &session, clean_list(250)).await;
+    let seen = app
+        .wait_for(&merchant, &first, "the import", |s| {
+            s["status"] == "imported"
+        })
+        .await;
+    assert_eq!(
+        batch_sizes(&seen),
+        [(100, "done".into()), (150, "done".into())]
+    );
+    assert!(seen["schedule"]["completed_at"].is_string());
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    assert_eq!(contacts.as_array().expect("contacts").len(), 250);
+    assert_eq!(contacts[0]["key"], "+447911100000");
+
+    // The same contacts again: updated in place, never duplicated.
+    let second = app.approved(&merchant, &session, clean_list(260)).await;
+    app.wait_for(&merchant, &second, "the second import", |s| {
+        s["status"] == "imported"
+    })
+    .await;
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = contacts.as_array().expect("contacts");
+    assert_eq!(contacts.len(), 260);
+    assert!(
+        contacts
+            .iter()
+            .all(|c| c["submission_id"] == second.as_str())
+    );
+    // Another tenant's store is separate and empty.
+    let other = app.tenant("Other").await;
+    let (_, theirs) = app.get(&other, "/contacts").await;
+    assert_eq!(theirs, json!([]));
+    let (status, csv) = {
+        let response = app
+            .http
+            .get(format!("{}/submissions/{first}/failures.csv", app.url))
+            .bearer_auth(merchant.expose())
+            .send()
+            .await
+            .expect("send");
+        (response.status(), response.text().await.expect("text"))
+    };
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv, "row,reason\r\n", "no row failed");
+}
+
+async fn a_reviewer_pauses_resizes_and_resumes_an_import(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let id = app.approved(&merchant, &session, clean_list(250)).await;
+    // The first batch runs at once; the next waits a minute.
+    let seen = app
+        .wait_for(&merchant, &id, "the first batch", |s| {
+            s["schedule"]["batches"][0]["status"] == "done"
+        })
+        .await;
+    assert_eq!(batch_sizes(&seen)[1], (150, "queued".into()), "doubled, capped by what is left");
+    let path = format!("/submissions/{id}/schedule");
+    let change = |body: Value| app.review(&session, &path, Some(body), true);
+    let (status, paused) =
+        change(json!({ "paused": true, "interval_seconds": 0, "next_batch_size": 10 })).await;
+    assert_eq!(status, StatusCode::OK, "{paused}");
+    assert_eq!(paused["schedule"]["paused"], true);
+    assert_eq!(batch_sizes(&paused)[1], (10, "queued".into()));
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let (_, still) = app.get(&merchant, &format!("/submissions/{id}")).await;
+    assert_eq!(
+        batch_sizes(&still)[1],
+        (10, "queued".into()),
+        "paused: nothing ran"
+    );
+    let (status, _) = change(json!({ "paused": false })).await;
+    assert_eq!(status, StatusCode::OK);
+    let done = app
+        .wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+    let sizes: Vec<i64> = batch_sizes(&done).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        sizes,
+        [100, 10, 20, 40, 80],
+        "doubling from the resized batch, ending at the list's end"
+    );
+    let (status, _) = change(json!({ "next_batch_size": 0 })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -1,0 +1,377 @@
+//! The paced import. After approval a schedule starts with a small first
+//! batch; a worker claims due batches one at a time and upserts their rows
+//! into the tenant's contact store (keyed on the E.164 phone, ContactId for
+//! Mongoose, email for the email profile): never a duplicate, never a delete.
+//! Each batch commits in one transaction with the next batch's creation, so
+//! a crash loses or repeats nothing; an interrupted batch is claimed again.
+//!
+//! Ramp: the next batch doubles (up to the cap) while a batch finishes with
+//! under 2 % failures, stays the same up to 5 %, and above 5 % it halves and
+//! the schedule pauses for a reviewer.
+
+use crate::web::AppState;
+use listgate_core::BatchOptions;
+use listgate_core::records::read_all;
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Transaction};
+use std::time::Duration;
+
+/// How often an idle worker looks for due batches.
+pub const POLL: Duration = Duration::from_millis(250);
+/// A running batch not finished after this long is claimed again.
+const STALE_MS: i64 = 5 * 60 * 1000;
+
+/// What one attempt of the worker did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// No batch was due.
+    Idle,
+    /// A batch was imported.
+    Imported {
+        /// Submission.
+        submission: String,
+        /// Batch number.
+        number: i64,
+    },
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The column that identifies a contact in a profile's clean file.
+pub fn key_column(profile: &str) -> &'static str {
+    match profile {
+        "mongoose" => "ContactId",
+        "email-gdpr" => "email",
+        _ => "phone",
+    }
+}
+
+/// Starts the schedule of an approved submission: the first batch is due now.
+pub async fn start_schedule(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+    contacts: i64,
+    interval_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let plan = BatchOptions::default();
+    sqlx::query(
+        "INSERT INTO schedules (submission_id, paused, interval_ms, cap, completed_at) VALUES ($1, 0, $2, $3, NULL)",
+    )
+    .bind(submission)
+    .bind(interval_ms)
+    .bind(plan.cap as i64)
+    .execute(&mut **tx)
+    .await?;
+    insert_batch(
+        tx,
+        submission,
+        1,
+        2,
+        (plan.first as i64).min(contacts),
+        now_ms(),
+    )
+    .await
+}
+
+async fn insert_batch(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+    number: i64,
+    first_row: i64,
+    contacts: i64,
+    due_at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO batches (submission_id, number, first_row, contacts, status, due_at_ms, claimed_at_ms, imported, failed, finished_at)
+         VALUES ($1, $2, $3, $4, 'queued', $5, NULL, 0, 0, NULL)",
+    )
+    .bind(submission)
+    .bind(number)
+    .bind(first_row)
+    .bind(contacts)
+    .bind(due_at_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Runs the worker until `stop` says so.
+pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let idle = match try_execute_task(&state).await {
+            Ok(Outcome::Imported { .. }) => false,
+            Ok(Outcome::Idle) => true,
+            Err(error) => {
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "import batch failed; will retry"
+                );
+                true
+            }
+        };
+        if *stop.borrow() {
+            return;
+        }
+        if idle {
+            tokio::select! {
+                _ = tokio::time::sleep(POLL) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+}
+
+/// Claims one due batch and imports it.
+pub async fn try_execute_task(state: &AppState) -> anyhow::Result<Outcome> {
+    let Some((submission, number)) = claim(state).await? else {
+        return Ok(Outcome::Idle);
+    };
+    execute(state, &submission, number).await?;
+    Ok(Outcome::Imported { submission, number })
+}
+
+/// Marks the next due batch running. On PostgreSQL the candidate row is
+/// locked with `FOR UPDATE SKIP LOCKED`, so several servers share the queue;
+/// SQLite has one writer. The conditional update makes the claim exclusive
+/// either way.
+async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64)>> {
+    let now = now_ms();
+    let lock = if state.postgres {
+        " FOR UPDATE OF b SKIP LOCKED"
+    } else {
+        ""
+    };
+    let mut tx = state.db.begin().await?;
+    let candidate: Option<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT b.submission_id, b.number FROM batches b
+         JOIN schedules s ON s.submission_id = b.submission_id
+         WHERE s.paused = 0 AND b.due_at_ms <= $1
+           AND (b.status = 'queued' OR (b.status = 'running' AND b.claimed_at_ms < $2))
+         ORDER BY b.due_at_ms, b.submission_id LIMIT 1{lock}"
+    ))
+    .bind(now)
+    .bind(now - STALE_MS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((submission, number)) = candidate else {
+        return Ok(None);
+    };
+    let claimed = sqlx::query(
+        "UPDATE batches SET status = 'running', claimed_at_ms = $1
+         WHERE submission_id = $2 AND number = $3
+           AND (status = 'queued' OR (status = 'running' AND claimed_at_ms < $4))",
+    )
+    .bind(now)
+    .bind(&submission)
+    .bind(number)
+    .bind(now - STALE_MS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok((claimed == 1).then_some((submission, number)))
+}
+
+async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Result<()> {
+    let (tenant, profile, clean_sha, total): (String, String, String, i64) = sqlx::query_as(
+        "SELECT tenant_id, profile, clean_sha256, contacts FROM submissions WHERE id = $1",
+    )
+    .bind(submission)
+    .fetch_one(&state.db)
+    .await?;
+    let (first_row, size, interval_ms, cap): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT b.first_row, b.contacts, s.interval_ms, s.cap FROM batches b
+         JOIN schedules s ON s.submission_id = b.submission_id
+         WHERE b.submission_id = $1 AND b.number = $2",
+    )
+    .bind(submission)
+    .bind(number)
+    .fetch_one(&state.db)
+    .await?;
+    let bytes = state.store.get(&clean_sha).await?;
+    let text = String::from_utf8_lossy(&bytes);
+    let records = read_all(text.trim_start_matches('\u{feff}'), b',', true);
+    let header: Vec<String> = records
+        .first()
+        .map(|r| r.cells().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let key = header.iter().position(|h| h == key_column(&profile));
+
+    let mut tx = state.db.begin().await?;
+    let (mut imported, mut failed) = (0_i64, 0_i64);
+    let now = chrono::Utc::now().to_rfc3339();
+    for record in records
+        .iter()
+        .filter(|r| r.row() >= first_row as u64 && r.row() < (first_row + size) as u64)
+    {
+        let contact_key = key.and_then(|k| record.get(k)).map(str::trim).unwrap_or("");
+        if contact_key.is_empty() {
+            failed += 1;
+            sqlx::query(
+                "INSERT INTO import_failures (submission_id, row_number, reason) VALUES ($1, $2, $3)
+                 ON CONFLICT (submission_id, row_number) DO NOTHING",
+            )
+            .bind(submission)
+            .bind(record.row() as i64)
+            .bind(format!("no {} to identify the contact", key_column(&profile)))
+            .execute(&mut *tx)
+            .await?;
+            continue;
+        }
+        let data: serde_json::Map<String, serde_json::Value> = header
+            .iter()
+            .zip(record.cells())
+            .map(|(h, v)| (h.clone(), serde_json::Value::from(v)))
+            .collect();
+        sqlx::query(
+            "INSERT INTO contacts (tenant_id, contact_key, data, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant_id, contact_key) DO UPDATE SET data = excluded.data,
+               submission_id = excluded.submission_id, updated_at = excluded.updated_at",
+        )
+        .bind(&tenant)
+        .bind(contact_key)
+        .bind(serde_json::Value::Object(data).to_string())
+        .bind(submission)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        imported += 1;
+    }
+    let status = if failed > 0 && imported == 0 {
+        "failed"
+    } else {
+        "done"
+    };
+    sqlx::query(
+        "UPDATE batches SET status = $1, imported = $2, failed = $3, finished_at = $4
+         WHERE submission_id = $5 AND number = $6",
+    )
+    .bind(status)
+    .bind(imported)
+    .bind(failed)
+    .bind(&now)
+    .bind(submission)
+    .bind(number)
+    .execute(&mut *tx)
+    .await?;
+
+    let done_rows = first_row - 2 + size;
+    let left = total - done_rows;
+    let failure_rate = failed as f64 / size.max(1) as f64;
+    let (next, pause) = if failure_rate < 0.02 {
+        ((size * 2).min(cap), false)
+    } else if failure_rate <= 0.05 {
+        (size, false)
+    } else {
+        ((size / 2).max(1), true)
+    };
+    if pause {
+        sqlx::query("UPDATE schedules SET paused = 1 WHERE submission_id = $1")
+            .bind(submission)
+            .execute(&mut *tx)
+            .await?;
+        tracing::warn!(
+            submission,
+            number,
+            failed,
+            "import paused: too many failures"
+        );
+    }
+    if left > 0 {
+        insert_batch(
+            &mut tx,
+            submission,
+            number + 1,
+            first_row + size,
+            next.min(left),
+            now_ms() + interval_ms,
+        )
+        .await?;
+    } else {
+        sqlx::query("UPDATE schedules SET completed_at = $1 WHERE submission_id = $2")
+            .bind(&now)
+            .bind(submission)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE submissions SET status = 'imported' WHERE id = $1")
+            .bind(submission)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(submission, number, imported, failed, "batch imported");
+    Ok(())
+}
+
+/// A batch as shown to merchants and reviewers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchView {
+    /// 1-based number.
+    pub number: i64,
+    /// First clean-file row (header = 1).
+    pub first_row: i64,
+    /// Contacts in it.
+    pub contacts: i64,
+    /// queued, running, done or failed.
+    pub status: String,
+    /// Rows upserted.
+    pub imported: i64,
+    /// Rows that failed.
+    pub failed: i64,
+}
+
+/// The schedule as shown to merchants and reviewers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleView {
+    /// Paused by a reviewer or by failures.
+    pub paused: bool,
+    /// Seconds between batches.
+    pub interval_seconds: i64,
+    /// When the last batch finished, once all are done.
+    pub completed_at: Option<String>,
+    /// The batches so far (the last may be queued).
+    pub batches: Vec<BatchView>,
+}
+
+/// The schedule of a submission, once approved.
+pub async fn schedule_view(
+    state: &AppState,
+    submission: &str,
+) -> Result<Option<ScheduleView>, sqlx::Error> {
+    let schedule: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT paused, interval_ms, completed_at FROM schedules WHERE submission_id = $1",
+    )
+    .bind(submission)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((paused, interval_ms, completed_at)) = schedule else {
+        return Ok(None);
+    };
+    let batches: Vec<(i64, i64, i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT number, first_row, contacts, status, imported, failed FROM batches
+         WHERE submission_id = $1 ORDER BY number",
+    )
+    .bind(submission)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Some(ScheduleView {
+        paused: paused != 0,
+        interval_seconds: interval_ms / 1000,
+        completed_at,
+        batches: batches
+            .into_iter()
+            .map(
+                |(number, first_row, contacts, status, imported, failed)| BatchView {
+                    number,
+                    first_row,
+                    contacts,
+                    status,
+                    imported,
+                    failed,
+                },
+            )
+            .collect(),
+    }))
+}
