@@ -69,6 +69,7 @@ pub fn app(state: AppState) -> Router {
 fn api_router(state: &AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .merge(submissions::router())
         .merge(reviewers::router())
         .layer(DefaultBodyLimit::max(state.max_submission_bytes))
@@ -77,6 +78,14 @@ fn api_router(state: &AppState) -> Router {
 
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers.
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Json<serde_json::Value>, crate::error::ApiError> {
+    sqlx::query("SELECT 1").execute(&state.db).await?;
+    Ok(Json(serde_json::json!({ "status": "ready" })))
 }
 
 fn static_files(dist: &Path) -> ServeDir {

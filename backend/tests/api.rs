@@ -388,6 +388,15 @@ async fn tenants_see_only_their_own_submissions(app: TestApp) {
 }
 
 async fn requests_without_a_valid_key_are_refused(app: TestApp) {
+    for path in ["health", "ready"] {
+        let response = app
+            .http
+            .get(format!("{}/{path}", app.url))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::OK, "{path} needs no key");
+    }
     let (status, body) = app.submit(None, None, form(clean_file(), b"x")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(
@@ -675,7 +684,11 @@ async fn a_reviewer_pauses_resizes_and_resumes_an_import(app: TestApp) {
             s["schedule"]["batches"][0]["status"] == "done"
         })
         .await;
-    assert_eq!(batch_sizes(&seen)[1], (150, "queued".into()), "doubled, capped by what is left");
+    assert_eq!(
+        batch_sizes(&seen)[1],
+        (150, "queued".into()),
+        "doubled, capped by what is left"
+    );
     let path = format!("/submissions/{id}/schedule");
     let change = |body: Value| app.review(&session, &path, Some(body), true);
     let (status, paused) =

@@ -645,3 +645,139 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     b.wait("#profile", 10).await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
+    let server = Server::start();
+    let data = server.data.path().to_str().expect("path").to_owned();
+    let tenant = Command::new(binary())
+        .args(["tenant", "add", "Acme Boutique", "--data-dir", &data])
+        .output()
+        .expect("add a tenant");
+    assert!(
+        tenant.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tenant.stderr)
+    );
+    let key = String::from_utf8(tenant.stdout)
+        .expect("key")
+        .trim()
+        .to_owned();
+    let mut reviewer = Command::new(binary())
+        .args([
+            "reviewer",
+            "add",
+            "ana@listgate.example",
+            "--data-dir",
+            &data,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("add a reviewer");
+    use std::io::Write as _;
+    reviewer
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"correct horse battery staple\n")
+        .expect("password");
+    assert!(reviewer.wait().expect("reviewer").success());
+
+    let b = Browser::start().await;
+    let file = fixture("whatsapp_messy.csv");
+    let choices = Choices {
+        profile: "whatsapp",
+        region: "GB",
+        business: "Acme Boutique",
+        ..Choices::default()
+    };
+    check_in_browser(&b, &server.url, &file, &choices).await;
+    let out = tempfile::tempdir().expect("tempdir");
+    cli(&b, &file, &choices, out.path()).await;
+
+    b.click("nav li:nth-child(7) button").await;
+    b.type_into(
+        "#wording",
+        "Yes, send me WhatsApp offers from Acme Boutique",
+    )
+    .await;
+    b.type_into("#consent-source", "acme.example/join").await;
+    b.type_into("#capture-method", "unticked checkbox at checkout")
+        .await;
+    let evidence = out.path().join("optin.png");
+    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
+    b.wait("#evidence-files", 10)
+        .await
+        .send_keys(evidence.to_str().expect("path"))
+        .await
+        .expect("attach evidence");
+    for key in [
+        "wording_names_whatsapp",
+        "timestamp_and_source",
+        "channel_clarity",
+        "unknowns_excluded",
+    ] {
+        b.click(&format!("#self-{key}")).await;
+    }
+    b.type_into("#api-key", &key).await;
+    b.click("#submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+
+    // The server stored exactly the clean file the CLI writes: no rejected row left the browser.
+    let clean = std::fs::read(out.path().join("clean.csv")).expect("CLI clean file");
+    let stored = stored_files(&server.data.path().join("blobs"));
+    assert!(stored.contains(&clean), "the stored list is the clean file");
+    assert_eq!(
+        stored.len(),
+        2,
+        "the clean file and the evidence, nothing else"
+    );
+
+    // A reviewer approves (through the API, from this browser); the page follows the import.
+    let approved = b
+        .client
+        .execute_async(
+            "const [id, done] = [arguments[0], arguments[1]];
+             fetch('/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' },
+                 body: JSON.stringify({ email: 'ana@listgate.example', password: 'correct horse battery staple' }) })
+               .then(r => r.json())
+               .then(s => fetch('/api/v1/review/submissions/' + id + '/decision', { method: 'POST',
+                   headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token },
+                   body: JSON.stringify({ decision: 'approve' }) }))
+               .then(r => done(r.status), e => done(String(e)));",
+            vec![b.text("#submission-id").await.into()],
+        )
+        .await
+        .expect("approve");
+    assert_eq!(approved, 200);
+    b.wait("#submission-status[data-status='imported']", 30)
+        .await;
+    assert_eq!(b.text("#import-progress").await, "2 of 2 contacts imported");
+
+    // The only request with a body was the one Submit made (the reviewer's
+    // calls above were made by this test, not by the app).
+    let posts: Vec<NetRequest> = b
+        .close_with_net_log()
+        .await
+        .requests()
+        .into_iter()
+        .filter(|r| r.method != "GET" && r.url.ends_with("/api/v1/submissions"))
+        .collect();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert!(posts[0].uploaded > clean.len() as u64);
+}
+
+/// Every file in the server's content-addressed store.
+fn stored_files(dir: &Path) -> Vec<Vec<u8>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            files.extend(stored_files(&entry.path()));
+        } else {
+            files.push(std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}

@@ -4,6 +4,7 @@
 pub mod components;
 pub mod hooks;
 pub mod state;
+pub mod submit;
 
 use chrono::{TimeZone, Utc};
 use components::check::CheckStep;
@@ -14,6 +15,7 @@ use components::load::LoadStep;
 use components::map::MapStep;
 use components::results::ResultsStep;
 use components::start::StartStep;
+use components::status::SubmissionStatus;
 use hooks::use_worker::{now_ms, use_worker};
 use state::{Action, AppState, Step};
 use std::collections::BTreeMap;
@@ -199,6 +201,78 @@ pub fn App() -> Html {
         })
     };
     let on_evidence = dispatch(&state, Action::Evidence);
+    let on_submit = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let (Some(settings), Some(checked)) =
+                (state.checked_with.clone(), state.checked.clone())
+            else {
+                return;
+            };
+            let Some(clean) = state
+                .downloads
+                .iter()
+                .find(|d| d.name == "clean.csv")
+                .map(|d| d.blob.clone())
+            else {
+                return;
+            };
+            state.dispatch(Action::Submitting);
+            let (evidence, key, dispatcher) = (
+                state.evidence.clone(),
+                state.submission_key.clone(),
+                state.dispatcher(),
+            );
+            yew::platform::spawn_local(async move {
+                let consent = components::evidence::manifest(&evidence, &checked);
+                let package = submit::Package {
+                    key: &evidence.api_key,
+                    idempotency_key: &key,
+                    settings: &settings,
+                    clean: &clean,
+                    consent: &consent,
+                    evidence: &evidence.files,
+                };
+                dispatcher.dispatch(match submit::submit(package).await {
+                    Ok(view) => Action::Submitted(view),
+                    Err(failure) => Action::SubmitFailed(failure),
+                });
+            });
+        })
+    };
+    let on_refresh = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let Some(id) = state
+                .submission
+                .as_ref()
+                .and_then(|s| s["id"].as_str().map(str::to_owned))
+            else {
+                return;
+            };
+            let (key, dispatcher) = (state.evidence.api_key.clone(), state.dispatcher());
+            yew::platform::spawn_local(async move {
+                dispatcher.dispatch(match submit::refresh(&key, &id).await {
+                    Ok(view) => Action::Submitted(view),
+                    Err(failure) => Action::SubmitFailed(failure),
+                });
+            });
+        })
+    };
+    // While a submission waits for review or imports, ask again every few seconds.
+    {
+        let status = state
+            .submission
+            .as_ref()
+            .and_then(|s| s["status"].as_str().map(str::to_owned));
+        let on_refresh = on_refresh.clone();
+        use_effect_with(status, move |status| {
+            let live = matches!(status.as_deref(), Some("pending_review" | "approved"));
+            let timer = live
+                .then(|| gloo::timers::callback::Interval::new(3_000, move || on_refresh.emit(())));
+            move || drop(timer)
+        });
+    }
     let on_query = {
         let worker = worker.clone();
         Callback::from(move |query| worker.send(&Request::Rows(query), None))
@@ -245,7 +319,13 @@ pub fn App() -> Html {
         }
         Step::Evidence => match &state.checked {
             Some(checked) => html! {
-                <EvidenceStep checked={checked.clone()} evidence={state.evidence.clone()} on_change={on_evidence} />
+                <>
+                    <EvidenceStep checked={checked.clone()} evidence={state.evidence.clone()} on_change={on_evidence}
+                        {on_submit} submitting={state.submitting} />
+                    if let Some(submission) = &state.submission {
+                        <SubmissionStatus submission={submission.clone()} {on_refresh} />
+                    }
+                </>
             },
             None => html! {},
         },

@@ -183,6 +183,8 @@ pub struct Ready {
     pub rows: Option<u64>,
     /// An object URL for the blob (revoked when a new check starts).
     pub url: String,
+    /// The file itself (the clean file is what Submit sends).
+    pub blob: web_sys::Blob,
 }
 
 /// The consent evidence and attestation.
@@ -202,6 +204,8 @@ pub struct Evidence {
     pub self_check: BTreeMap<String, bool>,
     /// Email profile: the GDPR consent confirmation.
     pub gdpr_confirmed: bool,
+    /// The tenant API key Submit sends (never saved, never in the package).
+    pub api_key: String,
 }
 
 /// The self-check questions: key and text.
@@ -257,6 +261,13 @@ pub struct AppState {
     pub failure: Option<Failure>,
     /// Evidence and attestation.
     pub evidence: Evidence,
+    /// The submission as the server last reported it.
+    pub submission: Option<Rc<serde_json::Value>>,
+    /// A submission is on its way.
+    pub submitting: bool,
+    /// The Idempotency-Key of this check's submission: pressing Submit
+    /// again (a retry) never creates a second one.
+    pub submission_key: String,
 }
 
 /// The step on screen (a newtype so `Default` is the Start step).
@@ -308,6 +319,11 @@ impl AppState {
             Step::Results | Step::Download | Step::Evidence => self.checked.is_some(),
         }
     }
+}
+
+fn random_u64() -> u64 {
+    // Math.random has 52 random bits; two draws are plenty for a retry key.
+    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
 }
 
 /// Everything that changes the state.
@@ -365,6 +381,12 @@ pub enum Action {
     Failed(Failure),
     /// Evidence or attestation changed.
     Evidence(Evidence),
+    /// Submit was pressed.
+    Submitting,
+    /// The server's view of the submission (after Submit or a refresh).
+    Submitted(serde_json::Value),
+    /// Submitting or refreshing failed.
+    SubmitFailed(Failure),
 }
 
 impl Reducible for AppState {
@@ -406,11 +428,13 @@ impl Reducible for AppState {
             }
             Action::UseMapping(mapping) => s.mapping = mapping,
             Action::CheckStarted { at_ms, settings } => {
+                s.submission_key = format!("{:016x}{:016x}", random_u64(), random_u64());
                 s.step = StepState(Step::Check);
                 s.failure = None;
                 s.checked = None;
                 s.downloads.clear();
                 s.rows = None;
+                s.submission = None;
                 s.edited.clear();
                 s.checked_with = Some(settings);
                 s.running = Some(Running {
@@ -449,6 +473,18 @@ impl Reducible for AppState {
                 s.failure = Some(failure);
             }
             Action::Evidence(evidence) => s.evidence = evidence,
+            Action::Submitting => {
+                s.submitting = true;
+                s.failure = None;
+            }
+            Action::Submitted(view) => {
+                s.submitting = false;
+                s.submission = Some(Rc::new(view));
+            }
+            Action::SubmitFailed(failure) => {
+                s.submitting = false;
+                s.failure = Some(failure);
+            }
         }
         Rc::new(s)
     }

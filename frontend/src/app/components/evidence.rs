@@ -1,6 +1,6 @@
 //! Step 7: consent evidence, the self-check and the submission package.
 
-use super::form::{checkbox, human_size, text_area, text_input};
+use super::form::{checkbox, human_size, secret_input, text_area, text_input};
 use crate::app::state::{Evidence, SELF_CHECK};
 use crate::protocol::Checked;
 use serde_json::json;
@@ -21,6 +21,10 @@ pub struct EvidenceProps {
     pub evidence: Evidence,
     /// Evidence changed.
     pub on_change: Callback<Evidence>,
+    /// Submit the package to the listgate server.
+    pub on_submit: Callback<()>,
+    /// A submission is on its way.
+    pub submitting: bool,
 }
 
 /// What is still missing before the package can be built, in plain words.
@@ -188,9 +192,18 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
                 <button class="primary" id="build-package" onclick={build} disabled={!missing.is_empty()}>{ "Build the submission package" }</button>
                 if let Some(url) = &*package {
                     <a id="package" href={url.clone()} download="submission.json">{ "submission.json" }</a>
-                    <p class="muted">{ "The package holds your answers and the list of evidence files; it goes with clean.csv and the evidence files. Submitting to the listgate server arrives with the server release." }</p>
+                    <p class="muted">{ "The package holds your answers and the list of evidence files (keep a copy); Submit sends it with clean.csv and the evidence files." }</p>
                 }
             </div>
+            <fieldset>
+                <legend>{ "Submit" }</legend>
+                { secret_input("api-key", "Your listgate API key", &e.api_key,
+                    "Only the clean file, your answers and the evidence files are sent — never the rows that were rejected.",
+                    edit(|e, v| e.api_key = v)) }
+                <button class="primary" id="submit" onclick={props.on_submit.reform(|_: MouseEvent| ())}
+                    disabled={!missing.is_empty() || e.api_key.trim().is_empty() || props.submitting}>
+                    { if props.submitting { "Submitting…" } else { "Submit to listgate" } }</button>
+            </fieldset>
         </section>
     }
 }

@@ -5,14 +5,23 @@ use yew::prelude::*;
 
 /// A labelled one-line text input.
 pub fn text_input(id: &str, label: &str, value: &str, hint: &str, on: Callback<String>) -> Html {
+    input("text", id, label, value, hint, on)
+}
+
+/// A labelled input whose value is not shown (keys, passwords).
+pub fn secret_input(id: &str, label: &str, value: &str, hint: &str, on: Callback<String>) -> Html {
+    input("password", id, label, value, hint, on)
+}
+
+fn input(kind: &str, id: &str, label: &str, value: &str, hint: &str, on: Callback<String>) -> Html {
     let oninput = Callback::from(move |e: InputEvent| {
         on.emit(e.target_unchecked_into::<HtmlInputElement>().value())
     });
     html! {
         <div class="field">
             <label for={id.to_owned()}>{ label }</label>
-            <input id={id.to_owned()} type="text" value={value.to_owned()} {oninput}
-                aria-describedby={format!("{id}-hint")} />
+            <input id={id.to_owned()} type={kind.to_owned()} value={value.to_owned()} {oninput}
+                autocomplete="off" aria-describedby={format!("{id}-hint")} />
             <small id={format!("{id}-hint")}>{ hint }</small>
         </div>
     }

@@ -8,3 +8,4 @@ pub mod load;
 pub mod map;
 pub mod results;
 pub mod start;
+pub mod status;

@@ -162,12 +162,14 @@ fn decode(data: &JsValue) -> Option<Action> {
                 .iter()
                 .zip(blobs.iter())
                 .filter_map(|(file, blob)| {
-                    let url = Url::create_object_url_with_blob(blob.unchecked_ref()).ok()?;
+                    let blob: Blob = blob.dyn_into().ok()?;
+                    let url = Url::create_object_url_with_blob(&blob).ok()?;
                     Some(Ready {
                         name: file.name.clone(),
                         label: file.label.clone(),
                         rows: file.rows,
                         url,
+                        blob,
                     })
                 })
                 .collect();

@@ -1,0 +1,95 @@
+//! Submit: the one request that carries list data, sent only when the
+//! merchant presses the button, and only the clean file with the evidence.
+
+use crate::protocol::{Failure, Settings};
+use gloo::net::http::Request;
+use serde_json::Value;
+use web_sys::{Blob, File, FormData};
+
+/// The API the app talks to: the server that served it.
+pub const API: &str = "/api/v1";
+
+/// What one submission sends.
+#[derive(Debug)]
+pub struct Package<'a> {
+    /// The tenant's API key.
+    pub key: &'a str,
+    /// Sent once per package, so a retry never creates a second submission.
+    pub idempotency_key: &'a str,
+    /// The settings the list was checked with.
+    pub settings: &'a Settings,
+    /// The clean file.
+    pub clean: &'a Blob,
+    /// Consent details and attestation (the package manifest).
+    pub consent: &'a Value,
+    /// Evidence files with the opt-in source each proves.
+    pub evidence: &'a [(String, File)],
+}
+
+fn failure(message: impl Into<String>, fix: Option<&str>) -> Failure {
+    Failure {
+        message: message.into(),
+        fix: fix.map(str::to_owned),
+    }
+}
+
+/// Posts the package; the server answers with the submission.
+pub async fn submit(package: Package<'_>) -> Result<Value, Failure> {
+    let form = FormData::new().map_err(|_| failure("the browser cannot build a form", None))?;
+    let add = |name: &str, value: &str| {
+        form.append_with_str(name, value)
+            .map_err(|_| failure("the browser cannot build a form", None))
+    };
+    add(
+        "settings",
+        &serde_json::to_string(package.settings).unwrap_or_default(),
+    )?;
+    add("consent", &package.consent.to_string())?;
+    form.append_with_blob_and_filename("clean", package.clean, "clean.csv")
+        .map_err(|_| failure("the clean file could not be attached", None))?;
+    for (source, file) in package.evidence {
+        add("evidence_source", source)?;
+        form.append_with_blob_and_filename("evidence", file, &file.name())
+            .map_err(|_| failure("an evidence file could not be attached", None))?;
+    }
+    let request = Request::post(&format!("{API}/submissions"))
+        .header("Authorization", &format!("Bearer {}", package.key.trim()))
+        .header("Idempotency-Key", package.idempotency_key)
+        .body(form)
+        .map_err(|e| failure(format!("the request could not be built: {e}"), None))?;
+    answer(request.send().await).await
+}
+
+/// The submission as the server sees it now.
+pub async fn refresh(key: &str, id: &str) -> Result<Value, Failure> {
+    let request = Request::get(&format!("{API}/submissions/{id}"))
+        .header("Authorization", &format!("Bearer {}", key.trim()));
+    answer(request.send().await).await
+}
+
+async fn answer(
+    response: Result<gloo::net::http::Response, gloo::net::Error>,
+) -> Result<Value, Failure> {
+    let response = response.map_err(|e| {
+        failure(
+            format!("the listgate server could not be reached: {e}"),
+            Some("check your connection and press Submit again; nothing is sent twice"),
+        )
+    })?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if (200..300).contains(&status) {
+        return Ok(body);
+    }
+    let message = body["error"]["message"]
+        .as_str()
+        .unwrap_or("the server refused the submission")
+        .to_owned();
+    let fix = match status {
+        401 => Some("check the API key listgate gave your account"),
+        413 => Some("attach fewer or smaller evidence files"),
+        422 => Some("download the error file, fix the rows and check the list again"),
+        _ => None,
+    };
+    Err(failure(message, fix))
+}
