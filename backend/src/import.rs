@@ -99,6 +99,19 @@ async fn insert_batch(
 
 /// Runs the worker until `stop` says so.
 pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    if !state.postgres {
+        // SQLite has one server: a batch still marked running was cut off by
+        // a crash (its transaction rolled back), so it is due again now.
+        // PostgreSQL servers share the queue and take such batches back
+        // once they are stale.
+        if let Err(error) =
+            sqlx::query("UPDATE batches SET status = 'queued' WHERE status = 'running'")
+                .execute(&state.db)
+                .await
+        {
+            tracing::error!(error = %error, "cannot requeue interrupted batches");
+        }
+    }
     loop {
         let idle = match try_execute_task(&state).await {
             Ok(Outcome::Imported { .. }) => false,

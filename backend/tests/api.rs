@@ -15,6 +15,8 @@ struct TestApp {
     db: sqlx::AnyPool,
     data: tempfile::TempDir,
     http: reqwest::Client,
+    state: AppState,
+    stop_worker: tokio::sync::watch::Sender<bool>,
 }
 
 /// Which database a test runs on.
@@ -69,20 +71,22 @@ async fn spawn_app(
         postgres: matches!(database, Database::Postgres),
         batch_interval_ms,
     };
-    // The import worker, as `listgate serve` runs it (stops with the test's runtime).
-    let (stop, stopped) = tokio::sync::watch::channel(false);
+    // The import worker, as `listgate serve` runs it.
+    let (stop_worker, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(listgate::import::run_worker(state.clone(), stopped));
-    std::mem::forget(stop);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let url = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    let served = state.clone();
+    tokio::spawn(async move { axum::serve(listener, app(served)).await });
     Some(TestApp {
         url,
         db,
         data,
         http: reqwest::Client::new(),
+        state,
+        stop_worker,
     })
 }
 
@@ -121,6 +125,7 @@ on_every_database! {
     reviewer_actions_need_a_session_and_its_csrf_token(10 << 20, 0);
     an_approved_list_is_imported_in_growing_batches_without_duplicates(10 << 20, 0);
     a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60_000);
+    a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
 }
 
 /// A signed-in reviewer: the session cookie and the CSRF token.
@@ -716,4 +721,39 @@ async fn a_reviewer_pauses_resizes_and_resumes_an_import(app: TestApp) {
     );
     let (status, _) = change(json!({ "next_batch_size": 0 })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // The worker is down; a batch is claimed and its server dies before it commits.
+    app.stop_worker.send(true).expect("stop the worker");
+    tokio::time::sleep(listgate::import::POLL * 2).await;
+    let id = app.approved(&merchant, &session, clean_list(250)).await;
+    let long_ago = chrono::Utc::now().timestamp_millis() - 10 * 60 * 1000;
+    sqlx::query(
+        "UPDATE batches SET status = 'running', claimed_at_ms = $1 WHERE submission_id = $2",
+    )
+    .bind(long_ago)
+    .bind(&id)
+    .execute(&app.db)
+    .await
+    .expect("simulate the crash");
+    let (_, stuck) = app.get(&merchant, &format!("/submissions/{id}")).await;
+    assert_eq!(batch_sizes(&stuck), [(100, "running".into())]);
+
+    // A server starts again: the batch is imported, once.
+    let (_restarted, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(listgate::import::run_worker(app.state.clone(), stopped));
+    let done = app
+        .wait_for(&merchant, &id, "the import after the restart", |s| {
+            s["status"] == "imported"
+        })
+        .await;
+    assert_eq!(
+        batch_sizes(&done),
+        [(100, "done".into()), (150, "done".into())]
+    );
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    assert_eq!(contacts.as_array().expect("contacts").len(), 250);
 }
