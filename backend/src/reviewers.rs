@@ -34,6 +34,68 @@ pub fn router() -> Router<AppState> {
         .route("/review/submissions/{id}", get(detail))
         .route("/review/submissions/{id}/decision", post(decide))
         .route("/review/submissions/{id}/schedule", post(reschedule))
+        .route(
+            "/review/submissions/{id}/evidence/{position}",
+            get(evidence),
+        )
+}
+
+/// Types shown in the browser; anything else is downloaded, never rendered.
+const VIEWABLE: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "application/pdf"];
+
+/// One evidence file, for the reviewer's viewer.
+async fn evidence(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path((id, position)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT name, content_type, sha256 FROM evidence WHERE submission_id = $1 AND position = $2",
+    )
+    .bind(&id)
+    .bind(position)
+    .fetch_optional(&state.db)
+    .await?;
+    let (name, declared, sha) = row.ok_or(ApiError::NotFound)?;
+    let bytes = state.store.get(&sha).await?;
+    let viewable = VIEWABLE.contains(&declared.as_str());
+    let content_type = if viewable {
+        declared.as_str()
+    } else {
+        "application/octet-stream"
+    };
+    let safe_name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{}; filename=\"{safe_name}\"",
+        if viewable { "inline" } else { "attachment" }
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).map_err(anyhow::Error::from)?,
+    );
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
+    );
+    // Evidence is the merchant's file: it runs no script, even if it tries.
+    headers.insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ),
+    );
+    Ok(response)
 }
 
 /// Changes to a running import.

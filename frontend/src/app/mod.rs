@@ -1,10 +1,10 @@
 //! The page: a step bar and one screen per step. All list work happens in
 //! the worker; the page renders and keeps the merchant's choices.
 
+pub mod api;
 pub mod components;
 pub mod hooks;
 pub mod state;
-pub mod submit;
 
 use chrono::{TimeZone, Utc};
 use components::check::CheckStep;
@@ -30,8 +30,8 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
     match host {
-        Some(host) => yew::Renderer::<App>::with_root(host).render(),
-        None => yew::Renderer::<App>::new().render(),
+        Some(host) => yew::Renderer::<Root>::with_root(host).render(),
+        None => yew::Renderer::<Root>::new().render(),
     };
 }
 
@@ -64,7 +64,47 @@ fn dispatch<T: 'static>(
     Callback::from(move |v| dispatcher.dispatch(f(v)))
 }
 
-/// The whole app.
+/// Whether the address asks for the reviewer console (`#review`).
+fn review_hash() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|h| h == "#review")
+}
+
+/// The app: the merchant's steps, or the reviewer console at `#review`.
+#[function_component]
+pub fn Root() -> Html {
+    let reviewing = use_state(review_hash);
+    {
+        let reviewing = reviewing.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "hashchange", move |_| {
+                    reviewing.set(review_hash())
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    html! {
+        <>
+            <header>
+                <h1>{ "listgate" }</h1>
+                <p>{ "Check a contact list for a consent-safe WhatsApp, SMS or email import — privately, in your browser." }</p>
+                <nav aria-label="Areas" class="areas">
+                    <a href="#" aria-current={(!*reviewing).then_some("page")}>{ "Check a list" }</a>
+                    { " · " }
+                    <a href="#review" aria-current={reviewing.then_some("page")}>{ "Reviewer console" }</a>
+                </nav>
+            </header>
+            // The merchant's work stays in memory while a reviewer looks.
+            <div hidden={*reviewing}><App /></div>
+            if *reviewing { <components::review::ReviewConsole /> }
+        </>
+    }
+}
+
+/// The merchant's steps.
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(AppState::default);
@@ -225,7 +265,7 @@ pub fn App() -> Html {
             );
             yew::platform::spawn_local(async move {
                 let consent = components::evidence::manifest(&evidence, &checked);
-                let package = submit::Package {
+                let package = api::Package {
                     key: &evidence.api_key,
                     idempotency_key: &key,
                     settings: &settings,
@@ -233,7 +273,7 @@ pub fn App() -> Html {
                     consent: &consent,
                     evidence: &evidence.files,
                 };
-                dispatcher.dispatch(match submit::submit(package).await {
+                dispatcher.dispatch(match api::submit(package).await {
                     Ok(view) => Action::Submitted(view),
                     Err(failure) => Action::SubmitFailed(failure),
                 });
@@ -252,7 +292,7 @@ pub fn App() -> Html {
             };
             let (key, dispatcher) = (state.evidence.api_key.clone(), state.dispatcher());
             yew::platform::spawn_local(async move {
-                dispatcher.dispatch(match submit::refresh(&key, &id).await {
+                dispatcher.dispatch(match api::refresh(&key, &id).await {
                     Ok(view) => Action::Submitted(view),
                     Err(failure) => Action::SubmitFailed(failure),
                 });
@@ -332,10 +372,6 @@ pub fn App() -> Html {
     };
     html! {
         <>
-            <header>
-                <h1>{ "listgate" }</h1>
-                <p>{ "Check a contact list for a consent-safe WhatsApp, SMS or email import — privately, in your browser." }</p>
-            </header>
             <nav aria-label="Steps"><ol class="steps">{ for nav }</ol></nav>
             if let Some(f) = &state.failure { { failure(f) } }
             { body }

@@ -7,5 +7,6 @@ pub mod form;
 pub mod load;
 pub mod map;
 pub mod results;
+pub mod review;
 pub mod start;
 pub mod status;

@@ -1,5 +1,7 @@
-//! Submit: the one request that carries list data, sent only when the
-//! merchant presses the button, and only the clean file with the evidence.
+//! The listgate server's API as the app uses it. Submit is the one request
+//! that carries list data: sent only when the merchant presses the button,
+//! and only the clean file with the evidence. The reviewer console's calls
+//! ride on the reviewer's session cookie plus its CSRF token.
 
 use crate::protocol::{Failure, Settings};
 use gloo::net::http::Request;
@@ -67,6 +69,25 @@ pub async fn refresh(key: &str, id: &str) -> Result<Value, Failure> {
     answer(request.send().await).await
 }
 
+/// A reviewer's call: GET when `body` is `None`, else POST with JSON and
+/// the session's CSRF token.
+pub async fn review_call(path: &str, csrf: &str, body: Option<&Value>) -> Result<Value, Failure> {
+    let url = format!("{API}{path}");
+    let request = match body {
+        None => Request::get(&url).send().await,
+        Some(body) => match Request::post(&url).header("x-csrf-token", csrf).json(body) {
+            Ok(request) => request.send().await,
+            Err(e) => {
+                return Err(failure(
+                    format!("the request could not be built: {e}"),
+                    None,
+                ));
+            }
+        },
+    };
+    answer(request).await
+}
+
 async fn answer(
     response: Result<gloo::net::http::Response, gloo::net::Error>,
 ) -> Result<Value, Failure> {
@@ -87,6 +108,7 @@ async fn answer(
         .to_owned();
     let fix = match status {
         401 => Some("check the API key listgate gave your account"),
+        403 => Some("sign in again"),
         413 => Some("attach fewer or smaller evidence files"),
         422 => Some("download the error file, fix the rows and check the list again"),
         _ => None,
