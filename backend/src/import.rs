@@ -113,17 +113,27 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
         }
     }
     loop {
-        let idle = match try_execute_task(&state).await {
-            Ok(Outcome::Imported { .. }) => false,
-            Ok(Outcome::Idle) => true,
+        let imported = match try_execute_task(&state).await {
+            Ok(Outcome::Imported { .. }) => true,
+            Ok(Outcome::Idle) => false,
             Err(error) => {
                 tracing::error!(
                     error = format!("{error:#}"),
                     "import batch failed; will retry"
                 );
-                true
+                false
             }
         };
+        let delivered = crate::webhooks::try_deliver(&state)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "webhook delivery could not run"
+                );
+                false
+            });
+        let idle = !imported && !delivered;
         if *stop.borrow() {
             return;
         }
@@ -214,6 +224,7 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
 
     let mut tx = state.db.begin().await?;
     let (mut imported, mut failed) = (0_i64, 0_i64);
+    let mut upserted = Vec::new();
     let now = chrono::Utc::now().to_rfc3339();
     for record in records
         .iter()
@@ -238,6 +249,7 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
             .zip(record.cells())
             .map(|(h, v)| (h.clone(), serde_json::Value::from(v)))
             .collect();
+        let data = serde_json::Value::Object(data);
         sqlx::query(
             "INSERT INTO contacts (tenant_id, contact_key, data, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id, contact_key) DO UPDATE SET data = excluded.data,
@@ -245,13 +257,15 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
         )
         .bind(&tenant)
         .bind(contact_key)
-        .bind(serde_json::Value::Object(data).to_string())
+        .bind(data.to_string())
         .bind(submission)
         .bind(&now)
         .execute(&mut *tx)
         .await?;
+        upserted.push(data);
         imported += 1;
     }
+    crate::webhooks::enqueue(&mut tx, &tenant, submission, number, upserted).await?;
     let status = if failed > 0 && imported == 0 {
         "failed"
     } else {

@@ -10,5 +10,6 @@ pub mod store;
 pub mod submissions;
 pub mod tenants;
 pub mod web;
+pub mod webhooks;
 
 pub use web::{AppState, app, serve};

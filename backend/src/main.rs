@@ -84,6 +84,9 @@ enum TenantCommand {
         /// A web origin allowed to submit for it (repeatable), e.g. https://portal.example.
         #[arg(long = "origin")]
         origins: Vec<String>,
+        /// Send every imported batch to this URL (signed; the secret is printed).
+        #[arg(long)]
+        webhook: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -151,6 +154,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             postgres: url.starts_with("postgres"),
             batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
                 .unwrap_or(i64::MAX),
+            http: reqwest::Client::new(),
         };
         listgate::serve(state, args.addr).await
     })
@@ -160,8 +164,14 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
     let TenantCommand::Add {
         name,
         origins,
+        webhook,
         data,
     } = command;
+    let webhook = webhook
+        .as_deref()
+        .map(listgate::tenants::WebhookUrl::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let name = listgate::tenants::TenantName::parse(&name).map_err(anyhow::Error::msg)?;
     let origins = origins
         .iter()
@@ -169,9 +179,12 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
-        let (id, key) = listgate::tenants::add_tenant(&db, &name, &origins).await?;
-        eprintln!("tenant {id} added; its API key (shown only now):");
-        println!("{}", key.expose());
+        let tenant = listgate::tenants::add_tenant(&db, &name, &origins, webhook.as_ref()).await?;
+        if let Some(secret) = &tenant.webhook_secret {
+            eprintln!("webhook signing secret (check X-Listgate-Signature with it): {secret}");
+        }
+        eprintln!("tenant {} added; its API key (shown only now):", tenant.id);
+        println!("{}", tenant.key.expose());
         Ok(())
     })
 }

@@ -102,26 +102,66 @@ impl Origin {
     }
 }
 
-/// Adds a tenant and returns its id and its API key (shown only now).
+/// A webhook receiver: an `https://` URL (`http://` for loopback only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookUrl(String);
+
+impl WebhookUrl {
+    /// Validates a receiver URL.
+    pub fn parse(text: &str) -> Result<WebhookUrl, String> {
+        let text = text.trim();
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+            .iter()
+            .any(|p| text.starts_with(p));
+        if !(text.starts_with("https://") || loopback) || text.contains(char::is_whitespace) {
+            return Err(format!(
+                "`{text}` is not a webhook URL: use https:// (http:// only for 127.0.0.1 or localhost)"
+            ));
+        }
+        Ok(WebhookUrl(text.to_owned()))
+    }
+}
+
+/// A new tenant's secrets, shown only once.
+#[derive(Debug)]
+pub struct NewTenant {
+    /// Its id.
+    pub id: String,
+    /// Its API key.
+    pub key: ApiKey,
+    /// The secret webhooks are signed with, when it has one.
+    pub webhook_secret: Option<String>,
+}
+
+/// Adds a tenant with its allowed origins and optional webhook.
 pub async fn add_tenant(
     db: &AnyPool,
     name: &TenantName,
     origins: &[Origin],
-) -> anyhow::Result<(String, ApiKey)> {
+    webhook: Option<&WebhookUrl>,
+) -> anyhow::Result<NewTenant> {
     let id = new_id();
     let key = ApiKey::generate();
+    let webhook_secret = webhook.map(|_| new_id() + &new_id());
     let origins: Vec<&str> = origins.iter().map(|o| o.0.as_str()).collect();
     sqlx::query(
-        "INSERT INTO tenants (id, name, origins, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO tenants (id, name, origins, key_hash, created_at, webhook_url, webhook_secret)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(&name.0)
     .bind(origins.join(" "))
     .bind(key.hash())
     .bind(chrono::Utc::now().to_rfc3339())
+    .bind(webhook.map(|w| w.0.clone()))
+    .bind(webhook_secret.clone())
     .execute(db)
     .await?;
-    Ok((id, key))
+    Ok(NewTenant {
+        id,
+        key,
+        webhook_secret,
+    })
 }
 
 /// The tenant a request acts for, from its `Authorization: Bearer` key.

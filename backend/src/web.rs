@@ -33,6 +33,8 @@ pub struct AppState {
     pub postgres: bool,
     /// Time between import batches for new schedules, in milliseconds.
     pub batch_interval_ms: i64,
+    /// The client webhooks are sent with.
+    pub http: reqwest::Client,
 }
 
 /// Time between import batches unless a reviewer changes it.

@@ -70,6 +70,7 @@ async fn spawn_app(
         max_submission_bytes,
         postgres: matches!(database, Database::Postgres),
         batch_interval_ms,
+        http: reqwest::Client::new(),
     };
     // The import worker, as `listgate serve` runs it.
     let (stop_worker, stopped) = tokio::sync::watch::channel(false);
@@ -126,6 +127,7 @@ on_every_database! {
     an_approved_list_is_imported_in_growing_batches_without_duplicates(10 << 20, 0);
     a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60_000);
     a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
+    each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
 }
 
 /// A signed-in reviewer: the session cookie and the CSRF token.
@@ -195,10 +197,10 @@ impl TestApp {
     async fn tenant(&self, name: &str) -> ApiKey {
         let origin = Origin::parse("https://portal.example").expect("origin");
         let name = TenantName::parse(name).expect("name");
-        add_tenant(&self.db, &name, &[origin])
+        add_tenant(&self.db, &name, &[origin], None)
             .await
             .expect("tenant")
-            .1
+            .key
     }
 
     async fn submit(
@@ -756,4 +758,114 @@ async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp)
     );
     let (_, contacts) = app.get(&merchant, "/contacts").await;
     assert_eq!(contacts.as_array().expect("contacts").len(), 250);
+}
+
+/// What a webhook receiver got: (idempotency key, signature, body).
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
+
+/// A receiver on a random port that answers 500 to its first request.
+async fn webhook_receiver() -> (String, Received) {
+    let received: Received = Default::default();
+    let log = received.clone();
+    let handler = move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let log = log.clone();
+        async move {
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let mut log = log.lock().expect("log");
+            log.push((
+                header("idempotency-key"),
+                header("x-listgate-signature"),
+                body.to_vec(),
+            ));
+            if log.len() == 1 {
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                axum::http::StatusCode::OK
+            }
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let router = axum::Router::new().route("/hook", axum::routing::post(handler));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, received)
+}
+
+async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {
+    let (url, received) = webhook_receiver().await;
+    let tenant = add_tenant(
+        &app.db,
+        &TenantName::parse("Hooked").expect("name"),
+        &[],
+        Some(&listgate::tenants::WebhookUrl::parse(&url).expect("url")),
+    )
+    .await
+    .expect("tenant");
+    let secret = tenant.webhook_secret.clone().expect("a secret");
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let id = app.approved(&tenant.key, &session, clean_list(250)).await;
+    app.wait_for(&tenant.key, &id, "the import", |s| {
+        s["status"] == "imported"
+    })
+    .await;
+
+    // Batch 1 failed once (500) and was sent again after a backoff of 2 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let log = loop {
+        let log = received.lock().expect("log").clone();
+        if log.len() >= 3 || std::time::Instant::now() > deadline {
+            break log;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let keys: Vec<&str> = log.iter().map(|(k, _, _)| k.as_str()).collect();
+    let mut distinct = keys.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let outbox: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT batch, status, attempts, last_error FROM webhook_deliveries ORDER BY batch",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("outbox");
+    assert_eq!(
+        log.len(),
+        3,
+        "two batches, one sent twice: {keys:?}; outbox {outbox:?}"
+    );
+    assert_eq!(distinct, [format!("{id}-1"), format!("{id}-2")]);
+    let mut contacts = std::collections::BTreeMap::new();
+    for (key, signature, body) in &log {
+        assert_eq!(
+            signature,
+            &listgate::webhooks::signature(&secret, body),
+            "{key} is signed"
+        );
+        let payload: Value = serde_json::from_slice(body).expect("json");
+        assert_eq!(payload["submission_id"], id.as_str());
+        contacts.insert(
+            key.clone(),
+            payload["contacts"].as_array().expect("contacts").len(),
+        );
+    }
+    // A retry resends the same batch: every contact arrives under one key or another.
+    assert_eq!(contacts.values().sum::<usize>(), 250);
+    let delivered: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, attempts FROM webhook_deliveries WHERE submission_id = $1 ORDER BY batch",
+    )
+    .bind(&id)
+    .fetch_all(&app.db)
+    .await
+    .expect("deliveries");
+    let statuses: Vec<&str> = delivered.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(statuses, ["delivered", "delivered"]);
+    assert_eq!(delivered.iter().map(|(_, a)| a).sum::<i64>(), 3);
 }
