@@ -39,13 +39,57 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// The column that identifies a contact in a profile's clean file.
-pub fn key_column(profile: &str) -> &'static str {
-    match profile {
-        "mongoose" => "ContactId",
-        "email-gdpr" => "email",
-        _ => "phone",
+/// The key that identifies a row's contact in the tenant's store: the
+/// E.164 phone; for Mongoose the ContactId, else the StudentId; for the
+/// email profile the email. `Err` says what is missing.
+pub fn contact_key(
+    profile: &str,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Result<String, String> {
+    let cell = |name: &str| {
+        row.get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let key = match profile {
+        "mongoose" => cell("ContactId")
+            .map(str::to_owned)
+            .or_else(|| cell("StudentId").map(|s| format!("StudentId:{s}"))),
+        "email-gdpr" => cell("email").map(str::to_owned),
+        _ => cell("phone").map(str::to_owned),
+    };
+    key.ok_or_else(|| match profile {
+        "mongoose" => "no ContactId or StudentId to identify the contact".to_owned(),
+        "email-gdpr" => "no email to identify the contact".to_owned(),
+        _ => "no phone to identify the contact".to_owned(),
+    })
+}
+
+/// Mongoose: an existing contact's MobileNumber changes only when the
+/// merchant allowed mobile number updates.
+fn mobile_number_change(
+    profile: &str,
+    allow_updates: bool,
+    existing: Option<&serde_json::Value>,
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), String> {
+    if profile != "mongoose" || allow_updates {
+        return Ok(());
     }
+    let old = existing
+        .and_then(|e| e["MobileNumber"].as_str())
+        .unwrap_or_default();
+    let new = row
+        .get("MobileNumber")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    if old.is_empty() || old == new {
+        return Ok(());
+    }
+    Err(format!(
+        "MobileNumber would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
+    ))
 }
 
 /// Starts the schedule of an approved submission: the first batch is due now.
@@ -198,8 +242,8 @@ async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64)>> {
 }
 
 async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Result<()> {
-    let (tenant, profile, clean_sha, total): (String, String, String, i64) = sqlx::query_as(
-        "SELECT tenant_id, profile, clean_sha256, contacts FROM submissions WHERE id = $1",
+    let (tenant, profile, clean_sha, total, settings): (String, String, String, i64, String) = sqlx::query_as(
+        "SELECT tenant_id, profile, clean_sha256, contacts, settings FROM submissions WHERE id = $1",
     )
     .bind(submission)
     .fetch_one(&state.db)
@@ -220,7 +264,10 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
         .first()
         .map(|r| r.cells().map(str::to_owned).collect())
         .unwrap_or_default();
-    let key = header.iter().position(|h| h == key_column(&profile));
+    let allow_updates = serde_json::from_str::<serde_json::Value>(&settings)
+        .ok()
+        .and_then(|s| s["options"]["allow_mobile_number_updates"].as_bool())
+        .unwrap_or(false);
 
     let mut tx = state.db.begin().await?;
     let (mut imported, mut failed) = (0_i64, 0_i64);
@@ -230,25 +277,42 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
         .iter()
         .filter(|r| r.row() >= first_row as u64 && r.row() < (first_row + size) as u64)
     {
-        let contact_key = key.and_then(|k| record.get(k)).map(str::trim).unwrap_or("");
-        if contact_key.is_empty() {
-            failed += 1;
-            sqlx::query(
-                "INSERT INTO import_failures (submission_id, row_number, reason) VALUES ($1, $2, $3)
-                 ON CONFLICT (submission_id, row_number) DO NOTHING",
-            )
-            .bind(submission)
-            .bind(record.row() as i64)
-            .bind(format!("no {} to identify the contact", key_column(&profile)))
-            .execute(&mut *tx)
-            .await?;
-            continue;
-        }
-        let data: serde_json::Map<String, serde_json::Value> = header
+        let row: serde_json::Map<String, serde_json::Value> = header
             .iter()
             .zip(record.cells())
             .map(|(h, v)| (h.clone(), serde_json::Value::from(v)))
             .collect();
+        let verdict = match contact_key(&profile, &row) {
+            Ok(key) => {
+                let existing: Option<String> = sqlx::query_scalar(
+                    "SELECT data FROM contacts WHERE tenant_id = $1 AND contact_key = $2",
+                )
+                .bind(&tenant)
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let existing = existing.and_then(|e| serde_json::from_str(&e).ok());
+                mobile_number_change(&profile, allow_updates, existing.as_ref(), &row).map(|()| key)
+            }
+            Err(reason) => Err(reason),
+        };
+        let contact_key = match verdict {
+            Ok(key) => key,
+            Err(reason) => {
+                failed += 1;
+                sqlx::query(
+                    "INSERT INTO import_failures (submission_id, row_number, reason) VALUES ($1, $2, $3)
+                     ON CONFLICT (submission_id, row_number) DO NOTHING",
+                )
+                .bind(submission)
+                .bind(record.row() as i64)
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?;
+                continue;
+            }
+        };
+        let data = row;
         let data = serde_json::Value::Object(data);
         sqlx::query(
             "INSERT INTO contacts (tenant_id, contact_key, data, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5)

@@ -128,6 +128,7 @@ on_every_database! {
     a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60_000);
     a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
+    mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
 }
 
 /// A signed-in reviewer: the session cookie and the CSRF token.
@@ -268,7 +269,11 @@ fn clean_file() -> Vec<u8> {
 }
 
 fn form(clean: Vec<u8>, evidence: &[u8]) -> Form {
-    let settings = json!({ "profile": "whatsapp", "options": options() });
+    form_for("whatsapp", &options(), clean, evidence)
+}
+
+fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence: &[u8]) -> Form {
+    let settings = json!({ "profile": profile, "options": options });
     let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
     Form::new()
         .text("settings", settings.to_string())
@@ -868,4 +873,124 @@ async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {
     let statuses: Vec<&str> = delivered.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(statuses, ["delivered", "delivered"]);
     assert_eq!(delivered.iter().map(|(_, a)| a).sum::<i64>(), 3);
+}
+
+const MONGOOSE: &[u8] = include_bytes!("../../tests/fixtures/mongoose_export.csv");
+
+async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
+    let merchant = app.tenant("College").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let mongoose = |allow: bool| CheckOptions {
+        infer_mobile_number: true,
+        allow_mobile_number_updates: allow,
+        now: Some(chrono::Utc::now()),
+        ..CheckOptions::default()
+    };
+    let mut outputs = Outputs::default();
+    check_bytes(
+        MONGOOSE,
+        Profile::builtin("mongoose").expect("profile"),
+        mongoose(false),
+        &mut outputs,
+    )
+    .expect("check");
+    let clean = outputs.clean;
+    let changed = String::from_utf8(clean.clone())
+        .expect("utf-8")
+        .replace(
+            "+1 201-555-0123,+1 201-555-0123",
+            "+1 201-555-0199,+1 201-555-0199",
+        )
+        .into_bytes();
+    let submit_and_approve = |clean: Vec<u8>, allow: bool| {
+        let (app, merchant, session) = (&app, &merchant, &session);
+        async move {
+            let (status, created) = app
+                .submit(
+                    Some(merchant),
+                    None,
+                    form_for("mongoose", &mongoose(allow), clean, b"x"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            let id = created["id"].as_str().expect("id").to_owned();
+            let decision = json!({ "decision": "approve" });
+            app.review(
+                session,
+                &format!("/submissions/{id}/decision"),
+                Some(decision),
+                true,
+            )
+            .await;
+            id
+        }
+    };
+    let mobile = |contacts: &Value, key: &str| {
+        contacts
+            .as_array()
+            .expect("contacts")
+            .iter()
+            .find(|c| c["key"] == key)
+            .map(|c| c["data"]["MobileNumber"].clone())
+    };
+
+    let first = submit_and_approve(clean, false).await;
+    app.wait_for(&merchant, &first, "the first import", |s| {
+        s["status"] == "imported"
+    })
+    .await;
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let keys: Vec<&str> = contacts
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .filter_map(|c| c["key"].as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["C-1001", "C-1002", "C-1003", "StudentId:S-504"],
+        "ContactId, else StudentId"
+    );
+
+    // A changed number without permission fails that row and pauses the import (1 of 4 > 5 %).
+    let refused = submit_and_approve(changed.clone(), false).await;
+    let seen = app
+        .wait_for(&merchant, &refused, "the refused row", |s| {
+            s["schedule"]["batches"][0]["status"] == "done"
+        })
+        .await;
+    assert_eq!(seen["schedule"]["batches"][0]["failed"], 1);
+    assert_eq!(seen["schedule"]["paused"], true);
+    let csv = app
+        .http
+        .get(format!("{}/submissions/{refused}/failures.csv", app.url))
+        .bearer_auth(merchant.expose())
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("csv");
+    assert!(
+        csv.starts_with(
+            "row,reason\r\n2,\"MobileNumber would change from +1 201-555-0123 to +1 201-555-0199"
+        ),
+        "{csv}"
+    );
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    assert_eq!(mobile(&contacts, "C-1001"), Some(json!("+1 201-555-0123")));
+
+    // With "allow mobile number updates" the number changes.
+    let allowed = submit_and_approve(changed, true).await;
+    app.wait_for(&merchant, &allowed, "the allowed import", |s| {
+        s["status"] == "imported"
+    })
+    .await;
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    assert_eq!(mobile(&contacts, "C-1001"), Some(json!("+1 201-555-0199")));
+    assert_eq!(
+        contacts.as_array().expect("contacts").len(),
+        4,
+        "never a duplicate"
+    );
 }

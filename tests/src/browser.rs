@@ -94,10 +94,16 @@ impl Browser {
     /// network event (for the privacy test) and saves downloads without asking.
     pub async fn start() -> Browser {
         let port = free_port();
-        let driver = Command::new("chromedriver")
+        let mut driver = Command::new("chromedriver");
+        driver
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        // Its own process group, so that Chromium goes with it even when a
+        // test fails before the session is closed.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut driver, 0);
+        let driver = driver
             .spawn()
             .expect("start chromedriver (scripts/setup installs it)");
         let profile = tempfile::tempdir().expect("profile dir");
@@ -257,7 +263,12 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium process it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 
