@@ -265,7 +265,7 @@ impl Drop for Browser {
     fn drop(&mut self) {
         // The whole group: chromedriver and every Chromium process it started.
         let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.driver.id())])
+            .args(["-s", "KILL", "--", &format!("-{}", self.driver.id())])
             .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();

@@ -180,6 +180,39 @@ async fn assert_accessible(b: &Browser, step: &str) {
     );
 }
 
+/// Fills the Evidence step as a merchant does: wording, source, method, an
+/// evidence file (written to `dir`), and every self-check answer.
+async fn answer_the_evidence_step(b: &Browser, dir: &Path) {
+    b.type_into(
+        "#wording",
+        "Yes, send me WhatsApp offers from Acme Boutique",
+    )
+    .await;
+    b.type_into("#consent-source", "acme.example/join").await;
+    b.type_into("#capture-method", "unticked checkbox at checkout")
+        .await;
+    let evidence = dir.join("optin.png");
+    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
+    b.wait("#evidence-files", 10)
+        .await
+        .send_keys(evidence.to_str().expect("path"))
+        .await
+        .expect("attach evidence");
+    b.wait("#evidence-list li", 10).await;
+    assert!(
+        b.text("#missing").await.contains("confirm"),
+        "self-check still open"
+    );
+    for key in [
+        "wording_names_whatsapp",
+        "timestamp_and_source",
+        "channel_clarity",
+        "unknowns_excluded",
+    ] {
+        b.click(&format!("#self-{key}")).await;
+    }
+}
+
 /// The numbers on the Results step equal the CLI report's.
 async fn assert_results_equal(b: &Browser, report: &Value) {
     let s = &report["summary"];
@@ -307,31 +340,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
 
     // Evidence and attestation: the package holds the answers, no row.
     b.click("section .actions button.primary").await;
-    b.type_into(
-        "#wording",
-        "Yes, send me WhatsApp offers from Acme Boutique",
-    )
-    .await;
-    b.type_into("#consent-source", "acme.example/join").await;
-    b.type_into("#capture-method", "unticked checkbox at checkout")
-        .await;
-    let evidence = out.path().join("optin.png");
-    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n not really a picture").expect("write");
-    b.wait("#evidence-files", 10)
-        .await
-        .send_keys(evidence.to_str().expect("path"))
-        .await
-        .expect("attach evidence");
-    b.wait("#evidence-list li", 10).await;
-    assert!(b.text("#missing").await.contains("confirm"));
-    for key in [
-        "wording_names_whatsapp",
-        "timestamp_and_source",
-        "channel_clarity",
-        "unknowns_excluded",
-    ] {
-        b.click(&format!("#self-{key}")).await;
-    }
+    answer_the_evidence_step(&b, out.path()).await;
     assert_accessible(&b, "Evidence").await;
     b.click("#build-package").await;
     b.click("#package").await;
@@ -697,29 +706,7 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     cli(&b, &file, &choices, out.path()).await;
 
     b.click("nav li:nth-child(7) button").await;
-    b.type_into(
-        "#wording",
-        "Yes, send me WhatsApp offers from Acme Boutique",
-    )
-    .await;
-    b.type_into("#consent-source", "acme.example/join").await;
-    b.type_into("#capture-method", "unticked checkbox at checkout")
-        .await;
-    let evidence = out.path().join("optin.png");
-    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
-    b.wait("#evidence-files", 10)
-        .await
-        .send_keys(evidence.to_str().expect("path"))
-        .await
-        .expect("attach evidence");
-    for key in [
-        "wording_names_whatsapp",
-        "timestamp_and_source",
-        "channel_clarity",
-        "unknowns_excluded",
-    ] {
-        b.click(&format!("#self-{key}")).await;
-    }
+    answer_the_evidence_step(&b, out.path()).await;
     b.type_into("#api-key", &key).await;
     b.click("#submit").await;
     b.wait("#submission-status[data-status='pending_review']", 20)
