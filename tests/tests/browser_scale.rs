@@ -33,12 +33,13 @@ async fn a_million_rows_check_without_freezing_the_page() {
             "window.longTasks = [];
              new PerformanceObserver(list => {
                for (const e of list.getEntries()) window.longTasks.push(e.duration);
-             }).observe({ type: 'longtask', buffered: true });",
+             }).observe({ type: 'longtask' });",
             vec![],
         )
         .await
         .expect("observe long tasks");
     // The observer sees a deliberate 120 ms task, so a silent one means none.
+    // (Other tasks of the page loading may land in the same window.)
     b.client
         .execute(
             "setTimeout(() => { const t = performance.now(); while (performance.now() - t < 120) {} }, 0);",
@@ -50,12 +51,16 @@ async fn a_million_rows_check_without_freezing_the_page() {
         .client
         .execute_async(
             "const done = arguments[0];
-             setTimeout(() => { const n = window.longTasks.length; window.longTasks = []; done(n); }, 500);",
+             setTimeout(() => {
+               const seen = window.longTasks.some(d => d >= 110);
+               window.longTasks = [];
+               done(seen);
+             }, 500);",
             vec![],
         )
         .await
         .expect("read long tasks");
-    assert_eq!(seen.as_u64(), Some(1), "the long-task observer works");
+    assert_eq!(seen.as_bool(), Some(true), "the long-task observer works");
     b.type_into("#default-region", "GB").await;
     b.click("section .actions button.primary").await;
     b.wait("#file-input", 10)
