@@ -5,7 +5,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use listgate_core::Issue;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +54,12 @@ impl From<std::io::Error> for ApiError {
     }
 }
 
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
@@ -68,20 +75,43 @@ impl ApiError {
     }
 }
 
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in words a person can act on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The HTTP status code again.
+    pub status: u16,
+    /// What is wrong and how to fix it.
+    pub message: String,
+    /// For a refused list: the first issues, each with row, column, code and fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub issues: Option<Vec<Issue>>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = match &self {
+        let (message, issues) = match self {
             ApiError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
-                json!({ "error": { "status": status.as_u16(), "message": "internal error; it has been logged" } })
+                ("internal error; it has been logged".to_owned(), None)
             }
-            ApiError::Unprocessable { message, issues } => {
-                json!({ "error": { "status": status.as_u16(), "message": message, "issues": issues } })
-            }
-            other => {
-                json!({ "error": { "status": status.as_u16(), "message": other.to_string() } })
-            }
+            ApiError::Unprocessable { message, issues } => (message, Some(issues)),
+            other => (other.to_string(), None),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                message,
+                issues,
+            },
         };
         (status, Json(body)).into_response()
     }

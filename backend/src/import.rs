@@ -4,6 +4,8 @@
 //! Mongoose, email for the email profile): never a duplicate, never a delete.
 //! Each batch commits in one transaction with the next batch's creation, so
 //! a crash loses or repeats nothing; an interrupted batch is claimed again.
+//! Mongoose rows keep an existing contact's MobileNumber unless updates were
+//! allowed, and a blank StaffId keeps the staff member it already has.
 //!
 //! Ramp: the next batch doubles (up to the cap) while a batch finishes with
 //! under 2 % failures, stays the same up to 5 %, and above 5 % it halves and
@@ -18,8 +20,15 @@ use std::time::Duration;
 
 /// How often an idle worker looks for due batches.
 pub const POLL: Duration = Duration::from_millis(250);
-/// A running batch not finished after this long is claimed again.
+/// SQLite: a running batch not finished after this long is claimed again
+/// (a restarted server requeues its cut-off batch at once).
 const STALE_MS: i64 = 5 * 60 * 1000;
+/// PostgreSQL: the server importing a batch holds its row lock until the
+/// batch commits, so `SKIP LOCKED` passes over it however long it takes. A
+/// running batch that is not locked lost its server (the lock died with the
+/// connection) and is claimed again once this long has passed since its
+/// claim: the time a live server has to get from its claim to the lock.
+const ORPHANED_AFTER_MS: i64 = 2_000;
 
 /// What one attempt of the worker did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +99,28 @@ fn mobile_number_change(
     Err(format!(
         "MobileNumber would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
     ))
+}
+
+/// Mongoose: a row without a StaffId leaves an existing contact with the
+/// staff member it already has (an upsert never unassigns).
+fn keep_staff_assignment(
+    profile: &str,
+    existing: Option<&serde_json::Value>,
+    row: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    let blank = row
+        .get("StaffId")
+        .and_then(|v| v.as_str())
+        .is_none_or(|v| v.trim().is_empty());
+    if profile != "mongoose" || !blank {
+        return;
+    }
+    if let Some(staff) = existing
+        .and_then(|e| e["StaffId"].as_str())
+        .filter(|s| !s.is_empty())
+    {
+        row.insert("StaffId".to_owned(), staff.into());
+    }
 }
 
 /// Starts the schedule of an approved submission: the first batch is due now.
@@ -192,19 +223,27 @@ pub async fn run_worker(state: AppState, mut stop: tokio::sync::watch::Receiver<
 
 /// Claims one due batch and imports it.
 pub async fn try_execute_task(state: &AppState) -> anyhow::Result<Outcome> {
-    let Some((submission, number)) = claim(state).await? else {
+    let Some((submission, number, claimed_at_ms)) = claim(state).await? else {
         return Ok(Outcome::Idle);
     };
-    execute(state, &submission, number).await?;
+    if !execute(state, &submission, number, claimed_at_ms).await? {
+        return Ok(Outcome::Idle);
+    }
     Ok(Outcome::Imported { submission, number })
 }
 
 /// Marks the next due batch running. On PostgreSQL the candidate row is
 /// locked with `FOR UPDATE SKIP LOCKED`, so several servers share the queue;
 /// SQLite has one writer. The conditional update makes the claim exclusive
-/// either way.
-async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64)>> {
+/// either way. Returns the batch and the claim's time.
+async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64, i64)>> {
     let now = now_ms();
+    let stale_before = now
+        - if state.postgres {
+            ORPHANED_AFTER_MS
+        } else {
+            STALE_MS
+        };
     let lock = if state.postgres {
         " FOR UPDATE OF b SKIP LOCKED"
     } else {
@@ -219,7 +258,7 @@ async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64)>> {
          ORDER BY b.due_at_ms, b.submission_id LIMIT 1{lock}"
     ))
     .bind(now)
-    .bind(now - STALE_MS)
+    .bind(stale_before)
     .fetch_optional(&mut *tx)
     .await?;
     let Some((submission, number)) = candidate else {
@@ -233,20 +272,43 @@ async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64)>> {
     .bind(now)
     .bind(&submission)
     .bind(number)
-    .bind(now - STALE_MS)
+    .bind(stale_before)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     tx.commit().await?;
-    Ok((claimed == 1).then_some((submission, number)))
+    Ok((claimed == 1).then_some((submission, number, now)))
 }
 
-async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Result<()> {
+/// Imports a claimed batch in one transaction; `false` when another server
+/// claimed it again first (see [`ORPHANED_AFTER_MS`]).
+async fn execute(
+    state: &AppState,
+    submission: &str,
+    number: i64,
+    claimed_at_ms: i64,
+) -> anyhow::Result<bool> {
+    let mut tx = state.db.begin().await?;
+    // Still our claim? On PostgreSQL this also locks the row until commit.
+    let lock = if state.postgres { " FOR UPDATE" } else { "" };
+    let ours: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT number FROM batches WHERE submission_id = $1 AND number = $2
+           AND status = 'running' AND claimed_at_ms = $3{lock}"
+    ))
+    .bind(submission)
+    .bind(number)
+    .bind(claimed_at_ms)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if ours.is_none() {
+        tracing::warn!(submission, number, "batch claimed again by another server");
+        return Ok(false);
+    }
     let (tenant, profile, clean_sha, total, settings): (String, String, String, i64, String) = sqlx::query_as(
         "SELECT tenant_id, profile, clean_sha256, contacts, settings FROM submissions WHERE id = $1",
     )
     .bind(submission)
-    .fetch_one(&state.db)
+    .fetch_one(&mut *tx)
     .await?;
     let (first_row, size, interval_ms, cap): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT b.first_row, b.contacts, s.interval_ms, s.cap FROM batches b
@@ -255,7 +317,7 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
     )
     .bind(submission)
     .bind(number)
-    .fetch_one(&state.db)
+    .fetch_one(&mut *tx)
     .await?;
     let bytes = state.store.get(&clean_sha).await?;
     let text = String::from_utf8_lossy(&bytes);
@@ -269,7 +331,6 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
         .and_then(|s| s["options"]["allow_mobile_number_updates"].as_bool())
         .unwrap_or(false);
 
-    let mut tx = state.db.begin().await?;
     let (mut imported, mut failed) = (0_i64, 0_i64);
     let mut upserted = Vec::new();
     let now = chrono::Utc::now().to_rfc3339();
@@ -277,7 +338,7 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
         .iter()
         .filter(|r| r.row() >= first_row as u64 && r.row() < (first_row + size) as u64)
     {
-        let row: serde_json::Map<String, serde_json::Value> = header
+        let mut row: serde_json::Map<String, serde_json::Value> = header
             .iter()
             .zip(record.cells())
             .map(|(h, v)| (h.clone(), serde_json::Value::from(v)))
@@ -292,12 +353,16 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
                 .fetch_optional(&mut *tx)
                 .await?;
                 let existing = existing.and_then(|e| serde_json::from_str(&e).ok());
-                mobile_number_change(&profile, allow_updates, existing.as_ref(), &row).map(|()| key)
+                mobile_number_change(&profile, allow_updates, existing.as_ref(), &row)
+                    .map(|()| (key, existing))
             }
             Err(reason) => Err(reason),
         };
         let contact_key = match verdict {
-            Ok(key) => key,
+            Ok((key, existing)) => {
+                keep_staff_assignment(&profile, existing.as_ref(), &mut row);
+                key
+            }
             Err(reason) => {
                 failed += 1;
                 sqlx::query(
@@ -393,11 +458,11 @@ async fn execute(state: &AppState, submission: &str, number: i64) -> anyhow::Res
     }
     tx.commit().await?;
     tracing::info!(submission, number, imported, failed, "batch imported");
-    Ok(())
+    Ok(true)
 }
 
 /// A batch as shown to merchants and reviewers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BatchView {
     /// 1-based number.
     pub number: i64,
@@ -411,10 +476,25 @@ pub struct BatchView {
     pub imported: i64,
     /// Rows that failed.
     pub failed: i64,
+    /// Its delivery to the tenant's webhook, when the tenant has one.
+    pub webhook: Option<DeliveryView>,
+}
+
+/// A batch's webhook delivery, for the batch monitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeliveryView {
+    /// pending (being sent or retried), delivered, or failed (given up).
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Why the latest failed attempt failed (kept after a later success).
+    pub last_error: Option<String>,
+    /// When it is tried again, while pending (RFC 3339).
+    pub next_attempt_at: Option<String>,
 }
 
 /// The schedule as shown to merchants and reviewers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScheduleView {
     /// Paused by a reviewer or by failures.
     pub paused: bool,
@@ -440,9 +520,24 @@ pub async fn schedule_view(
     let Some((paused, interval_ms, completed_at)) = schedule else {
         return Ok(None);
     };
-    let batches: Vec<(i64, i64, i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT number, first_row, contacts, status, imported, failed FROM batches
-         WHERE submission_id = $1 ORDER BY number",
+    type Row = (
+        i64,
+        i64,
+        i64,
+        String,
+        i64,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+    );
+    let batches: Vec<Row> = sqlx::query_as(
+        "SELECT b.number, b.first_row, b.contacts, b.status, b.imported, b.failed,
+                d.status, d.attempts, d.last_error, d.next_attempt_ms
+         FROM batches b
+         LEFT JOIN webhook_deliveries d ON d.submission_id = b.submission_id AND d.batch = b.number
+         WHERE b.submission_id = $1 ORDER BY b.number",
     )
     .bind(submission)
     .fetch_all(&state.db)
@@ -454,13 +549,36 @@ pub async fn schedule_view(
         batches: batches
             .into_iter()
             .map(
-                |(number, first_row, contacts, status, imported, failed)| BatchView {
+                |(
                     number,
                     first_row,
                     contacts,
                     status,
                     imported,
                     failed,
+                    delivery,
+                    attempts,
+                    last_error,
+                    next_ms,
+                )| {
+                    let webhook = delivery.map(|delivery| DeliveryView {
+                        next_attempt_at: next_ms
+                            .filter(|_| delivery == "pending")
+                            .and_then(chrono::DateTime::from_timestamp_millis)
+                            .map(|at| at.to_rfc3339()),
+                        status: delivery,
+                        attempts: attempts.unwrap_or_default(),
+                        last_error,
+                    });
+                    BatchView {
+                        number,
+                        first_row,
+                        contacts,
+                        status,
+                        imported,
+                        failed,
+                        webhook,
+                    }
                 },
             )
             .collect(),

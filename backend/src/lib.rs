@@ -5,11 +5,13 @@
 pub mod db;
 pub mod error;
 pub mod import;
+pub mod openapi;
 pub mod reviewers;
 pub mod store;
 pub mod submissions;
 pub mod tenants;
 pub mod web;
 pub mod webhooks;
+pub mod widget;
 
 pub use web::{AppState, app, serve};

@@ -73,6 +73,40 @@ struct ServeArgs {
     /// Seconds between import batches (reviewers can change it per submission).
     #[arg(long, default_value_t = listgate::web::DEFAULT_BATCH_INTERVAL_SECONDS)]
     batch_interval_seconds: u64,
+    #[command(flatten)]
+    s3: S3Args,
+}
+
+/// Where stored files go instead of DATA_DIR/blobs. The keys come from
+/// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), never
+/// from flags; without them the usual AWS role chain is used.
+#[derive(Debug, clap::Args)]
+struct S3Args {
+    /// Keep clean files and evidence in this S3 bucket (it must exist).
+    #[arg(long, env = "LISTGATE_S3_BUCKET")]
+    s3_bucket: Option<String>,
+    /// An S3-compatible server instead of Amazon S3, e.g. http://127.0.0.1:9000.
+    #[arg(long, env = "LISTGATE_S3_ENDPOINT", requires = "s3_bucket")]
+    s3_endpoint: Option<String>,
+    /// The bucket's region.
+    #[arg(long, env = "LISTGATE_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
+}
+
+impl S3Args {
+    /// The S3 store when a bucket is given, else the disk store in `data_dir`.
+    fn store(&self, data_dir: &std::path::Path) -> anyhow::Result<listgate::store::BlobStore> {
+        use listgate::store::{BlobStore, S3Config, S3Credentials};
+        let Some(bucket) = &self.s3_bucket else {
+            return Ok(BlobStore::new(data_dir));
+        };
+        Ok(BlobStore::s3(S3Config {
+            bucket: bucket.clone(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            credentials: S3Credentials::from_env()?,
+        })?)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +121,17 @@ enum TenantCommand {
         /// Send every imported batch to this URL (signed; the secret is printed).
         #[arg(long)]
         webhook: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set the staff ids a tenant's Mongoose lists may assign contacts to
+    /// (StaffId); with none, any StaffId is accepted.
+    SetStaff {
+        /// The tenant's id, as `tenant add` printed it.
+        tenant: String,
+        /// A staff id (repeatable); the list replaces the previous one.
+        #[arg(long = "staff-id")]
+        staff_ids: Vec<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -146,10 +191,15 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         let url = args.data.database_url();
         let db = listgate::db::connect(&url).await?;
+        let store = args.s3.store(&args.data.data_dir)?;
+        store
+            .check()
+            .await
+            .context("the file store is not usable")?;
         let state = listgate::AppState {
             dist: args.dist,
             db,
-            store: listgate::store::BlobStore::new(&args.data.data_dir),
+            store,
             max_submission_bytes: args.max_submission_bytes,
             postgres: url.starts_with("postgres"),
             batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
@@ -161,12 +211,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn tenant(command: TenantCommand) -> anyhow::Result<()> {
-    let TenantCommand::Add {
-        name,
-        origins,
-        webhook,
-        data,
-    } = command;
+    let (name, origins, webhook, data) = match command {
+        TenantCommand::Add {
+            name,
+            origins,
+            webhook,
+            data,
+        } => (name, origins, webhook, data),
+        TenantCommand::SetStaff {
+            tenant,
+            staff_ids,
+            data,
+        } => return set_staff(&tenant, &staff_ids, &data),
+    };
     let webhook = webhook
         .as_deref()
         .map(listgate::tenants::WebhookUrl::parse)
@@ -183,8 +240,36 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
         if let Some(secret) = &tenant.webhook_secret {
             eprintln!("webhook signing secret (check X-Listgate-Signature with it): {secret}");
         }
-        eprintln!("tenant {} added; its API key (shown only now):", tenant.id);
+        eprintln!(
+            "publishable key for web pages on its allowed origins (can only create submissions): {}",
+            tenant.publishable_key.as_str()
+        );
+        eprintln!("tenant {} added; its secret API key (shown only now):", tenant.id);
         println!("{}", tenant.key.expose());
+        Ok(())
+    })
+}
+
+fn set_staff(tenant: &str, ids: &[String], data: &DataArgs) -> anyhow::Result<()> {
+    let ids = ids
+        .iter()
+        .map(|id| listgate::tenants::StaffId::parse(id).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        if !listgate::tenants::set_staff_ids(&db, tenant, &ids).await? {
+            anyhow::bail!(
+                "no tenant has the id `{tenant}`: use the id `listgate tenant add` printed"
+            );
+        }
+        eprintln!(
+            "tenant {tenant}: {}",
+            if ids.is_empty() {
+                "any StaffId is accepted".to_owned()
+            } else {
+                format!("{} staff ids", ids.len())
+            }
+        );
         Ok(())
     })
 }

@@ -1,23 +1,25 @@
 //! Reviewers: accounts with argon2-hashed passwords, cookie sessions with a
 //! CSRF token for every change, and the review console's API.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::submissions::{SubmissionView, load_submission};
 use crate::tenants::{new_id, sha256_hex};
 use crate::web::AppState;
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyPool;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "listgate_session";
@@ -26,24 +28,29 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a session lasts.
 const SESSION_HOURS: i64 = 12;
 
-/// Routes under `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/session", post(sign_in).delete(sign_out))
-        .route("/review/submissions", get(queue))
-        .route("/review/submissions/{id}", get(detail))
-        .route("/review/submissions/{id}/decision", post(decide))
-        .route("/review/submissions/{id}/schedule", post(reschedule))
-        .route(
-            "/review/submissions/{id}/evidence/{position}",
-            get(evidence),
-        )
+/// Routes under `/api/v1`, each documented in the OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(queue))
+        .routes(routes!(detail))
+        .routes(routes!(decide))
+        .routes(routes!(reschedule))
+        .routes(routes!(evidence))
 }
 
 /// Types shown in the browser; anything else is downloaded, never rendered.
 const VIEWABLE: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "application/pdf"];
 
-/// One evidence file, for the reviewer's viewer.
+/// One evidence file, for the reviewer's viewer: images and PDF inline,
+/// anything else as a download; never run as a page.
+#[utoipa::path(get, path = "/review/submissions/{id}/evidence/{position}", tag = "reviewers",
+    params(("id" = String, Path, description = "The submission id"), ("position" = i64, Path, description = "0-based, in the order the files were sent")),
+    security(("reviewer_session" = [])),
+    responses(
+        (status = OK, description = "The file as uploaded", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = NOT_FOUND, body = ErrorBody),
+    ))]
 async fn evidence(
     State(state): State<AppState>,
     _: Reviewer,
@@ -98,8 +105,8 @@ async fn evidence(
     Ok(response)
 }
 
-/// Changes to a running import.
-#[derive(Debug, Default, Deserialize)]
+/// Changes to a running import; leave out what stays.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 struct Reschedule {
     /// Pause (`true`) or resume (`false`).
     paused: Option<bool>,
@@ -109,6 +116,13 @@ struct Reschedule {
     next_batch_size: Option<u64>,
 }
 
+/// Pauses or resumes an import, changes the interval, resizes the next batch.
+#[utoipa::path(post, path = "/review/submissions/{id}/schedule", tag = "reviewers",
+    params(("id" = String, Path, description = "The submission id")), request_body = Reschedule,
+    security(("reviewer_session" = [], "csrf_token" = [])),
+    responses((status = OK, body = SubmissionView), (status = BAD_REQUEST, body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "No CSRF token", body = ErrorBody),
+        (status = CONFLICT, description = "Not approved yet", body = ErrorBody)))]
 async fn reschedule(
     State(state): State<AppState>,
     _: Reviewer,
@@ -236,14 +250,17 @@ pub async fn set_reviewer(db: &AnyPool, email: &Email, password: &Password) -> a
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+/// A reviewer's credentials.
+#[derive(Debug, Deserialize, ToSchema)]
 struct SignIn {
+    /// The email the reviewer was added with.
     email: String,
+    /// Their password.
     password: String,
 }
 
 /// What a signed-in reviewer needs: the token to send with every change.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SessionView {
     /// The reviewer's email.
     pub email: String,
@@ -251,6 +268,10 @@ pub struct SessionView {
     pub csrf_token: String,
 }
 
+/// Signs a reviewer in: sets the session cookie and returns the CSRF token.
+#[utoipa::path(post, path = "/session", tag = "reviewers", request_body = SignIn,
+    responses((status = OK, description = "Signed in; the `listgate_session` cookie is set", body = SessionView),
+        (status = FORBIDDEN, description = "Wrong email or password", body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     Json(body): Json<SignIn>,
@@ -294,6 +315,11 @@ async fn sign_in(
     Ok(response)
 }
 
+/// Signs the reviewer out: the session ends on the server.
+#[utoipa::path(delete, path = "/session", tag = "reviewers",
+    security(("reviewer_session" = [], "csrf_token" = [])),
+    responses((status = NO_CONTENT, description = "Signed out"), (status = UNAUTHORIZED, body = ErrorBody),
+        (status = FORBIDDEN, description = "No CSRF token", body = ErrorBody)))]
 async fn sign_out(
     State(state): State<AppState>,
     reviewer: Reviewer,
@@ -356,7 +382,7 @@ impl FromRequestParts<AppState> for Reviewer {
 }
 
 /// One line of the review queue.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct QueueItem {
     /// Submission id.
     pub id: String,
@@ -372,6 +398,10 @@ pub struct QueueItem {
     pub created_at: String,
 }
 
+/// Every submission, those waiting for review first.
+#[utoipa::path(get, path = "/review/submissions", tag = "reviewers",
+    security(("reviewer_session" = [])),
+    responses((status = OK, body = Vec<QueueItem>), (status = UNAUTHORIZED, body = ErrorBody)))]
 async fn queue(
     State(state): State<AppState>,
     _: Reviewer,
@@ -399,6 +429,11 @@ async fn queue(
     ))
 }
 
+/// A submission with its report, consent answers, evidence list and schedule.
+#[utoipa::path(get, path = "/review/submissions/{id}", tag = "reviewers", params(("id" = String, Path, description = "The submission id")),
+    security(("reviewer_session" = [])),
+    responses((status = OK, body = SubmissionView), (status = UNAUTHORIZED, body = ErrorBody),
+        (status = NOT_FOUND, body = ErrorBody)))]
 async fn detail(
     State(state): State<AppState>,
     _: Reviewer,
@@ -408,7 +443,7 @@ async fn detail(
 }
 
 /// Why a list is rejected: the known blockers, each with what the merchant must do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     /// The consent wording or form does not name WhatsApp.
@@ -442,7 +477,7 @@ impl RejectReason {
 }
 
 /// A reviewer's decision.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum Decision {
     /// Import the list.
@@ -461,6 +496,14 @@ pub enum Decision {
     },
 }
 
+/// Approves a submission (its import starts) or rejects it with reasons.
+#[utoipa::path(post, path = "/review/submissions/{id}/decision", tag = "reviewers",
+    params(("id" = String, Path, description = "The submission id")), request_body = Decision,
+    security(("reviewer_session" = [], "csrf_token" = [])),
+    responses((status = OK, body = SubmissionView),
+        (status = BAD_REQUEST, description = "A rejection without a reason", body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "No CSRF token", body = ErrorBody),
+        (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "Already decided", body = ErrorBody)))]
 async fn decide(
     State(state): State<AppState>,
     reviewer: Reviewer,

@@ -2,32 +2,41 @@
 //! server trusts nothing the browser says: the list is checked again with
 //! core, and only a list whose every row is importable is stored.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::import::{ScheduleView, schedule_view};
 use crate::reviewers::RejectReason;
-use crate::tenants::{Tenant, new_id};
+use crate::tenants::{Submitter, Tenant, new_id};
 use crate::web::AppState;
+use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use listgate_core::{CheckOptions, Discard, Encoding, Mapping, Profile, Report, check_bytes};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Issues returned with a refused list (the report holds them all).
 const ISSUES_RETURNED: usize = 100;
 
-/// Routes under `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/submissions", post(create))
-        .route("/submissions/{id}", get(read))
-        .route("/submissions/{id}/failures.csv", get(failures))
-        .route("/contacts", get(contacts))
+/// Routes under `/api/v1`, each documented in the OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(read))
+        .routes(routes!(failures))
+        .routes(routes!(contacts))
 }
 
 /// Rows of a submission that failed at import, as CSV (`row,reason`).
+#[utoipa::path(get, path = "/submissions/{id}/failures.csv", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("api_key" = [])),
+    responses(
+        (status = OK, description = "`row,reason` for each row that failed at import", content_type = "text/csv", body = String),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = NOT_FOUND, body = ErrorBody),
+    ))]
 async fn failures(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -52,11 +61,12 @@ async fn failures(
 }
 
 /// One contact in the tenant's store.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ContactView {
     /// Its key: E.164 phone, ContactId (Mongoose) or email (email profile).
     pub key: String,
     /// The clean-file row, column → value.
+    #[schema(value_type = Object)]
     pub data: Value,
     /// The submission that last wrote it.
     pub submission_id: String,
@@ -64,7 +74,10 @@ pub struct ContactView {
     pub updated_at: String,
 }
 
-/// The tenant's contacts, by key.
+/// The tenant's imported contacts, by key.
+#[utoipa::path(get, path = "/contacts", tag = "merchants",
+    security(("api_key" = [])),
+    responses((status = OK, body = Vec<ContactView>), (status = UNAUTHORIZED, body = ErrorBody)))]
 async fn contacts(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -99,7 +112,7 @@ pub struct SubmittedSettings {
 }
 
 /// One evidence file as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EvidenceView {
     /// File name as uploaded.
     pub name: String,
@@ -112,7 +125,7 @@ pub struct EvidenceView {
 }
 
 /// A submission as its tenant sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SubmissionView {
     /// Its id.
     pub id: String,
@@ -122,9 +135,11 @@ pub struct SubmissionView {
     pub profile: String,
     /// Contacts in the clean list.
     pub contacts: u64,
-    /// The server's own check of the list.
+    /// The server's own check of the list (the report `listgate check --json` prints).
+    #[schema(value_type = Object)]
     pub report: Value,
     /// What the merchant declared about consent.
+    #[schema(value_type = Object)]
     pub consent: Value,
     /// Evidence files.
     pub evidence: Vec<EvidenceView>,
@@ -137,7 +152,7 @@ pub struct SubmissionView {
 }
 
 /// A review decision as the merchant sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReviewView {
     /// `approved` or `rejected`.
     pub decision: String,
@@ -150,7 +165,7 @@ pub struct ReviewView {
 }
 
 /// One rejection reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ReasonView {
     /// The blocker.
     pub reason: RejectReason,
@@ -256,12 +271,33 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
     Ok(report)
 }
 
+/// Submits a clean list with its consent evidence. The server checks the
+/// list again; only a list whose every row is importable is stored.
+#[utoipa::path(post, path = "/submissions", tag = "merchants",
+    security(("api_key" = []), ("publishable_key" = [])),
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Sending the same key again returns the first submission (200) instead of creating another")),
+    request_body(content_type = "multipart/form-data", description = "Fields, in any order: \
+        `settings` (JSON: `{\"profile\": \"whatsapp\", \"options\": {…}}`, the options the list was checked with), \
+        `clean` (the clean CSV listgate wrote), `consent` (JSON: wording, source, capture method, double opt-in, \
+        self-check answers, attestation), and per evidence file an `evidence_source` (the opt-in source it proves) \
+        followed by the `evidence` file."),
+    responses(
+        (status = CREATED, description = "Stored, pending review", body = SubmissionView),
+        (status = OK, description = "Already received with this Idempotency-Key", body = SubmissionView),
+        (status = BAD_REQUEST, description = "A form field is missing or malformed", body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody),
+        (status = FORBIDDEN, description = "The page's origin is not allowed for this tenant", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Rows that cannot be imported, with their issues", body = ErrorBody),
+    ))]
 async fn create(
     State(state): State<AppState>,
-    tenant: Tenant,
+    submitter: Submitter,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
+    let tenant = submitter.tenant;
     let key = headers
         .get("idempotency-key")
         .map(|v| {
@@ -293,7 +329,12 @@ async fn create(
 
     let form = read_form(multipart).await?;
     let missing = |what: &str| ApiError::BadRequest(format!("the form has no `{what}` field"));
-    let settings = form.settings.ok_or_else(|| missing("settings"))?;
+    let mut settings = form.settings.ok_or_else(|| missing("settings"))?;
+    // The tenant's own staff list, when it has one, is the truth, not the merchant's.
+    let staff = crate::tenants::staff_ids(&state.db, &tenant.id).await?;
+    if !staff.is_empty() {
+        settings.options.known_staff_ids = staff;
+    }
     let clean = form.clean.ok_or_else(|| missing("clean"))?;
     let consent = form.consent.ok_or_else(|| missing("consent"))?;
     let report = revalidate(&settings, &clean)?;
@@ -345,6 +386,12 @@ async fn create(
     ))
 }
 
+/// A submission: status, review outcome, import schedule and batches.
+#[utoipa::path(get, path = "/submissions/{id}", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("api_key" = [])),
+    responses((status = OK, body = SubmissionView), (status = UNAUTHORIZED, body = ErrorBody),
+        (status = NOT_FOUND, description = "No such submission for this tenant", body = ErrorBody)))]
 async fn read(
     State(state): State<AppState>,
     tenant: Tenant,

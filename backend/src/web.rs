@@ -1,19 +1,23 @@
 //! The HTTP side: the built browser app as static files, and health.
 
+use crate::openapi::ApiDoc;
 use crate::store::BlobStore;
 use crate::{reviewers, submissions};
 use anyhow::Context as _;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::{Json, Router};
 use sqlx::AnyPool;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Largest submission accepted by default (clean file and evidence together).
 pub const DEFAULT_MAX_SUBMISSION_BYTES: usize = 64 * 1024 * 1024;
@@ -56,7 +60,13 @@ pub fn app(state: AppState) -> Router {
     let dist = state.dist.clone();
     Router::new()
         .nest("/api/v1", api_router(&state))
-        .fallback_service(static_files(&dist))
+        // The app's files are public: partner pages load the widget and
+        // its worker from here, which browsers allow only with CORS.
+        .fallback_service(SetResponseHeader::overriding(
+            static_files(&dist),
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -68,26 +78,68 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+/// The API under `/api/v1`, with its OpenAPI description.
 fn api_router(state: &AppState) -> Router {
-    Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(ready))
-        .merge(submissions::router())
+    let (api, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(ready))
+        .merge(submissions::router().layer(partner_cors(&state.db)))
         .merge(reviewers::router())
+        .merge(crate::widget::router().layer(CorsLayer::new().allow_origin(AllowOrigin::any())))
         .layer(DefaultBodyLimit::max(state.max_submission_bytes))
         .with_state(state.clone())
+        .split_for_parts();
+    api.merge(crate::openapi::router(spec))
 }
 
+/// Cross-origin access for partner pages (the embedded checker): a page on
+/// an origin some tenant allows may call the tenant API with a key; each
+/// request is then held to its own tenant's origins (see `tenants::Submitter`).
+/// Reviewer routes get no CORS: their cookie session is for this origin only.
+fn partner_cors(db: &AnyPool) -> CorsLayer {
+    let db = db.clone();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::async_predicate(
+            move |origin: HeaderValue, _: &axum::http::request::Parts| async move {
+                let Ok(origin) = origin.to_str() else {
+                    return false;
+                };
+                crate::tenants::any_tenant_allows(&db, origin)
+                    .await
+                    .unwrap_or_else(|error| {
+                        tracing::error!(error = %error, "cannot read allowed origins");
+                        false
+                    })
+            },
+        ))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// The server is up.
+#[utoipa::path(get, path = "/health", tag = "service",
+    responses((status = OK, description = "`{\"status\": \"ok\"}`", body = Object)))]
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers.
+/// Ready when the database answers and the file store can be reached.
+#[utoipa::path(get, path = "/ready", tag = "service",
+    responses((status = OK, description = "`{\"status\": \"ready\", \"store\": \"disk\" | \"s3\"}`", body = Object),
+        (status = INTERNAL_SERVER_ERROR, description = "The database or the store cannot be reached", body = crate::error::ErrorBody)))]
 async fn ready(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<Json<serde_json::Value>, crate::error::ApiError> {
     sqlx::query("SELECT 1").execute(&state.db).await?;
-    Ok(Json(serde_json::json!({ "status": "ready" })))
+    state.store.check().await?;
+    Ok(Json(
+        serde_json::json!({ "status": "ready", "store": state.store.kind() }),
+    ))
 }
 
 fn static_files(dist: &Path) -> ServeDir {
@@ -103,7 +155,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     // Tests and scripts read this line to find the port.
     println!("listening on http://{local}");
-    tracing::info!(%local, dist = %state.dist.display(), "serving");
+    tracing::info!(%local, dist = %state.dist.display(), store = %state.store, "serving");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::import::run_worker(state.clone(), stopped));
     let served = axum::serve(listener, app(state))

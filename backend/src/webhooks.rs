@@ -129,8 +129,10 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
             "webhook delivery failed"
         );
     }
+    // A success keeps the last failure's reason: the monitor shows why it took retries.
     sqlx::query(
-        "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_ms = $3, last_error = $4
+        "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_ms = $3,
+           last_error = COALESCE($4, last_error)
          WHERE submission_id = $5 AND batch = $6",
     )
     .bind(status)

@@ -1,14 +1,15 @@
 //! The HTTP API against the real app on a random port with a real SQLite
 //! database and a real data directory.
 
-use listgate::tenants::{ApiKey, Origin, TenantName, add_tenant};
+mod common;
+
+use common::{MESSY, clean_list, form, form_for, postgres_url};
+use listgate::tenants::{ApiKey, NewTenant, Origin, TenantName, add_tenant};
 use listgate::{AppState, app};
 use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use serde_json::{Value, json};
-
-const MESSY: &[u8] = include_bytes!("../../tests/fixtures/whatsapp_messy.csv");
 
 struct TestApp {
     url: String,
@@ -26,30 +27,6 @@ enum Database {
     Sqlite,
     /// A fresh database on the PostgreSQL at `LISTGATE_TEST_POSTGRES_URL`.
     Postgres,
-}
-
-/// A fresh PostgreSQL database, or `None` (with a notice) when no server
-/// was given; `scripts/test` always gives one and requires it.
-async fn postgres_url() -> Option<String> {
-    let Ok(admin) = std::env::var("LISTGATE_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("LISTGATE_REQUIRE_POSTGRES").is_none(),
-            "LISTGATE_TEST_POSTGRES_URL is not set (scripts/test sets it)"
-        );
-        eprintln!("PostgreSQL tests skipped: set LISTGATE_TEST_POSTGRES_URL (scripts/test does)");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&admin)
-        .await
-        .expect("connect to PostgreSQL");
-    let name = format!("listgate_test_{}", listgate::tenants::new_id());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&pool)
-        .await
-        .expect("create a test database");
-    let (base, _) = admin.rsplit_once('/').expect("URL with a database");
-    Some(format!("{base}/{name}"))
 }
 
 async fn spawn_app(
@@ -121,6 +98,8 @@ on_every_database! {
     a_tampered_list_is_refused_with_its_issues(10 << 20, 0);
     tenants_see_only_their_own_submissions(10 << 20, 0);
     requests_without_a_valid_key_are_refused(10 << 20, 0);
+    partner_pages_submit_only_from_allowed_origins(10 << 20, 0);
+    every_route_in_the_openapi_description_is_served(10 << 20, 0);
     an_oversized_submission_is_refused(64 * 1024, 0);
     a_reviewer_approves_or_rejects_and_the_merchant_sees_why(10 << 20, 0);
     reviewer_actions_need_a_session_and_its_csrf_token(10 << 20, 0);
@@ -129,6 +108,7 @@ on_every_database! {
     a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
+    staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
 }
 
 /// A signed-in reviewer: the session cookie and the CSRF token.
@@ -196,12 +176,42 @@ impl TestApp {
     }
 
     async fn tenant(&self, name: &str) -> ApiKey {
-        let origin = Origin::parse("https://portal.example").expect("origin");
+        self.tenant_on(name, "https://portal.example").await.key
+    }
+
+    /// A tenant whose pages live on `origin`, with both its keys.
+    async fn tenant_on(&self, name: &str, origin: &str) -> NewTenant {
+        let origin = Origin::parse(origin).expect("origin");
         let name = TenantName::parse(name).expect("name");
         add_tenant(&self.db, &name, &[origin], None)
             .await
             .expect("tenant")
-            .key
+    }
+
+    /// Sends `request` as a browser page on `origin` would (no `Origin`
+    /// header for `None`) with `key`; returns the status, the
+    /// `Access-Control-Allow-Origin` answered and the body.
+    async fn send_as_page(
+        &self,
+        request: reqwest::RequestBuilder,
+        key: &str,
+        origin: Option<&str>,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = request.bearer_auth(key);
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        let allowed = response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        (
+            status,
+            allowed,
+            response.json().await.unwrap_or(Value::Null),
+        )
     }
 
     async fn submit(
@@ -245,57 +255,13 @@ impl TestApp {
     }
 }
 
-fn options() -> CheckOptions {
-    CheckOptions {
-        default_region: Some("GB".into()),
-        business_name: Some("Acme Boutique".into()),
-        // As the browser does: judged as of now, like the server's re-check.
-        now: Some(chrono::Utc::now()),
-        ..CheckOptions::default()
-    }
-}
-
-/// The clean file the browser would submit for the messy fixture.
-fn clean_file() -> Vec<u8> {
-    let mut outputs = Outputs::default();
-    check_bytes(
-        MESSY,
-        Profile::builtin("whatsapp").expect("profile"),
-        options(),
-        &mut outputs,
-    )
-    .expect("check");
-    outputs.clean
-}
-
-fn form(clean: Vec<u8>, evidence: &[u8]) -> Form {
-    form_for("whatsapp", &options(), clean, evidence)
-}
-
-fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence: &[u8]) -> Form {
-    let settings = json!({ "profile": profile, "options": options });
-    let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
-    Form::new()
-        .text("settings", settings.to_string())
-        .text("consent", consent.to_string())
-        .part("clean", Part::bytes(clean).file_name("clean.csv"))
-        .text("evidence_source", "acme.example/join")
-        .part(
-            "evidence",
-            Part::bytes(evidence.to_vec())
-                .file_name("optin.png")
-                .mime_str("image/png")
-                .expect("mime"),
-        )
-}
-
 async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
     let key = app.tenant("Acme").await;
     let (status, created) = app
         .submit(
             Some(&key),
             Some("upload-1"),
-            form(clean_file(), b"png bytes"),
+            form(common::clean(MESSY), b"png bytes"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -315,7 +281,7 @@ async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
         .submit(
             Some(&key),
             Some("upload-1"),
-            form(clean_file(), b"png bytes"),
+            form(common::clean(MESSY), b"png bytes"),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -330,7 +296,7 @@ async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
         .submit(
             Some(&key),
             Some("upload-2"),
-            form(clean_file(), b"png bytes"),
+            form(common::clean(MESSY), b"png bytes"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -358,7 +324,7 @@ fn walk(dir: &std::path::Path) -> usize {
 
 async fn a_tampered_list_is_refused_with_its_issues(app: TestApp) {
     let key = app.tenant("Acme").await;
-    let mut clean = String::from_utf8(clean_file()).expect("utf-8");
+    let mut clean = String::from_utf8(common::clean(MESSY)).expect("utf-8");
     clean = clean.replacen("+447911123456", "+4479111234", 1);
     let (status, body) = app
         .submit(Some(&key), None, form(clean.into_bytes(), b"x"))
@@ -382,18 +348,20 @@ async fn a_tampered_list_is_refused_with_its_issues(app: TestApp) {
 
 async fn tenants_see_only_their_own_submissions(app: TestApp) {
     let (a, b) = (app.tenant("A").await, app.tenant("B").await);
-    let (_, created) = app.submit(Some(&a), None, form(clean_file(), b"x")).await;
+    let (_, created) = app
+        .submit(Some(&a), None, form(common::clean(MESSY), b"x"))
+        .await;
     let id = created["id"].as_str().expect("id");
     let (status, body) = app.get(&b, &format!("/submissions/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["message"], "not found");
     // B's idempotency keys are B's own.
     let (status, other) = app
-        .submit(Some(&b), Some("same"), form(clean_file(), b"x"))
+        .submit(Some(&b), Some("same"), form(common::clean(MESSY), b"x"))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, mine) = app
-        .submit(Some(&a), Some("same"), form(clean_file(), b"x"))
+        .submit(Some(&a), Some("same"), form(common::clean(MESSY), b"x"))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_ne!(other["id"], mine["id"]);
@@ -409,7 +377,9 @@ async fn requests_without_a_valid_key_are_refused(app: TestApp) {
             .expect("send");
         assert_eq!(response.status(), StatusCode::OK, "{path} needs no key");
     }
-    let (status, body) = app.submit(None, None, form(clean_file(), b"x")).await;
+    let (status, body) = app
+        .submit(None, None, form(common::clean(MESSY), b"x"))
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(
         body["error"]["message"]
@@ -419,7 +389,7 @@ async fn requests_without_a_valid_key_are_refused(app: TestApp) {
     );
     let forged = ApiKey::generate();
     let (status, _) = app
-        .submit(Some(&forged), None, form(clean_file(), b"x"))
+        .submit(Some(&forged), None, form(common::clean(MESSY), b"x"))
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app.get(&forged, "/submissions/abc").await;
@@ -427,10 +397,161 @@ async fn requests_without_a_valid_key_are_refused(app: TestApp) {
     assert_eq!(app.count("submissions").await, 0);
 }
 
+async fn partner_pages_submit_only_from_allowed_origins(app: TestApp) {
+    let acme = app.tenant_on("Acme", "https://portal.example").await;
+    let other = app.tenant_on("Other", "https://other.example").await;
+    let submissions = format!("{}/submissions", app.url);
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, &submissions)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,idempotency-key",
+            )
+            .send()
+    };
+    let allowed = preflight("https://portal.example").await.expect("send");
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://portal.example"
+    );
+    let refused = preflight("https://evil.example").await.expect("send");
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none(),
+        "no CORS grant for an origin no tenant allows"
+    );
+
+    let public = acme.publishable_key.as_str();
+    let post = || {
+        app.http
+            .post(&submissions)
+            .multipart(form(common::clean(MESSY), b"x"))
+    };
+    // The partner page on its allowed origin submits with the publishable key.
+    let (status, cors, created) = app
+        .send_as_page(post(), public, Some("https://portal.example"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(cors.as_deref(), Some("https://portal.example"));
+    let id = created["id"].as_str().expect("id");
+    let (_, mine) = app.get(&acme.key, &format!("/submissions/{id}")).await;
+    assert_eq!(mine["status"], "pending_review", "stored for its tenant");
+
+    // Everything else is refused, and nothing is stored.
+    let refusals = [
+        (public, Some("https://evil.example"), "https://evil.example"),
+        (
+            public,
+            Some("https://other.example"),
+            "https://other.example",
+        ),
+        (public, None, "publishable key works only from a web page"),
+        (
+            acme.key.expose(),
+            Some("https://evil.example"),
+            "https://evil.example",
+        ),
+    ];
+    for (key, origin, message) in refusals {
+        let (status, _, body) = app.send_as_page(post(), key, origin).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?}: {body}");
+        let text = body["error"]["message"].as_str().expect("message");
+        assert!(text.contains(message), "{text}");
+    }
+    assert_eq!(app.count("submissions").await, 1);
+    // The publishable key creates submissions and does nothing else.
+    for path in [format!("/submissions/{id}"), "/contacts".to_owned()] {
+        let (status, _, body) = app
+            .send_as_page(
+                app.http.get(format!("{}{path}", app.url)),
+                public,
+                Some("https://portal.example"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+    }
+    // The app on the server's own page, and servers (no Origin), use the secret key.
+    let own = app.url.trim_end_matches("/api/v1").to_owned();
+    let (status, _, body) = app
+        .send_as_page(post(), acme.key.expose(), Some(&own))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _, body) = app.send_as_page(post(), other.key.expose(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+async fn every_route_in_the_openapi_description_is_served(app: TestApp) {
+    let spec: Value = app
+        .http
+        .get(format!("{}/openapi.json", app.url))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("the description is JSON");
+    assert!(spec["openapi"].as_str().expect("version").starts_with("3."));
+    let schemes = spec["components"]["securitySchemes"]
+        .as_object()
+        .expect("security schemes");
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            operations += 1;
+            let what = format!("{method} {path}");
+            assert!(op["summary"].is_string(), "{what} says what it does");
+            assert!(!op["responses"].as_object().expect("responses").is_empty());
+            for requirement in op["security"].as_array().into_iter().flatten() {
+                for scheme in requirement.as_object().expect("requirement").keys() {
+                    assert!(schemes.contains_key(scheme), "{what}: {scheme} is declared");
+                }
+            }
+            // The route exists: an unknown route falls through to the app's
+            // static files (an empty 404), a known one answers JSON or its
+            // own refusal (no key, no body).
+            let url = format!(
+                "{}{}",
+                app.url,
+                path.replace("{id}", "x").replace("{position}", "0")
+            );
+            let method: reqwest::Method = method.to_uppercase().parse().expect("method");
+            let response = app.http.request(method, &url).send().await.expect("send");
+            let status = response.status();
+            let body = response.text().await.expect("body");
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{what} is routed");
+            if status == StatusCode::NOT_FOUND {
+                let error: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+                assert!(
+                    error["error"]["message"].is_string(),
+                    "{what} is routed: {body:?}"
+                );
+            }
+        }
+    }
+    assert!(operations >= 13, "{operations} operations documented");
+    let page = app
+        .http
+        .get(format!("{}/docs", app.url))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.expect("html").contains("openapi.json"));
+}
+
 async fn an_oversized_submission_is_refused(app: TestApp) {
     let key = app.tenant("Acme").await;
     let (status, body) = app
-        .submit(Some(&key), None, form(clean_file(), &vec![7u8; 200 * 1024]))
+        .submit(
+            Some(&key),
+            None,
+            form(common::clean(MESSY), &vec![7u8; 200 * 1024]),
+        )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(app.count("submissions").await, 0);
@@ -442,10 +563,10 @@ async fn a_reviewer_approves_or_rejects_and_the_merchant_sees_why(app: TestApp) 
     let merchant = app.tenant("Acme").await;
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let (_, first) = app
-        .submit(Some(&merchant), None, form(clean_file(), b"x"))
+        .submit(Some(&merchant), None, form(common::clean(MESSY), b"x"))
         .await;
     let (_, second) = app
-        .submit(Some(&merchant), None, form(clean_file(), b"y"))
+        .submit(Some(&merchant), None, form(common::clean(MESSY), b"y"))
         .await;
     let (first, second) = (
         first["id"].as_str().expect("id"),
@@ -507,7 +628,7 @@ async fn a_reviewer_approves_or_rejects_and_the_merchant_sees_why(app: TestApp) 
 
     let empty = json!({ "decision": "reject", "reasons": [] });
     let (_, third) = app
-        .submit(Some(&merchant), None, form(clean_file(), b"z"))
+        .submit(Some(&merchant), None, form(common::clean(MESSY), b"z"))
         .await;
     let third = third["id"].as_str().expect("id");
     let (status, _) = app
@@ -529,7 +650,7 @@ async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
     let merchant = app.tenant("Acme").await;
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let (_, created) = app
-        .submit(Some(&merchant), None, form(clean_file(), b"x"))
+        .submit(Some(&merchant), None, form(common::clean(MESSY), b"x"))
         .await;
     let id = created["id"].as_str().expect("id");
     let approve = json!({ "decision": "approve" });
@@ -562,27 +683,6 @@ async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
     );
     let (_, still) = app.get(&merchant, &format!("/submissions/{id}")).await;
     assert_eq!(still["status"], "pending_review");
-}
-
-/// A clean list of `n` WhatsApp-consented contacts with distinct numbers.
-fn clean_list(n: usize) -> Vec<u8> {
-    let mut csv = String::from("phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "+44 7911 {:06},2025-01-05,shop,Yes to WhatsApp offers from Acme Boutique,whatsapp\n",
-            100_000 + i
-        ));
-    }
-    let mut outputs = Outputs::default();
-    let report = check_bytes(
-        csv.as_bytes(),
-        Profile::builtin("whatsapp").expect("profile"),
-        options(),
-        &mut outputs,
-    )
-    .expect("check");
-    assert_eq!(report.summary.importable, n as u64);
-    outputs.clean
 }
 
 impl TestApp {
@@ -863,16 +963,35 @@ async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {
     }
     // A retry resends the same batch: every contact arrives under one key or another.
     assert_eq!(contacts.values().sum::<usize>(), 250);
-    let delivered: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, attempts FROM webhook_deliveries WHERE submission_id = $1 ORDER BY batch",
-    )
-    .bind(&id)
-    .fetch_all(&app.db)
-    .await
-    .expect("deliveries");
-    let statuses: Vec<&str> = delivered.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(statuses, ["delivered", "delivered"]);
-    assert_eq!(delivered.iter().map(|(_, a)| a).sum::<i64>(), 3);
+    // The reviewer's batch monitor shows each delivery and why one took a retry.
+    let (status, seen) = app
+        .review(&session, &format!("/submissions/{id}"), None, false)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    let deliveries: Vec<(String, i64, Option<String>)> = seen["schedule"]["batches"]
+        .as_array()
+        .expect("batches")
+        .iter()
+        .map(|b| {
+            let d = &b["webhook"];
+            (
+                d["status"].as_str().expect("status").to_owned(),
+                d["attempts"].as_i64().expect("attempts"),
+                d["last_error"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        deliveries,
+        [
+            (
+                "delivered".to_owned(),
+                2,
+                Some("the receiver answered 500 Internal Server Error".to_owned())
+            ),
+            ("delivered".to_owned(), 1, None),
+        ]
+    );
 }
 
 const MONGOOSE: &[u8] = include_bytes!("../../tests/fixtures/mongoose_export.csv");
@@ -993,4 +1112,118 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
         4,
         "never a duplicate"
     );
+}
+
+/// The Mongoose fixture as the merchant's browser cleans it; for each
+/// `(id, staff)` in `changes` the StaffId of the row with that id is `staff`.
+fn mongoose_clean(options: &CheckOptions, changes: &[(&str, &str)]) -> Vec<u8> {
+    let mut outputs = Outputs::default();
+    check_bytes(
+        MONGOOSE,
+        Profile::builtin("mongoose").expect("profile"),
+        options.clone(),
+        &mut outputs,
+    )
+    .expect("check");
+    let text = String::from_utf8(outputs.clean).expect("utf-8");
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| h.trim_start_matches('\u{feff}') == "StaffId")
+        .expect("a StaffId column");
+    text.split_inclusive('\n')
+        .map(|line| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            for (id, staff) in changes {
+                if cells.contains(id) {
+                    cells[column] = staff;
+                }
+            }
+            cells.join(",")
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
+    let tenant = app.tenant_on("College", "https://portal.example").await;
+    let staff: Vec<_> = ["ST-7", "ST-9"]
+        .iter()
+        .map(|id| listgate::tenants::StaffId::parse(id).expect("staff id"))
+        .collect();
+    assert!(
+        listgate::tenants::set_staff_ids(&app.db, &tenant.id, &staff)
+            .await
+            .expect("set")
+    );
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // The merchant checked without a staff list; the server holds the tenant's.
+    let options = CheckOptions {
+        infer_mobile_number: true,
+        now: Some(chrono::Utc::now()),
+        ..CheckOptions::default()
+    };
+    let with_unknown = mongoose_clean(&options, &[]);
+    let (status, refused) = app
+        .submit(
+            Some(&tenant.key),
+            None,
+            form_for("mongoose", &options, with_unknown, b"x"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let issues = refused["error"]["issues"].as_array().expect("issues");
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0]["code"], "staff.unknown");
+    assert!(
+        issues[0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("ST-2")
+    );
+
+    // Without the unknown StaffId the list goes in.
+    let approve = |clean: Vec<u8>| {
+        let (app, tenant, session, options) = (&app, &tenant, &session, &options);
+        async move {
+            let (status, created) = app
+                .submit(
+                    Some(&tenant.key),
+                    None,
+                    form_for("mongoose", options, clean, b"x"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            let id = created["id"].as_str().expect("id").to_owned();
+            let decision = Some(json!({ "decision": "approve" }));
+            app.review(
+                session,
+                &format!("/submissions/{id}/decision"),
+                decision,
+                true,
+            )
+            .await;
+            app.wait_for(&tenant.key, &id, "the import", |s| {
+                s["status"] == "imported"
+            })
+            .await;
+        }
+    };
+    let without_st2 = ("S-504", "");
+    approve(mongoose_clean(&options, &[without_st2])).await;
+    let staff_of = |contacts: &Value, key: &str| {
+        contacts
+            .as_array()
+            .expect("contacts")
+            .iter()
+            .find(|c| c["key"] == key)
+            .map(|c| c["data"]["StaffId"].clone())
+    };
+    let (_, contacts) = app.get(&tenant.key, "/contacts").await;
+    assert_eq!(staff_of(&contacts, "C-1001"), Some(json!("ST-7")));
+
+    // A later list without a StaffId leaves the contact with its staff member.
+    approve(mongoose_clean(&options, &[without_st2, ("C-1001", "")])).await;
+    let (_, contacts) = app.get(&tenant.key, "/contacts").await;
+    assert_eq!(staff_of(&contacts, "C-1001"), Some(json!("ST-7")));
 }

@@ -1,0 +1,98 @@
+//! What the server's integration tests share: a fresh PostgreSQL database,
+//! the options the browser checks with, clean lists and submission forms.
+#![allow(dead_code, reason = "each test binary uses a part of it")]
+
+use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use reqwest::multipart::{Form, Part};
+use serde_json::json;
+
+/// The messy WhatsApp fixture.
+pub const MESSY: &[u8] = include_bytes!("../../../tests/fixtures/whatsapp_messy.csv");
+
+/// A fresh PostgreSQL database, or `None` (with a notice) when no server
+/// was given; `scripts/test` always gives one and requires it.
+pub async fn postgres_url() -> Option<String> {
+    let Ok(admin) = std::env::var("LISTGATE_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("LISTGATE_REQUIRE_POSTGRES").is_none(),
+            "LISTGATE_TEST_POSTGRES_URL is not set (scripts/test sets it)"
+        );
+        eprintln!("PostgreSQL tests skipped: set LISTGATE_TEST_POSTGRES_URL (scripts/test does)");
+        return None;
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&admin)
+        .await
+        .expect("connect to PostgreSQL");
+    let name = format!("listgate_test_{}", listgate::tenants::new_id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .expect("create a test database");
+    pool.close().await;
+    let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+    Some(format!("{base}/{name}"))
+}
+
+/// Check options as the browser sends them for Acme's UK list, judged as of
+/// now (like the server's re-check).
+pub fn options() -> CheckOptions {
+    CheckOptions {
+        default_region: Some("GB".into()),
+        business_name: Some("Acme Boutique".into()),
+        now: Some(chrono::Utc::now()),
+        ..CheckOptions::default()
+    }
+}
+
+/// The clean file the browser would submit for `csv` (WhatsApp profile).
+pub fn clean(csv: &[u8]) -> Vec<u8> {
+    let mut outputs = Outputs::default();
+    check_bytes(
+        csv,
+        Profile::builtin("whatsapp").expect("profile"),
+        options(),
+        &mut outputs,
+    )
+    .expect("check");
+    outputs.clean
+}
+
+/// The clean file of `n` WhatsApp-consented contacts with distinct numbers.
+pub fn clean_list(n: usize) -> Vec<u8> {
+    let mut csv = String::from("phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "+44 7911 {:06},2025-01-05,shop,Yes to WhatsApp offers from Acme Boutique,whatsapp\n",
+            100_000 + i
+        ));
+    }
+    let clean = clean(csv.as_bytes());
+    let rows = clean.iter().filter(|&&b| b == b'\n').count() - 1;
+    assert_eq!(rows, n, "every contact is importable");
+    clean
+}
+
+/// A submission form as the browser sends it: settings, consent answers,
+/// the clean file and one evidence image.
+pub fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence: &[u8]) -> Form {
+    let settings = json!({ "profile": profile, "options": options });
+    let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
+    Form::new()
+        .text("settings", settings.to_string())
+        .text("consent", consent.to_string())
+        .part("clean", Part::bytes(clean).file_name("clean.csv"))
+        .text("evidence_source", "acme.example/join")
+        .part(
+            "evidence",
+            Part::bytes(evidence.to_vec())
+                .file_name("optin.png")
+                .mime_str("image/png")
+                .expect("mime"),
+        )
+}
+
+/// [`form_for`] the WhatsApp profile with [`options`].
+pub fn form(clean: Vec<u8>, evidence: &[u8]) -> Form {
+    form_for("whatsapp", &options(), clean, evidence)
+}
