@@ -80,6 +80,9 @@ pub struct Browser {
     /// Where downloads land.
     pub downloads: tempfile::TempDir,
     _profile: tempfile::TempDir,
+    /// The element whose shadow root the helpers look in (an embedded
+    /// widget), or `None` for the page itself.
+    scope: std::sync::Mutex<Option<String>>,
 }
 
 fn free_port() -> u16 {
@@ -114,12 +117,15 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    // The tests read English words; the app follows the browser's language.
+                    "--lang=en-US",
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--log-net-log={}", profile.path().join("netlog.json").display()),
                 ],
                 "prefs": {
                     "download.default_directory": downloads.path(),
                     "download.prompt_for_download": false,
+                    "intl.accept_languages": "en-US",
                 },
             },
             "goog:loggingPrefs": { "performance": "ALL", "browser": "ALL" },
@@ -145,6 +151,7 @@ impl Browser {
             client,
             downloads,
             _profile: profile,
+            scope: std::sync::Mutex::new(None),
         };
         browser
             .cdp(
@@ -192,14 +199,46 @@ impl Browser {
             .collect()
     }
 
-    /// Waits for an element (up to `secs`).
+    /// From now on `wait`, `click`, `type_into` and `text` look inside the
+    /// shadow root of the element matching `host` (`None`: the page).
+    pub fn look_inside(&self, host: Option<&str>) {
+        *self.scope.lock().expect("scope") = host.map(str::to_owned);
+    }
+
+    /// Waits for an element (up to `secs`), inside the scope's shadow root if set.
     pub async fn wait(&self, css: &str, secs: u64) -> fantoccini::elements::Element {
+        let scope = self.scope.lock().expect("scope").clone();
+        if let Some(host) = scope {
+            return self.wait_in_shadow_root(&host, css, secs).await;
+        }
         self.client
             .wait()
             .at_most(Duration::from_secs(secs))
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    async fn wait_in_shadow_root(
+        &self,
+        host: &str,
+        css: &str,
+        secs: u64,
+    ) -> fantoccini::elements::Element {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(host)).await
+                && let Ok(root) = element.shadow_root().await
+                && let Ok(found) = root.find(Locator::Css(css)).await
+            {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waiting for {css} inside {host}'s shadow root"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Clicks the element matching `css`.
@@ -223,6 +262,49 @@ impl Browser {
     /// The text of the element matching `css`.
     pub async fn text(&self, css: &str) -> String {
         self.wait(css, 20).await.text().await.expect("text")
+    }
+
+    /// From the Load step's preview: on to Map, then Check with the suggested
+    /// mapping, until the Results step shows the outcome.
+    pub async fn check_with_suggested_mapping(&self) {
+        self.wait("#preview", 30).await;
+        self.click("section .actions button.primary").await;
+        self.wait("#mapping", 10).await;
+        self.click("#run-check").await;
+        self.wait("#outcome", 120).await;
+    }
+
+    /// Fills the Evidence step as a merchant does: wording, source, method, an
+    /// evidence file (written to `dir`), and every self-check answer.
+    pub async fn answer_the_evidence_step(&self, dir: &Path) {
+        self.type_into(
+            "#wording",
+            "Yes, send me WhatsApp offers from Acme Boutique",
+        )
+        .await;
+        self.type_into("#consent-source", "acme.example/join").await;
+        self.type_into("#capture-method", "unticked checkbox at checkout")
+            .await;
+        let evidence = dir.join("optin.png");
+        std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
+        self.wait("#evidence-files", 10)
+            .await
+            .send_keys(evidence.to_str().expect("path"))
+            .await
+            .expect("attach evidence");
+        self.wait("#evidence-list li", 10).await;
+        assert!(
+            self.text("#missing").await.contains("confirm"),
+            "self-check still open"
+        );
+        for key in [
+            "wording_names_whatsapp",
+            "timestamp_and_source",
+            "channel_clarity",
+            "unknowns_excluded",
+        ] {
+            self.click(&format!("#self-{key}")).await;
+        }
     }
 
     /// Waits until `name` is fully downloaded and returns its bytes.
@@ -347,7 +429,9 @@ impl NetLog {
         NetLog { events }
     }
 
-    /// Every URL request the browser started, with the bytes it uploaded.
+    /// Every URL request the browser started, with the bytes it uploaded:
+    /// one per NetLog source (a request that restarts, e.g. after a CORS
+    /// preflight, logs a second job under the same source, without a URL).
     pub fn requests(&self) -> Vec<NetRequest> {
         let uploaded = |source: u64| {
             self.events
@@ -356,9 +440,11 @@ impl NetLog {
                 .map(|(_, _, p)| p["total_size"].as_u64().unwrap_or(0))
                 .sum()
         };
+        let mut seen = std::collections::HashSet::new();
         self.events
             .iter()
-            .filter(|(name, _, _)| name == "URL_REQUEST_START_JOB")
+            .filter(|(name, _, p)| name == "URL_REQUEST_START_JOB" && p["url"].is_string())
+            .filter(|(_, source, _)| seen.insert(*source))
             .map(|(_, source, p)| {
                 let text = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
                 NetRequest {

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests under `tests/tests/`.
 
 pub mod browser;
+pub mod choices;
 pub mod lists;
 
 use std::path::{Path, PathBuf};
@@ -24,4 +25,61 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
+}
+
+/// A tenant's keys, as `listgate tenant add` printed them.
+#[derive(Debug, Clone)]
+pub struct TenantKeys {
+    /// The secret API key (standard output).
+    pub secret: String,
+    /// The publishable key for web pages (on standard error).
+    pub publishable: String,
+}
+
+/// Adds a tenant to the server data in `data` with `listgate tenant add`.
+pub fn add_tenant(data: &Path, name: &str, origins: &[&str]) -> TenantKeys {
+    let mut command = std::process::Command::new(binary());
+    command
+        .args(["tenant", "add", name])
+        .arg("--data-dir")
+        .arg(data);
+    for origin in origins {
+        command.args(["--origin", origin]);
+    }
+    let output = command.output().expect("add a tenant");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let publishable = stderr
+        .lines()
+        .find(|l| l.starts_with("publishable key"))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap_or_else(|| panic!("no publishable key in {stderr}"))
+        .to_owned();
+    TenantKeys {
+        secret: String::from_utf8(output.stdout)
+            .expect("key")
+            .trim()
+            .to_owned(),
+        publishable,
+    }
+}
+
+/// Adds a reviewer with `listgate reviewer add` (the password on standard input).
+pub fn add_reviewer(data: &Path, email: &str, password: &str) {
+    use std::io::Write as _;
+    let mut reviewer = std::process::Command::new(binary())
+        .args(["reviewer", "add", email])
+        .arg("--data-dir")
+        .arg(data)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("add a reviewer");
+    reviewer
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password");
+    assert!(reviewer.wait().expect("reviewer").success());
 }

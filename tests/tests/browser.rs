@@ -4,71 +4,10 @@
 //! and every network request recorded to prove the list never left the page.
 
 use listgate_e2e::browser::{Browser, NetRequest, Server};
-use listgate_e2e::{binary, fixture};
+use listgate_e2e::choices::{Choices, cli};
+use listgate_e2e::{add_reviewer, add_tenant, fixture};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
-
-/// The merchant's choices on the Start step, and the same as CLI flags.
-#[derive(Debug, Clone, Copy, Default)]
-struct Choices {
-    profile: &'static str,
-    region: &'static str,
-    business: &'static str,
-    house_number_in_street: bool,
-    infer_mobile_number: bool,
-    /// Paste the file's text into the paste box instead of choosing the file.
-    pasted: bool,
-}
-
-impl Choices {
-    fn cli_args(&self) -> Vec<&'static str> {
-        let mut args = vec!["--profile", self.profile];
-        if !self.region.is_empty() {
-            args.extend(["--default-region", self.region]);
-        }
-        if !self.business.is_empty() {
-            args.extend(["--business-name", self.business]);
-        }
-        if self.house_number_in_street {
-            args.push("--house-number-in-street");
-        }
-        if self.infer_mobile_number {
-            args.push("--infer-mobile-number");
-        }
-        if self.pasted {
-            args.push("--pasted");
-        }
-        args
-    }
-}
-
-/// `listgate check --json --out-dir DIR` on the same file with the same
-/// choices, judged as of the same moment as the browser's check.
-async fn cli(b: &Browser, file: &Path, choices: &Choices, out_dir: &Path) -> Value {
-    let now = b
-        .wait("#checked-at", 10)
-        .await
-        .attr("datetime")
-        .await
-        .expect("attr")
-        .expect("the check's time");
-    let out = Command::new(binary())
-        .arg("check")
-        .arg(file)
-        .args(choices.cli_args())
-        .args(["--now", &now])
-        .args(["--json", "--out-dir"])
-        .arg(out_dir)
-        .output()
-        .expect("run listgate");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}",
-            String::from_utf8_lossy(&out.stderr).trim().to_owned()
-        )
-    })
-}
 
 fn number(text: &str) -> u64 {
     text.replace(',', "")
@@ -121,11 +60,7 @@ async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices
             .await
             .expect("choose the file");
     }
-    b.wait("#preview", 30).await;
-    b.click("section .actions button.primary").await;
-    b.wait("#mapping", 10).await;
-    b.click("#run-check").await;
-    b.wait("#outcome", 120).await;
+    b.check_with_suggested_mapping().await;
 }
 
 /// Every control on screen has a label a screen reader announces, and at
@@ -180,39 +115,6 @@ async fn assert_accessible(b: &Browser, step: &str) {
     );
 }
 
-/// Fills the Evidence step as a merchant does: wording, source, method, an
-/// evidence file (written to `dir`), and every self-check answer.
-async fn answer_the_evidence_step(b: &Browser, dir: &Path) {
-    b.type_into(
-        "#wording",
-        "Yes, send me WhatsApp offers from Acme Boutique",
-    )
-    .await;
-    b.type_into("#consent-source", "acme.example/join").await;
-    b.type_into("#capture-method", "unticked checkbox at checkout")
-        .await;
-    let evidence = dir.join("optin.png");
-    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
-    b.wait("#evidence-files", 10)
-        .await
-        .send_keys(evidence.to_str().expect("path"))
-        .await
-        .expect("attach evidence");
-    b.wait("#evidence-list li", 10).await;
-    assert!(
-        b.text("#missing").await.contains("confirm"),
-        "self-check still open"
-    );
-    for key in [
-        "wording_names_whatsapp",
-        "timestamp_and_source",
-        "channel_clarity",
-        "unknowns_excluded",
-    ] {
-        b.click(&format!("#self-{key}")).await;
-    }
-}
-
 /// The numbers on the Results step equal the CLI report's.
 async fn assert_results_equal(b: &Browser, report: &Value) {
     let s = &report["summary"];
@@ -262,12 +164,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
     let server = Server::start();
     let b = Browser::start().await;
     let file = fixture("whatsapp_messy.csv");
-    let choices = Choices {
-        profile: "whatsapp",
-        region: "GB",
-        business: "Acme Boutique",
-        ..Choices::default()
-    };
+    let choices = Choices::acme_whatsapp();
     check_in_browser(&b, &server.url, &file, &choices).await;
 
     let out = tempfile::tempdir().expect("tempdir");
@@ -340,7 +237,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
 
     // Evidence and attestation: the package holds the answers, no row.
     b.click("section .actions button.primary").await;
-    answer_the_evidence_step(&b, out.path()).await;
+    b.answer_the_evidence_step(out.path()).await;
     assert_accessible(&b, "Evidence").await;
     b.click("#build-package").await;
     b.click("#package").await;
@@ -475,11 +372,8 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
         (
             "dialects/pasted_tab.txt",
             Choices {
-                profile: "whatsapp",
-                region: "GB",
-                business: "Acme Boutique",
                 pasted: true,
-                ..Choices::default()
+                ..Choices::acme_whatsapp()
             },
         ),
         (
@@ -631,7 +525,8 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     let broken = tempfile::tempdir().expect("tempdir");
     for entry in std::fs::read_dir(listgate_e2e::browser::dist()).expect("dist") {
         let entry = entry.expect("entry");
-        if entry.file_name() != "worker_bg.wasm" {
+        // The app's own files (not the widget's directory), minus the worker's wasm.
+        if entry.file_type().expect("type").is_file() && entry.file_name() != "worker_bg.wasm" {
             std::fs::copy(entry.path(), broken.path().join(entry.file_name())).expect("copy");
         }
     }
@@ -658,55 +553,22 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     let server = Server::start();
-    let data = server.data.path().to_str().expect("path").to_owned();
-    let tenant = Command::new(binary())
-        .args(["tenant", "add", "Acme Boutique", "--data-dir", &data])
-        .output()
-        .expect("add a tenant");
-    assert!(
-        tenant.status.success(),
-        "{}",
-        String::from_utf8_lossy(&tenant.stderr)
+    let key = add_tenant(server.data.path(), "Acme Boutique", &[]).secret;
+    add_reviewer(
+        server.data.path(),
+        "ana@listgate.example",
+        "correct horse battery staple",
     );
-    let key = String::from_utf8(tenant.stdout)
-        .expect("key")
-        .trim()
-        .to_owned();
-    let mut reviewer = Command::new(binary())
-        .args([
-            "reviewer",
-            "add",
-            "ana@listgate.example",
-            "--data-dir",
-            &data,
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("add a reviewer");
-    use std::io::Write as _;
-    reviewer
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"correct horse battery staple\n")
-        .expect("password");
-    assert!(reviewer.wait().expect("reviewer").success());
 
     let b = Browser::start().await;
     let file = fixture("whatsapp_messy.csv");
-    let choices = Choices {
-        profile: "whatsapp",
-        region: "GB",
-        business: "Acme Boutique",
-        ..Choices::default()
-    };
+    let choices = Choices::acme_whatsapp();
     check_in_browser(&b, &server.url, &file, &choices).await;
     let out = tempfile::tempdir().expect("tempdir");
     cli(&b, &file, &choices, out.path()).await;
 
     b.click("nav li:nth-child(7) button").await;
-    answer_the_evidence_step(&b, out.path()).await;
+    b.answer_the_evidence_step(out.path()).await;
     b.type_into("#api-key", &key).await;
     b.click("#submit").await;
     b.wait("#submission-status[data-status='pending_review']", 20)

@@ -8,13 +8,15 @@ use gloo::net::http::Request;
 use serde_json::Value;
 use web_sys::{Blob, File, FormData};
 
-/// The API the app talks to: the server that served it.
+/// The API the reviewer console talks to: the server that served it.
 pub const API: &str = "/api/v1";
 
 /// What one submission sends.
 #[derive(Debug)]
 pub struct Package<'a> {
-    /// The tenant's API key.
+    /// The API's base URL.
+    pub api: &'a str,
+    /// The tenant's API key (or publishable key, in a partner's page).
     pub key: &'a str,
     /// Sent once per package, so a retry never creates a second submission.
     pub idempotency_key: &'a str,
@@ -54,7 +56,7 @@ pub async fn submit(package: Package<'_>) -> Result<Value, Failure> {
         form.append_with_blob_and_filename("evidence", file, &file.name())
             .map_err(|_| failure("an evidence file could not be attached", None))?;
     }
-    let request = Request::post(&format!("{API}/submissions"))
+    let request = Request::post(&format!("{}/submissions", package.api))
         .header("Authorization", &format!("Bearer {}", package.key.trim()))
         .header("Idempotency-Key", package.idempotency_key)
         .body(form)
@@ -63,10 +65,27 @@ pub async fn submit(package: Package<'_>) -> Result<Value, Failure> {
 }
 
 /// The submission as the server sees it now.
-pub async fn refresh(key: &str, id: &str) -> Result<Value, Failure> {
-    let request = Request::get(&format!("{API}/submissions/{id}"))
+pub async fn refresh(api: &str, key: &str, id: &str) -> Result<Value, Failure> {
+    let request = Request::get(&format!("{api}/submissions/{id}"))
         .header("Authorization", &format!("Bearer {}", key.trim()));
     answer(request.send().await).await
+}
+
+/// Whether this page may submit with the publishable `key`: `(allowed,
+/// tenant name, why not)`, or why the server could not be asked.
+pub async fn widget_permission(api: &str, key: &str) -> Result<(bool, String, String), String> {
+    let url = format!(
+        "{api}/widget/config?key={}",
+        js_sys::encode_uri_component(key)
+    );
+    let body = answer(Request::get(&url).send().await)
+        .await
+        .map_err(|f| f.message)?;
+    Ok((
+        body["allowed"].as_bool() == Some(true),
+        body["tenant"].as_str().unwrap_or_default().to_owned(),
+        body["message"].as_str().unwrap_or_default().to_owned(),
+    ))
 }
 
 /// A reviewer's call: GET when `body` is `None`, else POST with JSON and
@@ -108,7 +127,7 @@ async fn answer(
         .to_owned();
     let fix = match status {
         401 => Some("check the API key listgate gave your account"),
-        403 => Some("sign in again"),
+        403 => None,
         413 => Some("attach fewer or smaller evidence files"),
         422 => Some("download the error file, fix the rows and check the list again"),
         _ => None,

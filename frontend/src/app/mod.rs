@@ -3,20 +3,25 @@
 
 pub mod api;
 pub mod components;
+pub mod embed;
 pub mod hooks;
+pub mod i18n;
 pub mod state;
 
 use chrono::{TimeZone, Utc};
 use components::check::CheckStep;
 use components::downloads::DownloadStep;
 use components::evidence::EvidenceStep;
-use components::form::failure;
+use components::form::failure_in;
 use components::load::LoadStep;
 use components::map::MapStep;
 use components::results::ResultsStep;
 use components::start::StartStep;
 use components::status::SubmissionStatus;
+use embed::{Embedding, use_events};
+use hooks::use_texts::{browser_locale, use_texts};
 use hooks::use_worker::{now_ms, use_worker};
+use i18n::Texts;
 use state::{Action, AppState, Step};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -86,29 +91,46 @@ pub fn Root() -> Html {
             move || drop(listener)
         });
     }
+    // The merchant's words in the browser's language (the reviewer console
+    // is for listgate's staff and stays English).
+    let texts: Rc<Texts> = use_memo((), |_| Texts::new(browser_locale()));
+    let t = &texts;
     html! {
-        <>
-            <header>
+        <ContextProvider<Rc<Texts>> context={texts.clone()}>
+            <header lang={t.lang()}>
                 <h1>{ "listgate" }</h1>
-                <p>{ "Check a contact list for a consent-safe WhatsApp, SMS or email import — privately, in your browser." }</p>
-                <nav aria-label="Areas" class="areas">
-                    <a href="#" aria-current={(!*reviewing).then_some("page")}>{ "Check a list" }</a>
+                <p>{ t.get("app.tagline") }</p>
+                <nav aria-label={t.get("app.areas").to_owned()} class="areas">
+                    <a href="#" aria-current={(!*reviewing).then_some("page")}>{ t.get("app.area_check") }</a>
                     { " · " }
-                    <a href="#review" aria-current={reviewing.then_some("page")}>{ "Reviewer console" }</a>
+                    <a href="#review" aria-current={reviewing.then_some("page")}>{ t.get("app.area_review") }</a>
                 </nav>
             </header>
             // The merchant's work stays in memory while a reviewer looks.
             <div hidden={*reviewing}><App /></div>
             if *reviewing { <components::review::ReviewConsole /> }
-        </>
+        </ContextProvider<Rc<Texts>>>
     }
+}
+
+/// How the merchant's steps are hosted.
+#[derive(Debug, Clone, PartialEq, Properties, Default)]
+pub struct AppProps {
+    /// listgate's own page by default; a partner's page for the widget.
+    #[prop_or_default]
+    pub embedding: Rc<Embedding>,
 }
 
 /// The merchant's steps.
 #[function_component]
-pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
-    let worker = use_worker(state.dispatcher());
+pub fn App(props: &AppProps) -> Html {
+    let embedding = props.embedding.clone();
+    let state = use_reducer({
+        let choices = embedding.choices.clone();
+        move || AppState::starting_with(choices)
+    });
+    let worker = use_worker(state.dispatcher(), embedding.worker.clone());
+    use_events(&state, &embedding);
     let saved = use_state(|| false);
 
     // Whatever changes how the file reads, read its start again.
@@ -242,7 +264,7 @@ pub fn App() -> Html {
     };
     let on_evidence = dispatch(&state, Action::Evidence);
     let on_submit = {
-        let state = state.clone();
+        let (state, embedding) = (state.clone(), embedding.clone());
         Callback::from(move |_| {
             let (Some(settings), Some(checked)) =
                 (state.checked_with.clone(), state.checked.clone())
@@ -258,15 +280,20 @@ pub fn App() -> Html {
                 return;
             };
             state.dispatch(Action::Submitting);
-            let (evidence, key, dispatcher) = (
+            let (evidence, key, dispatcher, embedding) = (
                 state.evidence.clone(),
                 state.submission_key.clone(),
                 state.dispatcher(),
+                embedding.clone(),
             );
             yew::platform::spawn_local(async move {
                 let consent = components::evidence::manifest(&evidence, &checked);
                 let package = api::Package {
-                    key: &evidence.api_key,
+                    api: &embedding.api,
+                    key: embedding
+                        .publishable_key
+                        .as_deref()
+                        .unwrap_or(&evidence.api_key),
                     idempotency_key: &key,
                     settings: &settings,
                     clean: &clean,
@@ -281,7 +308,7 @@ pub fn App() -> Html {
         })
     };
     let on_refresh = {
-        let state = state.clone();
+        let (state, embedding) = (state.clone(), embedding.clone());
         Callback::from(move |_| {
             let Some(id) = state
                 .submission
@@ -290,9 +317,13 @@ pub fn App() -> Html {
             else {
                 return;
             };
-            let (key, dispatcher) = (state.evidence.api_key.clone(), state.dispatcher());
+            let (key, dispatcher, api) = (
+                state.evidence.api_key.clone(),
+                state.dispatcher(),
+                embedding.api.clone(),
+            );
             yew::platform::spawn_local(async move {
-                dispatcher.dispatch(match api::refresh(&key, &id).await {
+                dispatcher.dispatch(match api::refresh(&api, &key, &id).await {
                     Ok(view) => Action::Submitted(view),
                     Err(failure) => Action::SubmitFailed(failure),
                 });
@@ -306,8 +337,11 @@ pub fn App() -> Html {
             .as_ref()
             .and_then(|s| s["status"].as_str().map(str::to_owned));
         let on_refresh = on_refresh.clone();
+        // A publishable key cannot read submissions back: the partner's page
+        // shows its own status; here the answer to Submit is the status.
+        let readable = embedding.publishable_key.is_none();
         use_effect_with(status, move |status| {
-            let live = matches!(status.as_deref(), Some("pending_review" | "approved"));
+            let live = readable && matches!(status.as_deref(), Some("pending_review" | "approved"));
             let timer = live
                 .then(|| gloo::timers::callback::Interval::new(3_000, move || on_refresh.emit(())));
             move || drop(timer)
@@ -318,19 +352,19 @@ pub fn App() -> Html {
         Callback::from(move |query| worker.send(&Request::Rows(query), None))
     };
 
+    let t = use_texts();
     let step = state.step.0;
-    let nav = Step::ALL.iter().map(|s| {
+    let nav = Step::ALL.iter().filter(|s| embedding.shows(**s)).map(|s| {
         let s = *s;
         let onclick = go(s).reform(|_: MouseEvent| ());
         html! {
             <li>
                 <button {onclick} disabled={!state.can_open(s)}
                     aria-current={(s == step).then_some("step")}
-                    class={classes!((s == step).then_some("current"))}>{ s.title() }</button>
+                    class={classes!((s == step).then_some("current"))}>{ s.title(&t) }</button>
             </li>
         }
     });
-    let edited = use_memo(state.edited.clone(), |e| e.clone());
     let body = match step {
         Step::Start => html! {
             <StartStep choices={state.choices.clone()} on_change={on_choose} on_next={go(Step::Load)} />
@@ -350,7 +384,7 @@ pub fn App() -> Html {
         Step::Results => match &state.checked {
             Some(checked) => html! {
                 <ResultsStep checked={checked.clone()} page={state.rows.clone()} {on_query}
-                    edited={Rc::new((*edited).clone())} {on_edit} on_next={go(Step::Download)} />
+                    edited={state.edited.clone()} {on_edit} on_next={go(Step::Download)} />
             },
             None => html! {},
         },
@@ -361,7 +395,8 @@ pub fn App() -> Html {
             Some(checked) => html! {
                 <>
                     <EvidenceStep checked={checked.clone()} evidence={state.evidence.clone()} on_change={on_evidence}
-                        {on_submit} submitting={state.submitting} />
+                        {on_submit} submitting={state.submitting}
+                        asks_for_key={embedding.publishable_key.is_none()} />
                     if let Some(submission) = &state.submission {
                         <SubmissionStatus submission={submission.clone()} {on_refresh} />
                     }
@@ -371,10 +406,10 @@ pub fn App() -> Html {
         },
     };
     html! {
-        <>
-            <nav aria-label="Steps"><ol class="steps">{ for nav }</ol></nav>
-            if let Some(f) = &state.failure { { failure(f) } }
+        <div lang={t.lang()}>
+            <nav aria-label={t.get("app.steps").to_owned()}><ol class="steps">{ for nav }</ol></nav>
+            if let Some(f) = &state.failure { { failure_in(&t, f) } }
             { body }
-        </>
+        </div>
     }
 }

@@ -2,6 +2,7 @@
 //! changes it only through [`Action`]s, so going back and forth between
 //! steps never loses a choice.
 
+use crate::app::i18n::Texts;
 use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
 use listgate_core::{CheckOptions, Encoding, Mapping, Preview};
@@ -40,17 +41,22 @@ impl Step {
         Step::Evidence,
     ];
 
-    /// The step's name in the step bar.
-    pub fn title(self) -> &'static str {
+    /// The message id of the step's name in the step bar.
+    pub fn message_id(self) -> &'static str {
         match self {
-            Step::Start => "Start",
-            Step::Load => "Load",
-            Step::Map => "Map",
-            Step::Check => "Check",
-            Step::Results => "Results",
-            Step::Download => "Download",
-            Step::Evidence => "Evidence",
+            Step::Start => "step.start",
+            Step::Load => "step.load",
+            Step::Map => "step.map",
+            Step::Check => "step.check",
+            Step::Results => "step.results",
+            Step::Download => "step.download",
+            Step::Evidence => "step.evidence",
         }
+    }
+
+    /// The step's name in the step bar.
+    pub fn title(self, texts: &Texts) -> &str {
+        texts.get(self.message_id())
     }
 }
 
@@ -208,7 +214,8 @@ pub struct Evidence {
     pub api_key: String,
 }
 
-/// The self-check questions: key and text.
+/// The self-check questions: key and English text (the merchant reads
+/// message `evidence.self_check.<key>` in their language).
 pub const SELF_CHECK: [(&str, &str); 4] = [
     (
         "wording_names_whatsapp",
@@ -256,7 +263,7 @@ pub struct AppState {
     /// The settings the last check ran with (for re-checking edited rows).
     pub checked_with: Option<Settings>,
     /// Edited rows and their new verdicts, by row number.
-    pub edited: BTreeMap<u64, ProblemRow>,
+    pub edited: Rc<BTreeMap<u64, ProblemRow>>,
     /// The last failure, shown until the next action.
     pub failure: Option<Failure>,
     /// Evidence and attestation.
@@ -311,7 +318,20 @@ impl AppState {
         }
     }
 
-    /// Whether `step` can be opened now.
+    /// A fresh state; with the partner's `choices` the Start step is done
+    /// and the merchant begins by loading the list.
+    pub fn starting_with(choices: Option<Choices>) -> AppState {
+        match choices {
+            Some(choices) => AppState {
+                choices,
+                step: StepState(Step::Load),
+                ..AppState::default()
+            },
+            None => AppState::default(),
+        }
+    }
+
+    /// Whether `step` can be opened yet.
     pub fn can_open(&self, step: Step) -> bool {
         match step {
             Step::Start | Step::Load => true,
@@ -435,7 +455,7 @@ impl Reducible for AppState {
                 s.downloads.clear();
                 s.rows = None;
                 s.submission = None;
-                s.edited.clear();
+                s.edited = Rc::default();
                 s.checked_with = Some(settings);
                 s.running = Some(Running {
                     started_ms: at_ms,
@@ -465,7 +485,7 @@ impl Reducible for AppState {
             }
             Action::Rows(page) => s.rows = Some(Rc::new(page)),
             Action::Rechecked(row) => {
-                s.edited.insert(row.row, row);
+                Rc::make_mut(&mut s.edited).insert(row.row, row);
             }
             Action::Failed(failure) => {
                 s.previewing = false;

@@ -1,6 +1,8 @@
 //! Step 7: consent evidence, the self-check and the submission package.
 
 use super::form::{checkbox, human_size, secret_input, text_area, text_input};
+use crate::app::hooks::use_texts::use_texts;
+use crate::app::i18n::Texts;
 use crate::app::state::{Evidence, SELF_CHECK};
 use crate::protocol::Checked;
 use serde_json::json;
@@ -25,35 +27,46 @@ pub struct EvidenceProps {
     pub on_submit: Callback<()>,
     /// A submission is on its way.
     pub submitting: bool,
+    /// The merchant types the tenant's API key (not when a partner's
+    /// widget submits with its publishable key).
+    #[prop_or(true)]
+    pub asks_for_key: bool,
 }
 
 /// What is still missing before the package can be built, in plain words.
-pub fn missing(evidence: &Evidence, checked: &Checked) -> Vec<String> {
+pub fn missing(texts: &Texts, evidence: &Evidence, checked: &Checked) -> Vec<String> {
     let mut missing = Vec::new();
+    let mut need = |id: &str| missing.push(texts.get(id).to_owned());
     if checked.report.summary.importable == 0 {
-        missing.push("no row can be imported: fix the error file and check it again".into());
+        need("evidence.missing.importable");
     }
     if evidence.wording.trim().is_empty() {
-        missing.push("paste the exact consent wording".into());
+        need("evidence.missing.wording");
     }
     if evidence.source.trim().is_empty() {
-        missing.push("say where contacts opted in".into());
+        need("evidence.missing.source");
     }
     if evidence.capture_method.trim().is_empty() {
-        missing.push("describe how consent was captured".into());
+        need("evidence.missing.capture");
     }
     if evidence.files.is_empty() {
-        missing.push("attach at least one screenshot or PDF of the opt-in".into());
+        need("evidence.missing.files");
     }
-    for (key, question) in SELF_CHECK {
+    for (key, _) in SELF_CHECK {
         if !evidence.self_check.get(key).copied().unwrap_or(false) {
-            missing.push(format!("confirm: {question}"));
+            let question = texts.get(&self_check_id(key)).to_owned();
+            missing.push(texts.format("evidence.missing.confirm", &[("question", &question)]));
         }
     }
     if checked.report.profile == "email-gdpr" && !evidence.gdpr_confirmed {
-        missing.push("confirm the GDPR consent statement".into());
+        missing.push(texts.get("evidence.missing.gdpr").to_owned());
     }
     missing
+}
+
+/// The message id of a self-check question.
+fn self_check_id(key: &str) -> String {
+    format!("evidence.self_check.{key}")
 }
 
 /// The submission manifest: what will be sent, without any row of the list
@@ -84,6 +97,7 @@ pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
 /// Evidence files, consent details, self-check and the package.
 #[function_component]
 pub fn EvidenceStep(props: &EvidenceProps) -> Html {
+    let t = use_texts();
     let e = &props.evidence;
     let evidence_source = use_state(String::new);
     let package = use_state(|| None::<String>);
@@ -118,7 +132,7 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
             on.emit(next);
         })
     };
-    let missing = missing(e, &props.checked);
+    let missing = missing(&t, e, &props.checked);
     let build = {
         let (ev, checked, package) = (e.clone(), props.checked.clone(), package.clone());
         Callback::from(move |_: MouseEvent| {
@@ -139,39 +153,47 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
     };
     html! {
         <section aria-labelledby="evidence-title">
-            <h2 id="evidence-title">{ "7. Consent evidence and attestation" }</h2>
-            { text_area("wording", "Exact consent wording", &e.wording,
-                "Paste the sentence contacts agreed to, word for word.", edit(|e, v| e.wording = v)) }
-            { text_input("consent-source", "Where contacts opted in", &e.source,
-                "A web page address, a shop, an event…", edit(|e, v| e.source = v)) }
-            { text_input("capture-method", "How consent was captured", &e.capture_method,
-                "E.g. unticked checkbox on the checkout page.", edit(|e, v| e.capture_method = v)) }
-            { text_area("double-opt-in", "Double opt-in (if used)", &e.double_opt_in,
-                "How contacts confirmed, e.g. a reply to a confirmation message.", edit(|e, v| e.double_opt_in = v)) }
+            <h2 id="evidence-title">{ t.get("evidence.title") }</h2>
+            { text_area("wording", t.get("evidence.wording"), &e.wording,
+                t.get("evidence.wording_hint"), edit(|e, v| e.wording = v)) }
+            { text_input("consent-source", t.get("evidence.source"), &e.source,
+                t.get("evidence.source_hint"), edit(|e, v| e.source = v)) }
+            { text_input("capture-method", t.get("evidence.capture"), &e.capture_method,
+                t.get("evidence.capture_hint"), edit(|e, v| e.capture_method = v)) }
+            { text_area("double-opt-in", t.get("evidence.double_opt_in"), &e.double_opt_in,
+                t.get("evidence.double_opt_in_hint"), edit(|e, v| e.double_opt_in = v)) }
             <fieldset>
-                <legend>{ "Evidence files (screenshots or PDF of the opt-in)" }</legend>
+                <legend>{ t.get("evidence.files") }</legend>
                 <div class="field">
-                    <label for="evidence-source">{ "Opt-in source these files show" }</label>
+                    <label for="evidence-source">{ t.get("evidence.files_source") }</label>
                     <input id="evidence-source" type="text" value={(*evidence_source).clone()}
                         oninput={let s = evidence_source.clone(); Callback::from(move |ev: InputEvent| s.set(ev.target_unchecked_into::<HtmlInputElement>().value()))} />
                 </div>
                 <div class="field">
-                    <label for="evidence-files">{ "Add files" }</label>
+                    <label for="evidence-files">{ t.get("evidence.add_files") }</label>
                     <input id="evidence-files" type="file" multiple=true accept={EVIDENCE_ACCEPT} onchange={on_files} />
                 </div>
                 <ul id="evidence-list">
-                    { for e.files.iter().enumerate().map(|(i, (source, f))| html! {
-                        <li>{ format!("{} ({}, {})", f.name(), human_size(f.size() as u64),
-                                if source.is_empty() { "no source named".to_owned() } else { format!("source: {source}") }) }
-                            <button onclick={remove(i)} aria-label={format!("Remove {}", f.name())}>{ "Remove" }</button></li>
+                    { for e.files.iter().enumerate().map(|(i, (source, f))| {
+                        let source = if source.is_empty() {
+                            t.get("evidence.file_no_source").to_owned()
+                        } else {
+                            t.format("evidence.file_source", &[("source", source)])
+                        };
+                        let (name, size) = (f.name(), human_size(f.size() as u64));
+                        html! {
+                            <li>{ t.format("evidence.file", &[("name", &name), ("size", &size), ("source", &source)]) }
+                                <button onclick={remove(i)} aria-label={t.format("evidence.remove_file", &[("name", &name)])}>
+                                    { t.get("evidence.remove") }</button></li>
+                        }
                     }) }
                 </ul>
             </fieldset>
             <fieldset>
-                <legend>{ "Self-check" }</legend>
-                { for SELF_CHECK.iter().map(|(key, question)| {
+                <legend>{ t.get("evidence.self_check") }</legend>
+                { for SELF_CHECK.iter().map(|(key, _)| {
                     let (ev, on, key_owned) = (e.clone(), props.on_change.clone(), (*key).to_owned());
-                    checkbox(&format!("self-{key}"), question, e.self_check.get(*key).copied().unwrap_or(false),
+                    checkbox(&format!("self-{key}"), t.get(&self_check_id(key)), e.self_check.get(*key).copied().unwrap_or(false),
                         Callback::from(move |v: bool| {
                             let mut next = ev.clone();
                             next.self_check.insert(key_owned.clone(), v);
@@ -179,30 +201,31 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
                         }))
                 }) }
                 if props.checked.report.profile == "email-gdpr" {
-                    { checkbox("gdpr", "Every contact gave GDPR-compliant consent to receive email from us, and we can prove it.",
+                    { checkbox("gdpr", t.get("evidence.gdpr"),
                         e.gdpr_confirmed, { let (ev, on) = (e.clone(), props.on_change.clone());
                             Callback::from(move |v: bool| { let mut next = ev.clone(); next.gdpr_confirmed = v; on.emit(next); }) }) }
                 }
             </fieldset>
             if !missing.is_empty() {
-                <div class="alert" id="missing"><p>{ "Before you can submit:" }</p>
+                <div class="alert" id="missing"><p>{ t.get("evidence.missing") }</p>
                     <ul>{ for missing.iter().map(|m| html! { <li>{ m }</li> }) }</ul></div>
             }
             <div class="actions">
-                <button class="primary" id="build-package" onclick={build} disabled={!missing.is_empty()}>{ "Build the submission package" }</button>
+                <button class="primary" id="build-package" onclick={build} disabled={!missing.is_empty()}>{ t.get("evidence.build") }</button>
                 if let Some(url) = &*package {
                     <a id="package" href={url.clone()} download="submission.json">{ "submission.json" }</a>
-                    <p class="muted">{ "The package holds your answers and the list of evidence files (keep a copy); Submit sends it with clean.csv and the evidence files." }</p>
+                    <p class="muted">{ t.get("evidence.package_note") }</p>
                 }
             </div>
             <fieldset>
-                <legend>{ "Submit" }</legend>
-                { secret_input("api-key", "Your listgate API key", &e.api_key,
-                    "Only the clean file, your answers and the evidence files are sent — never the rows that were rejected.",
-                    edit(|e, v| e.api_key = v)) }
+                <legend>{ t.get("evidence.submit_legend") }</legend>
+                if props.asks_for_key {
+                    { secret_input("api-key", t.get("evidence.api_key"), &e.api_key,
+                        t.get("evidence.api_key_hint"), edit(|e, v| e.api_key = v)) }
+                }
                 <button class="primary" id="submit" onclick={props.on_submit.reform(|_: MouseEvent| ())}
-                    disabled={!missing.is_empty() || e.api_key.trim().is_empty() || props.submitting}>
-                    { if props.submitting { "Submitting…" } else { "Submit to listgate" } }</button>
+                    disabled={!missing.is_empty() || (props.asks_for_key && e.api_key.trim().is_empty()) || props.submitting}>
+                    { t.get(if props.submitting { "evidence.submitting" } else { "evidence.submit" }) }</button>
             </fieldset>
         </section>
     }

@@ -1,5 +1,6 @@
 //! Labelled form controls: every input has a visible label tied to it.
 
+use crate::app::i18n::Texts;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -78,12 +79,18 @@ pub fn select(
     }
 }
 
-/// A failure in plain words, with its fix.
+/// A failure in plain words, with its fix (in English).
 pub fn failure(failure: &crate::protocol::Failure) -> Html {
+    failure_in(&Texts::default(), failure)
+}
+
+/// A failure in plain words, with its fix, introduced in `texts`' language
+/// (the message and fix are core's or the server's, in English).
+pub fn failure_in(texts: &Texts, failure: &crate::protocol::Failure) -> Html {
     html! {
         <div class="alert" role="alert">
-            <strong>{ "Something needs your attention: " }</strong>{ &failure.message }
-            if let Some(fix) = &failure.fix { <p>{ "How to fix it: " }{ fix }</p> }
+            <strong>{ texts.get("form.attention") }</strong>{ " " }{ &failure.message }
+            if let Some(fix) = &failure.fix { <p>{ texts.get("form.how_to_fix") }{ " " }{ fix }</p> }
         </div>
     }
 }

@@ -1,6 +1,8 @@
 //! Step 2: choose, drop or paste the list; confirm how it is read.
 
 use super::form::{human_size, select};
+use crate::app::hooks::use_texts::use_texts;
+use crate::app::i18n::Texts;
 use crate::app::state::{Reading, Source};
 use listgate_core::{Encoding, Preview};
 use std::rc::Rc;
@@ -41,6 +43,7 @@ fn from_file(file: File) -> Source {
 /// File input, drop zone, paste box, detected layout and preview.
 #[function_component]
 pub fn LoadStep(props: &LoadProps) -> Html {
+    let t = use_texts();
     let pasted = use_state(String::new);
     let dragging = use_state(|| false);
     let on_file = {
@@ -84,14 +87,14 @@ pub fn LoadStep(props: &LoadProps) -> Html {
         })
     };
     let use_paste = {
-        let (on, pasted) = (props.on_load.clone(), pasted.clone());
+        let (on, pasted, t) = (props.on_load.clone(), pasted.clone(), t.clone());
         Callback::from(move |_: MouseEvent| {
             let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&pasted));
             let options = BlobPropertyBag::new();
             options.set_type("text/plain");
             if let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) {
                 on.emit(Source {
-                    name: "pasted text".into(),
+                    name: t.get("load.pasted_name").to_owned(),
                     size: blob.size() as u64,
                     blob,
                     pasted: true,
@@ -102,42 +105,50 @@ pub fn LoadStep(props: &LoadProps) -> Html {
     let on_next = props.on_next.reform(|_: MouseEvent| ());
     html! {
         <section aria-labelledby="load-title">
-            <h2 id="load-title">{ "2. Load the list" }</h2>
+            <h2 id="load-title">{ t.get("load.title") }</h2>
             <div class={classes!("drop", dragging.then_some("dragging"))} {ondrop} {ondragover} {ondragleave}>
-                <p>{ "Drop a file here (.csv, .txt, .tsv or .xlsx), or " }</p>
-                <label for="file-input" class="button">{ "Choose a file" }</label>
+                <p>{ t.get("load.drop_here") }</p>
+                <label for="file-input" class="button">{ t.get("load.choose") }</label>
                 <input id="file-input" class="visually-hidden" type="file" accept={ACCEPT} onchange={on_file} />
-                <p class="muted">{ "The file is read here, in your browser. Nothing is uploaded until you submit." }</p>
+                <p class="muted">{ t.get("load.privacy") }</p>
             </div>
             <details>
-                <summary>{ "Or paste rows from a spreadsheet" }</summary>
+                <summary>{ t.get("load.paste_open") }</summary>
                 <div class="field">
-                    <label for="paste">{ "Pasted rows (with the header row)" }</label>
+                    <label for="paste">{ t.get("load.paste_label") }</label>
                     <textarea id="paste" rows="6" value={(*pasted).clone()} oninput={on_paste_input} />
                 </div>
-                <button onclick={use_paste} disabled={pasted.trim().is_empty()}>{ "Use the pasted rows" }</button>
+                <button onclick={use_paste} disabled={pasted.trim().is_empty()}>{ t.get("load.paste_use") }</button>
             </details>
             if let Some(source) = &props.source {
                 <p id="loaded" aria-live="polite">
                     <strong>{ &source.name }</strong>{ format!(" — {}", human_size(source.size)) }
                 </p>
             }
-            if props.previewing { <p aria-live="polite">{ "Reading the start of the file…" }</p> }
+            if props.previewing { <p aria-live="polite">{ t.get("load.reading") }</p> }
             if let Some(preview) = &props.preview {
-                { layout(preview, &props.reading, &props.on_read) }
-                { table(preview) }
-                <div class="actions"><button class="primary" onclick={on_next}>{ "Next: map the columns" }</button></div>
+                { layout(&t, preview, &props.reading, &props.on_read) }
+                { table(&t, preview) }
+                <div class="actions"><button class="primary" onclick={on_next}>{ t.get("load.next") }</button></div>
             }
         </section>
     }
 }
 
 /// What was detected, each choice overridable.
-fn layout(preview: &Preview, reading: &Reading, on_read: &Callback<Reading>) -> Html {
+fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Reading>) -> Html {
     let file = &preview.file;
-    let detected = |what: &str| format!("Detected: {what}");
+    let detected = |what: &str| t.format("load.detected", &[("value", what)]);
+    // Encoding names are core's; only "with BOM" has words to translate.
+    let encoding_name = |name: &str| {
+        if name == Encoding::Utf8Bom.name() {
+            t.localize("load.encoding.utf8_bom", name).to_owned()
+        } else {
+            name.to_owned()
+        }
+    };
     let encodings: Vec<(String, String)> =
-        std::iter::once((String::new(), detected(&file.encoding)))
+        std::iter::once((String::new(), detected(&encoding_name(&file.encoding))))
             .chain(
                 [
                     Encoding::Utf8,
@@ -147,14 +158,14 @@ fn layout(preview: &Preview, reading: &Reading, on_read: &Callback<Reading>) -> 
                     Encoding::Windows1252,
                 ]
                 .iter()
-                .map(|e| (e.name().to_owned(), e.name().to_owned())),
+                .map(|e| (e.name().to_owned(), encoding_name(e.name()))),
             )
             .collect();
     let delimiter_name = |d: &str| match d {
-        "," => "comma (,)".to_owned(),
-        ";" => "semicolon (;)".to_owned(),
-        "\\t" | "\t" => "tab".to_owned(),
-        "|" => "pipe (|)".to_owned(),
+        "," => t.get("load.delimiter.comma").to_owned(),
+        ";" => t.get("load.delimiter.semicolon").to_owned(),
+        "\\t" | "\t" => t.get("load.delimiter.tab").to_owned(),
+        "|" => t.get("load.delimiter.pipe").to_owned(),
         other => other.to_owned(),
     };
     let delimiters: Vec<(String, String)> = std::iter::once((
@@ -207,36 +218,36 @@ fn layout(preview: &Preview, reading: &Reading, on_read: &Callback<Reading>) -> 
         .unwrap_or_default();
     let delimiter_value = reading.delimiter.map(String::from).unwrap_or_default();
     let header = match file.header_row {
-        Some(row) => format!("row {row}"),
-        None => "none (every row is a contact)".into(),
+        Some(row) => t.format("load.header_row", &[("row", &row.to_string())]),
+        None => t.get("load.header_none").to_owned(),
     };
     let xlsx = file.encoding == "xlsx";
     html! {
         <div class="layout" id="layout">
             if xlsx {
-                <p>{ format!("Excel workbook, sheet {}", file.sheet.clone().unwrap_or_default()) }</p>
+                <p>{ t.format("load.excel_sheet", &[("sheet", file.sheet.as_deref().unwrap_or_default())]) }</p>
             } else {
-                { select("encoding", "Text encoding", &encoding_value, &encodings, on_encoding) }
-                { select("delimiter", "Delimiter", &delimiter_value, &delimiters, on_delimiter) }
+                { select("encoding", t.get("load.encoding"), &encoding_value, &encodings, on_encoding) }
+                { select("delimiter", t.get("load.delimiter"), &delimiter_value, &delimiters, on_delimiter) }
             }
             <div class="field">
-                <label for="skip-rows">{ "Rows to skip above the header" }</label>
+                <label for="skip-rows">{ t.get("load.skip_rows") }</label>
                 <input id="skip-rows" type="number" min="0"
                     value={reading.skip_rows.unwrap_or(file.skipped_rows as usize).to_string()}
                     onchange={on_skip} />
-                <small>{ format!("Header: {header}") }</small>
+                <small>{ t.format("load.header_is", &[("header", &header)]) }</small>
             </div>
             if file.replaced_invalid_bytes {
-                <p class="warning">{ "Some characters were not valid in this encoding and show as �: choose the right encoding." }</p>
+                <p class="warning">{ t.get("load.invalid_bytes") }</p>
             }
         </div>
     }
 }
 
 /// The first rows as parsed.
-fn table(preview: &Preview) -> Html {
+fn table(t: &Texts, preview: &Preview) -> Html {
     html! {
-        <div class="scroll" tabindex="0" aria-label="Preview of the first rows">
+        <div class="scroll" tabindex="0" aria-label={t.get("load.preview").to_owned()}>
             <table id="preview">
                 <thead><tr>{ for preview.file.columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
                 <tbody>

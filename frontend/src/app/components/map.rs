@@ -1,5 +1,6 @@
 //! Step 3: map each target field to a source column.
 
+use crate::app::hooks::use_texts::use_texts;
 use listgate_core::{Preview, Profile};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
@@ -25,6 +26,7 @@ pub struct MapProps {
 /// One row per target field: required or not, a column picker with samples.
 #[function_component]
 pub fn MapStep(props: &MapProps) -> Html {
+    let t = use_texts();
     let Ok(profile) = Profile::builtin(&props.profile) else {
         return html! {};
     };
@@ -36,9 +38,12 @@ pub fn MapStep(props: &MapProps) -> Html {
             .map(|s| s.join(", "))
             .unwrap_or_default();
         if samples.is_empty() {
-            format!("{name} (empty in the first rows)")
+            t.format("map.column_empty", &[("name", name)])
         } else {
-            format!("{name} — e.g. {samples}")
+            t.format(
+                "map.column_samples",
+                &[("name", name), ("samples", &samples)],
+            )
         }
     };
     let in_group = |field: &str| {
@@ -46,16 +51,20 @@ pub fn MapStep(props: &MapProps) -> Html {
             .required_any
             .iter()
             .find(|g| g.iter().any(|n| n == field))
-            .map(|g| g.join(" or "))
+            .map(|g| g.join(&format!(" {} ", t.get("map.or"))))
     };
     let rows = profile.fields.iter().map(|field| {
         let mapped = preview.mapping.get(&field.name).cloned().unwrap_or_default();
         let id = format!("map-{}", field.name);
         let need = if field.required {
-            Some("required".to_owned())
+            Some(t.get("map.required").to_owned())
         } else {
-            in_group(&field.name).map(|g| format!("one of {g} required"))
+            in_group(&field.name).map(|g| t.format("map.one_of", &[("fields", &g)]))
         };
+        let description = t.localize(
+            &format!("field.{}.{}", props.profile, field.name),
+            &field.description,
+        );
         let missing = field.required && mapped.is_empty();
         let onchange = {
             let (on, name) = (props.on_map.clone(), field.name.clone());
@@ -68,16 +77,16 @@ pub fn MapStep(props: &MapProps) -> Html {
                 <th scope="row">
                     <label for={id.clone()}>{ &field.name }</label>
                     if let Some(need) = need { <span class="badge">{ need }</span> }
-                    <small>{ &field.description }</small>
+                    <small>{ description }</small>
                 </th>
                 <td>
                     <select id={id} {onchange} aria-invalid={missing.to_string()}>
-                        <option value="" selected={mapped.is_empty()}>{ "— not mapped —" }</option>
+                        <option value="" selected={mapped.is_empty()}>{ t.get("map.not_mapped") }</option>
                         { for preview.file.columns.iter().enumerate().map(|(c, name)| html! {
                             <option value={name.clone()} selected={*name == mapped}>{ column_label(c, name) }</option>
                         }) }
                     </select>
-                    if missing { <small class="error-text">{ "Required: choose the column that holds it." }</small> }
+                    if missing { <small class="error-text">{ t.get("map.required_missing") }</small> }
                 </td>
             </tr>
         }
@@ -86,19 +95,19 @@ pub fn MapStep(props: &MapProps) -> Html {
     let on_check = props.on_check.reform(|_: MouseEvent| ());
     html! {
         <section aria-labelledby="map-title">
-            <h2 id="map-title">{ "3. Map the columns" }</h2>
-            <p class="muted">{ "Each field of the import is matched to a column of your file. Columns left unmapped are kept as custom fields." }</p>
+            <h2 id="map-title">{ t.get("map.title") }</h2>
+            <p class="muted">{ t.get("map.intro") }</p>
             if let Some(problem) = &preview.problem {
                 <div class="alert" role="alert" id="map-problem">{ problem }</div>
             }
             <table class="mapping" id="mapping">
-                <thead><tr><th scope="col">{ "Field" }</th><th scope="col">{ "Column in your file" }</th></tr></thead>
+                <thead><tr><th scope="col">{ t.get("map.field") }</th><th scope="col">{ t.get("map.column") }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
             <div class="actions">
-                <button onclick={on_save}>{ "Save this mapping in this browser" }</button>
-                if props.saved { <span role="status">{ " Saved." }</span> }
-                <button class="primary" id="run-check" onclick={on_check} disabled={preview.problem.is_some()}>{ "Check the list" }</button>
+                <button onclick={on_save}>{ t.get("map.save") }</button>
+                if props.saved { <span role="status">{ " " }{ t.get("map.saved") }</span> }
+                <button class="primary" id="run-check" onclick={on_check} disabled={preview.problem.is_some()}>{ t.get("map.check") }</button>
             </div>
         </section>
     }

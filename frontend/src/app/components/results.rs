@@ -1,8 +1,9 @@
 //! Step 5: what the check found.
 
-use super::form::count;
+use crate::app::hooks::use_texts::use_texts;
+use crate::app::i18n::Texts;
 use crate::protocol::{Checked, ProblemRow, RowQuery, RowsPage};
-use listgate_core::{Segment, Severity};
+use listgate_core::{Outcome, Segment, Severity};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
@@ -35,78 +36,96 @@ pub struct ResultsProps {
 /// Summary, segments, issues by code and the rows with issues.
 #[function_component]
 pub fn ResultsStep(props: &ResultsProps) -> Html {
+    let t = use_texts();
     let report = &props.checked.report;
     let s = &report.summary;
     let code_filter = use_state(String::new);
+    // A node reference, not a lookup by id: inside a partner's widget the
+    // table lives in a shadow root the document cannot search.
+    let rows_heading = use_node_ref();
     let on_show = |code: String| {
-        let filter = code_filter.clone();
+        let (filter, heading) = (code_filter.clone(), rows_heading.clone());
         Callback::from(move |_: MouseEvent| {
             filter.set(code.clone());
-            if let Some(table) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("rows"))
-            {
-                table.scroll_into_view();
+            if let Some(heading) = heading.cast::<web_sys::Element>() {
+                heading.scroll_into_view();
             }
         })
     };
     let stat = |id: &str, label: &str, n: u64| {
-        html! { <div class="stat"><span class="n" id={id.to_owned()}>{ count(n) }</span><span>{ label }</span></div> }
+        html! {
+            <div class="stat"><span class="n" id={id.to_owned()}>{ t.count(n) }</span>
+                <span>{ t.plural(label, n, &[]) }</span></div>
+        }
     };
+    let outcome_id = match report.outcome {
+        Outcome::AllImportable => "outcome.all_importable",
+        Outcome::SomeImportable => "outcome.some_importable",
+        Outcome::NoneImportable => "outcome.none_importable",
+    };
+    let dates_judged = t.get("results.dates_judged");
+    let (judged_before, judged_after) = dates_judged
+        .split_once("{time}")
+        .unwrap_or((dates_judged, ""));
     html! {
         <section aria-labelledby="results-title">
-            <h2 id="results-title">{ "5. Results" }</h2>
-            <p id="outcome" class="outcome">{ report.outcome.message() }</p>
+            <h2 id="results-title">{ t.get("results.title") }</h2>
+            <p id="outcome" class="outcome">{ t.localize(outcome_id, report.outcome.message()) }</p>
             if let Some(at) = report.checked_at {
-                <p class="muted">{ "Dates were judged as of " }
+                <p class="muted">{ judged_before }
                     <time id="checked-at" datetime={at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}>
-                        { at.format("%Y-%m-%d %H:%M:%S UTC").to_string() }</time>{ "." }</p>
+                        { at.format("%Y-%m-%d %H:%M:%S UTC").to_string() }</time>{ judged_after }</p>
             }
             <div class="stats">
-                { stat("summary-rows", "rows", s.rows) }
-                { stat("summary-importable", "importable", s.importable) }
-                { stat("summary-rejected", "rejected", s.rejected) }
-                { stat("summary-warnings", "with warnings", s.warnings) }
-                { stat("summary-duplicates", "duplicates", s.duplicates) }
+                { stat("summary-rows", "results.stat.rows", s.rows) }
+                { stat("summary-importable", "results.stat.importable", s.importable) }
+                { stat("summary-rejected", "results.stat.rejected", s.rejected) }
+                { stat("summary-warnings", "results.stat.warnings", s.warnings) }
+                { stat("summary-duplicates", "results.stat.duplicates", s.duplicates) }
             </div>
-            <h3>{ "Consent segments" }</h3>
+            <h3>{ t.get("results.segments") }</h3>
             <table class="segments">
-                <thead><tr><th scope="col">{ "Segment" }</th><th scope="col">{ "Rows" }</th><th scope="col">{ "What it means" }</th></tr></thead>
+                <thead><tr><th scope="col">{ t.get("results.segment") }</th><th scope="col">{ t.get("results.rows") }</th>
+                    <th scope="col">{ t.get("results.meaning") }</th></tr></thead>
                 <tbody>
                     { for Segment::ALL.iter().map(|seg| html! {
                         <tr>
-                            <th scope="row">{ seg.channel_name() }</th>
-                            <td id={format!("segment-{}", seg.as_str())}>{ count(report.segments.get(*seg)) }</td>
-                            <td>{ seg.meaning() }</td>
+                            <th scope="row">{ t.localize(&format!("segment.{}.name", seg.as_str()), seg.channel_name()) }</th>
+                            <td id={format!("segment-{}", seg.as_str())}>{ t.count(report.segments.get(*seg)) }</td>
+                            <td>{ t.localize(&format!("segment.{}.meaning", seg.as_str()), seg.meaning()) }</td>
                         </tr>
                     }) }
                 </tbody>
             </table>
-            <h3>{ "Issues by code" }</h3>
+            <h3>{ t.get("results.issues_by_code") }</h3>
             if report.issue_counts.is_empty() {
-                <p>{ "No issues." }</p>
+                <p>{ t.get("results.no_issues") }</p>
             } else {
                 <table class="codes" id="codes">
-                    <thead><tr><th scope="col">{ "Code" }</th><th scope="col">{ "Rows" }</th><th scope="col">{ "How to fix it" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ t.get("results.code") }</th><th scope="col">{ t.get("results.rows") }</th>
+                        <th scope="col">{ t.get("results.how_to_fix") }</th></tr></thead>
                     <tbody>
                         { for report.issue_counts.iter().map(|c| html! {
                             <tr class={severity_class(c.severity)}>
                                 <th scope="row"><code>{ c.code.as_str() }</code>
-                                    <small>{ if c.severity == Severity::Error { " error" } else { " warning" } }</small>
+                                    <small>{ " " }{ severity_words(&t, c.severity) }</small>
                                     <button class="show" onclick={on_show(c.code.as_str().to_owned())}
-                                        aria-label={format!("Show rows with {}", c.code.as_str())}>{ "Show rows" }</button></th>
-                                <td class="count" data-code={c.code.as_str()} data-severity={severity_class(c.severity)}>{ count(c.count) }</td>
-                                <td>{ &c.fix }</td>
+                                        aria-label={t.format("results.show_rows_with", &[("code", c.code.as_str())])}>
+                                        { t.get("results.show_rows") }</button></th>
+                                <td class="count" data-code={c.code.as_str()} data-severity={severity_class(c.severity)}>{ t.count(c.count) }</td>
+                                <td>{ t.localize(&format!("fix.{}", c.code.as_str()), &c.fix) }</td>
                             </tr>
                         }) }
                     </tbody>
                 </table>
             }
-            <RowTable checked={props.checked.clone()} page={props.page.clone()} on_query={props.on_query.clone()}
-                edited={props.edited.clone()}
-                code={(*code_filter).clone()} on_code={Callback::from(move |c| code_filter.set(c))}
-                on_edit={props.on_edit.clone()} />
-            <div class="actions"><button class="primary" onclick={props.on_next.reform(|_: MouseEvent| ())}>{ "Next: downloads" }</button></div>
+            <div ref={rows_heading}>
+                <RowTable checked={props.checked.clone()} page={props.page.clone()} on_query={props.on_query.clone()}
+                    edited={props.edited.clone()}
+                    code={(*code_filter).clone()} on_code={Callback::from(move |c| code_filter.set(c))}
+                    on_edit={props.on_edit.clone()} />
+            </div>
+            <div class="actions"><button class="primary" onclick={props.on_next.reform(|_: MouseEvent| ())}>{ t.get("results.next") }</button></div>
         </section>
     }
 }
@@ -116,6 +135,13 @@ fn severity_class(severity: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
     }
+}
+
+fn severity_words(t: &Texts, severity: Severity) -> &str {
+    t.get(match severity {
+        Severity::Error => "results.severity.error",
+        Severity::Warning => "results.severity.warning",
+    })
 }
 
 /// Properties of [`RowTable`].
@@ -145,6 +171,7 @@ const PAGE_ROWS: usize = 200;
 /// every cell editable.
 #[function_component]
 pub fn RowTable(props: &RowTableProps) -> Html {
+    let t = use_texts();
     let text = use_state(String::new);
     let scroll_top = use_state(|| 0.0_f64);
     let asked = use_mut_ref(|| None::<RowQuery>);
@@ -203,6 +230,7 @@ pub fn RowTable(props: &RowTableProps) -> Html {
     let rows = visible.into_iter().map(|original| {
         let row = props.edited.get(&original.row).unwrap_or(original);
         row_html(
+            &t,
             row,
             columns,
             props.edited.contains_key(&row.row),
@@ -219,26 +247,31 @@ pub fn RowTable(props: &RowTableProps) -> Html {
     let drawn = last.saturating_sub(drawn_from);
     html! {
         <div class="rows">
-            <h3 id="rows">{ "Rows with issues" }</h3>
+            <h3 id="rows">{ t.get("results.rows_title") }</h3>
             <div class="filters">
                 <div class="field">
-                    <label for="code-filter">{ "Issue" }</label>
+                    <label for="code-filter">{ t.get("results.issue_filter") }</label>
                     <select id="code-filter" onchange={on_code}>
-                        <option value="" selected={props.code.is_empty()}>{ "All issues" }</option>
+                        <option value="" selected={props.code.is_empty()}>{ t.get("results.all_issues") }</option>
                         { for codes.iter().map(|c| html! { <option value={*c} selected={props.code == *c}>{ *c }</option> }) }
                     </select>
                 </div>
                 <div class="field">
-                    <label for="text-filter">{ "Find" }</label>
-                    <input id="text-filter" type="search" value={(*text).clone()} oninput={on_text} placeholder="a value or a row number" />
+                    <label for="text-filter">{ t.get("results.find") }</label>
+                    <input id="text-filter" type="search" value={(*text).clone()} oninput={on_text}
+                        placeholder={t.get("results.find_placeholder").to_owned()} />
                 </div>
-                <p role="status" id="rows-shown">{ format!("{} of {} rows with issues", count(matching as u64), count(props.checked.rows_kept)) }
-                    if props.checked.rows_not_kept > 0 { { format!(" ({} more only in the error file)", count(props.checked.rows_not_kept)) } }</p>
+                <p role="status" id="rows-shown">
+                    { t.plural("results.shown", props.checked.rows_kept, &[("shown", &t.count(matching as u64))]) }
+                    if props.checked.rows_not_kept > 0 {
+                        { " " }{ t.format("results.not_kept", &[("n", &t.count(props.checked.rows_not_kept))]) }
+                    }</p>
             </div>
-            <p class="muted">{ "Edit a cell to re-check its row (duplicates are judged against the row alone). Edits are not written into the downloads: fix the error file and load it again." }</p>
-            <div class="scroll virtual" style={format!("height:{}px", ROW_HEIGHT * VISIBLE as f64 + 40.0)} {onscroll} tabindex="0" aria-label="Rows with issues">
+            <p class="muted">{ t.get("results.edit_hint") }</p>
+            <div class="scroll virtual" style={format!("height:{}px", ROW_HEIGHT * VISIBLE as f64 + 40.0)} {onscroll} tabindex="0"
+                aria-label={t.get("results.rows_title").to_owned()}>
                 <table id="row-table">
-                    <thead><tr><th scope="col">{ "Row" }</th><th scope="col">{ "Issues" }</th>
+                    <thead><tr><th scope="col">{ t.get("results.row") }</th><th scope="col">{ t.get("results.issues") }</th>
                         { for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
                     <tbody>
                         <tr style={format!("height:{}px", drawn_from as f64 * ROW_HEIGHT)} aria-hidden="true" />
@@ -254,6 +287,7 @@ pub fn RowTable(props: &RowTableProps) -> Html {
 /// One row: number and status, its issues, then every cell as an input,
 /// the offending ones highlighted with their messages.
 fn row_html(
+    t: &Texts,
     row: &ProblemRow,
     columns: &[String],
     edited: bool,
@@ -270,17 +304,20 @@ fn row_html(
         .iter()
         .map(|i| format!("{}: {}", i.code, i.message))
         .collect();
-    let status = match (edited, row.importable) {
-        (true, true) => "fixed",
-        (true, false) => "still rejected",
-        (false, true) => "importable",
-        (false, false) => "rejected",
+    // The class stays English (styles and tests select on it).
+    let (class, status) = match (edited, row.importable) {
+        (true, true) => ("fixed", "results.status.fixed"),
+        (true, false) => ("still-rejected", "results.status.still_rejected"),
+        (false, true) => ("importable", "results.status.importable"),
+        (false, false) => ("rejected", "results.status.rejected"),
     };
     html! {
         <tr key={row.row} style={format!("height:{ROW_HEIGHT}px")} data-row={row.row.to_string()}>
-            <th scope="row">{ row.row }<small class={status.replace(' ', "-")}>{ status }</small></th>
-            <td class="issues" title={summary.join("\n")}>{ summary.first().cloned().unwrap_or_else(|| "no issues".into()) }
-                if summary.len() > 1 { <small>{ format!(" (+{} more)", summary.len() - 1) }</small> }</td>
+            <th scope="row">{ row.row }<small class={class}>{ t.get(status) }</small></th>
+            <td class="issues" title={summary.join("\n")}>{ summary.first().cloned().unwrap_or_else(|| t.get("results.no_issues_row").to_owned()) }
+                if summary.len() > 1 {
+                    <small>{ " " }{ t.format("results.more_issues", &[("n", &t.count(summary.len() as u64 - 1))]) }</small>
+                }</td>
             { for columns.iter().enumerate().map(|(c, name)| {
                 let problem = bad.get(&c).map(|m| m.join("; "));
                 let onchange = {
@@ -295,7 +332,7 @@ fn row_html(
                 html! {
                     <td class={classes!(problem.is_some().then_some("bad"))} title={problem.clone().unwrap_or_default()}>
                         <input value={row.cells.get(c).cloned().unwrap_or_default()} {onchange}
-                            aria-label={format!("Row {}, {}", row.row, name)}
+                            aria-label={t.format("results.cell_label", &[("row", &row.row.to_string()), ("column", name)])}
                             aria-invalid={problem.is_some().to_string()} />
                     </td>
                 }

@@ -269,11 +269,11 @@ pub fn Detail(props: &DetailProps) -> Html {
                 <h4>{ "Import batches" }</h4>
                 if schedule["completed_at"].is_string() { <p id="import-complete">{ "Import complete: every contact was processed." }</p> }
                 <table class="segments" id="batches">
-                    <thead><tr><th scope="col">{ "Batch" }</th><th scope="col">{ "Contacts" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Imported" }</th><th scope="col">{ "Failed" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ "Batch" }</th><th scope="col">{ "Contacts" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Imported" }</th><th scope="col">{ "Failed" }</th><th scope="col">{ "Webhook" }</th></tr></thead>
                     <tbody>{ for schedule["batches"].as_array().into_iter().flatten().map(|b| html! {
                         <tr><td>{ b["number"].as_i64().unwrap_or_default() }</td><td>{ b["contacts"].as_i64().unwrap_or_default() }</td>
                             <td>{ b["status"].as_str().unwrap_or_default() }</td><td>{ b["imported"].as_i64().unwrap_or_default() }</td>
-                            <td>{ b["failed"].as_i64().unwrap_or_default() }</td></tr>
+                            <td>{ b["failed"].as_i64().unwrap_or_default() }</td><td>{ webhook_delivery(&b["webhook"]) }</td></tr>
                     }) }</tbody>
                 </table>
                 <div class="actions">
@@ -285,5 +285,24 @@ pub fn Detail(props: &DetailProps) -> Html {
             }
             <button id="refresh-detail" onclick={{ let (refresh, id) = (props.refresh.clone(), id.clone()); Callback::from(move |_: MouseEvent| refresh.emit(id.clone())) }}>{ "Refresh" }</button>
         </div>
+    }
+}
+
+/// A batch's webhook delivery in words: sent, retrying (and why), or given up.
+fn webhook_delivery(delivery: &Value) -> String {
+    let attempts = delivery["attempts"].as_i64().unwrap_or_default();
+    let error = delivery["last_error"].as_str().unwrap_or("no answer yet");
+    match delivery["status"].as_str() {
+        None => "no webhook".to_owned(),
+        Some("delivered") if attempts > 1 => {
+            format!("delivered on attempt {attempts} (before: {error})")
+        }
+        Some("delivered") => "delivered".to_owned(),
+        Some("failed") => format!("gave up after {attempts} attempts: {error}"),
+        Some(_) if attempts == 0 => "sending".to_owned(),
+        Some(_) => format!(
+            "retrying at {} ({attempts} failed: {error})",
+            delivery["next_attempt_at"].as_str().unwrap_or("soon")
+        ),
     }
 }

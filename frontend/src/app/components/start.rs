@@ -1,13 +1,15 @@
 //! Step 1: the profile and the options.
 
 use super::form::{checkbox, select, text_input};
+use crate::app::hooks::use_texts::use_texts;
 use crate::app::state::{Choices, HeaderChoice};
 use listgate_core::Profile;
 use listgate_core::template::template;
 use web_sys::{Blob, BlobPropertyBag, Url};
 use yew::prelude::*;
 
-/// The built-in profiles with the names merchants know them by.
+/// The built-in profiles with the names merchants know them by (in English;
+/// the page shows message `start.profile.<name>`).
 pub const PROFILES: [(&str, &str); 4] = [
     ("whatsapp", "WhatsApp"),
     ("mongoose", "Mongoose WhatsApp import"),
@@ -29,6 +31,7 @@ pub struct StartProps {
 /// Profile, options and templates.
 #[function_component]
 pub fn StartStep(props: &StartProps) -> Html {
+    let t = use_texts();
     let c = &props.choices;
     let edit = |apply: fn(&mut Choices, String)| {
         let (choices, on) = (c.clone(), props.on_change.clone());
@@ -48,10 +51,17 @@ pub fn StartStep(props: &StartProps) -> Html {
     };
     let profiles: Vec<(String, String)> = PROFILES
         .iter()
-        .map(|(v, t)| ((*v).to_owned(), (*t).to_owned()))
+        .map(|(v, _)| {
+            let name = t.get(&format!("start.profile.{v}")).to_owned();
+            ((*v).to_owned(), name)
+        })
         .collect();
-    let headers = [("detect", "Detect it"), ("yes", "Yes"), ("no", "No")]
-        .map(|(v, t)| (v.to_owned(), t.to_owned()));
+    let headers = [
+        ("detect", "start.header.detect"),
+        ("yes", "start.header.yes"),
+        ("no", "start.header.no"),
+    ]
+    .map(|(v, id)| (v.to_owned(), t.get(id).to_owned()));
     let header_value = match c.header {
         HeaderChoice::Detect => "detect",
         HeaderChoice::Yes => "yes",
@@ -61,32 +71,32 @@ pub fn StartStep(props: &StartProps) -> Html {
     let on_next = props.on_next.reform(|_: MouseEvent| ());
     html! {
         <section aria-labelledby="start-title">
-            <h2 id="start-title">{ "1. Choose where the list is going" }</h2>
-            { select("profile", "Import profile", &c.profile, &profiles, edit(|c, v| c.profile = v)) }
-            if let Some(p) = &profile { <p class="muted">{ &p.description }</p> }
-            { select("header", "The file has a header row", header_value, &headers, edit(|c, v| {
+            <h2 id="start-title">{ t.get("start.title") }</h2>
+            { select("profile", t.get("start.profile"), &c.profile, &profiles, edit(|c, v| c.profile = v)) }
+            if let Some(p) = &profile {
+                <p class="muted">{ t.localize(&format!("profile.{}.description", p.name), &p.description) }</p>
+            }
+            { select("header", t.get("start.header"), header_value, &headers, edit(|c, v| {
                 c.header = match v.as_str() { "yes" => HeaderChoice::Yes, "no" => HeaderChoice::No, _ => HeaderChoice::Detect };
             })) }
-            { text_input("default-region", "Default country", &c.default_region,
-                "Two letters, e.g. GB: used for numbers written without a country code.",
-                edit(|c, v| c.default_region = v)) }
-            { text_input("date-format", "Date format", &c.date_format,
-                "Leave blank to detect; or e.g. DD/MM/YYYY or %m/%d/%Y.",
-                edit(|c, v| c.date_format = v)) }
-            { text_input("business-name", "Business name", &c.business_name,
-                "The consent wording must name it.", edit(|c, v| c.business_name = v)) }
-            { checkbox("house-number", "The house number is part of the street address", c.house_number_in_street,
+            { text_input("default-region", t.get("start.region"), &c.default_region,
+                t.get("start.region_hint"), edit(|c, v| c.default_region = v)) }
+            { text_input("date-format", t.get("start.date_format"), &c.date_format,
+                t.get("start.date_format_hint"), edit(|c, v| c.date_format = v)) }
+            { text_input("business-name", t.get("start.business"), &c.business_name,
+                t.get("start.business_hint"), edit(|c, v| c.business_name = v)) }
+            { checkbox("house-number", t.get("start.house_number"), c.house_number_in_street,
                 toggle(|c, v| c.house_number_in_street = v)) }
-            { checkbox("last-mapping", "Use the last mapping saved in this browser", c.use_last_mapping,
+            { checkbox("last-mapping", t.get("start.last_mapping"), c.use_last_mapping,
                 toggle(|c, v| c.use_last_mapping = v)) }
             if c.profile == "mongoose" {
-                { checkbox("infer-mobile", "Fill a blank MobileNumber from WhatsAppMobileNumber (instead of failing the row)",
+                { checkbox("infer-mobile", t.get("start.infer_mobile"),
                     c.infer_mobile_number, toggle(|c, v| c.infer_mobile_number = v)) }
-                { checkbox("allow-updates", "Allow mobile number updates for existing contacts",
+                { checkbox("allow-updates", t.get("start.allow_updates"),
                     c.allow_mobile_number_updates, toggle(|c, v| c.allow_mobile_number_updates = v)) }
             }
             if let Some(p) = &profile { <Templates profile={p.name.clone()} /> }
-            <div class="actions"><button class="primary" onclick={on_next}>{ "Next: load the list" }</button></div>
+            <div class="actions"><button class="primary" onclick={on_next}>{ t.get("start.next") }</button></div>
         </section>
     }
 }
@@ -101,6 +111,7 @@ pub struct TemplatesProps {
 /// Template downloads for a profile: all fields, or required fields only.
 #[function_component]
 pub fn Templates(props: &TemplatesProps) -> Html {
+    let t = use_texts();
     let urls = use_memo(props.profile.clone(), |name| {
         let profile = Profile::builtin(name).ok()?;
         let url = |required_only| {
@@ -117,10 +128,10 @@ pub fn Templates(props: &TemplatesProps) -> Html {
         return html! {};
     };
     html! {
-        <p class="templates">{ "Start from a template: " }
-            <a href={all} download={format!("{}-template.csv", props.profile)}>{ "all fields" }</a>
+        <p class="templates">{ t.get("start.templates") }{ " " }
+            <a href={all} download={format!("{}-template.csv", props.profile)}>{ t.get("start.templates_all") }</a>
             { " · " }
-            <a href={required} download={format!("{}-template-required.csv", props.profile)}>{ "required fields only" }</a>
+            <a href={required} download={format!("{}-template-required.csv", props.profile)}>{ t.get("start.templates_required") }</a>
         </p>
     }
 }

@@ -1,5 +1,6 @@
 //! The page's side of the checking worker.
 
+use crate::app::embed::WorkerSource;
 use crate::app::state::{Action, AppState, Ready};
 use crate::protocol::{Failure, Request, Response};
 use crate::worker::set;
@@ -10,9 +11,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Url, Worker};
 use yew::prelude::*;
-
-/// Where trunk puts the worker's loader script, next to the page.
-const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 /// Milliseconds since the page loaded.
 pub fn now_ms() -> f64 {
@@ -77,15 +75,15 @@ impl WorkerHandle {
 
 /// Starts the worker once and routes its answers into the reducer.
 #[hook]
-pub fn use_worker(dispatch: UseReducerDispatcher<AppState>) -> WorkerHandle {
-    let handle = use_memo((), {
+pub fn use_worker(dispatch: UseReducerDispatcher<AppState>, source: WorkerSource) -> WorkerHandle {
+    let handle = use_memo(source, {
         let dispatch = dispatch.clone();
-        move |_| {
+        move |source| {
             let worker: Rc<RefCell<Option<Worker>>> = Rc::default();
             let spawn: Rc<dyn Fn() -> Option<Worker>> = {
-                let dispatch = dispatch.clone();
+                let (dispatch, source) = (dispatch.clone(), source.clone());
                 let worker_cell = Rc::downgrade(&worker);
-                Rc::new(move || spawn(dispatch.clone(), worker_cell.clone()))
+                Rc::new(move || spawn(&source, dispatch.clone(), worker_cell.clone()))
             };
             WorkerHandle {
                 worker,
@@ -97,11 +95,34 @@ pub fn use_worker(dispatch: UseReducerDispatcher<AppState>) -> WorkerHandle {
     (*handle).clone()
 }
 
+/// A worker running the loader from `source`.
+fn start_worker(source: &WorkerSource) -> Option<Worker> {
+    match source {
+        WorkerSource::SameOrigin(script) => Worker::new(script).ok(),
+        WorkerSource::CrossOrigin(base) => {
+            // The loader reads its base from LISTGATE_BASE. Quoted as JSON,
+            // the URL cannot break out of the string.
+            let base = serde_json::to_string(base).ok()?;
+            let code = format!(
+                "self.LISTGATE_BASE = {base}; importScripts(self.LISTGATE_BASE + \"worker_loader.js\");"
+            );
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("text/javascript");
+            let parts = Array::of1(&JsValue::from_str(&code));
+            let blob = Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+            let url = Url::create_object_url_with_blob(&blob).ok()?;
+            // Not revoked: the worker fetches it after this returns.
+            Worker::new(&url).ok()
+        }
+    }
+}
+
 fn spawn(
+    source: &WorkerSource,
     dispatch: UseReducerDispatcher<AppState>,
     cell: std::rc::Weak<RefCell<Option<Worker>>>,
 ) -> Option<Worker> {
-    let worker = Worker::new(WORKER_SCRIPT).ok()?;
+    let worker = start_worker(source)?;
     let on_message = {
         let dispatch = dispatch.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

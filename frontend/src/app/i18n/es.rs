@@ -1,0 +1,688 @@
+//! Spanish (neutral, addressing the merchant as «tú»).
+//!
+//! The same ids as [`super::en`], in the same order, with the same
+//! `{placeholders}` (a test checks). Codes, field names, file names and
+//! command-line options stay as written: they are what the merchant types
+//! or sees in their files.
+
+/// `(message id, text)`.
+pub static MESSAGES: &[(&str, &str)] = &[
+    // La página y la barra de pasos.
+    (
+        "app.tagline",
+        "Comprueba que una lista de contactos se puede importar a WhatsApp, SMS o correo electrónico respetando el consentimiento, de forma privada y en tu navegador.",
+    ),
+    ("app.areas", "Secciones"),
+    ("app.area_check", "Comprobar una lista"),
+    ("app.area_review", "Consola de revisión"),
+    ("app.steps", "Pasos"),
+    (
+        "widget.refused",
+        "Esta página no puede enviar listas a listgate.",
+    ),
+    (
+        "widget.tenant",
+        "Las listas revisadas aquí se envían a {tenant} tras su revisión.",
+    ),
+    ("step.start", "Inicio"),
+    ("step.load", "Cargar"),
+    ("step.map", "Columnas"),
+    ("step.check", "Comprobar"),
+    ("step.results", "Resultados"),
+    ("step.download", "Descargas"),
+    ("step.evidence", "Pruebas"),
+    // Errores.
+    ("form.attention", "Hay algo que requiere tu atención:"),
+    ("form.how_to_fix", "Cómo solucionarlo:"),
+    // 1. Inicio.
+    ("start.title", "1. Elige adónde va la lista"),
+    ("start.profile", "Perfil de importación"),
+    ("start.profile.whatsapp", "WhatsApp"),
+    (
+        "start.profile.mongoose",
+        "Importación de WhatsApp en Mongoose",
+    ),
+    ("start.profile.sms-us", "SMS en EE. UU."),
+    ("start.profile.email-gdpr", "Correo electrónico (RGPD)"),
+    ("start.header", "El archivo tiene una fila de encabezado"),
+    ("start.header.detect", "Detectarlo automáticamente"),
+    ("start.header.yes", "Sí"),
+    ("start.header.no", "No"),
+    ("start.region", "País predeterminado"),
+    (
+        "start.region_hint",
+        "Dos letras, p. ej., ES o MX: se usa con los números escritos sin prefijo internacional.",
+    ),
+    ("start.date_format", "Formato de fecha"),
+    (
+        "start.date_format_hint",
+        "Déjalo en blanco para detectarlo o indícalo, p. ej., DD/MM/YYYY o %d/%m/%Y.",
+    ),
+    ("start.business", "Nombre de la empresa"),
+    (
+        "start.business_hint",
+        "El texto de consentimiento debe mencionarlo.",
+    ),
+    (
+        "start.house_number",
+        "El número de la casa está incluido en la calle",
+    ),
+    (
+        "start.last_mapping",
+        "Usar la última asignación de columnas guardada en este navegador",
+    ),
+    (
+        "start.infer_mobile",
+        "Completar un MobileNumber vacío con el WhatsAppMobileNumber (en lugar de rechazar la fila)",
+    ),
+    (
+        "start.allow_updates",
+        "Permitir que cambie el número de móvil de los contactos existentes",
+    ),
+    ("start.next", "Siguiente: cargar la lista"),
+    ("start.templates", "Empieza con una plantilla:"),
+    ("start.templates_all", "todos los campos"),
+    ("start.templates_required", "solo los campos obligatorios"),
+    // Los perfiles incluidos.
+    (
+        "profile.whatsapp.description",
+        "Importación para marketing por WhatsApp: cada contacto debe haber aceptado expresa e individualmente recibir mensajes por WhatsApp",
+    ),
+    (
+        "profile.mongoose.description",
+        "Importación manual de WhatsApp en Mongoose: encabezados exactos; los números sin + se consideran de EE. UU.",
+    ),
+    (
+        "profile.sms-us.description",
+        "Importación de SMS para Community: números de EE. UU. o Canadá, consentimiento reciente y edad mínima",
+    ),
+    (
+        "profile.email-gdpr.description",
+        "Importación de correo electrónico según el RGPD: la dirección de correo es la clave y el consentimiento se declara antes de importar",
+    ),
+    // Sus campos (3. Columnas).
+    (
+        "field.whatsapp.phone",
+        "Número de móvil, a ser posible con + y el prefijo del país",
+    ),
+    (
+        "field.whatsapp.opt_in_at",
+        "Cuándo dio su consentimiento el contacto (fecha y hora)",
+    ),
+    (
+        "field.whatsapp.opt_in_source",
+        "Dónde se obtuvo el consentimiento (URL del formulario, tienda, evento)",
+    ),
+    (
+        "field.whatsapp.opt_in_text",
+        "El texto exacto que aceptó el contacto",
+    ),
+    (
+        "field.whatsapp.opt_in_channel",
+        "Canales aceptados: whatsapp, sms, email (varios, separados por `;`)",
+    ),
+    (
+        "field.whatsapp.opt_in_method",
+        "Cómo se obtuvo el consentimiento (casilla, palabra clave…)",
+    ),
+    (
+        "field.whatsapp.double_opt_in_at",
+        "Cuándo confirmó el contacto (doble confirmación)",
+    ),
+    (
+        "field.whatsapp.opted_out",
+        "«yes» si el contacto se dio de baja",
+    ),
+    ("field.whatsapp.first_name", "Nombre"),
+    ("field.whatsapp.last_name", "Apellidos"),
+    ("field.whatsapp.email", "Dirección de correo electrónico"),
+    ("field.whatsapp.country", "País"),
+    ("field.whatsapp.tags", "Etiquetas, separadas por `;`"),
+    ("field.whatsapp.date_of_birth", "Fecha de nacimiento"),
+    ("field.whatsapp.age", "Edad en años"),
+    (
+        "field.mongoose.StudentId",
+        "Identificador del alumno (se requiere StudentId o ContactId)",
+    ),
+    (
+        "field.mongoose.ContactId",
+        "Identificador del contacto (se requiere StudentId o ContactId)",
+    ),
+    ("field.mongoose.FirstName", "Nombre"),
+    ("field.mongoose.LastName", "Apellidos"),
+    ("field.mongoose.MobileNumber", "Número de móvil"),
+    ("field.mongoose.WhatsAppMobileNumber", "Número de WhatsApp"),
+    (
+        "field.mongoose.WhatsAppOptedOut",
+        "«true» si el contacto se dio de baja de WhatsApp",
+    ),
+    (
+        "field.mongoose.WhatsAppMarketingOptedOut",
+        "«true» si el contacto se dio de baja del marketing",
+    ),
+    ("field.mongoose.StaffId", "Miembro del personal responsable"),
+    (
+        "field.sms-us.phone",
+        "Número de EE. UU. o Canadá, de 10 u 11 dígitos",
+    ),
+    (
+        "field.sms-us.opt_in_at",
+        "Cuándo dio su consentimiento el contacto",
+    ),
+    ("field.sms-us.date_of_birth", "Fecha de nacimiento (o edad)"),
+    ("field.sms-us.age", "Edad en años (o fecha de nacimiento)"),
+    (
+        "field.sms-us.last_message_at",
+        "Cuándo se escribió al contacto por última vez",
+    ),
+    ("field.sms-us.opt_in_channel", "Canales aceptados"),
+    (
+        "field.sms-us.opted_out",
+        "«yes» si el contacto respondió STOP",
+    ),
+    ("field.sms-us.first_name", "Nombre"),
+    ("field.sms-us.last_name", "Apellidos"),
+    ("field.sms-us.email", "Dirección de correo electrónico"),
+    ("field.sms-us.country", "País"),
+    ("field.sms-us.tags", "Etiquetas, separadas por `;`"),
+    (
+        "field.email-gdpr.email",
+        "Dirección de correo electrónico (la clave)",
+    ),
+    ("field.email-gdpr.first_name", "Nombre"),
+    ("field.email-gdpr.last_name", "Apellidos"),
+    ("field.email-gdpr.phone", "Número de teléfono"),
+    (
+        "field.email-gdpr.street",
+        "Calle (con el número de la casa cuando forma parte de la dirección)",
+    ),
+    ("field.email-gdpr.house_number", "Número de la casa"),
+    ("field.email-gdpr.postal_code", "Código postal"),
+    ("field.email-gdpr.city", "Ciudad"),
+    ("field.email-gdpr.country", "País"),
+    // 2. Cargar.
+    ("load.title", "2. Carga la lista"),
+    (
+        "load.drop_here",
+        "Suelta aquí un archivo (.csv, .txt, .tsv o .xlsx) o",
+    ),
+    ("load.choose", "Elegir un archivo"),
+    (
+        "load.privacy",
+        "El archivo se lee aquí, en tu navegador. No se sube nada hasta que lo envíes.",
+    ),
+    ("load.paste_open", "O pega filas de una hoja de cálculo"),
+    (
+        "load.paste_label",
+        "Filas pegadas (con la fila de encabezado)",
+    ),
+    ("load.paste_use", "Usar las filas pegadas"),
+    ("load.pasted_name", "texto pegado"),
+    ("load.reading", "Leyendo el principio del archivo…"),
+    ("load.next", "Siguiente: asignar las columnas"),
+    ("load.detected", "Detección automática: {value}"),
+    ("load.delimiter.comma", "coma (,)"),
+    ("load.delimiter.semicolon", "punto y coma (;)"),
+    ("load.delimiter.tab", "tabulador"),
+    ("load.delimiter.pipe", "barra vertical (|)"),
+    ("load.header_row", "fila {row}"),
+    ("load.header_none", "ninguno (cada fila es un contacto)"),
+    ("load.header_is", "Encabezado: {header}"),
+    ("load.excel_sheet", "Libro de Excel, hoja {sheet}"),
+    ("load.encoding", "Codificación del texto"),
+    ("load.encoding.utf8_bom", "UTF-8 con BOM"),
+    ("load.delimiter", "Separador"),
+    (
+        "load.skip_rows",
+        "Filas que hay que omitir antes del encabezado",
+    ),
+    (
+        "load.invalid_bytes",
+        "Algunos caracteres no son válidos en esta codificación y aparecen como �: elige la codificación correcta.",
+    ),
+    ("load.preview", "Vista previa de las primeras filas"),
+    // 3. Columnas.
+    ("map.title", "3. Asigna las columnas"),
+    (
+        "map.intro",
+        "Cada campo de la importación se asigna a una columna de tu archivo. Las columnas sin asignar se conservan como campos personalizados.",
+    ),
+    ("map.field", "Campo"),
+    ("map.column", "Columna de tu archivo"),
+    ("map.required", "obligatorio"),
+    ("map.one_of", "obligatorio uno de: {fields}"),
+    ("map.or", "o"),
+    ("map.not_mapped", "— sin asignar —"),
+    ("map.column_empty", "{name} (vacía en las primeras filas)"),
+    ("map.column_samples", "{name} — p. ej., {samples}"),
+    (
+        "map.required_missing",
+        "Obligatorio: elige la columna que lo contiene.",
+    ),
+    ("map.save", "Guardar esta asignación en este navegador"),
+    ("map.saved", "Guardada."),
+    ("map.check", "Comprobar la lista"),
+    // 4. Comprobar.
+    ("check.title", "4. Comprobación"),
+    ("check.progress", "Parte del archivo comprobada"),
+    ("check.rows_checked.one", "{n} fila comprobada"),
+    ("check.rows_checked.other", "{n} filas comprobadas"),
+    ("check.rate", "{n} filas/s"),
+    ("check.left", "quedan unos {time}"),
+    ("check.minutes", "{min} min {s} s"),
+    ("check.seconds", "{s} s"),
+    (
+        "check.stopped",
+        "La comprobación se ha detenido o aún no ha empezado.",
+    ),
+    ("check.cancel", "Cancelar"),
+    ("check.start", "Comprobar la lista"),
+    // 5. Resultados.
+    ("results.title", "5. Resultados"),
+    (
+        "outcome.all_importable",
+        "Todas las filas se pueden importar.",
+    ),
+    (
+        "outcome.some_importable",
+        "Algunas filas se pueden importar; el resto está en el archivo de errores.",
+    ),
+    (
+        "outcome.none_importable",
+        "No se puede importar ninguna fila; consulta el archivo de errores.",
+    ),
+    (
+        "results.dates_judged",
+        "Las fechas se evaluaron tomando como referencia {time}.",
+    ),
+    ("results.stat.rows.one", "fila"),
+    ("results.stat.rows.other", "filas"),
+    ("results.stat.importable.one", "importable"),
+    ("results.stat.importable.other", "importables"),
+    ("results.stat.rejected.one", "rechazada"),
+    ("results.stat.rejected.other", "rechazadas"),
+    ("results.stat.warnings.one", "con avisos"),
+    ("results.stat.warnings.other", "con avisos"),
+    ("results.stat.duplicates.one", "duplicada"),
+    ("results.stat.duplicates.other", "duplicadas"),
+    ("results.segments", "Segmentos de consentimiento"),
+    ("results.segment", "Segmento"),
+    ("results.rows", "Filas"),
+    ("results.meaning", "Qué significa"),
+    ("segment.whatsapp.name", "WhatsApp"),
+    ("segment.sms_only.name", "SMS"),
+    ("segment.email_only.name", "correo electrónico"),
+    ("segment.unknown.name", "sin canal registrado"),
+    (
+        "segment.whatsapp.meaning",
+        "aceptaron expresamente recibir mensajes por WhatsApp",
+    ),
+    (
+        "segment.sms_only.meaning",
+        "aceptaron SMS, pero no WhatsApp: escríbeles por SMS o pídeles su consentimiento para WhatsApp",
+    ),
+    (
+        "segment.email_only.meaning",
+        "solo aceptaron correo electrónico: no les escribas por WhatsApp ni por SMS",
+    ),
+    (
+        "segment.unknown.meaning",
+        "no consta ningún canal: obtén un consentimiento específico para cada canal antes de escribirles",
+    ),
+    ("results.issues_by_code", "Incidencias por código"),
+    ("results.no_issues", "No hay incidencias."),
+    ("results.code", "Código"),
+    ("results.how_to_fix", "Cómo solucionarlo"),
+    ("results.severity.error", "error"),
+    ("results.severity.warning", "aviso"),
+    ("results.show_rows", "Ver filas"),
+    ("results.show_rows_with", "Ver las filas con {code}"),
+    ("results.next", "Siguiente: descargas"),
+    ("results.rows_title", "Filas con incidencias"),
+    ("results.issue_filter", "Incidencia"),
+    ("results.all_issues", "Todas las incidencias"),
+    ("results.find", "Buscar"),
+    ("results.find_placeholder", "un valor o un número de fila"),
+    ("results.shown.one", "{shown} de {n} fila con incidencias"),
+    (
+        "results.shown.other",
+        "{shown} de {n} filas con incidencias",
+    ),
+    (
+        "results.not_kept",
+        "({n} más, solo en el archivo de errores)",
+    ),
+    (
+        "results.edit_hint",
+        "Edita una celda para volver a comprobar su fila (al buscar duplicados, solo se tiene en cuenta esa fila). Los cambios no se guardan en las descargas: corrige el archivo de errores y vuelve a cargarlo.",
+    ),
+    ("results.row", "Fila"),
+    ("results.issues", "Incidencias"),
+    ("results.status.fixed", "corregida"),
+    ("results.status.still_rejected", "sigue rechazada"),
+    ("results.status.importable", "importable"),
+    ("results.status.rejected", "rechazada"),
+    ("results.no_issues_row", "sin incidencias"),
+    ("results.more_issues", "(+{n} más)"),
+    ("results.cell_label", "Fila {row}, {column}"),
+    // Cómo solucionar cada incidencia.
+    (
+        "fix.file.unreadable",
+        "Vuelve a exportar la lista desde tu herramienta como CSV (separado por comas o por punto y coma) o como libro de Excel .xlsx.",
+    ),
+    (
+        "fix.file.empty",
+        "Comprueba que exportaste la lista correcta y que la exportación contiene contactos debajo de la fila de encabezado.",
+    ),
+    (
+        "fix.file.too_large",
+        "Divide la lista en varios archivos más pequeños y comprueba cada uno.",
+    ),
+    (
+        "fix.file.too_many_rows",
+        "Sube la lista como archivo en lugar de pegarla, o pégala en partes más pequeñas.",
+    ),
+    (
+        "fix.header.missing_required",
+        "Añade la columna que falta al archivo, cambia el nombre de su encabezado o asígnala expresamente (--map campo=Encabezado).",
+    ),
+    (
+        "fix.header.duplicate",
+        "Cambia el nombre de una de las dos columnas o elimínala, o asigna expresamente la correcta (--map campo=Encabezado).",
+    ),
+    (
+        "fix.header.too_many_custom_fields",
+        "Elimina las columnas que no necesites importar para que no queden más columnas personalizadas de las permitidas.",
+    ),
+    (
+        "fix.row.ragged",
+        "Pon entre comillas los valores que contienen el separador (o vuelve a exportar el archivo desde tu herramienta) para que cada fila tenga una celda por columna.",
+    ),
+    (
+        "fix.row.unclosed_quote",
+        "Cierra las comillas en esta fila (o duplica las comillas dentro de un valor entrecomillado: \"\" ) y vuelve a comprobarla.",
+    ),
+    (
+        "fix.phone.missing",
+        "Escribe el número de móvil del contacto con su prefijo internacional (+34 612 345 678) o elimina la fila.",
+    ),
+    (
+        "fix.phone.unparseable",
+        "Escribe el número solo con dígitos, con + y espacios si quieres, p. ej., +34 612 345 678; en las hojas de cálculo, da formato de texto a las columnas de teléfono.",
+    ),
+    (
+        "fix.phone.invalid",
+        "Comprueba si al número le falta o le sobra un dígito y si el prefijo del país es el correcto.",
+    ),
+    (
+        "fix.phone.no_country_code",
+        "Escribe los números con + y el prefijo del país, o elige el país predeterminado al que pertenecen (--default-region ES).",
+    ),
+    (
+        "fix.phone.not_mobile",
+        "Sustitúyelo por el número de móvil del contacto si lo tienes; si no, déjalo, pero cuenta con que algunos mensajes no se entregarán.",
+    ),
+    (
+        "fix.phone.not_allowed_country",
+        "Quita los contactos de otros países o impórtalos con un perfil para su país.",
+    ),
+    (
+        "fix.phone.duplicate",
+        "Elimina esta fila o combina lo que aporta con la fila que duplica.",
+    ),
+    (
+        "fix.id.missing",
+        "Escribe el StudentId o el ContactId del contacto que figura en tu sistema.",
+    ),
+    (
+        "fix.id.duplicate",
+        "Deja una sola fila por identificador: elimina esta fila o combínala con la anterior.",
+    ),
+    (
+        "fix.email.missing",
+        "Escribe la dirección de correo electrónico del contacto o elimina la fila.",
+    ),
+    (
+        "fix.email.invalid",
+        "Corrige la dirección (nombre@ejemplo.com) o vacía la celda si no tienes ninguna.",
+    ),
+    (
+        "fix.email.duplicate",
+        "Elimina esta fila o combina lo que aporta con la fila que duplica.",
+    ),
+    (
+        "fix.date.ambiguous",
+        "Indica el formato de fecha de la columna (--date-format %d/%m/%Y o %m/%d/%Y) o escribe las fechas como 2025-04-03.",
+    ),
+    (
+        "fix.consent.missing_timestamp",
+        "Indica cuándo dio su consentimiento el contacto (fecha y hora, p. ej., 2025-03-05 14:30) según tus registros de alta.",
+    ),
+    (
+        "fix.consent.bad_timestamp",
+        "Escribe la fecha como 2025-03-05 14:30 (o indica tu formato con --date-format).",
+    ),
+    (
+        "fix.consent.future_timestamp",
+        "Corrige la fecha: revisa el año y si el día y el mes están intercambiados.",
+    ),
+    (
+        "fix.consent.stale",
+        "Vuelve a confirmar el consentimiento de estos contactos por otro canal antes de importarlos, o déjalos fuera.",
+    ),
+    (
+        "fix.consent.missing_source",
+        "Indica dónde dio su consentimiento el contacto, p. ej., https://tienda.ejemplo/alta o «tableta en la tienda».",
+    ),
+    (
+        "fix.consent.missing_text",
+        "Escribe el texto exacto que aceptó el contacto, p. ej., «Sí, quiero recibir ofertas de Acme por WhatsApp».",
+    ),
+    (
+        "fix.consent.text_not_whatsapp",
+        "Importa solo los contactos cuyo texto de consentimiento mencionaba WhatsApp; pide un nuevo consentimiento para WhatsApp a los demás.",
+    ),
+    (
+        "fix.consent.text_missing_business",
+        "Importa solo los contactos cuyo texto de consentimiento mencionaba tu empresa; revisa el nombre de la empresa que escribiste.",
+    ),
+    (
+        "fix.consent.not_whatsapp_channel",
+        "Escribe a estos contactos solo por el canal que eligieron o pídeles antes su consentimiento para WhatsApp; asigna la columna del canal si falta (o indica el canal de la lista).",
+    ),
+    (
+        "fix.consent.opted_out",
+        "No importes este contacto. Mantenlo en tu lista de exclusión.",
+    ),
+    (
+        "fix.consent.double_opt_in_before_opt_in",
+        "Corrige, según tus registros, la fecha del consentimiento o la de la confirmación (comprueba si el día y el mes están intercambiados).",
+    ),
+    (
+        "fix.age.missing",
+        "Escribe la fecha de nacimiento (2001-07-14) o la edad en años cumplidos.",
+    ),
+    (
+        "fix.age.under_minimum",
+        "No importes este contacto hasta que alcance la edad mínima.",
+    ),
+    (
+        "fix.flag.invalid_boolean",
+        "Escribe true o false (también se aceptan yes/no, y/n y 1/0).",
+    ),
+    (
+        "fix.staff.unknown",
+        "Usa un StaffId que exista en tu cuenta o deja la celda vacía.",
+    ),
+    // 6. Descargas.
+    ("downloads.title", "6. Descargas"),
+    (
+        "downloads.intro",
+        "Estos archivos se han generado en tu navegador; no se ha subido nada.",
+    ),
+    ("downloads.rows.one", "({n} fila)"),
+    ("downloads.rows.other", "({n} filas)"),
+    ("downloads.next", "Siguiente: pruebas de consentimiento"),
+    (
+        "downloads.file.clean",
+        "Archivo limpio: las filas importables, normalizadas",
+    ),
+    (
+        "downloads.file.errors",
+        "Archivo de errores: las filas rechazadas tal como las escribiste, con una columna de errores; corrígelas y vuelve a importarlas",
+    ),
+    ("downloads.file.segment", "Segmento «{channel}»: {meaning}"),
+    (
+        "downloads.file.report",
+        "Informe: todas las incidencias y sus recuentos, tal como los muestra `listgate check --json`",
+    ),
+    (
+        "downloads.file.batches",
+        "Lotes de importación propuestos: un primer lote pequeño y después otros más grandes",
+    ),
+    // 7. Pruebas.
+    (
+        "evidence.title",
+        "7. Pruebas del consentimiento y declaración",
+    ),
+    ("evidence.wording", "Texto exacto del consentimiento"),
+    (
+        "evidence.wording_hint",
+        "Pega, palabra por palabra, la frase que aceptaron los contactos.",
+    ),
+    (
+        "evidence.source",
+        "Dónde dieron su consentimiento los contactos",
+    ),
+    (
+        "evidence.source_hint",
+        "Una dirección web, una tienda, un evento…",
+    ),
+    ("evidence.capture", "Cómo se obtuvo el consentimiento"),
+    (
+        "evidence.capture_hint",
+        "P. ej., una casilla no marcada de antemano en la página de pago.",
+    ),
+    ("evidence.double_opt_in", "Doble confirmación (si la usas)"),
+    (
+        "evidence.double_opt_in_hint",
+        "Cómo confirmaron los contactos, p. ej., respondiendo a un mensaje de confirmación.",
+    ),
+    (
+        "evidence.files",
+        "Archivos de prueba (capturas de pantalla o PDF del consentimiento)",
+    ),
+    (
+        "evidence.files_source",
+        "Origen del consentimiento que muestran estos archivos",
+    ),
+    ("evidence.add_files", "Añadir archivos"),
+    ("evidence.file", "{name} ({size}, {source})"),
+    ("evidence.file_source", "origen: {source}"),
+    ("evidence.file_no_source", "sin origen indicado"),
+    ("evidence.remove", "Quitar"),
+    ("evidence.remove_file", "Quitar {name}"),
+    ("evidence.self_check", "Autoevaluación"),
+    (
+        "evidence.self_check.wording_names_whatsapp",
+        "El texto de consentimiento menciona expresamente WhatsApp (y nuestra empresa).",
+    ),
+    (
+        "evidence.self_check.timestamp_and_source",
+        "Cada contacto tiene su propia fecha y hora de consentimiento y su propio origen.",
+    ),
+    (
+        "evidence.self_check.channel_clarity",
+        "Los contactos que solo aceptaron SMS o correo electrónico están separados de los de WhatsApp.",
+    ),
+    (
+        "evidence.self_check.unknowns_excluded",
+        "Los contactos sin canal registrado quedan fuera de la importación de WhatsApp.",
+    ),
+    (
+        "evidence.gdpr",
+        "Todos los contactos dieron su consentimiento, conforme al RGPD, para recibir nuestros correos electrónicos, y podemos demostrarlo.",
+    ),
+    ("evidence.missing", "Antes de enviar, tienes que:"),
+    (
+        "evidence.missing.importable",
+        "conseguir al menos una fila importable: corrige el archivo de errores y vuelve a comprobarlo",
+    ),
+    (
+        "evidence.missing.wording",
+        "pegar el texto exacto del consentimiento",
+    ),
+    (
+        "evidence.missing.source",
+        "indicar dónde dieron su consentimiento los contactos",
+    ),
+    (
+        "evidence.missing.capture",
+        "describir cómo se obtuvo el consentimiento",
+    ),
+    (
+        "evidence.missing.files",
+        "adjuntar al menos una captura de pantalla o un PDF del consentimiento",
+    ),
+    ("evidence.missing.confirm", "confirmar: {question}"),
+    (
+        "evidence.missing.gdpr",
+        "confirmar la declaración de consentimiento del RGPD",
+    ),
+    ("evidence.build", "Generar el paquete de envío"),
+    (
+        "evidence.package_note",
+        "El paquete contiene tus respuestas y la lista de archivos de prueba (guarda una copia); «Enviar a listgate» lo envía junto con clean.csv y los archivos de prueba.",
+    ),
+    ("evidence.submit_legend", "Envío"),
+    ("evidence.api_key", "Tu clave de API de listgate"),
+    (
+        "evidence.api_key_hint",
+        "Solo se envían el archivo limpio, tus respuestas y los archivos de prueba; nunca las filas rechazadas.",
+    ),
+    ("evidence.submitting", "Enviando…"),
+    ("evidence.submit", "Enviar a listgate"),
+    // El envío, después de enviarlo.
+    ("status.title", "Tu envío"),
+    ("status.reference", "Referencia"),
+    ("status.pending_review", "Pendiente de revisión"),
+    ("status.approved", "Aprobado: se está importando por lotes"),
+    ("status.rejected", "Rechazado: más abajo verás lo que falta"),
+    ("status.imported", "Importado"),
+    ("status.unknown", "Estado desconocido"),
+    ("status.missing", "Lo que falta:"),
+    (
+        "status.reason.no_explicit_whatsapp_opt_in",
+        "un consentimiento que mencione WhatsApp expresamente: muestra el texto de consentimiento que aceptaron los contactos",
+    ),
+    (
+        "status.reason.insufficient_proof",
+        "pruebas del consentimiento: capturas de pantalla o un PDF del formulario, con la fecha, la hora y el origen de cada contacto",
+    ),
+    (
+        "status.reason.mixed_channel_consent",
+        "una lista que solo tenga contactos que aceptaron WhatsApp: deja fuera los que solo aceptaron SMS o correo electrónico y los de canal desconocido",
+    ),
+    (
+        "status.reason.formatting",
+        "un archivo con el formato requerido: vuelve a comprobarlo con listgate y envía el archivo limpio",
+    ),
+    ("status.note", "Nota del revisor:"),
+    (
+        "status.import_progress.one",
+        "{imported} de {n} contacto importado",
+    ),
+    (
+        "status.import_progress.other",
+        "{imported} de {n} contactos importados",
+    ),
+    ("status.imported_label", "Contactos importados"),
+    ("status.batch", "Lote"),
+    ("status.contacts", "Contactos"),
+    ("status.status", "Estado"),
+    ("status.batch.queued", "en cola"),
+    ("status.batch.running", "en curso"),
+    ("status.batch.done", "completado"),
+    ("status.batch.failed", "fallido"),
+    ("status.refresh", "Actualizar"),
+];

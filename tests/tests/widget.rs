@@ -1,0 +1,345 @@
+//! The checker embedded in a partner's page, in real Chromium: the partner
+//! page (`examples/partner-portal/`) is served from its own port, the widget
+//! from the listgate server on another, so every call crosses origins as it
+//! does in production.
+
+use listgate_e2e::browser::{Browser, NetLog, NetRequest, Server};
+use listgate_e2e::choices::{Choices, cli};
+use listgate_e2e::{TenantKeys, add_tenant, fixture};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The widget's element on the partner page.
+const WIDGET: &str = "listgate-import";
+
+fn partner_portal() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/partner-portal")
+}
+
+/// A listgate server, a partner page served from another port, a tenant
+/// and a browser on that page.
+struct Portal {
+    listgate: Server,
+    partner: Server,
+    keys: TenantKeys,
+    b: Browser,
+}
+
+impl Portal {
+    /// Opens the partner page (with `extra` query parameters) for a tenant
+    /// that allows `origin`, or the partner page's own origin for `None`.
+    async fn open(origin: Option<&str>, extra: &str) -> Portal {
+        let listgate = Server::start();
+        let partner = Server::start_with(&partner_portal());
+        let origin = origin.unwrap_or(&partner.url).to_owned();
+        let keys = add_tenant(listgate.data.path(), "Brightline", &[&origin]);
+        let b = Browser::start().await;
+        b.client
+            .goto(&format!(
+                "{}/?listgate={}&tenant={}{extra}",
+                partner.url, listgate.url, keys.publishable
+            ))
+            .await
+            .expect("open the partner page");
+        Portal {
+            listgate,
+            partner,
+            keys,
+            b,
+        }
+    }
+}
+
+/// Waits until the page has received the event `name`; returns its detail.
+async fn event(b: &Browser, name: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let events = b
+            .client
+            .execute("return window.listgateEvents || [];", vec![])
+            .await
+            .expect("events");
+        if let Some(found) = events
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["name"] == name)
+        {
+            return found["detail"].clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never received {name}: {events}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Chooses `file` in the widget and runs the check with the suggested mapping.
+async fn check_in_widget(b: &Browser, file: &Path) {
+    b.look_inside(Some(WIDGET));
+    b.wait("#file-input", 60)
+        .await
+        .send_keys(file.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.check_with_suggested_mapping().await;
+}
+
+/// Requests the browser sent to `server`, by path.
+fn requests_to(log: &NetLog, server: &Server) -> Vec<NetRequest> {
+    log.requests()
+        .into_iter()
+        .filter(|r| r.url.starts_with(&server.url))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_page_checks_and_submits_a_list_through_the_widget() {
+    // Every server stays up until the test ends (`_name` keeps a value alive; `..` would drop it).
+    let Portal {
+        listgate,
+        partner: _partner,
+        keys,
+        b,
+    } = Portal::open(None, "").await;
+    let file = fixture("whatsapp_messy.csv");
+    check_in_widget(&b, &file).await;
+    b.wait(".tenant", 10).await;
+    assert!(b.text(".tenant").await.contains("Brightline"));
+    // The results, the widest step, fit the partner's 400-pixel panel.
+    let fit = b
+        .client
+        .execute(
+            "const box = document.querySelector('listgate-import').shadowRoot.querySelector('.listgate');
+             return { width: box.getBoundingClientRect().width, scroll: box.scrollWidth, client: box.clientWidth };",
+            vec![],
+        )
+        .await
+        .expect("measure");
+    assert!(fit["width"].as_f64().expect("width") <= 400.5, "{fit}");
+    assert!(
+        fit["scroll"].as_f64() <= fit["client"].as_f64(),
+        "nothing sticks out sideways: {fit}"
+    );
+
+    // The page heard the verdict, and it is the CLI's.
+    let validated = event(&b, "listgate:validated").await;
+    let out = tempfile::tempdir().expect("tempdir");
+    let report = cli(&b, &file, &Choices::acme_whatsapp(), out.path()).await;
+    assert_eq!(validated["summary"], report["summary"]);
+    assert_eq!(validated["segments"], report["segments"]);
+    assert!(
+        validated.get("clean.csv").is_none() && validated.get("report").is_none(),
+        "outside headless mode the page gets the verdict, not the rows: {validated}"
+    );
+
+    // Evidence and Submit: the last step of the widget's bar.
+    b.click("nav li:last-child button").await;
+    b.answer_the_evidence_step(out.path()).await;
+    assert!(
+        b.client
+            .execute(
+                "return document.querySelector('listgate-import').shadowRoot.querySelector('#api-key') === null;",
+                vec![]
+            )
+            .await
+            .expect("script")
+            .as_bool()
+            == Some(true),
+        "the widget submits with the partner's publishable key; the merchant types none"
+    );
+    b.click("#submit").await;
+    let submitted = event(&b, "listgate:submitted").await;
+    let id = submitted["id"]
+        .as_str()
+        .expect("a submission id")
+        .to_owned();
+
+    // The submission is the tenant's, on the server.
+    let stored: Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/submissions/{id}", listgate.url))
+        .bearer_auth(&keys.secret)
+        .send()
+        .await
+        .expect("ask the server")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(stored["status"], "pending_review", "{stored}");
+    assert_eq!(
+        stored["contacts"].as_u64(),
+        report["summary"]["importable"].as_u64()
+    );
+
+    // Only Submit carried data, and only to the listgate server's API.
+    let log = b.close_with_net_log().await;
+    let requests = log.requests();
+    let with_body: Vec<_> = requests.iter().filter(|r| r.uploaded > 0).collect();
+    assert_eq!(with_body.len(), 1, "{with_body:?}");
+    assert_eq!(with_body[0].method, "POST");
+    assert_eq!(
+        with_body[0].url,
+        format!("{}/api/v1/submissions", listgate.url)
+    );
+    let fixture_text = std::fs::read_to_string(&file).expect("fixture");
+    for request in &requests {
+        for value in fixture_text
+            .lines()
+            .flat_map(|l| l.split(','))
+            .map(|v| v.trim_matches('"').trim())
+            .filter(|v| v.len() >= 6)
+        {
+            assert!(
+                !request.url.contains(value),
+                "{} carries `{value}`",
+                request.url
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_on_an_origin_the_tenant_does_not_allow_is_refused_in_its_language() {
+    let Portal {
+        listgate: _listgate,
+        partner,
+        keys: _,
+        b,
+    } = Portal::open(Some("https://portal.brightline.example"), "&locale=es").await;
+    b.look_inside(Some(WIDGET));
+    let refusal = b.text("#widget-refused").await;
+    assert!(
+        refusal.contains("Esta página no puede enviar listas a listgate."),
+        "the partner chose Spanish: {refusal}"
+    );
+    assert!(
+        refusal.contains(&partner.url.to_ascii_lowercase()),
+        "the refusal names the page's origin: {refusal}"
+    );
+    assert!(refusal.contains("allowed origins"), "{refusal}");
+    let error = event(&b, "listgate:error").await;
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not allowed")),
+        "{error}"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_partner_stylesheet_leaves_the_widget_usable() {
+    let Portal {
+        listgate: _listgate,
+        partner: _partner,
+        keys: _,
+        b,
+    } = Portal::open(None, "").await;
+    b.client
+        .execute(
+            "const style = document.createElement('style');
+             style.textContent = '* { all: unset !important; } html, body, div { font-size: 72px !important; } \
+                 listgate-import { font: 900 60px fantasy !important; color: red !important; }';
+             document.head.append(style);",
+            vec![],
+        )
+        .await
+        .expect("add the hostile stylesheet");
+    let file = fixture("whatsapp_messy.csv");
+    check_in_widget(&b, &file).await;
+    let sizes = b
+        .client
+        .execute(
+            "const root = document.querySelector('listgate-import').shadowRoot;
+             const box = root.querySelector('.listgate');
+             const button = root.querySelector('nav button');
+             return { font: getComputedStyle(box).fontSize, button: getComputedStyle(button).fontSize,
+                      width: box.getBoundingClientRect().width, scroll: box.scrollWidth, client: box.clientWidth };",
+            vec![],
+        )
+        .await
+        .expect("measure");
+    assert_eq!(sizes["font"], "16px", "{sizes}");
+    let button: f64 = sizes["button"]
+        .as_str()
+        .and_then(|s| s.trim_end_matches("px").parse().ok())
+        .expect("px");
+    assert!(button < 20.0, "buttons keep their size: {sizes}");
+    assert!(
+        sizes["scroll"].as_f64() <= sizes["client"].as_f64(),
+        "nothing sticks out sideways: {sizes}"
+    );
+    let screenshot = b.client.screenshot().await.expect("screenshot");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("widget-hostile-css.png");
+    std::fs::write(&path, screenshot).expect("save the screenshot");
+    println!("screenshot: {}", path.display());
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn headless_mode_hands_the_rows_to_the_page_and_calls_no_api() {
+    let Portal {
+        listgate,
+        partner: _partner,
+        keys: _,
+        b,
+    } = Portal::open(None, "&headless").await;
+    let file = fixture("whatsapp_messy.csv");
+    check_in_widget(&b, &file).await;
+    let validated = event(&b, "listgate:validated").await;
+    let out = tempfile::tempdir().expect("tempdir");
+    let report = cli(&b, &file, &Choices::acme_whatsapp(), out.path()).await;
+    assert_eq!(validated["report"]["summary"], report["summary"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let received = loop {
+        let text = b
+            .client
+            .execute("return window.partnerReceived ?? null;", vec![])
+            .await
+            .expect("received");
+        if let Some(text) = text.as_str() {
+            break text.to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page never got the clean file"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let clean = std::fs::read(out.path().join("clean.csv")).expect("CLI clean.csv");
+    // Blob.text() decodes UTF-8 and drops the byte-order mark the file starts with.
+    assert_eq!(
+        received.as_bytes(),
+        clean.strip_prefix(b"\xEF\xBB\xBF").expect("a BOM"),
+        "the page got the CLI's clean file"
+    );
+    assert!(
+        b.client
+            .execute(
+                "return document.querySelector('listgate-import').shadowRoot.querySelector('nav li:last-child button').textContent;",
+                vec![]
+            )
+            .await
+            .expect("script")
+            .as_str()
+            .is_some_and(|t| !t.contains("Evidence")),
+        "no Submit step in headless mode"
+    );
+    let log = b.close_with_net_log().await;
+    let to_listgate = requests_to(&log, &listgate);
+    assert!(!to_listgate.is_empty(), "the widget loaded from the server");
+    for request in to_listgate {
+        assert_eq!(request.method, "GET", "{}", request.url);
+        assert!(
+            !request.url.contains("/api/"),
+            "headless mode calls no API: {}",
+            request.url
+        );
+    }
+    assert!(
+        log.requests().iter().all(|r| r.uploaded == 0),
+        "nothing was uploaded anywhere"
+    );
+}
