@@ -100,7 +100,7 @@ async fn a_partner_page_checks_and_submits_a_list_through_the_widget() {
     // Every server stays up until the test ends (`_name` keeps a value alive; `..` would drop it).
     let Portal {
         listgate,
-        partner: _partner,
+        partner,
         keys,
         b,
     } = Portal::open(None, "").await;
@@ -183,6 +183,28 @@ async fn a_partner_page_checks_and_submits_a_list_through_the_widget() {
         with_body[0].url,
         format!("{}/api/v1/submissions", listgate.url)
     );
+    // Whatever the page and the widget asked for went to the partner's own
+    // origin or the listgate server (or stayed in the browser).
+    let allowed = [
+        partner.url.as_str(),
+        listgate.url.as_str(),
+        "blob:",
+        "data:",
+    ];
+    let from_pages: Vec<_> = requests
+        .iter()
+        .filter(|r| r.initiator == partner.url || r.initiator == listgate.url)
+        .collect();
+    assert!(
+        from_pages.len() >= 4,
+        "the log holds the widget's own requests (script, module, wasm, worker…): {from_pages:?}"
+    );
+    for request in from_pages {
+        assert!(
+            allowed.iter().any(|a| request.url.starts_with(a)),
+            "request to elsewhere: {request:?}"
+        );
+    }
     let fixture_text = std::fs::read_to_string(&file).expect("fixture");
     for request in &requests {
         for value in fixture_text
@@ -342,4 +364,103 @@ async fn headless_mode_hands_the_rows_to_the_page_and_calls_no_api() {
         log.requests().iter().all(|r| r.uploaded == 0),
         "nothing was uploaded anywhere"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_javascript_api_mounts_with_theme_locale_and_texts_and_destroys() {
+    let Portal {
+        listgate: _listgate,
+        partner: _partner,
+        keys: _,
+        b,
+    } = Portal::open(None, "&headless").await;
+    // The page's module has loaded listgate.js once `listgate` exists.
+    let mounted = b
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             const started = Date.now();
+             const attempt = async () => {
+               if (!window.listgate) {
+                 if (Date.now() - started > 30000) return done({ error: 'listgate.js did not load' });
+                 return setTimeout(attempt, 100);
+               }
+               const element = document.createElement('div');
+               element.id = 'mounted';
+               document.body.append(element);
+               window.mountedHandle = await listgate.mount(element, {
+                 headless: true, profile: 'whatsapp', locale: 'es',
+                 options: { defaultRegion: 'GB', businessName: 'Acme Boutique' },
+                 theme: { accent: 'rgb(1, 2, 3)', radius: '0px' },
+                 texts: { 'step.map': 'Columnas' },
+                 onValidated: (detail) => { window.callbackSummary = detail.summary; },
+               });
+               const root = element.shadowRoot;
+               const wait = () => root.querySelector('nav button.current') ? read() : setTimeout(wait, 50);
+               const read = () => {
+                 const current = root.querySelector('nav button.current');
+                 done({
+                   background: getComputedStyle(current).backgroundColor,
+                   radius: getComputedStyle(root.querySelector('section')).borderTopLeftRadius,
+                   steps: [...root.querySelectorAll('nav button')].map(b => b.textContent),
+                   lang: root.querySelector('[lang]').getAttribute('lang'),
+                 });
+               };
+               wait();
+             };
+             attempt();",
+            vec![],
+        )
+        .await
+        .expect("mount");
+    assert_eq!(mounted["background"], "rgb(1, 2, 3)", "{mounted}");
+    assert_eq!(mounted["radius"], "0px", "{mounted}");
+    assert_eq!(mounted["lang"], "es", "{mounted}");
+    let steps: Vec<&str> = mounted["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(steps[0], "Cargar", "Spanish: {steps:?}");
+    assert_eq!(steps[1], "Columnas", "the partner's override: {steps:?}");
+
+    // The mount() callback hears the check like an event listener would.
+    b.look_inside(Some("#mounted"));
+    let file = fixture("whatsapp_messy.csv");
+    b.wait("#file-input", 30)
+        .await
+        .send_keys(file.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.check_with_suggested_mapping().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let summary = loop {
+        let summary = b
+            .client
+            .execute("return window.callbackSummary ?? null;", vec![])
+            .await
+            .expect("summary");
+        if !summary.is_null() {
+            break summary;
+        }
+        assert!(Instant::now() < deadline, "onValidated was never called");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let out = tempfile::tempdir().expect("tempdir");
+    let report = cli(&b, &file, &Choices::acme_whatsapp(), out.path()).await;
+    assert_eq!(summary, report["summary"]);
+
+    // destroy() removes it.
+    let left = b
+        .client
+        .execute(
+            "window.mountedHandle.destroy();
+             return document.getElementById('mounted').shadowRoot.childElementCount;",
+            vec![],
+        )
+        .await
+        .expect("destroy");
+    assert_eq!(left.as_u64(), Some(0));
+    b.close().await;
 }
