@@ -33,7 +33,7 @@ pub mod sniff;
 pub mod template;
 pub mod xlsx;
 
-pub use check::{CheckError, Checker, Discard, Disposition, Layout, RowVerdict, Sink};
+pub use check::{CheckError, Checker, Discard, Disposition, Layout, RowVerdict, Sink, Stage};
 pub use code::{Code, Severity};
 pub use decode::Encoding;
 pub use mapping::Mapping;
