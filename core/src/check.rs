@@ -13,7 +13,7 @@ use crate::decode::{Decoder, Encoding};
 use crate::mapping::{
     column_letter, find_column, squash, suggest_from_headers, suggest_from_values,
 };
-use crate::normalize::date::{DateRules, format_instant, infer_order, parse_date, parse_instant};
+use crate::normalize::date::{DateRules, infer_order, parse_date, parse_instant, write_instant};
 use crate::normalize::phone::{PhoneRules, normalize_phone, parse_region};
 use crate::normalize::{clean_cell, normalize_email, parse_bool, split_house_number};
 use crate::options::CheckOptions;
@@ -808,27 +808,35 @@ impl Engine {
         }
     }
 
+    /// The cleaned row, written into the cells of the previous one (their
+    /// buffers are reused: no allocation per cell once the first rows ran).
     fn fill_output(&mut self, row: &Row<'_>) {
-        self.output.clear();
+        use std::fmt::Write as _;
         let street = self.ctx.index("street");
         let split = street
             .filter(|_| self.options.house_number_in_street)
             .and_then(|s| split_house_number(row.raw[s]));
-        for column in &self.layout.output_columns {
-            let cell = match *column {
+        let columns = self.layout.output_columns.len();
+        self.output.resize_with(columns, String::new);
+        for (cell, column) in self.output.iter_mut().zip(&self.layout.output_columns) {
+            cell.clear();
+            match *column {
                 OutputColumn::Field(i) => match row.value(i) {
-                    Value::Phone(Ok(p)) => p.formatted.clone(),
-                    Value::Email(Ok(e)) => e.clone(),
-                    Value::Instant(Ok(t)) => format_instant(*t),
-                    Value::Date(Ok(d)) => d.format("%Y-%m-%d").to_string(),
-                    Value::Flag(Some(b)) => b.to_string(),
-                    _ if Some(i) == street => split.map_or(row.raw[i], |(name, _)| name).to_owned(),
-                    _ => row.raw[i].to_owned(),
+                    Value::Phone(Ok(p)) => cell.push_str(&p.formatted),
+                    Value::Email(Ok(e)) => cell.push_str(e),
+                    Value::Instant(Ok(t)) => write_instant(cell, *t),
+                    Value::Date(Ok(d)) => {
+                        let _ = write!(cell, "{}", d.format("%Y-%m-%d"));
+                    }
+                    Value::Flag(Some(b)) => cell.push_str(if *b { "true" } else { "false" }),
+                    _ if Some(i) == street => {
+                        cell.push_str(split.map_or(row.raw[i], |(name, _)| name));
+                    }
+                    _ => cell.push_str(row.raw[i]),
                 },
-                OutputColumn::Source(c) => row.record.get(c).map_or("", clean_cell).to_owned(),
-                OutputColumn::HouseNumber => split.map_or("", |(_, n)| n).to_owned(),
-            };
-            self.output.push(cell);
+                OutputColumn::Source(c) => cell.push_str(row.record.get(c).map_or("", clean_cell)),
+                OutputColumn::HouseNumber => cell.push_str(split.map_or("", |(_, n)| n)),
+            }
         }
     }
 

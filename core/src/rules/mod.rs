@@ -189,10 +189,16 @@ pub(crate) struct Context {
     /// The profile forces the region for numbers without `+` (no warning is due).
     pub region_forced: bool,
     /// First clean row per E.164 number, lower-cased email and id.
-    pub seen_phones: HashMap<String, u64>,
-    pub seen_emails: HashMap<String, u64>,
-    pub seen_ids: HashMap<String, u64>,
+    pub seen_phones: SeenKeys,
+    pub seen_emails: SeenKeys,
+    pub seen_ids: SeenKeys,
 }
+
+/// Keys seen so far → the row they were first seen on. Hashed with
+/// foldhash: a lookup per row on a million rows, where the standard
+/// SipHash showed in profiles; its per-process random seed keeps crafted
+/// collisions impractical.
+pub(crate) type SeenKeys = HashMap<String, u64, foldhash::fast::RandomState>;
 
 impl Context {
     /// The index of field `name` in the profile.
@@ -239,7 +245,7 @@ impl Row<'_> {
 
 /// Adds "the same key was on row N" findings and records first clean rows.
 pub(crate) fn check_duplicate(
-    seen: &mut HashMap<String, u64>,
+    seen: &mut SeenKeys,
     key: String,
     row: u64,
     clean: bool,
