@@ -173,6 +173,28 @@ impl Browser {
             .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
     }
 
+    /// The browser-level DevTools WebSocket URL, for a connection of one's
+    /// own (chromedriver's `goog/cdp/execute` reaches only the current page,
+    /// not its workers). Chromium writes it to `DevToolsActivePort` in the
+    /// profile when chromedriver starts it on a free debugging port.
+    pub fn devtools_url(&self) -> String {
+        let file = self._profile.path().join("DevToolsActivePort");
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let mut lines = text.lines();
+        let (port, path) = (lines.next(), lines.next());
+        format!(
+            "ws://127.0.0.1:{}{}",
+            port.expect("port").trim(),
+            path.expect("path").trim()
+        )
+    }
+
+    /// chromedriver's process id: every Chromium process descends from it.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
     /// Performance log entries since the last call: every DevTools network
     /// event of the page and its workers, as JSON messages.
     pub async fn network_events(&self) -> Vec<Value> {

@@ -6,11 +6,15 @@ pub mod lists;
 
 use std::path::{Path, PathBuf};
 
-/// The `listgate` binary built next to the running test
-/// (`target/<profile>/deps/<test>` → `target/<profile>/listgate`).
+/// The `listgate` binary built next to the running test or benchmark
+/// (`target/<profile>/deps/<test>` or `target/<profile>/<bin>` →
+/// `target/<profile>/listgate`).
 pub fn binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test path");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let mut dir = exe.parent().expect("target dir");
+    if dir.ends_with("deps") {
+        dir = dir.parent().expect("target dir");
+    }
     let bin = dir.join(format!("listgate{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
