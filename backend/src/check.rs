@@ -87,10 +87,7 @@ pub struct CheckArgs {
     /// The input is pasted text (paste limits apply).
     #[arg(long)]
     pasted: bool,
-    /// Threads that judge rows (default: one per core). Any number gives
-    /// the same verdicts and files.
-    #[arg(long, value_name = "N")]
-    threads: Option<std::num::NonZeroUsize>,
+
     /// Contacts in the first import batch.
     #[arg(long, default_value_t = 100)]
     batch_first: u64,
@@ -188,11 +185,6 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
         },
         max_file_bytes: None,
         max_listed_issues: None,
-        threads: Some(
-            args.threads
-                .or_else(|| std::thread::available_parallelism().ok())
-                .map_or(1, usize::from),
-        ),
     })
 }
 

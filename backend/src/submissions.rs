@@ -251,8 +251,6 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
         now: Some(chrono::Utc::now()),
         pasted: false,
         sheet: None,
-        // The server's threads are its own to give, not the client's to ask for.
-        threads: None,
         ..settings.options.clone()
     };
     let report = check_bytes(clean, profile, options, &mut Discard).map_err(|e| {

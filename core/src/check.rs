@@ -263,13 +263,12 @@ impl Checker {
         sink.stage(Stage::Parse);
         reader.finish(&mut |record: &Record| {
             if failure.is_none() {
-                failure = engine.take(record, sink).err();
+                failure = engine.process(record, sink).err();
             }
         });
         if let Some(error) = failure {
             return Err(error);
         }
-        engine.flush(sink)?;
         engine.layout.file.replaced_invalid_bytes = self.decoder.replaced_invalid_bytes();
         engine.into_report()
     }
@@ -289,9 +288,8 @@ impl Checker {
         )?;
         sink.layout(&engine.layout);
         for record in records {
-            engine.take(record, sink)?;
+            engine.process(record, sink)?;
         }
-        engine.flush(sink)?;
         engine.into_report()
     }
 
@@ -328,7 +326,7 @@ impl Checker {
         )?);
         sink.layout(&engine.layout);
         for record in &sample {
-            engine.take(record, sink)?;
+            engine.process(record, sink)?;
         }
         self.phase = Phase::Running { reader, engine };
         Ok(())
@@ -402,7 +400,7 @@ fn run(
     sink.stage(Stage::Parse);
     reader.feed(text, &mut |record: &Record| {
         if failure.is_none() {
-            failure = engine.take(record, sink).err();
+            failure = engine.process(record, sink).err();
         }
     });
     failure.map_or(Ok(()), Err)
@@ -555,22 +553,12 @@ struct Engine {
     counts: BTreeMap<(Code, Severity), u64>,
     output: Vec<String>,
     row_issues: Vec<Issue>,
-    /// Threads that judge rows (1: each row is judged as it arrives).
-    threads: usize,
-    /// Rows waiting to be judged side by side (with several threads).
-    pending: Vec<Record>,
 }
 
-/// Rows judged side by side per batch: enough to keep the threads busy,
-/// few enough to hold.
-const BATCH_ROWS: usize = 8192;
-/// More threads than this only cost memory.
-const MAX_THREADS: usize = 64;
-
 /// A row as judged on its own: its values and the findings of the rules
-/// that need nothing but the row. Rows can be judged in any order, on any
-/// thread; [`Engine::settle`] then applies, in file order, what depends on
-/// earlier rows (duplicates) and records the verdict.
+/// that need nothing but the row. Judging needs no earlier row (so it could
+/// run anywhere, in any order); [`Engine::settle`] then applies, in file
+/// order, what depends on earlier rows (duplicates) and records the verdict.
 struct Judged<'r> {
     row: Row<'r>,
     findings: Findings,
@@ -671,12 +659,6 @@ impl Engine {
             seen_ids: Default::default(),
             profile,
         };
-        // WebAssembly in the browser has no threads to spawn.
-        let threads = if cfg!(target_family = "wasm") {
-            1
-        } else {
-            options.threads.unwrap_or(1).clamp(1, MAX_THREADS)
-        };
         Ok(Engine {
             ctx,
             options,
@@ -697,69 +679,8 @@ impl Engine {
             issues_not_listed: 0,
             counts: BTreeMap::new(),
             output: Vec::new(),
-            threads,
-            pending: Vec::new(),
             row_issues: Vec::new(),
         })
-    }
-
-    /// Takes the next record: judged now with one thread, or kept for the
-    /// next batch with several.
-    fn take(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
-        if self.threads == 1 {
-            return self.process(record, sink);
-        }
-        self.pending.push(record.clone());
-        if self.pending.len() >= BATCH_ROWS {
-            self.flush(sink)?;
-        }
-        Ok(())
-    }
-
-    /// Judges the kept records on the threads, then settles them in order.
-    fn flush(&mut self, sink: &mut impl Sink) -> Result<(), CheckError> {
-        let records = std::mem::take(&mut self.pending);
-        let mut admitted = Vec::with_capacity(records.len());
-        for record in &records {
-            admitted.push(self.admit(record)?);
-        }
-        let part = records.len().div_ceil(self.threads).max(1);
-        let engine = &*self;
-        let judged: Vec<Option<Judged<'_>>> = std::thread::scope(|scope| {
-            let mut parts = records.chunks(part).zip(admitted.chunks(part));
-            // This thread takes the first part itself: the phone library's
-            // regex caches are fastest on the thread that first used them.
-            let first = parts.next();
-            let workers: Vec<_> = parts
-                .map(|(records, admitted)| scope.spawn(move || engine.judge_all(records, admitted)))
-                .collect();
-            let mut judged = first.map_or_else(Vec::new, |(r, a)| engine.judge_all(r, a));
-            for worker in workers {
-                judged.extend(
-                    worker
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                );
-            }
-            judged
-        });
-        for (record, judged) in records.iter().zip(judged) {
-            if let Some(judged) = judged {
-                self.settle(record, judged, sink);
-            }
-        }
-        self.pending = records;
-        self.pending.clear();
-        Ok(())
-    }
-
-    /// [`Engine::judge`] for each admitted record.
-    fn judge_all<'r>(&self, records: &'r [Record], admitted: &[bool]) -> Vec<Option<Judged<'r>>> {
-        records
-            .iter()
-            .zip(admitted)
-            .map(|(record, &admit)| admit.then(|| self.judge(record, &mut Discard)))
-            .collect()
     }
 
     /// Judges one record and records its verdict.

@@ -70,8 +70,4 @@ pub struct CheckOptions {
     pub max_file_bytes: Option<u64>,
     /// Most issues listed in the report (counts stay exact). Default 100,000.
     pub max_listed_issues: Option<usize>,
-    /// Threads that judge rows side by side (native builds; WebAssembly
-    /// always uses one). Default 1, at most 64. The verdicts, files and
-    /// report are the same for any number.
-    pub threads: Option<usize>,
 }
