@@ -203,6 +203,7 @@ pub fn run_check(
     let profile = profile(settings)?;
     KEPT_ROWS.with(|rows| rows.borrow_mut().clear());
     let mut sink = Collector::default();
+    let mut spilled = Spilled::default();
     let head = read_head(file, 8).map_err(|e| browser_failure("read the file", e))?;
     let total = file.size() as u64;
     let report = if looks_like_xlsx(&head) {
@@ -211,7 +212,8 @@ pub fn run_check(
     } else {
         let mut checker = Checker::new(profile, settings.options.clone()).map_err(failure)?;
         read_slices(file, SLICE_BYTES, |bytes, done| {
-            checker.feed(bytes, &mut sink)?;
+            checker.feed(bytes, &mut sink).map_err(failure)?;
+            spilled.spill(&mut sink.outputs, SPILL_BYTES)?;
             on_progress(Progress {
                 bytes_done: done,
                 bytes_total: total,
@@ -219,8 +221,7 @@ pub fn run_check(
             });
             Ok(())
         })
-        .map_err(|e| browser_failure("read the file", e))?
-        .map_err(failure)?;
+        .map_err(|e| browser_failure("read the file", e))??;
         checker.finish(&mut sink).map_err(failure)?
     };
     on_progress(Progress {
@@ -231,7 +232,8 @@ pub fn run_check(
     let mut files = Vec::new();
     let blobs = Array::new();
     let counts = sink.outputs.counts;
-    for (name, bytes) in sink.outputs.files_mut() {
+    spilled.spill(&mut sink.outputs, 0)?;
+    for ((name, _), parts) in sink.outputs.files_mut().zip(&spilled.parts) {
         let (label, rows) = match name.as_str() {
             "clean.csv" => (
                 "Clean file: the importable rows, normalized".to_owned(),
@@ -254,7 +256,7 @@ pub fn run_check(
                 )
             }
         };
-        blobs.push(blob(bytes, "text/csv")?.as_ref());
+        blobs.push(joined(parts, "text/csv")?.as_ref());
         files.push(Download {
             name,
             label,
@@ -284,6 +286,43 @@ pub fn run_check(
     };
     KEPT_ROWS.with(|rows| *rows.borrow_mut() = sink.rows);
     Ok((checked, blobs))
+}
+
+/// Output buffered beyond this moves out of WebAssembly memory.
+const SPILL_BYTES: usize = 1 << 20;
+
+/// The generated files leave WebAssembly memory as they grow: each becomes
+/// a list of Blob parts, which the browser keeps (on disk if it must), so
+/// the worker holds about a slice's worth of output instead of every file
+/// twice over (its linear memory never shrinks).
+#[derive(Default)]
+struct Spilled {
+    /// Per file, in [`Outputs::files_mut`] order.
+    parts: Vec<Array>,
+}
+
+impl Spilled {
+    /// Moves every file's buffered bytes, once there are `at_least`, into a part.
+    fn spill(&mut self, outputs: &mut Outputs, at_least: usize) -> Result<(), Failure> {
+        for (index, (_, bytes)) in outputs.files_mut().enumerate() {
+            if self.parts.len() <= index {
+                self.parts.push(Array::new());
+            }
+            if !bytes.is_empty() && bytes.len() >= at_least {
+                self.parts[index].push(blob(bytes, "text/csv")?.as_ref());
+                bytes.clear();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One Blob of `parts` (Blobs), without copying them.
+fn joined(parts: &Array, mime: &str) -> Result<Blob, Failure> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    Blob::new_with_blob_sequence_and_options(parts, &options)
+        .map_err(|e| browser_failure("prepare a download", e))
 }
 
 fn blob(bytes: &[u8], mime: &str) -> Result<Blob, Failure> {
