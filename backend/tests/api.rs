@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{MESSY, clean_list, form, form_for, postgres_url};
+use common::{MESSY, Session, clean_list, form, form_for, postgres_url};
 use listgate::tenants::{ApiKey, NewTenant, Origin, TenantName, add_tenant};
 use listgate::{AppState, app};
 use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
@@ -111,12 +111,6 @@ on_every_database! {
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
 }
 
-/// A signed-in reviewer: the session cookie and the CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
 impl TestApp {
     async fn reviewer(&self, email: &str, password: &str) -> Session {
         listgate::reviewers::set_reviewer(
@@ -130,27 +124,7 @@ impl TestApp {
     }
 
     async fn sign_in(&self, email: &str, password: &str) -> Result<Session, StatusCode> {
-        let response = self
-            .http
-            .post(format!("{}/session", self.url))
-            .json(&json!({ "email": email, "password": password }))
-            .send()
-            .await
-            .expect("send");
-        if response.status() != StatusCode::OK {
-            return Err(response.status());
-        }
-        let set_cookie = response.headers()["set-cookie"]
-            .to_str()
-            .expect("cookie")
-            .to_owned();
-        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
-        let cookie = set_cookie.split(';').next().expect("pair").to_owned();
-        let body: Value = response.json().await.expect("json");
-        Ok(Session {
-            cookie,
-            csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
-        })
+        common::sign_in(&self.http, &self.url, email, password).await
     }
 
     /// A reviewer request: GET, or POST with `body` and (when given) the CSRF token.

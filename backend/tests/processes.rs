@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{clean_list, form, postgres_url};
+use common::{Session, clean_list, form, postgres_url};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -243,12 +243,6 @@ struct Client {
     http: reqwest::Client,
 }
 
-/// A signed-in reviewer: the session cookie and the CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
 impl Client {
     async fn submit(&self, server: &Server, key: &str, clean: Vec<u8>) -> String {
         let form = form(clean, b"png bytes");
@@ -267,26 +261,9 @@ impl Client {
     }
 
     async fn sign_in(&self, server: &Server) -> Session {
-        let response = self
-            .http
-            .post(format!("{}/session", server.api))
-            .json(&json!({ "email": REVIEWER, "password": PASSWORD }))
-            .send()
+        common::sign_in(&self.http, &server.api, REVIEWER, PASSWORD)
             .await
-            .expect("sign in");
-        assert_eq!(response.status(), StatusCode::OK, "signed in");
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .expect("cookie")
-            .split(';')
-            .next()
-            .expect("name=value")
-            .to_owned();
-        let body: Value = response.json().await.expect("json");
-        Session {
-            cookie,
-            csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
-        }
+            .expect("signed in")
     }
 
     async fn approve(&self, server: &Server, session: &Session, id: &str) {

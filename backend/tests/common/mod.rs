@@ -3,8 +3,9 @@
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
 use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The messy WhatsApp fixture.
 pub const MESSY: &[u8] = include_bytes!("../../../tests/fixtures/whatsapp_messy.csv");
@@ -95,4 +96,42 @@ pub fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence:
 /// [`form_for`] the WhatsApp profile with [`options`].
 pub fn form(clean: Vec<u8>, evidence: &[u8]) -> Form {
     form_for("whatsapp", &options(), clean, evidence)
+}
+
+/// A signed-in reviewer: the session cookie and the CSRF token.
+pub struct Session {
+    /// `listgate_session=…`, to send as `Cookie`.
+    pub cookie: String,
+    /// To send as `X-CSRF-Token` with every change.
+    pub csrf: String,
+}
+
+/// Signs a reviewer in at the API under `api`; the refusal's status otherwise.
+/// The cookie must be HttpOnly and SameSite=Strict.
+pub async fn sign_in(
+    http: &reqwest::Client,
+    api: &str,
+    email: &str,
+    password: &str,
+) -> Result<Session, StatusCode> {
+    let response = http
+        .post(format!("{api}/session"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("send");
+    if response.status() != StatusCode::OK {
+        return Err(response.status());
+    }
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+    let body: Value = response.json().await.expect("json");
+    Ok(Session {
+        cookie,
+        csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
+    })
 }
