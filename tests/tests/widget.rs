@@ -51,29 +51,41 @@ impl Portal {
     }
 }
 
-/// Waits until the page has received the event `name`; returns its detail.
-async fn event(b: &Browser, name: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
+/// Polls `script` (with `args`) in the page until it returns something
+/// other than null, for at most `secs`; `what` names it in the failure.
+async fn value_in_page(
+    b: &Browser,
+    script: &str,
+    args: Vec<Value>,
+    secs: u64,
+    what: &str,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
-        let events = b
+        let value = b
             .client
-            .execute("return window.listgateEvents || [];", vec![])
+            .execute(script, args.clone())
             .await
-            .expect("events");
-        if let Some(found) = events
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|e| e["name"] == name)
-        {
-            return found["detail"].clone();
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        if !value.is_null() {
+            return value;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the page never received {name}: {events}"
-        );
+        assert!(Instant::now() < deadline, "{what} did not happen");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Waits until the page has received the event `name`; returns its detail.
+async fn event(b: &Browser, name: &str) -> Value {
+    value_in_page(
+        b,
+        "const found = (window.listgateEvents || []).find(e => e.name === arguments[0]);
+         return found ? found.detail : null;",
+        vec![name.into()],
+        30,
+        &format!("the page receiving {name}"),
+    )
+    .await
 }
 
 /// Chooses `file` in the widget and runs the check with the suggested mapping.
@@ -314,22 +326,15 @@ async fn headless_mode_hands_the_rows_to_the_page_and_calls_no_api() {
     let out = tempfile::tempdir().expect("tempdir");
     let report = cli(&b, &file, &Choices::acme_whatsapp(), out.path()).await;
     assert_eq!(validated["report"]["summary"], report["summary"]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let received = loop {
-        let text = b
-            .client
-            .execute("return window.partnerReceived ?? null;", vec![])
-            .await
-            .expect("received");
-        if let Some(text) = text.as_str() {
-            break text.to_owned();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the page never got the clean file"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let received = value_in_page(
+        &b,
+        "return window.partnerReceived ?? null;",
+        vec![],
+        10,
+        "the page getting the clean file",
+    )
+    .await;
+    let received = received.as_str().expect("text");
     let clean = std::fs::read(out.path().join("clean.csv")).expect("CLI clean.csv");
     // Blob.text() decodes UTF-8 and drops the byte-order mark the file starts with.
     assert_eq!(
@@ -434,19 +439,14 @@ async fn the_javascript_api_mounts_with_theme_locale_and_texts_and_destroys() {
         .await
         .expect("choose the file");
     b.check_with_suggested_mapping().await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let summary = loop {
-        let summary = b
-            .client
-            .execute("return window.callbackSummary ?? null;", vec![])
-            .await
-            .expect("summary");
-        if !summary.is_null() {
-            break summary;
-        }
-        assert!(Instant::now() < deadline, "onValidated was never called");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let summary = value_in_page(
+        &b,
+        "return window.callbackSummary ?? null;",
+        vec![],
+        10,
+        "the onValidated callback",
+    )
+    .await;
     let out = tempfile::tempdir().expect("tempdir");
     let report = cli(&b, &file, &Choices::acme_whatsapp(), out.path()).await;
     assert_eq!(summary, report["summary"]);
