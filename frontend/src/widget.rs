@@ -112,13 +112,27 @@ impl WidgetOptions {
 /// size rather than the partner page's root, and the narrow layout follows
 /// the panel's width rather than the window's.
 fn stylesheet() -> String {
-    let app = include_str!("../style.css")
+    let app = rem_to_em(include_str!("../style.css"))
         .replace(":root", ".listgate")
-        .replace("rem", "em")
         .replace("@media", "@container")
         .replace("body {", ".listgate-body {")
         .replace("main {", ".listgate-main {");
     format!("{app}\n{}", include_str!("../widget/widget.css"))
+}
+
+/// `1.5rem` → `1.5em`: the unit after a number only, never the letters
+/// inside another word.
+fn rem_to_em(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(at) = rest.find("rem") {
+        out.push_str(&rest[..at]);
+        let unit = out.ends_with(|c: char| c.is_ascii_digit());
+        out.push_str(if unit { "em" } else { "rem" });
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A mounted widget; `destroy()` removes it.
@@ -257,5 +271,18 @@ pub fn WidgetRoot(props: &WidgetProps) -> Html {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
             <div lang={t.lang()}>{ body }</div>
         </ContextProvider<Rc<Texts>>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rem_to_em;
+
+    #[test]
+    fn only_rem_units_become_em() {
+        assert_eq!(
+            rem_to_em("a { margin: .5rem 1rem; } .remove { gap: 2.25rem }"),
+            "a { margin: .5em 1em; } .remove { gap: 2.25em }"
+        );
     }
 }
