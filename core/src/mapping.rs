@@ -32,10 +32,29 @@ impl Mapping {
 
 /// Lower-case letters and digits only: `Opt-in Date` → `optindate`.
 pub fn squash(text: &str) -> String {
+    squashed(text).collect()
+}
+
+/// The characters of [`squash`]`(text)`, without building the string (the
+/// per-row rules use this: no allocation per cell).
+pub fn squashed(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
+}
+
+/// Whether [`squash`]`(text)` contains `needle`, without allocating.
+pub fn squashed_contains(text: &str, needle: &str) -> bool {
+    let wanted = needle.chars().count();
+    let mut rest = squashed(text);
+    loop {
+        if rest.clone().take(wanted).eq(needle.chars()) {
+            return true;
+        }
+        if rest.next().is_none() {
+            return false;
+        }
+    }
 }
 
 /// The spreadsheet letter of a 0-based column: 0 → `A`, 27 → `AB`.
@@ -176,6 +195,18 @@ pub fn find_column(headers: &[String], wanted: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The allocation-free check agrees with building the squashed text.
+        #[test]
+        fn squashed_contains_agrees_with_squash(
+            text in "[ a-zA-Z0-9,.!İKÅß-]{0,40}",
+            needle in "[a-z0-9İß]{0,6}",
+        ) {
+            prop_assert_eq!(squashed_contains(&text, &needle), squash(&text).contains(&needle));
+        }
+    }
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| (*s).to_owned()).collect()

@@ -345,17 +345,28 @@ pub fn write_instant(out: &mut String, instant: DateTime<Utc>) {
         let _ = write!(out, "{}", instant.format("%Y-%m-%dT%H:%M:%SZ"));
         return;
     }
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        instant.year(),
-        instant.month(),
-        instant.day(),
-        instant.hour(),
-        instant.minute(),
+    // Digits pushed directly: the formatter's padding machinery was a
+    // measurable share of writing the clean file.
+    let fields = [
+        (instant.year().unsigned_abs(), 4, '-'),
+        (instant.month(), 2, '-'),
+        (instant.day(), 2, 'T'),
+        (instant.hour(), 2, ':'),
+        (instant.minute(), 2, ':'),
         // A leap second (second 59 with extra nanoseconds) prints as 60, as chrono does.
-        instant.second() + u32::from(instant.nanosecond() >= 1_000_000_000)
-    );
+        (
+            instant.second() + u32::from(instant.nanosecond() >= 1_000_000_000),
+            2,
+            'Z',
+        ),
+    ];
+    for (value, width, then) in fields {
+        for place in (0..width).rev() {
+            let digit = value / 10u32.pow(place) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+        out.push(then);
+    }
 }
 
 #[cfg(test)]

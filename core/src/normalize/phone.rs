@@ -100,7 +100,12 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProb
             )));
         }
     }
-    if !number.is_valid() {
+    // One type lookup answers both "valid?" and "mobile?": the library's
+    // `is_valid` is exactly "the number's region has a type for it", and
+    // asking both separately would match the number against its country's
+    // patterns twice more (`one_type_lookup_gives_the_librarys_verdicts`).
+    let kind = number.get_type();
+    if kind == PhoneNumberType::Unknown {
         return Err(PhoneProblem::Invalid(format!(
             "{e164} is not a valid number in its country"
         )));
@@ -113,7 +118,7 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProb
         )));
     }
     let mobile = matches!(
-        number.get_type(),
+        kind,
         PhoneNumberType::Mobile | PhoneNumberType::FixedLineOrMobile
     );
     let formatted = match rules.style {

@@ -6,7 +6,7 @@
 
 use super::{Check, Context, Findings, Row, Rule};
 use crate::code::Code;
-use crate::mapping::squash;
+use crate::mapping::{squash, squashed_contains};
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextMissingBusiness,
@@ -21,7 +21,7 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(text) = row.text(ctx, "opt_in_text") else {
         return;
     };
-    if !squash(text).contains(&squash(business)) {
+    if !squashed_contains(text, &squash(business)) {
         let i = ctx.index("opt_in_text");
         out.error(
             Code::ConsentTextMissingBusiness,
