@@ -45,6 +45,18 @@ pub fn squashed(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
 
 /// Whether [`squash`]`(text)` contains `needle`, without allocating.
 pub fn squashed_contains(text: &str, needle: &str) -> bool {
+    // Most cells are short ASCII: squash into a stack buffer and search bytes.
+    const SHORT: usize = 256;
+    if text.len() <= SHORT && text.is_ascii() {
+        let mut squashed = [0u8; SHORT];
+        let mut len = 0;
+        for byte in text.bytes().filter(u8::is_ascii_alphanumeric) {
+            squashed[len] = byte.to_ascii_lowercase();
+            len += 1;
+        }
+        let needle = needle.as_bytes();
+        return needle.is_empty() || squashed[..len].windows(needle.len()).any(|w| w == needle);
+    }
     let wanted = needle.chars().count();
     let mut rest = squashed(text);
     loop {

@@ -33,6 +33,23 @@ pub struct Phone {
     pub mobile: bool,
 }
 
+impl Phone {
+    /// The number as one integer, for duplicate lookups without a string
+    /// per row: the E.164 digits' value with their count in the top bits
+    /// (so `+10` and `+010` differ). E.164 has at most 15 digits; the 38
+    /// a `u128` holds leave room for anything the library formats.
+    pub fn key(&self) -> u128 {
+        let (value, digits) = self
+            .e164
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .fold((0u128, 0u128), |(value, digits), d| {
+                (value.wrapping_mul(10) + u128::from(d - b'0'), digits + 1)
+            });
+        value | (digits << 120)
+    }
+}
+
 /// Why a phone cell was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneProblem {
@@ -137,6 +154,9 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProb
 }
 
 fn looks_like_scientific_notation(text: &str) -> bool {
+    if !text.contains(['e', 'E']) {
+        return false;
+    }
     let lower = text.to_ascii_lowercase();
     let Some((mantissa, exponent)) = lower.split_once("e+").or_else(|| lower.split_once('e'))
     else {
@@ -162,6 +182,15 @@ mod tests {
             allowed: vec![],
             style: PhoneStyle::E164,
         }
+    }
+
+    #[test]
+    fn one_number_one_key() {
+        let gb = rules(Some("GB"));
+        let key = |raw: &str| normalize_phone(raw, &gb).expect(raw).key();
+        assert_eq!(key("+44 7911 123456"), key("07911 123456"));
+        assert_ne!(key("+44 7911 123456"), key("+44 7911 123457"));
+        assert_ne!(key("+1 415 555 2671"), key("+44 7911 123456"));
     }
 
     #[test]

@@ -189,7 +189,7 @@ pub(crate) struct Context {
     /// The profile forces the region for numbers without `+` (no warning is due).
     pub region_forced: bool,
     /// First clean row per E.164 number, lower-cased email and id.
-    pub seen_phones: SeenKeys,
+    pub seen_phones: SeenKeys<u128>,
     pub seen_emails: SeenKeys,
     pub seen_ids: SeenKeys,
 }
@@ -198,7 +198,7 @@ pub(crate) struct Context {
 /// foldhash: a lookup per row on a million rows, where the standard
 /// SipHash showed in profiles; its per-process random seed keeps crafted
 /// collisions impractical.
-pub(crate) type SeenKeys = HashMap<String, u64, foldhash::fast::RandomState>;
+pub(crate) type SeenKeys<K = String> = HashMap<K, u64, foldhash::fast::RandomState>;
 
 impl Context {
     /// The index of field `name` in the profile.
@@ -244,9 +244,9 @@ impl Row<'_> {
 }
 
 /// Adds "the same key was on row N" findings and records first clean rows.
-pub(crate) fn check_duplicate(
-    seen: &mut SeenKeys,
-    key: String,
+pub(crate) fn check_duplicate<K: std::hash::Hash + Eq>(
+    seen: &mut SeenKeys<K>,
+    key: K,
     row: u64,
     clean: bool,
     found: impl FnOnce(u64),

@@ -18,7 +18,7 @@ fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
     if let Value::Phone(Ok(phone)) = row.value(i) {
         check_duplicate(
             &mut ctx.seen_phones,
-            phone.e164.clone(),
+            phone.key(),
             row.record.row(),
             clean,
             |first| {
