@@ -87,6 +87,10 @@ pub struct CheckArgs {
     /// The input is pasted text (paste limits apply).
     #[arg(long)]
     pasted: bool,
+    /// Threads that check rows (default: one per core). The verdicts are the
+    /// same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    threads: Option<u16>,
 
     /// Contacts in the first import batch.
     #[arg(long, default_value_t = 100)]
@@ -185,6 +189,10 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
         },
         max_file_bytes: None,
         max_listed_issues: None,
+        threads: Some(args.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        )),
     })
 }
 

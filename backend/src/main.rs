@@ -149,6 +149,11 @@ enum ReviewerCommand {
     },
 }
 
+/// mimalloc: rows judged on one thread are freed on another, where the
+/// system allocator serialises on its arenas (measured in docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

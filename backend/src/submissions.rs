@@ -175,14 +175,16 @@ pub struct ReasonView {
 
 /// The parts of a submission form.
 #[derive(Debug, Default)]
-struct Form {
+pub struct Form {
     settings: Option<SubmittedSettings>,
     clean: Option<Vec<u8>>,
     consent: Option<Value>,
     evidence: Vec<(EvidenceView, Vec<u8>)>,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
+/// Reads a submission form's parts; anything malformed or unknown is a
+/// 400 naming the part (public for the fuzz target in `fuzz/`).
+pub async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
     let mut form = Form::default();
     // `evidence_source` names the opt-in source of the evidence file after it.
     let mut source = String::new();

@@ -10,20 +10,22 @@
 
 use crate::code::{Code, Severity};
 use crate::decode::{Decoder, Encoding};
+use crate::judge::{Judge, Judged, Pool};
 use crate::mapping::{
     column_letter, find_column, squash, suggest_from_headers, suggest_from_values,
 };
-use crate::normalize::date::{DateRules, infer_order, parse_date, parse_instant, write_instant};
-use crate::normalize::phone::{PhoneRules, normalize_phone, parse_region};
-use crate::normalize::{clean_cell, normalize_email, parse_bool, split_house_number};
+use crate::normalize::date::{DateRules, infer_order, write_instant};
+use crate::normalize::phone::{PhoneRules, parse_region};
+use crate::normalize::{clean_cell, split_house_number};
 use crate::options::CheckOptions;
 use crate::profile::{FieldKind, Profile};
 use crate::records::{Record, RecordReader};
 use crate::report::{CodeCount, FileInfo, Issue, Outcome, Report, Segments, Summary, plan_batches};
-use crate::rules::{Check, Context, Findings, RULES, Row, Value, fix_for};
+use crate::rules::{Check, Context, Findings, RULES, Row, Seen, Value, fix_for};
 use crate::segment::Segment;
 use crate::sniff::{find_table, sniff_delimiter};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// Text held back to sniff the layout before the first verdict.
 pub const SAMPLE_BYTES: usize = 64 * 1024;
@@ -263,12 +265,13 @@ impl Checker {
         sink.stage(Stage::Parse);
         reader.finish(&mut |record: &Record| {
             if failure.is_none() {
-                failure = engine.process(record, sink).err();
+                failure = engine.take(record, sink).err();
             }
         });
         if let Some(error) = failure {
             return Err(error);
         }
+        engine.flush(sink)?;
         engine.layout.file.replaced_invalid_bytes = self.decoder.replaced_invalid_bytes();
         engine.into_report()
     }
@@ -288,8 +291,9 @@ impl Checker {
         )?;
         sink.layout(&engine.layout);
         for record in records {
-            engine.process(record, sink)?;
+            engine.take(record, sink)?;
         }
+        engine.flush(sink)?;
         engine.into_report()
     }
 
@@ -326,7 +330,7 @@ impl Checker {
         )?);
         sink.layout(&engine.layout);
         for record in &sample {
-            engine.process(record, sink)?;
+            engine.take(record, sink)?;
         }
         self.phase = Phase::Running { reader, engine };
         Ok(())
@@ -400,7 +404,7 @@ fn run(
     sink.stage(Stage::Parse);
     reader.feed(text, &mut |record: &Record| {
         if failure.is_none() {
-            failure = engine.process(record, sink).err();
+            failure = engine.take(record, sink).err();
         }
     });
     failure.map_or(Ok(()), Err)
@@ -539,11 +543,10 @@ impl Table {
 
 /// Judges records once the layout is known.
 struct Engine {
-    ctx: Context,
+    judge: Arc<Judge>,
+    seen: Seen,
     options: CheckOptions,
     layout: Layout,
-    phone_rules: PhoneRules,
-    date_rules: Vec<DateRules>,
     first_table_row: u64,
     rows_seen: u64,
     summary: Summary,
@@ -553,15 +556,28 @@ struct Engine {
     counts: BTreeMap<(Code, Severity), u64>,
     output: Vec<String>,
     row_issues: Vec<Issue>,
+    /// Judging threads (natively, with `threads` above one).
+    pool: Option<Pool>,
+    /// Records waiting to fill the next batch for the pool.
+    pending: Vec<Record>,
+    /// Settled batches' emptied vectors, to be filled again.
+    spare: Vec<Vec<Record>>,
+    /// Batches not yet settled, in file order: judged here, or by the pool.
+    batches: VecDeque<Batch>,
+    next_batch: u64,
 }
 
-/// A row as judged on its own: its values and the findings of the rules
-/// that need nothing but the row. Judging needs no earlier row (so it could
-/// run anywhere, in any order); [`Engine::settle`] then applies, in file
-/// order, what depends on earlier rows (duplicates) and records the verdict.
-struct Judged<'r> {
-    row: Row<'r>,
-    findings: Findings,
+/// Rows per batch for the judging threads: enough to outweigh sending it,
+/// few enough to hold a handful.
+const BATCH_ROWS: usize = 4096;
+/// More judging threads than this only cost memory.
+const MAX_THREADS: usize = 64;
+
+/// A batch of records and, once judged, their rows.
+struct Batch {
+    id: u64,
+    records: Arc<Vec<Record>>,
+    judged: Option<Vec<Option<Judged>>>,
 }
 
 impl Engine {
@@ -654,13 +670,27 @@ impl Engine {
             width: columns.len(),
             channel_mapped,
             region_forced,
-            seen_phones: Default::default(),
-            seen_emails: Default::default(),
-            seen_ids: Default::default(),
             profile,
         };
-        Ok(Engine {
+        let judge = Arc::new(Judge {
             ctx,
+            fields: fields.clone(),
+            phone_rules,
+            date_rules,
+            infer_mobile_number: options.infer_mobile_number,
+            channel: options.channel,
+        });
+        // WebAssembly in the browser has no threads to start.
+        let threads = if cfg!(target_family = "wasm") {
+            1
+        } else {
+            options.threads.unwrap_or(1).clamp(1, MAX_THREADS)
+        };
+        // This thread reads, settles and judges when the others are busy.
+        let pool = (threads > 1).then(|| Pool::start(&judge, threads - 1));
+        Ok(Engine {
+            judge,
+            seen: Seen::default(),
             options,
             layout: Layout {
                 file,
@@ -669,8 +699,6 @@ impl Engine {
                 output_columns,
                 source_headers,
             },
-            phone_rules,
-            date_rules,
             first_table_row,
             rows_seen: 0,
             summary: Summary::default(),
@@ -680,14 +708,107 @@ impl Engine {
             counts: BTreeMap::new(),
             output: Vec::new(),
             row_issues: Vec::new(),
+            pool,
+            pending: Vec::new(),
+            spare: Vec::new(),
+            batches: VecDeque::new(),
+            next_batch: 0,
         })
+    }
+
+    /// Takes the next record: judged now with one thread; with several,
+    /// kept for the next batch.
+    fn take(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
+        if self.pool.is_none() {
+            return self.process(record, sink);
+        }
+        self.pending.push(record.clone());
+        if self.pending.len() >= BATCH_ROWS {
+            self.dispatch(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Sends the pending records to a judging thread (or judges them here
+    /// when every thread has work), then settles what is ready.
+    fn dispatch(&mut self, sink: &mut impl Sink) -> Result<(), CheckError> {
+        let next = self.spare.pop().unwrap_or_default();
+        let records = std::mem::replace(&mut self.pending, next);
+        let admitted = records
+            .iter()
+            .map(|record| self.admit(record))
+            .collect::<Result<Vec<bool>, CheckError>>()?;
+        let records = Arc::new(records);
+        let id = self.next_batch;
+        self.next_batch += 1;
+        let judged = match &mut self.pool {
+            Some(pool) if pool.has_room() => {
+                pool.send(id, Arc::clone(&records), admitted);
+                None
+            }
+            _ => Some(self.judge.judge_all(&records, &admitted)),
+        };
+        self.batches.push_back(Batch {
+            id,
+            records,
+            judged,
+        });
+        self.settle_ready(false, sink);
+        Ok(())
+    }
+
+    /// Settles the batches at the front that are judged; with `wait`, every
+    /// batch, waiting for the threads.
+    fn settle_ready(&mut self, wait: bool, sink: &mut impl Sink) {
+        while let Some(front) = self.batches.front_mut() {
+            if front.judged.is_none() {
+                let pool = self
+                    .pool
+                    .as_mut()
+                    .expect("only the pool leaves batches unjudged");
+                match pool.take(front.id, wait) {
+                    Some(judged) => front.judged = Some(judged),
+                    None => return,
+                }
+            }
+            let Some(Batch {
+                records, judged, ..
+            }) = self.batches.pop_front()
+            else {
+                return;
+            };
+            let judge = Arc::clone(&self.judge);
+            for (record, judged) in records.iter().zip(judged.unwrap_or_default()) {
+                if let Some(judged) = judged {
+                    let (row, findings) = judge.row(record, judged);
+                    self.settle(row, findings, sink);
+                }
+            }
+            // The judging thread let go of the batch before sending it back.
+            if let Ok(mut records) = Arc::try_unwrap(records) {
+                records.clear();
+                self.spare.push(records);
+            }
+        }
+    }
+
+    /// Judges and settles everything still pending (the end of the input).
+    fn flush(&mut self, sink: &mut impl Sink) -> Result<(), CheckError> {
+        if self.pool.is_some() {
+            if !self.pending.is_empty() {
+                self.dispatch(sink)?;
+            }
+            self.settle_ready(true, sink);
+        }
+        Ok(())
     }
 
     /// Judges one record and records its verdict.
     fn process(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
         if self.admit(record)? {
-            let judged = self.judge(record, sink);
-            self.settle(record, judged, sink);
+            let judge = Arc::clone(&self.judge);
+            let (row, findings) = judge.judge(record, sink);
+            self.settle(row, findings, sink);
         }
         Ok(())
     }
@@ -703,53 +824,36 @@ impl Engine {
             return Ok(false);
         }
         self.rows_seen += 1;
-        if let Some(limit) = self
-            .ctx
-            .profile
-            .max_pasted_rows
-            .filter(|_| self.options.pasted)
+        let profile = &self.judge.ctx.profile;
+        if let Some(limit) = profile.max_pasted_rows.filter(|_| self.options.pasted)
             && self.rows_seen > limit
         {
             return Err(CheckError::refused(
                 Code::FileTooManyRows,
                 format!(
                     "more than {limit} rows were pasted (the limit for {})",
-                    self.ctx.profile.name
+                    profile.name
                 ),
             ));
         }
         Ok(true)
     }
 
-    /// The row's values and what the rules that see only this row find.
-    fn judge<'r>(&self, record: &'r Record, sink: &mut impl Sink) -> Judged<'r> {
-        sink.stage(Stage::Map);
-        let row = self.build_row(record, sink);
-        sink.stage(Stage::Rules);
-        let mut findings = Findings::default();
-        for rule in RULES.iter().filter(|r| self.ctx.profile.runs(r.code)) {
-            if let Check::Row(check) = rule.check {
-                check(&row, &self.ctx, &mut findings);
-            }
-        }
-        Judged { row, findings }
-    }
-
     /// In file order: the rules over earlier rows (duplicates), the verdict,
     /// the cleaned row, the report's counts and the sink.
-    fn settle(&mut self, record: &Record, judged: Judged<'_>, sink: &mut impl Sink) {
-        let Judged { row, mut findings } = judged;
+    fn settle(&mut self, row: Row<'_>, mut findings: Findings, sink: &mut impl Sink) {
         sink.stage(Stage::Rules);
         // Channel-only rejections still count as clean for duplicate purposes.
         let clean = !findings
             .0
             .iter()
             .any(|f| f.severity == Severity::Error && f.code != Code::ConsentNotWhatsappChannel);
+        let ctx = &self.judge.ctx;
         for rule in RULES {
             if let Check::Set(check) = rule.check
-                && self.ctx.profile.runs(rule.code)
+                && ctx.profile.runs(rule.code)
             {
-                check(&row, &mut self.ctx, clean, &mut findings);
+                check(&row, ctx, &mut self.seen, clean, &mut findings);
             }
         }
         let disposition =
@@ -764,9 +868,9 @@ impl Engine {
             };
         sink.stage(Stage::Outputs);
         self.fill_output(&row);
-        self.record_findings(record.row(), findings, row.segment, disposition);
+        self.record_findings(row.record.row(), findings, row.segment, disposition);
         sink.row(&RowVerdict {
-            record,
+            record: row.record,
             output: &self.output,
             issues: &self.row_issues,
             segment: row.segment,
@@ -776,75 +880,11 @@ impl Engine {
         sink.stage(Stage::Parse);
     }
 
-    fn build_row<'r>(&self, record: &'r Record, sink: &mut impl Sink) -> Row<'r> {
-        let profile = &self.ctx.profile;
-        let raw: Vec<&str> = self
-            .layout
-            .fields
-            .iter()
-            .map(|c| c.and_then(|c| record.get(c)).map_or("", clean_cell))
-            .collect();
-        let mut fields = Vec::with_capacity(profile.fields.len());
-        for (i, field) in profile.fields.iter().enumerate() {
-            let column = self.layout.fields[i];
-            let mut text = raw[i];
-            if text.is_empty()
-                && self.options.infer_mobile_number
-                && field.name == "MobileNumber"
-                && let Some(whatsapp) = self.ctx.index("WhatsAppMobileNumber")
-            {
-                text = raw[whatsapp];
-            }
-            let value = match (column, text.is_empty()) {
-                (None, _) => Value::Unmapped,
-                (Some(_), true) => Value::Blank,
-                (Some(_), false) => {
-                    sink.stage(Stage::Normalize);
-                    let value = match field.kind {
-                        FieldKind::Phone => Value::Phone(normalize_phone(text, &self.phone_rules)),
-                        FieldKind::Email => Value::Email(normalize_email(text)),
-                        FieldKind::Timestamp => {
-                            Value::Instant(parse_instant(text, &self.date_rules[i]))
-                        }
-                        FieldKind::Date => Value::Date(parse_date(text, &self.date_rules[i])),
-                        FieldKind::Age => Value::Age(text.parse().ok().filter(|a| *a < 150)),
-                        FieldKind::Boolean => Value::Flag(parse_bool(text)),
-                        FieldKind::Channel => Value::Channel(Segment::from_channels(text)),
-                        FieldKind::Text | FieldKind::Id | FieldKind::Staff => Value::Text,
-                    };
-                    sink.stage(Stage::Map);
-                    value
-                }
-            };
-            fields.push((column, value));
-        }
-        let segment = if self.ctx.channel_mapped {
-            fields
-                .iter()
-                .find_map(|(_, v)| {
-                    if let Value::Channel(s) = v {
-                        Some(*s)
-                    } else {
-                        None
-                    }
-                })
-                .unwrap_or(Segment::Unknown)
-        } else {
-            self.options.channel.unwrap_or(Segment::Unknown)
-        };
-        Row {
-            record,
-            fields,
-            raw,
-            segment,
-        }
-    }
-
     /// The cleaned row, written into the cells of the previous one (their
     /// buffers are reused: no allocation per cell once the first rows ran).
     fn fill_output(&mut self, row: &Row<'_>) {
         use std::fmt::Write as _;
-        let street = self.ctx.index("street");
+        let street = self.judge.ctx.index("street");
         let split = street
             .filter(|_| self.options.house_number_in_street)
             .and_then(|s| split_house_number(row.raw[s]));
@@ -854,7 +894,7 @@ impl Engine {
             cell.clear();
             match *column {
                 OutputColumn::Field(i) => match row.value(i) {
-                    Value::Phone(Ok(p)) => cell.push_str(&p.formatted),
+                    Value::Phone(Ok(p)) => cell.push_str(p.written()),
                     Value::Email(Ok(e)) => cell.push_str(e),
                     Value::Instant(Ok(t)) => write_instant(cell, *t),
                     Value::Date(Ok(d)) => {
@@ -942,6 +982,7 @@ impl Engine {
             _ => Outcome::SomeImportable,
         };
         let mapping = self
+            .judge
             .ctx
             .profile
             .fields
@@ -950,7 +991,7 @@ impl Engine {
             .filter_map(|(f, c)| c.map(|c| (f.name.clone(), self.layout.file.columns[c].clone())))
             .collect();
         Ok(Report {
-            profile: self.ctx.profile.name.clone(),
+            profile: self.judge.ctx.profile.name.clone(),
             checked_at: self.options.now,
             file: self.layout.file,
             mapping,

@@ -1,7 +1,8 @@
 //! listgate-core: parse, map and judge contact lists for consent-safe
 //! WhatsApp / SMS / email imports.
 //!
-//! Bytes in, verdicts out: no I/O, no threads, no clock. The same code runs in
+//! Bytes in, verdicts out: no I/O, no clock, threads only when asked
+//! ([`CheckOptions::threads`], native builds). The same code runs in
 //! the CLI, the server and the browser (WebAssembly), so all three give the
 //! same verdict for the same file.
 //!
@@ -19,6 +20,7 @@
 pub mod check;
 pub mod code;
 pub mod decode;
+mod judge;
 pub mod mapping;
 pub mod normalize;
 pub mod options;

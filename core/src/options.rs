@@ -70,4 +70,7 @@ pub struct CheckOptions {
     pub max_file_bytes: Option<u64>,
     /// Most issues listed in the report (counts stay exact). Default 100,000.
     pub max_listed_issues: Option<usize>,
+    /// Threads that check rows (native only; the browser build has one).
+    /// Default 1; verdicts, report and files are the same for any number.
+    pub threads: Option<usize>,
 }

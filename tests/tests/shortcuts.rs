@@ -37,8 +37,7 @@ fn agree(cell: &str, region: Region) -> bool {
     let full = full_path(cell, region);
     match normalize_phone(cell, &rules) {
         Ok(phone) => {
-            let region = phone.region.as_deref().and_then(parse_region);
-            assert_eq!(full, Some((true, phone.mobile, region)), "{cell}");
+            assert_eq!(full, Some((true, phone.mobile, phone.region)), "{cell}");
             true
         }
         Err(PhoneProblem::Invalid(_)) => {

@@ -1,7 +1,7 @@
 //! Phone numbers → E.164 (or international format) with `rlibphonenumber`.
 
 use crate::profile::PhoneStyle;
-use rlibphonenumber::{PhoneNumber, PhoneNumberFormat, PhoneNumberType, Region};
+use rlibphonenumber::{PhoneNumberFormat, PhoneNumberType, PhoneNumberUtil, Region};
 
 /// How phone cells are read; built once per check.
 #[derive(Debug, Clone)]
@@ -23,10 +23,10 @@ pub struct PhoneRules {
 pub struct Phone {
     /// `+447911123456`: the dedupe key.
     pub e164: String,
-    /// The value written to the clean file.
-    pub formatted: String,
+    /// `+44 7911 123456`, when the profile writes numbers that way.
+    pub international: Option<String>,
     /// The number's region (`GB`), when it has one.
-    pub region: Option<String>,
+    pub region: Option<Region>,
     /// The cell had no country code; the default region was applied.
     pub region_applied: bool,
     /// A mobile number (or one that may be mobile, as in North America).
@@ -34,6 +34,11 @@ pub struct Phone {
 }
 
 impl Phone {
+    /// The value written to the clean file: E.164 or the international form.
+    pub fn written(&self) -> &str {
+        self.international.as_deref().unwrap_or(&self.e164)
+    }
+
     /// The number as one integer, for duplicate lookups without a string
     /// per row: the E.164 digits' value with their count in the top bits
     /// (so `+10` and `+010` differ). E.164 has at most 15 digits; the 38
@@ -70,8 +75,24 @@ pub fn parse_region(code: &str) -> Option<Region> {
     Some(region)
 }
 
+thread_local! {
+    /// A phone library per thread: its compiled patterns keep their match
+    /// caches on the thread that first used them, so threads judging rows
+    /// side by side must not share one.
+    static PHONE_UTIL: PhoneNumberUtil =
+        PhoneNumberUtil::new().expect("the phone library's built-in metadata loads");
+}
+
 /// Reads one non-empty phone cell.
 pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProblem> {
+    PHONE_UTIL.with(|util| normalize_with(util, raw, rules))
+}
+
+fn normalize_with(
+    util: &PhoneNumberUtil,
+    raw: &str,
+    rules: &PhoneRules,
+) -> Result<Phone, PhoneProblem> {
     let text = raw.trim();
     if looks_like_scientific_notation(text) {
         return Err(PhoneProblem::Unparseable(
@@ -93,16 +114,16 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProb
             Some(rest) => format!("+{rest}"),
             None => text.to_owned(),
         };
-        PhoneNumber::parse(&plus_form, None)
+        util.parse(&plus_form, None)
     } else {
         let Some(region) = rules.region else {
             return Err(PhoneProblem::NoCountryCode);
         };
-        PhoneNumber::parse(text, Some(region))
+        util.parse(text, Some(region))
     };
     let number =
         parsed.map_err(|e| PhoneProblem::Unparseable(format!("not a phone number ({e})")))?;
-    let e164 = number.format_as(PhoneNumberFormat::E164).into_owned();
+    let e164 = util.format(&number, PhoneNumberFormat::E164).into_owned();
     if rules.nanp_only {
         if !e164.starts_with("+1") {
             return Err(PhoneProblem::NotAllowedCountry(
@@ -121,13 +142,13 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProb
     // `is_valid` is exactly "the number's region has a type for it", and
     // asking both separately would match the number against its country's
     // patterns twice more (`one_type_lookup_gives_the_librarys_verdicts`).
-    let kind = number.get_type();
+    let kind = util.get_number_type(&number);
     if kind == PhoneNumberType::Unknown {
         return Err(PhoneProblem::Invalid(format!(
             "{e164} is not a valid number in its country"
         )));
     }
-    let region = number.get_region_code();
+    let region = util.get_region_for_number(&number);
     if !rules.allowed.is_empty() && !region.is_some_and(|r| rules.allowed.contains(&r)) {
         let name = region.map_or_else(|| "an international service".to_owned(), |r| r.to_string());
         return Err(PhoneProblem::NotAllowedCountry(format!(
@@ -138,16 +159,17 @@ pub fn normalize_phone(raw: &str, rules: &PhoneRules) -> Result<Phone, PhoneProb
         kind,
         PhoneNumberType::Mobile | PhoneNumberType::FixedLineOrMobile
     );
-    let formatted = match rules.style {
-        PhoneStyle::E164 => e164.clone(),
-        PhoneStyle::International => number
-            .format_as(PhoneNumberFormat::International)
-            .into_owned(),
+    let written = match rules.style {
+        PhoneStyle::E164 => None,
+        PhoneStyle::International => Some(
+            util.format(&number, PhoneNumberFormat::International)
+                .into_owned(),
+        ),
     };
     Ok(Phone {
         e164,
-        formatted,
-        region: region.map(|r| r.to_string()),
+        international: written,
+        region,
         region_applied: !international,
         mobile,
     })
@@ -270,7 +292,7 @@ mod tests {
             ..rules(Some("US"))
         };
         let p = normalize_phone("+447911123456", &intl).expect("gb");
-        assert_eq!(p.formatted, "+44 7911 123456");
+        assert_eq!(p.written(), "+44 7911 123456");
         assert!(p.mobile);
         let landline = normalize_phone("+44 20 7946 0958", &intl).expect("london");
         assert!(!landline.mobile);

@@ -2,7 +2,7 @@
 //!
 //! Why: the contact would be stored twice and receive every mail twice.
 
-use super::{Check, Context, Findings, Row, Rule, Value, check_duplicate};
+use super::{Check, Context, Findings, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
@@ -11,11 +11,11 @@ pub(super) const RULE: Rule = Rule {
     check: Check::Set(check),
 };
 
-fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+fn check(row: &Row<'_>, ctx: &Context, seen: &mut Seen, clean: bool, out: &mut Findings) {
     let Some(i) = ctx.index("email") else { return };
     if let Value::Email(Ok(email)) = row.value(i) {
         check_duplicate(
-            &mut ctx.seen_emails,
+            &mut seen.emails,
             email.to_lowercase(),
             row.record.row(),
             clean,

@@ -3,7 +3,7 @@
 //! Why: two rows for one id overwrite each other during the import, and which
 //! one wins depends on batch order.
 
-use super::{Check, Context, Findings, Row, Rule, Value, check_duplicate};
+use super::{Check, Context, Findings, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
@@ -13,7 +13,7 @@ pub(super) const RULE: Rule = Rule {
     check: Check::Set(check),
 };
 
-fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+fn check(row: &Row<'_>, ctx: &Context, seen: &mut Seen, clean: bool, out: &mut Findings) {
     // Each id field is its own key: a repeated ContactId is a duplicate even
     // when the StudentIds differ.
     let ids: Vec<usize> = ctx.fields_of(FieldKind::Id).collect();
@@ -23,7 +23,7 @@ fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
     {
         let name = &ctx.profile.fields[i].name;
         let key = format!("{name}={}", row.raw[i]);
-        check_duplicate(&mut ctx.seen_ids, key, row.record.row(), clean, |first| {
+        check_duplicate(&mut seen.ids, key, row.record.row(), clean, |first| {
             out.error(
                 Code::IdDuplicate,
                 row.column(i),

@@ -4,7 +4,7 @@
 //! Why: duplicates get the same message twice and double-count consent. The
 //! first clean occurrence is kept; later ones name it.
 
-use super::{Check, Context, Findings, Row, Rule, Value, check_duplicate};
+use super::{Check, Context, Findings, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
@@ -13,11 +13,11 @@ pub(super) const RULE: Rule = Rule {
     check: Check::Set(check),
 };
 
-fn check(row: &Row<'_>, ctx: &mut Context, clean: bool, out: &mut Findings) {
+fn check(row: &Row<'_>, ctx: &Context, seen: &mut Seen, clean: bool, out: &mut Findings) {
     let Some(i) = ctx.index("phone") else { return };
     if let Value::Phone(Ok(phone)) = row.value(i) {
         check_duplicate(
-            &mut ctx.seen_phones,
+            &mut seen.phones,
             phone.key(),
             row.record.row(),
             clean,

@@ -1,0 +1,272 @@
+//! Judging a row on its own: its values and the rules that need nothing but
+//! the row. No earlier row is needed, so natively [`Pool`] judges batches of
+//! rows on other threads while the checker reads the next records and
+//! settles judged rows in file order (duplicates, verdicts, outputs).
+//!
+//! The browser build has no threads: there the checker judges each row as it
+//! arrives, and the pool is never started.
+
+use crate::check::{Sink, Stage};
+use crate::normalize::clean_cell;
+use crate::normalize::date::{DateRules, parse_date, parse_instant};
+use crate::normalize::phone::{PhoneRules, normalize_phone};
+use crate::normalize::{normalize_email, parse_bool};
+use crate::profile::FieldKind;
+use crate::records::Record;
+use crate::rules::{Check, Context, Findings, RULES, Row, Value};
+use crate::segment::Segment;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+/// Everything judging a row needs; read-only, shared by the judging threads.
+#[derive(Debug)]
+pub(crate) struct Judge {
+    pub ctx: Context,
+    /// The source column per profile field.
+    pub fields: Vec<Option<usize>>,
+    pub phone_rules: PhoneRules,
+    /// Per profile field.
+    pub date_rules: Vec<DateRules>,
+    /// Mongoose: a blank MobileNumber takes the WhatsApp number.
+    pub infer_mobile_number: bool,
+    /// The channel of every row when no column holds it.
+    pub channel: Option<Segment>,
+}
+
+/// A row judged away from its record: its values, segment and findings.
+/// [`Judge::row`] puts it back together with the record's cells.
+#[derive(Debug)]
+pub(crate) struct Judged {
+    fields: Vec<(Option<usize>, Value)>,
+    segment: Segment,
+    pub findings: Findings,
+}
+
+impl Judge {
+    /// The row's values and what the rules that see only this row find.
+    pub fn judge<'r>(&self, record: &'r Record, sink: &mut impl Sink) -> (Row<'r>, Findings) {
+        sink.stage(Stage::Map);
+        let row = self.build_row(record, sink);
+        sink.stage(Stage::Rules);
+        let mut findings = Findings::default();
+        for rule in RULES.iter().filter(|r| self.ctx.profile.runs(r.code)) {
+            if let Check::Row(check) = rule.check {
+                check(&row, &self.ctx, &mut findings);
+            }
+        }
+        (row, findings)
+    }
+
+    /// [`Judge::judge`] for each admitted record, kept without the record.
+    pub fn judge_all(&self, records: &[Record], admitted: &[bool]) -> Vec<Option<Judged>> {
+        records
+            .iter()
+            .zip(admitted)
+            .map(|(record, &admit)| {
+                admit.then(|| {
+                    let (row, findings) = self.judge(record, &mut crate::check::Discard);
+                    Judged {
+                        fields: row.fields,
+                        segment: row.segment,
+                        findings,
+                    }
+                })
+            })
+            .collect()
+    }
+
+    /// A row judged by [`Judge::judge_all`], whole again.
+    pub fn row<'r>(&self, record: &'r Record, judged: Judged) -> (Row<'r>, Findings) {
+        let row = Row {
+            record,
+            raw: self.raw(record),
+            fields: judged.fields,
+            segment: judged.segment,
+        };
+        (row, judged.findings)
+    }
+
+    /// The trimmed cell per profile field (empty when unmapped).
+    fn raw<'r>(&self, record: &'r Record) -> Vec<&'r str> {
+        self.fields
+            .iter()
+            .map(|c| c.and_then(|c| record.get(c)).map_or("", clean_cell))
+            .collect()
+    }
+
+    fn build_row<'r>(&self, record: &'r Record, sink: &mut impl Sink) -> Row<'r> {
+        let profile = &self.ctx.profile;
+        let raw = self.raw(record);
+        let mut fields = Vec::with_capacity(profile.fields.len());
+        for (i, field) in profile.fields.iter().enumerate() {
+            let column = self.fields[i];
+            let mut text = raw[i];
+            if text.is_empty()
+                && self.infer_mobile_number
+                && field.name == "MobileNumber"
+                && let Some(whatsapp) = self.ctx.index("WhatsAppMobileNumber")
+            {
+                text = raw[whatsapp];
+            }
+            let value = match (column, text.is_empty()) {
+                (None, _) => Value::Unmapped,
+                (Some(_), true) => Value::Blank,
+                (Some(_), false) => {
+                    sink.stage(Stage::Normalize);
+                    let value = match field.kind {
+                        FieldKind::Phone => Value::Phone(normalize_phone(text, &self.phone_rules)),
+                        FieldKind::Email => Value::Email(normalize_email(text)),
+                        FieldKind::Timestamp => {
+                            Value::Instant(parse_instant(text, &self.date_rules[i]))
+                        }
+                        FieldKind::Date => Value::Date(parse_date(text, &self.date_rules[i])),
+                        FieldKind::Age => Value::Age(text.parse().ok().filter(|a| *a < 150)),
+                        FieldKind::Boolean => Value::Flag(parse_bool(text)),
+                        FieldKind::Channel => Value::Channel(Segment::from_channels(text)),
+                        FieldKind::Text | FieldKind::Id | FieldKind::Staff => Value::Text,
+                    };
+                    sink.stage(Stage::Map);
+                    value
+                }
+            };
+            fields.push((column, value));
+        }
+        let segment = if self.ctx.channel_mapped {
+            fields
+                .iter()
+                .find_map(|(_, v)| match v {
+                    Value::Channel(s) => Some(*s),
+                    _ => None,
+                })
+                .unwrap_or(Segment::Unknown)
+        } else {
+            self.channel.unwrap_or(Segment::Unknown)
+        };
+        Row {
+            record,
+            fields,
+            raw,
+            segment,
+        }
+    }
+}
+
+/// A batch of records on its way to a judging thread.
+struct Work {
+    id: u64,
+    records: Arc<Vec<Record>>,
+    admitted: Vec<bool>,
+}
+
+/// What a judging thread sends back: the batch's judged rows, or its panic.
+type Outcome = (u64, std::thread::Result<Vec<Option<Judged>>>);
+
+/// Threads that judge batches of rows; the checker's thread settles them.
+pub(crate) struct Pool {
+    workers: Vec<(Sender<Work>, JoinHandle<()>)>,
+    results: Receiver<Outcome>,
+    /// Batches that came back before the ones ahead of them were settled.
+    arrived: HashMap<u64, Vec<Option<Judged>>>,
+    next_worker: usize,
+    in_flight: usize,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("threads", &self.workers.len())
+            .field("in_flight", &self.in_flight)
+            .finish()
+    }
+}
+
+impl Pool {
+    /// Starts `threads` judging threads.
+    pub fn start(judge: &Arc<Judge>, threads: usize) -> Pool {
+        let (done, results) = channel::<Outcome>();
+        let workers = (0..threads)
+            .map(|_| {
+                let (sender, work) = channel::<Work>();
+                let judge = Arc::clone(judge);
+                let done = done.clone();
+                let handle = std::thread::spawn(move || {
+                    for Work {
+                        id,
+                        records,
+                        admitted,
+                    } in work
+                    {
+                        // A panic goes back to the checker's thread, which
+                        // re-raises it, as it would have with one thread.
+                        let judged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            judge.judge_all(&records, &admitted)
+                        }));
+                        drop(records);
+                        if done.send((id, judged)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                (sender, handle)
+            })
+            .collect();
+        Pool {
+            workers,
+            results,
+            arrived: HashMap::new(),
+            next_worker: 0,
+            in_flight: 0,
+        }
+    }
+
+    /// Whether another batch can go out (two per thread keeps each busy
+    /// without holding much).
+    pub fn has_room(&self) -> bool {
+        self.in_flight < 2 * self.workers.len()
+    }
+
+    /// Sends batch `id` to the next thread.
+    pub fn send(&mut self, id: u64, records: Arc<Vec<Record>>, admitted: Vec<bool>) {
+        let (sender, _) = &self.workers[self.next_worker % self.workers.len()];
+        self.next_worker += 1;
+        sender
+            .send(Work {
+                id,
+                records,
+                admitted,
+            })
+            .expect("judging threads live as long as the pool");
+        self.in_flight += 1;
+    }
+
+    /// Batch `id` once judged; `None` if it is not back yet and `wait` is false.
+    pub fn take(&mut self, id: u64, wait: bool) -> Option<Vec<Option<Judged>>> {
+        loop {
+            if let Some(judged) = self.arrived.remove(&id) {
+                self.in_flight -= 1;
+                return Some(judged);
+            }
+            let (arrived, judged) = if wait {
+                self.results
+                    .recv()
+                    .expect("judging threads live as long as the pool")
+            } else {
+                self.results.try_recv().ok()?
+            };
+            let judged = judged.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            self.arrived.insert(arrived, judged);
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        for (sender, handle) in self.workers.drain(..) {
+            // Closing the channel ends the thread's loop.
+            drop(sender);
+            let _ = handle.join();
+        }
+    }
+}
