@@ -87,6 +87,18 @@ pub struct CheckArgs {
     /// The input is pasted text (paste limits apply).
     #[arg(long)]
     pasted: bool,
+    /// Refuse lists with more contact rows than this.
+    #[arg(long, value_name = "N", default_value_t = listgate_core::options::DEFAULT_MAX_ROWS)]
+    max_rows: u64,
+    /// Refuse rows with more cells than this.
+    #[arg(long, value_name = "N", default_value_t = listgate_core::options::DEFAULT_MAX_COLUMNS)]
+    max_columns: usize,
+    /// Refuse cells longer than this many characters.
+    #[arg(long, value_name = "N", default_value_t = listgate_core::options::DEFAULT_MAX_CELL_CHARS)]
+    max_cell_chars: usize,
+    /// Refuse .xlsx workbooks that unpack to more than this many MB.
+    #[arg(long, value_name = "MB", default_value_t = listgate_core::options::DEFAULT_MAX_XLSX_BYTES >> 20)]
+    max_xlsx_mb: u64,
     /// Threads that check rows (default: one per core). The verdicts are the
     /// same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -189,6 +201,10 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
         },
         max_file_bytes: None,
         max_listed_issues: None,
+        max_rows: Some(args.max_rows),
+        max_columns: Some(args.max_columns),
+        max_cell_chars: Some(args.max_cell_chars),
+        max_xlsx_bytes: Some(args.max_xlsx_mb.saturating_mul(1 << 20)),
         threads: Some(args.threads.map_or_else(
             || std::thread::available_parallelism().map_or(1, usize::from),
             usize::from,

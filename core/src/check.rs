@@ -17,7 +17,7 @@ use crate::mapping::{
 use crate::normalize::date::{DateRules, infer_order, write_instant};
 use crate::normalize::phone::{PhoneRules, parse_region};
 use crate::normalize::{clean_cell, split_house_number};
-use crate::options::CheckOptions;
+use crate::options::{CheckOptions, DEFAULT_MAX_CELL_CHARS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS};
 use crate::profile::{FieldKind, Profile};
 use crate::records::{Record, RecordReader};
 use crate::report::{CodeCount, FileInfo, Issue, Outcome, Report, Segments, Summary, plan_batches};
@@ -543,6 +543,7 @@ impl Table {
 
 /// Judges records once the layout is known.
 struct Engine {
+    limits: Limits,
     judge: Arc<Judge>,
     seen: Seen,
     options: CheckOptions,
@@ -565,6 +566,73 @@ struct Engine {
     /// Batches not yet settled, in file order: judged here, or by the pool.
     batches: VecDeque<Batch>,
     next_batch: u64,
+}
+
+/// The check's limits against damaged and hostile files.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    rows: u64,
+    columns: usize,
+    cell_chars: usize,
+}
+
+impl Limits {
+    fn of(options: &CheckOptions) -> Limits {
+        Limits {
+            rows: options.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
+            columns: options.max_columns.unwrap_or(DEFAULT_MAX_COLUMNS),
+            cell_chars: options.max_cell_chars.unwrap_or(DEFAULT_MAX_CELL_CHARS),
+        }
+    }
+
+    /// Refuses a record wider or with a longer cell than the limits, naming
+    /// its row (and the cell's column).
+    fn check(&self, record: &Record) -> Result<(), CheckError> {
+        if record.len() > self.columns {
+            return Err(CheckError::refused(
+                Code::FileTooManyColumns,
+                format!(
+                    "row {} has {} cells; a list can have at most {}",
+                    record.row(),
+                    thousands(record.len() as u64),
+                    thousands(self.columns as u64)
+                ),
+            ));
+        }
+        // Characters never outnumber bytes: most records need no counting.
+        if record.text_len() <= self.cell_chars {
+            return Ok(());
+        }
+        for (column, cell) in record.cells().enumerate() {
+            let chars = cell.chars().count();
+            if chars > self.cell_chars {
+                return Err(CheckError::refused(
+                    Code::FileCellTooLong,
+                    format!(
+                        "row {}, column {}: a cell of {} characters; a cell can have at most {} (a quote that is never closed makes the rows after it one cell)",
+                        record.row(),
+                        column_letter(column),
+                        thousands(chars as u64),
+                        thousands(self.cell_chars as u64)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `1234567` → `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Rows per batch for the judging threads: enough to outweigh sending it,
@@ -689,6 +757,7 @@ impl Engine {
         // This thread reads, settles and judges when the others are busy.
         let pool = (threads > 1).then(|| Pool::start(&judge, threads - 1));
         Ok(Engine {
+            limits: Limits::of(&options),
             judge,
             seen: Seen::default(),
             options,
@@ -719,6 +788,7 @@ impl Engine {
     /// Takes the next record: judged now with one thread; with several,
     /// kept for the next batch.
     fn take(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
+        self.limits.check(record)?;
         if self.pool.is_none() {
             return self.process(record, sink);
         }
@@ -824,6 +894,15 @@ impl Engine {
             return Ok(false);
         }
         self.rows_seen += 1;
+        if self.rows_seen > self.limits.rows {
+            return Err(CheckError::refused(
+                Code::FileTooManyRows,
+                format!(
+                    "the list has more than {} rows, the most one check takes",
+                    thousands(self.limits.rows)
+                ),
+            ));
+        }
         let profile = &self.judge.ctx.profile;
         if let Some(limit) = profile.max_pasted_rows.filter(|_| self.options.pasted)
             && self.rows_seen > limit

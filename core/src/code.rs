@@ -56,6 +56,10 @@ codes! {
     FileTooLarge = "file.too_large",
     /// The file has more rows than the profile allows.
     FileTooManyRows = "file.too_many_rows",
+    /// A row has more columns than a list can have.
+    FileTooManyColumns = "file.too_many_columns",
+    /// A cell is longer than any real value.
+    FileCellTooLong = "file.cell_too_long",
     /// A required field has no column.
     HeaderMissingRequired = "header.missing_required",
     /// Two columns claim the same field.
@@ -133,6 +137,8 @@ impl Code {
                 | Code::FileEmpty
                 | Code::FileTooLarge
                 | Code::FileTooManyRows
+                | Code::FileTooManyColumns
+                | Code::FileCellTooLong
                 | Code::HeaderMissingRequired
                 | Code::HeaderDuplicate
                 | Code::HeaderTooManyCustomFields

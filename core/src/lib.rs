@@ -55,13 +55,11 @@ pub fn check_bytes(
     options: CheckOptions,
     sink: &mut impl Sink,
 ) -> Result<Report, CheckError> {
-    let sheet = options.sheet.clone();
-    let checker = Checker::new(profile, options)?;
+    let mut checker = Checker::new(profile, options.clone())?;
     if xlsx::looks_like_xlsx(bytes) {
-        let (name, records) = xlsx::read_xlsx(bytes, sheet.as_deref())?;
+        let (name, records) = xlsx::read_xlsx(bytes, &options)?;
         return checker.check_records(name, &records, sink);
     }
-    let mut checker = checker;
     checker.feed(bytes, sink)?;
     checker.finish(sink)
 }

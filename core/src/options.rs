@@ -25,6 +25,15 @@ impl Default for BatchOptions {
     }
 }
 
+/// Contact rows checked at most unless [`CheckOptions::max_rows`] says otherwise.
+pub const DEFAULT_MAX_ROWS: u64 = 5_000_000;
+/// Cells in a row at most unless [`CheckOptions::max_columns`] says otherwise.
+pub const DEFAULT_MAX_COLUMNS: usize = 1_000;
+/// Characters in a cell at most unless [`CheckOptions::max_cell_chars`] says otherwise.
+pub const DEFAULT_MAX_CELL_CHARS: usize = 65_536;
+/// Unpacked workbook bytes at most unless [`CheckOptions::max_xlsx_bytes`] says otherwise.
+pub const DEFAULT_MAX_XLSX_BYTES: u64 = 1 << 30;
+
 /// Options for one check. Every field has a default (`CheckOptions::default()`):
 /// detect encoding, delimiter, title rows and header; suggest the mapping;
 /// no default region; no clock (rules that need "now" — future dates,
@@ -68,6 +77,16 @@ pub struct CheckOptions {
     pub batches: BatchOptions,
     /// Largest input in bytes, on top of the profile's own limit.
     pub max_file_bytes: Option<u64>,
+    /// Most contact rows (default [`DEFAULT_MAX_ROWS`]).
+    pub max_rows: Option<u64>,
+    /// Most cells in a row (default [`DEFAULT_MAX_COLUMNS`]).
+    pub max_columns: Option<usize>,
+    /// Longest cell in characters (default [`DEFAULT_MAX_CELL_CHARS`]).
+    pub max_cell_chars: Option<usize>,
+    /// Largest `.xlsx` workbook once unpacked, in bytes, as its zip directory
+    /// declares it (default [`DEFAULT_MAX_XLSX_BYTES`]): a zip bomb is
+    /// refused before anything is unpacked.
+    pub max_xlsx_bytes: Option<u64>,
     /// Most issues listed in the report (counts stay exact). Default 100,000.
     pub max_listed_issues: Option<usize>,
     /// Threads that check rows (native only; the browser build has one).

@@ -49,7 +49,7 @@ pub fn preview(
     options: &CheckOptions,
 ) -> Result<Preview, CheckError> {
     if looks_like_xlsx(bytes) {
-        let (sheet, records) = read_xlsx(bytes, options.sheet.as_deref())?;
+        let (sheet, records) = read_xlsx(bytes, options)?;
         return build(
             profile,
             options,

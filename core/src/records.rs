@@ -43,6 +43,11 @@ impl Record {
         self.ends.len()
     }
 
+    /// The length of all its cells together, in bytes.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Whether the record has no cells.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()

@@ -7,22 +7,53 @@
 
 use crate::check::CheckError;
 use crate::code::Code;
+use crate::options::{CheckOptions, DEFAULT_MAX_XLSX_BYTES};
 use crate::records::Record;
 use calamine::{Data, Reader, Xlsx};
 use std::io::Cursor;
+
+/// What the workbook's zip directory says its files unpack to; `None` when
+/// it has no readable directory (the workbook reader then says why).
+fn unpacked_size(bytes: &[u8]) -> Option<u64> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total = 0u64;
+    for index in 0..archive.len() {
+        total = total.saturating_add(archive.by_index_raw(index).ok()?.size());
+    }
+    Some(total)
+}
 
 /// Whether `bytes` start like a zip archive (every `.xlsx` does).
 pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// Reads one worksheet (the first when `sheet` is `None`) into records.
-/// Returns the sheet's name and its rows.
-pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<(String, Vec<Record>), CheckError> {
+/// Reads one worksheet (`options.sheet`, else the first) into records.
+/// Returns the sheet's name and its rows. A workbook whose zip directory
+/// says it unpacks to more than `options.max_xlsx_bytes` is refused before
+/// anything is unpacked.
+pub fn read_xlsx(
+    bytes: &[u8],
+    options: &CheckOptions,
+) -> Result<(String, Vec<Record>), CheckError> {
+    let sheet = options.sheet.as_deref();
     let unreadable = |why: String| CheckError::Refused {
         code: Code::FileUnreadable,
         message: why,
     };
+    let limit = options.max_xlsx_bytes.unwrap_or(DEFAULT_MAX_XLSX_BYTES);
+    if let Some(unpacked) = unpacked_size(bytes)
+        && unpacked > limit
+    {
+        return Err(CheckError::Refused {
+            code: Code::FileTooLarge,
+            message: format!(
+                "the workbook unpacks to {} MB, more than the {} MB a workbook may (a contact list is far smaller; this looks like a zip bomb or a damaged file)",
+                unpacked / (1 << 20),
+                limit / (1 << 20)
+            ),
+        });
+    }
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(format!("this is not a readable .xlsx workbook ({e}); export the list as CSV or save it again in Excel")))?;
     let names = book.sheet_names();

@@ -71,7 +71,7 @@ pub enum PhoneProblem {
 /// Parses a region code (`GB`, `us`), refusing codes with no numbering plan.
 pub fn parse_region(code: &str) -> Option<Region> {
     let region = Region::from_code(&code.trim().to_ascii_uppercase()).ok()?;
-    rlibphonenumber::PHONE_NUMBER_UTIL.get_country_code_for_region(region)?;
+    PHONE_UTIL.with(|util| util.get_country_code_for_region(region))?;
     Some(region)
 }
 

@@ -20,17 +20,37 @@ pub(super) const EMPTY: Rule = Rule {
     check: Check::File,
 };
 
-/// `file.too_large`: over the profile's size limit (Mongoose: 5 MB).
+/// `file.too_large`: over the profile's size limit (Mongoose: 5 MB) or the
+/// check's (`max_file_bytes`; for workbooks, `max_xlsx_bytes` unpacked).
 pub(super) const TOO_LARGE: Rule = Rule {
     code: Code::FileTooLarge,
     fix: "Split the list into several smaller files and check each one.",
     check: Check::File,
 };
 
-/// `file.too_many_rows`: more rows than allowed (Mongoose paste: 5,000).
+/// `file.too_many_rows`: more rows than allowed (Mongoose paste: 5,000;
+/// any file: `max_rows`, 5,000,000 by default).
 pub(super) const TOO_MANY_ROWS: Rule = Rule {
     code: Code::FileTooManyRows,
-    fix: "Upload the list as a file instead of pasting it, or paste it in smaller parts.",
+    fix: "Split the list into smaller files and check each one; a pasted list can instead be uploaded as a file.",
+    check: Check::File,
+};
+
+/// `file.too_many_columns`: a row with more cells than `max_columns`
+/// (1,000 by default). Why: no contact list has that many fields; such a
+/// file is damaged or not a list, and judging it would only waste memory.
+pub(super) const TOO_MANY_COLUMNS: Rule = Rule {
+    code: Code::FileTooManyColumns,
+    fix: "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+    check: Check::File,
+};
+
+/// `file.cell_too_long`: a cell longer than `max_cell_chars` (65,536 by
+/// default). Why: almost always a quote that is never closed, which swallows
+/// the rows after it into one cell.
+pub(super) const CELL_TOO_LONG: Rule = Rule {
+    code: Code::FileCellTooLong,
+    fix: "Look for a quote (\") that is opened and never closed at the row named, fix it and export again.",
     check: Check::File,
 };
 

@@ -72,6 +72,8 @@ pub(crate) const RULES: &[Rule] = &[
     file::EMPTY,
     file::TOO_LARGE,
     file::TOO_MANY_ROWS,
+    file::TOO_MANY_COLUMNS,
+    file::CELL_TOO_LONG,
     file::MISSING_REQUIRED,
     file::DUPLICATE_HEADER,
     file::TOO_MANY_CUSTOM_FIELDS,

@@ -341,7 +341,15 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.file.too_many_rows",
-        "Upload the list as a file instead of pasting it, or paste it in smaller parts.",
+        "Split the list into smaller files and check each one; a pasted list can instead be uploaded as a file.",
+    ),
+    (
+        "fix.file.too_many_columns",
+        "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+    ),
+    (
+        "fix.file.cell_too_long",
+        "Look for a quote (\") that is opened and never closed at the row named, fix it and export again.",
     ),
     (
         "fix.header.missing_required",

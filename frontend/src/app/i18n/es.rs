@@ -380,7 +380,15 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.file.too_many_rows",
-        "Sube la lista como archivo en lugar de pegarla, o pégala en partes más pequeñas.",
+        "Divide la lista en archivos más pequeños y revisa cada uno; una lista pegada se puede subir como archivo.",
+    ),
+    (
+        "fix.file.too_many_columns",
+        "Comprueba que el archivo sea una lista de contactos y que el delimitador sea el correcto (--delimiter); borra las columnas vacías y vuelve a exportar.",
+    ),
+    (
+        "fix.file.cell_too_long",
+        "Busca unas comillas (\") que se abren y no se cierran en la fila indicada, corrígelas y vuelve a exportar.",
     ),
     (
         "fix.header.missing_required",
