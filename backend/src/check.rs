@@ -427,6 +427,13 @@ fn write_summary(
         "  read as {}{delimiter}, {header}, profile {}",
         f.encoding, report.profile
     )?;
+    if f.replaced_invalid_bytes {
+        writeln!(
+            out,
+            "  note: some bytes are not valid {} and were replaced with �: the file may be cut short or in another encoding (choose it with --encoding)",
+            f.encoding
+        )?;
+    }
     writeln!(
         out,
         "  rows {}  importable {}  rejected {} (set aside by channel {})  with warnings {}  duplicates {}",

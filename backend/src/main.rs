@@ -167,7 +167,17 @@ fn main() -> ExitCode {
         } => template(&profile, required_only).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|error| {
-        eprintln!("error: {error:#}");
+        // A reader that stopped early (`listgate check … | head`) is not an
+        // error worth a message; and a closed stderr must not panic.
+        let closed_pipe = error.chain().any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if !closed_pipe {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "error: {error:#}");
+        }
         ExitCode::from(2)
     })
 }

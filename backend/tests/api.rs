@@ -109,6 +109,7 @@ on_every_database! {
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
+    hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
 }
 
 impl TestApp {
@@ -1200,4 +1201,95 @@ async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
     approve(mongoose_clean(&options, &[without_st2, ("C-1001", "")])).await;
     let (_, contacts) = app.get(&tenant.key, "/contacts").await;
     assert_eq!(staff_of(&contacts, "C-1001"), Some(json!("ST-7")));
+}
+
+async fn hostile_evidence_and_injected_ids_change_nothing(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // A page posing as a PNG, named to climb out of the store.
+    let page = b"<html><script>alert(document.cookie)</script></html>";
+    let settings = json!({ "profile": "whatsapp", "options": common::options() });
+    let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
+    let hostile = |name: &str| {
+        Form::new()
+            .text("settings", settings.to_string())
+            .text("consent", consent.to_string())
+            .part(
+                "clean",
+                reqwest::multipart::Part::bytes(common::clean(MESSY)).file_name("clean.csv"),
+            )
+            .text("evidence_source", "acme.example/join")
+            .part(
+                "evidence",
+                reqwest::multipart::Part::bytes(page.to_vec())
+                    .file_name(name.to_owned())
+                    .mime_str("text/html")
+                    .expect("mime"),
+            )
+    };
+    // A name that smuggles a header line is a malformed form: a plain 400.
+    let (status, refused) = app
+        .submit(Some(&merchant), None, hostile("x\r\nSet-Cookie: a=b.html"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let hostile = hostile("../../../etc/cron.d/x.html");
+    let (status, created) = app.submit(Some(&merchant), None, hostile).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id");
+
+    let response = app
+        .http
+        .get(format!("{}/review/submissions/{id}/evidence/0", app.url))
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Not served as the page it claims to be, never rendered, never run.
+    assert_eq!(header("content-type"), "application/octet-stream");
+    let disposition = header("content-disposition");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        !disposition.contains('/') && !disposition.contains('\r') && !disposition.contains('\n'),
+        "{disposition}"
+    );
+    assert!(header("content-security-policy").contains("sandbox"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(response.headers().get("set-cookie").is_none());
+    assert_eq!(response.bytes().await.expect("body").as_ref(), page);
+    // Stored by content hash inside the data directory, nowhere else.
+    let escaped = app.data.path().join("../../../etc/cron.d");
+    assert!(!escaped.join("x.html").exists());
+
+    // Ids that try to end the SQL string find nothing and break nothing.
+    let submissions = app.count("submissions").await;
+    for injected in ["' OR '1'='1", "x'; DROP TABLE submissions; --", "1 OR 1=1"] {
+        let path = format!("/submissions/{}", urlencode(injected));
+        let (status, _) = app.get(&merchant, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{injected}");
+        let (status, _) = app.review(&session, &path, None, false).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{injected}");
+    }
+    assert_eq!(app.count("submissions").await, submissions);
+}
+
+/// Percent-encodes everything but letters and digits.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

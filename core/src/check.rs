@@ -319,8 +319,7 @@ impl Checker {
         let Phase::Sampling { text } = std::mem::replace(&mut self.phase, Phase::Done) else {
             return Ok(());
         };
-        let (delimiter, reader, sample) =
-            read_sample(&self.head, &text, complete, self.options.delimiter)?;
+        let (delimiter, reader, sample) = read_sample(&self.head, &text, complete, &self.options)?;
         let file = text_file_info(&self.decoder, delimiter);
         let mut engine = Box::new(Engine::new(
             self.profile.clone(),
@@ -344,8 +343,9 @@ pub(crate) fn read_sample(
     head: &[u8],
     text: &str,
     complete: bool,
-    delimiter: Option<char>,
+    options: &CheckOptions,
 ) -> Result<(u8, RecordReader, Vec<Record>), CheckError> {
+    let delimiter = options.delimiter;
     refuse_binary(head)?;
     if text.trim().is_empty() {
         return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
@@ -363,6 +363,8 @@ pub(crate) fn read_sample(
     if complete {
         reader.finish(&mut |r: &Record| sample.push(r.clone()));
         reader = RecordReader::new(delimiter);
+    } else if sample.is_empty() {
+        Limits::of(options).check_unfinished(&reader.pending())?;
     }
     Ok((delimiter, reader, sample))
 }
@@ -570,14 +572,14 @@ struct Engine {
 
 /// The check's limits against damaged and hostile files.
 #[derive(Debug, Clone, Copy)]
-struct Limits {
+pub(crate) struct Limits {
     rows: u64,
     columns: usize,
     cell_chars: usize,
 }
 
 impl Limits {
-    fn of(options: &CheckOptions) -> Limits {
+    pub(crate) fn of(options: &CheckOptions) -> Limits {
         Limits {
             rows: options.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
             columns: options.max_columns.unwrap_or(DEFAULT_MAX_COLUMNS),
@@ -585,22 +587,23 @@ impl Limits {
         }
     }
 
-    /// Refuses a record wider or with a longer cell than the limits, naming
-    /// its row (and the cell's column).
-    fn check(&self, record: &Record) -> Result<(), CheckError> {
-        if record.len() > self.columns {
+    /// Refuses a record wider or with a longer cell than the limits, or
+    /// holding a NUL character, naming its row (and the cell's column).
+    pub(crate) fn check(&self, record: &Record) -> Result<(), CheckError> {
+        self.check_width(record, "")?;
+        if record.text().contains('\0') {
+            let column = record.cells().position(|c| c.contains('\0')).unwrap_or(0);
             return Err(CheckError::refused(
-                Code::FileTooManyColumns,
+                Code::FileUnreadable,
                 format!(
-                    "row {} has {} cells; a list can have at most {}",
+                    "row {}, column {} holds a NUL character (byte 0), which text exports never contain: the file is damaged or is not text",
                     record.row(),
-                    thousands(record.len() as u64),
-                    thousands(self.columns as u64)
+                    column_letter(column)
                 ),
             ));
         }
         // Characters never outnumber bytes: most records need no counting.
-        if record.text_len() <= self.cell_chars {
+        if record.text().len() <= self.cell_chars {
             return Ok(());
         }
         for (column, cell) in record.cells().enumerate() {
@@ -619,6 +622,31 @@ impl Limits {
             }
         }
         Ok(())
+    }
+}
+
+impl Limits {
+    fn check_width(&self, record: &Record, counted_in: &str) -> Result<(), CheckError> {
+        if record.len() <= self.columns {
+            return Ok(());
+        }
+        Err(CheckError::refused(
+            Code::FileTooManyColumns,
+            format!(
+                "row {} has {}{counted_in} cells; a list can have at most {}",
+                record.row(),
+                thousands(record.len() as u64),
+                thousands(self.columns as u64)
+            ),
+        ))
+    }
+
+    /// A first record longer than the sample: refused now if what was read
+    /// of it is already too wide (else the layout would be guessed from
+    /// nothing).
+    pub(crate) fn check_unfinished(&self, record: &Record) -> Result<(), CheckError> {
+        self.check_width(record, " or more")?;
+        self.check(record)
     }
 }
 

@@ -5,7 +5,7 @@
 //! way, so what the merchant confirms here is what the check will use.
 
 use crate::check::{
-    CheckError, Table, read_sample, text_file_info, workbook_file_info, workbook_sample,
+    CheckError, Limits, Table, read_sample, text_file_info, workbook_file_info, workbook_sample,
 };
 use crate::decode::Decoder;
 use crate::options::CheckOptions;
@@ -66,7 +66,7 @@ pub fn preview(
         decoder.decide(&mut text);
     }
     let head = &bytes[..bytes.len().min(8)];
-    let (delimiter, _, sample) = read_sample(head, &text, complete, options.delimiter)?;
+    let (delimiter, _, sample) = read_sample(head, &text, complete, options)?;
     let mut file = text_file_info(&decoder, delimiter);
     file.replaced_invalid_bytes = decoder.replaced_invalid_bytes();
     build(profile, options, &sample, file)
@@ -78,6 +78,11 @@ fn build(
     sample: &[Record],
     mut file: FileInfo,
 ) -> Result<Preview, CheckError> {
+    // The check would refuse these records; the preview says so first.
+    let limits = Limits::of(options);
+    for record in sample {
+        limits.check(record)?;
+    }
     let table = Table::find(profile, options, sample)?;
     let width = table.columns.len();
     let data: Vec<&Record> = sample[table.data_start..]

@@ -43,9 +43,9 @@ impl Record {
         self.ends.len()
     }
 
-    /// The length of all its cells together, in bytes.
-    pub fn text_len(&self) -> usize {
-        self.text.len()
+    /// Its cells one after another, without delimiters.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Whether the record has no cells.
@@ -112,6 +112,14 @@ impl RecordReader {
             skip_lf: false,
             record: Record::default(),
             rows: 0,
+        }
+    }
+
+    /// The record being read: its finished cells, numbered as it will be.
+    pub fn pending(&self) -> Record {
+        Record {
+            row: self.rows + 1,
+            ..self.record.clone()
         }
     }
 

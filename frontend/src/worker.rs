@@ -29,6 +29,8 @@ thread_local! {
     /// The last check's rows with issues, for [`Request::Rows`]. A worker
     /// is single-threaded and checks one file at a time.
     static KEPT_ROWS: RefCell<Vec<ProblemRow>> = const { RefCell::new(Vec::new()) };
+    /// The JS buffer generated files pass through on their way into Blobs.
+    static BLOB_SCRATCH: RefCell<Uint8Array> = RefCell::new(Uint8Array::new_with_length(0));
 }
 
 /// Installs the message handler. Called once by the worker binary.
@@ -326,10 +328,21 @@ fn joined(parts: &Array, mime: &str) -> Result<Blob, Failure> {
 }
 
 fn blob(bytes: &[u8], mime: &str) -> Result<Blob, Failure> {
-    let parts = Array::of1(&Uint8Array::from(bytes));
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+    // The bytes pass through one reused JS buffer (the Blob copies them):
+    // a fresh copy per part was garbage the size of every file.
+    let part = BLOB_SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let len = bytes.len() as u32;
+        if scratch.length() < len {
+            *scratch = Uint8Array::new_with_length(len.next_power_of_two());
+        }
+        let part = scratch.subarray(0, len);
+        part.copy_from(bytes);
+        part
+    });
+    Blob::new_with_u8_array_sequence_and_options(&Array::of1(&part), &options)
         .map_err(|e| browser_failure("prepare a download", e))
 }
 
