@@ -42,14 +42,20 @@ impl Server {
 
     /// Starts the server with the app in `dist` (a test may break a copy).
     pub fn start_with(dist: &Path) -> Server {
+        Server::start_logging(dist, Stdio::inherit(), &[])
+    }
+
+    /// Starts the server with its log (stderr) going to `log`, and `env` set.
+    pub fn start_logging(dist: &Path, log: impl Into<Stdio>, env: &[(&str, &str)]) -> Server {
         let data = tempfile::tempdir().expect("data dir");
         let mut child = Command::new(binary())
             .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
             .arg(dist)
             .arg("--data-dir")
             .arg(data.path())
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("start listgate serve");
         let stdout = child.stdout.take().expect("stdout");

@@ -1,0 +1,229 @@
+//! Hostile users, in the real app, CLI and server: markup in cells, headers,
+//! file names and consent wording never runs in the merchant's app or the
+//! reviewer's console; no generated file starts a cell with a formula; no
+//! secret reaches the server's log.
+
+use listgate_core::records::read_all;
+use listgate_e2e::browser::{Browser, Server, dist};
+use listgate_e2e::{add_reviewer, add_tenant, binary};
+use std::path::Path;
+use std::process::Command;
+
+/// Every payload sets `window.__xss` if the browser ever runs it.
+const IMG: &str = "<img src=x onerror=\"window.__xss=1\">";
+const SVG: &str = "<svg onload=window.__xss=1>";
+const SCRIPT: &str = "<script>window.__xss=1</script>";
+
+async fn assert_nothing_ran(b: &Browser, step: &str) {
+    let ran = b
+        .client
+        .execute("return window.__xss !== undefined;", vec![])
+        .await
+        .expect("ask the page");
+    assert_eq!(
+        ran,
+        serde_json::Value::Bool(false),
+        "a payload ran at {step}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_lists_wording_and_file_names_never_runs() {
+    let server = Server::start();
+    let key = add_tenant(server.data.path(), "Acme", &[]).secret;
+    add_reviewer(
+        server.data.path(),
+        "ana@listgate.example",
+        "correct horse battery staple",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join(format!("{IMG}.csv"));
+    std::fs::write(
+        &list,
+        format!(
+            "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel,\"{}\"\n\
+             +447911123456,2025-03-05T14:30:00Z,\"{}\",Yes to WhatsApp offers {SVG},whatsapp,{SCRIPT}\n\
+             \"{}\",2025-03-05T14:30:00Z,shop.example,Yes to WhatsApp offers,whatsapp,x\n",
+            SCRIPT,
+            IMG.replace('"', "\"\""),
+            IMG.replace('"', "\"\""),
+        ),
+    )
+    .expect("write");
+
+    let b = Browser::start().await;
+    b.client.goto(&server.url).await.expect("open the app");
+    b.type_into("#default-region", "GB").await;
+    b.click("section .actions button.primary").await;
+    b.wait("#file-input", 10)
+        .await
+        .send_keys(list.to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.wait("#preview", 30).await;
+    assert!(b.text("#preview").await.contains(SCRIPT), "shown as text");
+    assert_nothing_ran(&b, "Load").await;
+    b.check_with_suggested_mapping().await;
+    assert_nothing_ran(&b, "Results").await;
+    assert!(
+        b.text("main").await.contains(IMG),
+        "the cell is shown as text"
+    );
+
+    b.click("nav li:nth-child(7) button").await;
+    b.type_into("#wording", &format!("Yes to WhatsApp {SVG}"))
+        .await;
+    b.type_into("#consent-source", IMG).await;
+    b.type_into("#capture-method", SCRIPT).await;
+    let evidence = dir.path().join(format!("{SVG}.png"));
+    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n").expect("write");
+    b.wait("#evidence-files", 10)
+        .await
+        .send_keys(evidence.to_str().expect("path"))
+        .await
+        .expect("attach evidence");
+    b.wait("#evidence-list li", 10).await;
+    for answer in [
+        "wording_names_whatsapp",
+        "timestamp_and_source",
+        "channel_clarity",
+        "unknowns_excluded",
+    ] {
+        b.click(&format!("#self-{answer}")).await;
+    }
+    assert_nothing_ran(&b, "Evidence").await;
+    b.type_into("#api-key", &key).await;
+    b.click("#submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+
+    b.click("nav.areas a[href='#review']").await;
+    b.type_into("#reviewer-email", "ana@listgate.example").await;
+    b.type_into("#reviewer-password", "correct horse battery staple")
+        .await;
+    b.click("#sign-in button").await;
+    b.click("#queue tr[data-id] button").await;
+    assert_eq!(
+        b.text("#review-wording").await,
+        format!("Yes to WhatsApp {SVG}")
+    );
+    assert!(b.text("#review-evidence").await.contains(SVG));
+    assert_nothing_ran(&b, "the reviewer console").await;
+    b.close().await;
+}
+
+/// Whether a spreadsheet would read `cell` as a formula.
+fn formula(cell: &str) -> bool {
+    let plain_number = cell
+        .strip_prefix(['+', '-'])
+        .unwrap_or(cell)
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.')
+        && cell.len() > 1;
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !plain_number
+}
+
+#[test]
+fn no_generated_file_starts_a_cell_with_a_formula() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("formulas.csv");
+    std::fs::write(
+        &list,
+        "First Name,phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
+         \"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+447911123456,2025-03-05,@SUM(1+1),Yes to WhatsApp,whatsapp\n\
+         -2+3+cmd|' /C calc'!A0,+447911123457,2025-03-05,shop.example,=1+2 WhatsApp,sms\n\
+         +cmd,=447911123458,2025-03-05,shop.example,Yes to WhatsApp,whatsapp\n\
+         \"\tTAB\",+447911123459,2025-03-05,shop.example,Yes to WhatsApp,email\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let status = Command::new(binary())
+        .arg("check")
+        .arg(&list)
+        .args(["--default-region", "GB", "--now", "2025-12-01", "--out-dir"])
+        .arg(&out)
+        .status()
+        .expect("run listgate");
+    assert!(matches!(status.code(), Some(0 | 1)), "{status}");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&out).expect("out dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            files += 1;
+            assert_no_formula(&path);
+        }
+    }
+    assert!(files >= 4, "clean, errors and the segment files");
+}
+
+fn assert_no_formula(path: &Path) {
+    let bytes = std::fs::read(path).expect("read");
+    let text = String::from_utf8_lossy(&bytes);
+    for record in read_all(text.trim_start_matches('\u{feff}'), b',', true) {
+        for cell in record.cells() {
+            assert!(
+                !formula(cell),
+                "{}: row {} starts a cell with a formula: {cell:?}",
+                path.display(),
+                record.row()
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_reaches_the_servers_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    // The most the server ever logs.
+    let server = Server::start_logging(&dist(), log, &[("RUST_LOG", "trace")]);
+    let key = add_tenant(server.data.path(), "Acme", &[]).secret;
+    let password = "correct horse battery staple";
+    add_reviewer(server.data.path(), "ana@listgate.example", password);
+    let http = reqwest::Client::new();
+
+    let submitted = http
+        .get(format!("{}/api/v1/submissions/none", server.url))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(submitted.status(), 404);
+    let signed_in = http
+        .post(format!("{}/api/v1/session", server.url))
+        .json(&serde_json::json!({ "email": "ana@listgate.example", "password": password }))
+        .send()
+        .await
+        .expect("sign in");
+    assert!(signed_in.status().is_success());
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let session = cookie.split('=').nth(1).expect("token").to_owned();
+    let queue = http
+        .get(format!("{}/api/v1/review/submissions", server.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("queue");
+    assert!(queue.status().is_success());
+    drop(server);
+
+    let log = std::fs::read_to_string(&log_path).expect("log");
+    assert!(
+        log.contains("/api/v1/session"),
+        "the log was written: {log}"
+    );
+    for (what, secret) in [
+        ("the API key", key.as_str()),
+        ("the password", password),
+        ("the session token", session.as_str()),
+    ] {
+        assert!(!log.contains(secret), "{what} is in the server log");
+    }
+}
