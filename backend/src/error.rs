@@ -20,6 +20,9 @@ pub enum ApiError {
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
+    /// It existed and was deleted (the retention period ran out).
+    #[error("{0}")]
+    Gone(String),
     /// The action conflicts with the current state (already decided…).
     #[error("{0}")]
     Conflict(String),
@@ -67,6 +70,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

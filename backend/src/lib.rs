@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod import;
 pub mod openapi;
+pub mod retention;
 pub mod reviewers;
 pub mod store;
 pub mod submissions;

@@ -67,6 +67,10 @@ struct ServeArgs {
     dist: PathBuf,
     #[command(flatten)]
     data: DataArgs,
+    /// Days a finished (imported or rejected) submission's list and evidence
+    /// are kept before they are deleted; 0 keeps them.
+    #[arg(long, default_value_t = listgate::retention::DEFAULT_RETAIN_DAYS)]
+    retain_days: u32,
     /// Largest submission in bytes (clean file and evidence together).
     #[arg(long, default_value_t = listgate::web::DEFAULT_MAX_SUBMISSION_BYTES)]
     max_submission_bytes: usize,
@@ -220,6 +224,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
                 .unwrap_or(i64::MAX),
             http: reqwest::Client::new(),
+            retain_days: args.retain_days,
         };
         listgate::serve(state, args.addr).await
     })

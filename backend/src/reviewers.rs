@@ -50,20 +50,28 @@ const VIEWABLE: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "applicati
     responses(
         (status = OK, description = "The file as uploaded", content_type = "application/octet-stream", body = Vec<u8>),
         (status = UNAUTHORIZED, body = ErrorBody), (status = NOT_FOUND, body = ErrorBody),
+        (status = GONE, description = "Deleted when the retention period ended", body = ErrorBody),
     ))]
 async fn evidence(
     State(state): State<AppState>,
     _: Reviewer,
     Path((id, position)): Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT name, content_type, sha256 FROM evidence WHERE submission_id = $1 AND position = $2",
+    let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT e.name, e.content_type, e.sha256, s.purged_at
+         FROM evidence e JOIN submissions s ON s.id = e.submission_id
+         WHERE e.submission_id = $1 AND e.position = $2",
     )
     .bind(&id)
     .bind(position)
     .fetch_optional(&state.db)
     .await?;
-    let (name, declared, sha) = row.ok_or(ApiError::NotFound)?;
+    let (name, declared, sha, purged_at) = row.ok_or(ApiError::NotFound)?;
+    if let Some(at) = purged_at {
+        return Err(ApiError::Gone(format!(
+            "the evidence was deleted on {at}, when the retention period ended"
+        )));
+    }
     let bytes = state.store.get(&sha).await?;
     let viewable = VIEWABLE.contains(&declared.as_str());
     let content_type = if viewable {

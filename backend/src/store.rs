@@ -317,6 +317,33 @@ impl BlobStore {
     }
 }
 
+impl BlobStore {
+    /// Deletes the file stored under `sha256` (nothing to do if it is gone).
+    pub async fn delete(&self, sha256: &str) -> Result<(), StoreError> {
+        check_hash(sha256)?;
+        match &self.backend {
+            Backend::Disk { root } => match tokio::fs::remove_file(root.join(key(sha256))).await {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Disk {
+                    root: root.clone(),
+                    source: e,
+                }),
+                _ => Ok(()),
+            },
+            Backend::S3 { client, bucket, .. } => {
+                match client.delete(&Key::from(key(sha256))).await {
+                    Err(cause) if !matches!(cause, object_store::Error::NotFound { .. }) => {
+                        Err(StoreError::S3 {
+                            bucket: bucket.clone(),
+                            cause,
+                        })
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+}
+
 async fn put_on_disk(root: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
     let path = root.join(key(sha));
     if tokio::fs::try_exists(&path).await? {

@@ -145,6 +145,9 @@ pub struct SubmissionView {
     pub evidence: Vec<EvidenceView>,
     /// When it arrived (RFC 3339).
     pub created_at: String,
+    /// When its list and evidence were deleted under the retention period
+    /// (RFC 3339); the record of the decision stays.
+    pub purged_at: Option<String>,
     /// The reviewer's decision, once made.
     pub review: Option<ReviewView>,
     /// The import schedule and its batches, once approved.
@@ -409,16 +412,25 @@ pub async fn load_submission(
     tenant: Option<&Tenant>,
     id: &str,
 ) -> Result<SubmissionView, ApiError> {
-    type Row = (String, String, String, i64, String, String, String);
+    type Row = (
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, status, profile, contacts, report, consent, created_at
+        "SELECT id, status, profile, contacts, report, consent, created_at, purged_at
          FROM submissions WHERE id = $1 AND ($2 = '' OR tenant_id = $2)",
     )
     .bind(id)
     .bind(tenant.map_or("", |t| t.id.as_str()))
     .fetch_optional(&state.db)
     .await?;
-    let (id, status, profile, contacts, report, consent, created_at) =
+    let (id, status, profile, contacts, report, consent, created_at, purged_at) =
         row.ok_or(ApiError::NotFound)?;
     let evidence: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT name, content_type, opt_in_source, bytes FROM evidence
@@ -472,6 +484,7 @@ pub async fn load_submission(
             .collect(),
         schedule,
         created_at,
+        purged_at,
         review,
     })
 }

@@ -39,6 +39,8 @@ pub struct AppState {
     pub batch_interval_ms: i64,
     /// The client webhooks are sent with.
     pub http: reqwest::Client,
+    /// Days a finished submission's list and evidence are kept (0: forever).
+    pub retain_days: u32,
 }
 
 /// Time between import batches unless a reviewer changes it.
@@ -157,7 +159,8 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     println!("listening on http://{local}");
     tracing::info!(%local, dist = %state.dist.display(), store = %state.store, "serving");
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(crate::import::run_worker(state.clone(), stopped));
+    let worker = tokio::spawn(crate::import::run_worker(state.clone(), stopped.clone()));
+    let retention = tokio::spawn(crate::retention::run(state.clone(), stopped));
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -165,6 +168,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     // The batch in progress commits or rolls back as a whole; wait for it.
     let _ = stop.send(true);
     let _ = worker.await;
+    let _ = retention.await;
     served
 }
 

@@ -47,6 +47,7 @@ async fn spawn_app(
         max_submission_bytes,
         postgres: matches!(database, Database::Postgres),
         batch_interval_ms,
+        retain_days: 0,
         http: reqwest::Client::new(),
     };
     // The import worker, as `listgate serve` runs it.
@@ -110,6 +111,7 @@ on_every_database! {
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
+    finished_submissions_lose_their_files_after_the_retention_period(10 << 20, 0);
 }
 
 impl TestApp {
@@ -1292,4 +1294,103 @@ fn urlencode(text: &str) -> String {
             }
         })
         .collect()
+}
+
+async fn finished_submissions_lose_their_files_after_the_retention_period(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // Both send the same list; each its own evidence.
+    let mut ids = Vec::new();
+    for evidence in [b"first opt-in form".as_slice(), b"second opt-in form"] {
+        let (_, created) = app
+            .submit(Some(&merchant), None, form(common::clean(MESSY), evidence))
+            .await;
+        ids.push(created["id"].as_str().expect("id").to_owned());
+    }
+    let reject = json!({ "decision": "reject", "reasons": ["insufficient_proof"] });
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{}/decision", ids[0]),
+            Some(reject.clone()),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let store = &app.state.store;
+    let shas = |id: &str| {
+        let db = app.db.clone();
+        let id = id.to_owned();
+        async move {
+            let clean: String =
+                sqlx::query_scalar("SELECT clean_sha256 FROM submissions WHERE id = $1")
+                    .bind(&id)
+                    .fetch_one(&db)
+                    .await
+                    .expect("clean");
+            let evidence: String =
+                sqlx::query_scalar("SELECT sha256 FROM evidence WHERE submission_id = $1")
+                    .bind(&id)
+                    .fetch_one(&db)
+                    .await
+                    .expect("evidence");
+            (clean, evidence)
+        }
+    };
+    let (clean, first_evidence) = shas(&ids[0]).await;
+    let (_, second_evidence) = shas(&ids[1]).await;
+    let retain = chrono::Duration::days(90);
+    let purge = |days_later: i64| {
+        listgate::retention::purge_expired(
+            &app.db,
+            store,
+            retain,
+            chrono::Utc::now() + chrono::Duration::days(days_later),
+        )
+    };
+
+    // Within the period nothing goes.
+    assert_eq!(purge(89).await.expect("purge"), 0);
+    // After it the rejected one goes; the pending one stays whole, and so
+    // does the list they share.
+    assert_eq!(purge(91).await.expect("purge"), 1);
+    assert!(
+        store.get(&first_evidence).await.is_err(),
+        "evidence deleted"
+    );
+    assert!(store.get(&second_evidence).await.is_ok(), "pending kept");
+    assert!(store.get(&clean).await.is_ok(), "shared list kept");
+    let (_, seen) = app
+        .get(&merchant, &format!("/submissions/{}", ids[0]))
+        .await;
+    assert!(seen["purged_at"].is_string(), "{seen}");
+    assert_eq!(seen["status"], "rejected", "the decision stays");
+    assert_eq!(seen["report"]["issues"], json!([]), "no row data left");
+    let response = app
+        .http
+        .get(format!(
+            "{}/review/submissions/{}/evidence/0",
+            app.url, ids[0]
+        ))
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::GONE);
+
+    // Once the second is finished and old, the shared list goes too; a
+    // second sweep finds nothing more.
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{}/decision", ids[1]),
+            Some(reject),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(purge(91).await.expect("purge"), 1);
+    assert!(store.get(&clean).await.is_err(), "list deleted");
+    assert!(store.get(&second_evidence).await.is_err());
+    assert_eq!(purge(91).await.expect("purge"), 0);
 }

@@ -136,7 +136,7 @@ impl Moto {
 }
 
 #[tokio::test]
-async fn files_round_trip_are_stored_once_and_a_missing_one_is_a_clear_error() {
+async fn files_round_trip_are_stored_once_deleted_and_a_missing_one_is_a_clear_error() {
     let Some(moto) = Moto::start().await else {
         return;
     };
@@ -168,6 +168,15 @@ async fn files_round_trip_are_stored_once_and_a_missing_one_is_a_clear_error() {
     assert!(error.to_string().contains(&absent), "{error}");
     let error = store.get("../etc/passwd").await.expect_err("not a hash");
     assert!(matches!(error, StoreError::NotAHash), "{error:?}");
+
+    // Deleting (retention) removes the object; deleting again is no error.
+    store.delete(&other).await.expect("delete");
+    assert_eq!(moto.keys().await, [format!("{}/{sha}", &sha[..2])]);
+    store.delete(&other).await.expect("delete again");
+    assert!(matches!(
+        store.delete("../etc/passwd").await,
+        Err(StoreError::NotAHash)
+    ));
 }
 
 #[tokio::test]
@@ -223,6 +232,7 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
         postgres: false,
         batch_interval_ms: 0,
         http: reqwest::Client::new(),
+        retain_days: 0,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
