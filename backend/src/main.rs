@@ -71,6 +71,12 @@ struct ServeArgs {
     /// are kept before they are deleted; 0 keeps them.
     #[arg(long, default_value_t = listgate::retention::DEFAULT_RETAIN_DAYS)]
     retain_days: u32,
+    /// Most evidence files in one submission.
+    #[arg(long, default_value_t = listgate::submissions::EvidenceLimits::default().files)]
+    max_evidence_files: usize,
+    /// Largest evidence file, in MB.
+    #[arg(long, default_value_t = listgate::submissions::EvidenceLimits::default().bytes_per_file >> 20)]
+    max_evidence_mb: usize,
     /// Largest submission in bytes (clean file and evidence together).
     #[arg(long, default_value_t = listgate::web::DEFAULT_MAX_SUBMISSION_BYTES)]
     max_submission_bytes: usize,
@@ -220,6 +226,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             db,
             store,
             max_submission_bytes: args.max_submission_bytes,
+            evidence_limits: listgate::submissions::EvidenceLimits {
+                files: args.max_evidence_files,
+                bytes_per_file: args.max_evidence_mb.saturating_mul(1 << 20),
+            },
             postgres: url.starts_with("postgres"),
             batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
                 .unwrap_or(i64::MAX),

@@ -185,9 +185,29 @@ pub struct Form {
     evidence: Vec<(EvidenceView, Vec<u8>)>,
 }
 
+/// How much consent evidence one submission may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceLimits {
+    /// Files at most.
+    pub files: usize,
+    /// Bytes per file at most.
+    pub bytes_per_file: usize,
+}
+
+impl Default for EvidenceLimits {
+    /// 20 files of up to 20 MiB each (screenshots, a PDF of the form).
+    fn default() -> Self {
+        EvidenceLimits {
+            files: 20,
+            bytes_per_file: 20 << 20,
+        }
+    }
+}
+
 /// Reads a submission form's parts; anything malformed or unknown is a
-/// 400 naming the part (public for the fuzz target in `fuzz/`).
-pub async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
+/// 400 naming the part, evidence over `limits` a 413 (public for the fuzz
+/// target in `fuzz/`).
+pub async fn read_form(mut multipart: Multipart, limits: EvidenceLimits) -> Result<Form, ApiError> {
     let mut form = Form::default();
     // `evidence_source` names the opt-in source of the evidence file after it.
     let mut source = String::new();
@@ -215,7 +235,21 @@ pub async fn read_form(mut multipart: Multipart) -> Result<Form, ApiError> {
                     opt_in_source: std::mem::take(&mut source),
                     bytes: 0,
                 };
+                if form.evidence.len() == limits.files {
+                    return Err(ApiError::TooLarge(format!(
+                        "more than {} evidence files; send the {} that show the consent best",
+                        limits.files, limits.files
+                    )));
+                }
                 let bytes = field.bytes().await.map_err(multipart_error)?.to_vec();
+                if bytes.len() > limits.bytes_per_file {
+                    return Err(ApiError::TooLarge(format!(
+                        "evidence file `{}` is {} MB; each may be at most {} MB (a screenshot or a PDF of the form is enough)",
+                        view.name,
+                        bytes.len() >> 20,
+                        limits.bytes_per_file >> 20
+                    )));
+                }
                 form.evidence.push((
                     EvidenceView {
                         bytes: bytes.len() as u64,
@@ -332,7 +366,7 @@ async fn create(
         ));
     }
 
-    let form = read_form(multipart).await?;
+    let form = read_form(multipart, state.evidence_limits).await?;
     let missing = |what: &str| ApiError::BadRequest(format!("the form has no `{what}` field"));
     let mut settings = form.settings.ok_or_else(|| missing("settings"))?;
     // The tenant's own staff list, when it has one, is the truth, not the merchant's.

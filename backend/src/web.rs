@@ -33,6 +33,8 @@ pub struct AppState {
     pub store: BlobStore,
     /// Largest submission body.
     pub max_submission_bytes: usize,
+    /// Evidence files per submission and bytes per file.
+    pub evidence_limits: crate::submissions::EvidenceLimits,
     /// The database is PostgreSQL (several servers may share the queue).
     pub postgres: bool,
     /// Time between import batches for new schedules, in milliseconds.

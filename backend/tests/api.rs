@@ -48,6 +48,10 @@ async fn spawn_app(
         postgres: matches!(database, Database::Postgres),
         batch_interval_ms,
         retain_days: 0,
+        evidence_limits: listgate::submissions::EvidenceLimits {
+            files: 3,
+            bytes_per_file: 1 << 20,
+        },
         http: reqwest::Client::new(),
     };
     // The import worker, as `listgate serve` runs it.
@@ -112,6 +116,7 @@ on_every_database! {
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
     finished_submissions_lose_their_files_after_the_retention_period(10 << 20, 0);
+    evidence_over_the_limits_is_refused_and_nothing_is_stored(10 << 20, 0);
 }
 
 impl TestApp {
@@ -1393,4 +1398,60 @@ async fn finished_submissions_lose_their_files_after_the_retention_period(app: T
     assert!(store.get(&clean).await.is_err(), "list deleted");
     assert!(store.get(&second_evidence).await.is_err());
     assert_eq!(purge(91).await.expect("purge"), 0);
+}
+
+async fn evidence_over_the_limits_is_refused_and_nothing_is_stored(app: TestApp) {
+    // This app takes 3 evidence files of up to 1 MiB each.
+    let merchant = app.tenant("Acme").await;
+    let with_evidence = |files: &[(&str, usize)]| {
+        let settings = json!({ "profile": "whatsapp", "options": common::options() });
+        let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
+        let mut form = Form::new()
+            .text("settings", settings.to_string())
+            .text("consent", consent.to_string())
+            .part(
+                "clean",
+                reqwest::multipart::Part::bytes(common::clean(MESSY)).file_name("clean.csv"),
+            );
+        for (name, size) in files {
+            form = form.text("evidence_source", "acme.example/join").part(
+                "evidence",
+                reqwest::multipart::Part::bytes(vec![b'x'; *size])
+                    .file_name((*name).to_owned())
+                    .mime_str("image/png")
+                    .expect("mime"),
+            );
+        }
+        form
+    };
+    let (status, body) = app
+        .submit(
+            Some(&merchant),
+            None,
+            with_evidence(&[("a.png", 10), ("b.png", 10), ("c.png", 10), ("d.png", 10)]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(
+        body.to_string().contains("more than 3 evidence files"),
+        "{body}"
+    );
+    let (status, body) = app
+        .submit(
+            Some(&merchant),
+            None,
+            with_evidence(&[("form.png", (1 << 20) + 1)]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(body.to_string().contains("`form.png`"), "{body}");
+    assert_eq!(app.count("submissions").await, 0);
+    let (status, _) = app
+        .submit(
+            Some(&merchant),
+            None,
+            with_evidence(&[("a.png", 10), ("b.png", 1 << 20)]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "within the limits");
 }

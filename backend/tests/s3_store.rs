@@ -233,6 +233,10 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
         batch_interval_ms: 0,
         http: reqwest::Client::new(),
         retain_days: 0,
+        evidence_limits: listgate::submissions::EvidenceLimits {
+            files: 3,
+            bytes_per_file: 1 << 20,
+        },
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

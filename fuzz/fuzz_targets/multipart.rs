@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let Ok(multipart) = Multipart::from_request(request, &()).await else {
             return;
         };
-        if let Err(error) = listgate::submissions::read_form(multipart).await {
+        if let Err(error) = listgate::submissions::read_form(multipart, Default::default()).await {
             assert!(error.status().is_client_error(), "{error:?}");
         }
     });
