@@ -20,6 +20,9 @@ pub enum ApiError {
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
+    /// The server is at capacity; the client should retry shortly.
+    #[error("{0}")]
+    Busy(String),
     /// It existed and was deleted (the retention period ran out).
     #[error("{0}")]
     Gone(String),
@@ -71,6 +74,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
+            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -118,6 +122,13 @@ impl IntoResponse for ApiError {
                 issues,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
     }
 }

@@ -71,6 +71,10 @@ struct ServeArgs {
     /// are kept before they are deleted; 0 keeps them.
     #[arg(long, default_value_t = listgate::retention::DEFAULT_RETAIN_DAYS)]
     retain_days: u32,
+    /// Submitted lists checked at once (default: one per core); more get 503
+    /// with Retry-After.
+    #[arg(long, value_name = "N")]
+    max_concurrent_checks: Option<usize>,
     /// Most evidence files in one submission.
     #[arg(long, default_value_t = listgate::submissions::EvidenceLimits::default().files)]
     max_evidence_files: usize,
@@ -226,6 +230,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             db,
             store,
             max_submission_bytes: args.max_submission_bytes,
+            checks: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                args.max_concurrent_checks
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+                    .max(1),
+            )),
             evidence_limits: listgate::submissions::EvidenceLimits {
                 files: args.max_evidence_files,
                 bytes_per_file: args.max_evidence_mb.saturating_mul(1 << 20),

@@ -282,6 +282,14 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
     let profile = Profile::builtin(&settings.profile)
         .map_err(|e| ApiError::BadRequest(format!("settings.profile: {e}")))?;
     let options = CheckOptions {
+        // The server's own limits and threads, whatever the form says.
+        max_file_bytes: None,
+        max_rows: None,
+        max_columns: None,
+        max_cell_chars: None,
+        max_xlsx_bytes: None,
+        max_listed_issues: None,
+        threads: None,
         header: Some(true),
         skip_rows: Some(0),
         delimiter: Some(','),
@@ -329,6 +337,7 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
         (status = FORBIDDEN, description = "The page's origin is not allowed for this tenant", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, body = ErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Rows that cannot be imported, with their issues", body = ErrorBody),
+        (status = SERVICE_UNAVAILABLE, description = "As many lists as the server checks at once are being checked; retry after the `Retry-After` seconds", body = ErrorBody),
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -376,7 +385,21 @@ async fn create(
     }
     let clean = form.clean.ok_or_else(|| missing("clean"))?;
     let consent = form.consent.ok_or_else(|| missing("consent"))?;
-    let report = revalidate(&settings, &clean)?;
+    // Checks run on the blocking pool, a bounded number at a time: past
+    // that the server answers 503 at once rather than queue without end.
+    let permit = std::sync::Arc::clone(&state.checks)
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::Busy(
+                "the server is checking as many lists as it can; send it again shortly".into(),
+            )
+        })?;
+    let (report, clean, settings) = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        revalidate(&settings, &clean).map(|report| (report, clean, settings))
+    })
+    .await
+    .map_err(anyhow::Error::from)??;
 
     let id = new_id();
     let clean_sha = state.store.put(&clean).await?;

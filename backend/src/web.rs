@@ -35,6 +35,8 @@ pub struct AppState {
     pub max_submission_bytes: usize,
     /// Evidence files per submission and bytes per file.
     pub evidence_limits: crate::submissions::EvidenceLimits,
+    /// Permits for lists checked at once (see `--max-concurrent-checks`).
+    pub checks: std::sync::Arc<tokio::sync::Semaphore>,
     /// The database is PostgreSQL (several servers may share the queue).
     pub postgres: bool,
     /// Time between import batches for new schedules, in milliseconds.

@@ -48,6 +48,7 @@ async fn spawn_app(
         postgres: matches!(database, Database::Postgres),
         batch_interval_ms,
         retain_days: 0,
+        checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
         evidence_limits: listgate::submissions::EvidenceLimits {
             files: 3,
             bytes_per_file: 1 << 20,
@@ -117,6 +118,8 @@ on_every_database! {
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
     finished_submissions_lose_their_files_after_the_retention_period(10 << 20, 0);
     evidence_over_the_limits_is_refused_and_nothing_is_stored(10 << 20, 0);
+    overload_answers_503_and_no_submission_is_lost(64 << 20, 0);
+    the_form_cannot_raise_the_servers_limits(10 << 20, 0);
 }
 
 impl TestApp {
@@ -1454,4 +1457,113 @@ async fn evidence_over_the_limits_is_refused_and_nothing_is_stored(app: TestApp)
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "within the limits");
+}
+
+async fn overload_answers_503_and_no_submission_is_lost(app: TestApp) {
+    // This app checks 2 lists at once; 12 arrive together.
+    let merchant = app.tenant("Acme").await;
+    let list = clean_list(20_000);
+    let send = |n: usize| {
+        let app = &app;
+        let merchant = &merchant;
+        let list = list.clone();
+        async move {
+            let response = app
+                .http
+                .post(format!("{}/submissions", app.url))
+                .bearer_auth(merchant.expose())
+                .header("Idempotency-Key", format!("upload-{n}"))
+                .multipart(form(list, b"x"))
+                .send()
+                .await
+                .expect("send");
+            let retry_after = response.headers().get("retry-after").cloned();
+            let status = response.status();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (n, status, retry_after, body)
+        }
+    };
+    let first = futures::future::join_all((0..12).map(send)).await;
+    let mut created = Vec::new();
+    let mut busy = Vec::new();
+    for (n, status, retry_after, body) in first {
+        match status {
+            StatusCode::CREATED => created.push(body["id"].as_str().expect("id").to_owned()),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert_eq!(
+                    retry_after.as_ref().map(|v| v.as_bytes()),
+                    Some(b"1".as_slice())
+                );
+                assert!(
+                    body["error"]["message"]
+                        .as_str()
+                        .expect("message")
+                        .contains("send it again")
+                );
+                busy.push(n);
+            }
+            other => panic!("upload {n}: {other} {body}"),
+        }
+    }
+    assert!(!busy.is_empty(), "12 lists at once overload 2 permits");
+    assert_eq!(
+        app.count("submissions").await,
+        created.len() as i64,
+        "a 503 stores nothing"
+    );
+    // Clients that retry (same Idempotency-Key) all get through, once each.
+    while let Some(n) = busy.pop() {
+        let (_, status, _, body) = send(n).await;
+        match status {
+            StatusCode::CREATED => created.push(body["id"].as_str().expect("id").to_owned()),
+            StatusCode::SERVICE_UNAVAILABLE => busy.insert(0, n),
+            other => panic!("retry {n}: {other} {body}"),
+        }
+    }
+    assert_eq!(created.len(), 12);
+    assert_eq!(app.count("submissions").await, 12);
+    for id in &created {
+        let (status, seen) = app.get(&merchant, &format!("/submissions/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(seen["contacts"], 20_000);
+    }
+}
+
+async fn the_form_cannot_raise_the_servers_limits(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    // 1,500 columns: over the default 1,000, within what the form asks for.
+    let mut csv = String::from("phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel");
+    for n in 0..1_495 {
+        csv.push_str(&format!(",c{n}"));
+    }
+    csv.push_str(
+        "\n+447911123456,2025-01-05,shop,Yes to WhatsApp offers from Acme Boutique,whatsapp",
+    );
+    csv.push_str(&",".repeat(1_495));
+    csv.push('\n');
+    let options = CheckOptions {
+        max_columns: Some(5_000),
+        threads: Some(64),
+        ..common::options()
+    };
+    let clean = {
+        let mut outputs = Outputs::default();
+        check_bytes(
+            csv.as_bytes(),
+            Profile::builtin("whatsapp").expect("profile"),
+            options.clone(),
+            &mut outputs,
+        )
+        .expect("the merchant's own check passes");
+        outputs.clean
+    };
+    let (status, body) = app
+        .submit(
+            Some(&merchant),
+            None,
+            form_for("whatsapp", &options, clean, b"x"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.to_string().contains("file.too_many_columns"), "{body}");
 }

@@ -233,6 +233,7 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
         batch_interval_ms: 0,
         http: reqwest::Client::new(),
         retain_days: 0,
+        checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
         evidence_limits: listgate::submissions::EvidenceLimits {
             files: 3,
             bytes_per_file: 1 << 20,
