@@ -258,3 +258,76 @@ async fn the_app_explains_each_refused_file() {
     }
     b.close().await;
 }
+
+/// Every broken fixture, and every input fuzzing ever crashed on (kept under
+/// `tests/fixtures/broken/fuzz/<target>/`), through what its fuzz target
+/// calls: a verdict or a refusal, never a panic; the counts add up.
+#[test]
+fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
+    use listgate_core::normalize::date::{DateRules, parse_date, parse_instant};
+    use listgate_core::normalize::phone::{PhoneRules, normalize_phone, parse_region};
+    use listgate_core::profile::PhoneStyle;
+    use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+
+    let root = fixture("broken");
+    let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_none_or(|e| e != "py") {
+                let target = path
+                    .strip_prefix(root.join("fuzz"))
+                    .ok()
+                    .and_then(|p| p.iter().next())
+                    .map_or("check_text".to_owned(), |t| {
+                        t.to_string_lossy().into_owned()
+                    });
+                inputs.push((target, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    assert!(inputs.len() >= 11, "the corpus is there");
+    for (target, bytes) in &inputs {
+        let text = String::from_utf8_lossy(bytes);
+        match target.as_str() {
+            "phone" => {
+                let rules = PhoneRules {
+                    region: parse_region("GB"),
+                    region_forced: false,
+                    nanp_only: false,
+                    allowed: vec![],
+                    style: PhoneStyle::International,
+                };
+                let _ = normalize_phone(&text, &rules);
+            }
+            "date" => {
+                let rules = DateRules::declared(None);
+                let _ = (parse_instant(&text, &rules), parse_date(&text, &rules));
+            }
+            "profile" => {
+                let _ = Profile::from_toml(&text);
+            }
+            _ => {
+                for profile in ["whatsapp", "mongoose", "sms-us", "email-gdpr"] {
+                    let mut outputs = Outputs::default();
+                    let options = CheckOptions {
+                        default_region: Some("GB".into()),
+                        ..CheckOptions::default()
+                    };
+                    if let Ok(report) = check_bytes(
+                        bytes,
+                        Profile::builtin(profile).expect("profile"),
+                        options,
+                        &mut outputs,
+                    ) {
+                        let s = &report.summary;
+                        assert_eq!(s.importable + s.rejected, s.rows, "{target} {profile}");
+                    }
+                }
+            }
+        }
+    }
+}
