@@ -20,9 +20,10 @@ pub enum ApiError {
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
-    /// The server is at capacity; the client should retry shortly.
+    /// The server cannot take the request now (at capacity, store failing);
+    /// nothing was kept and the client should send it again (503, Retry-After).
     #[error("{0}")]
-    Busy(String),
+    Unavailable(String),
     /// It existed and was deleted (the retention period ran out).
     #[error("{0}")]
     Gone(String),
@@ -61,8 +62,22 @@ impl From<std::io::Error> for ApiError {
 }
 
 impl From<crate::store::StoreError> for ApiError {
+    /// A store that cannot write (disk full, bucket unreachable) is a 503:
+    /// nothing was kept and the same request can be sent again.
     fn from(error: crate::store::StoreError) -> Self {
-        ApiError::Internal(error.into())
+        use crate::store::StoreError;
+        match error {
+            StoreError::Disk { .. } | StoreError::S3 { .. } => {
+                tracing::error!(
+                    error = format!("{:#}", anyhow::Error::from(error)),
+                    "file store failed"
+                );
+                ApiError::Unavailable(
+                    "the server cannot store files right now; nothing was kept, send it again later".into(),
+                )
+            }
+            other => ApiError::Internal(other.into()),
+        }
     }
 }
 
@@ -74,7 +89,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
-            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

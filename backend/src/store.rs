@@ -352,6 +352,13 @@ async fn put_on_disk(root: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()
     let dir = path.parent().unwrap_or(root);
     tokio::fs::create_dir_all(dir).await?;
     let partial = dir.join(format!("{sha}.{}.partial", crate::tenants::new_id()));
-    tokio::fs::write(&partial, bytes).await?;
-    tokio::fs::rename(&partial, &path).await
+    let written = match tokio::fs::write(&partial, bytes).await {
+        Ok(()) => tokio::fs::rename(&partial, &path).await,
+        Err(e) => Err(e),
+    };
+    if written.is_err() {
+        // A full disk leaves no half file behind.
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    written
 }

@@ -390,7 +390,7 @@ async fn create(
     let permit = std::sync::Arc::clone(&state.checks)
         .try_acquire_owned()
         .map_err(|_| {
-            ApiError::Busy(
+            ApiError::Unavailable(
                 "the server is checking as many lists as it can; send it again shortly".into(),
             )
         })?;

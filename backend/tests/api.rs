@@ -120,6 +120,7 @@ on_every_database! {
     evidence_over_the_limits_is_refused_and_nothing_is_stored(10 << 20, 0);
     overload_answers_503_and_no_submission_is_lost(64 << 20, 0);
     the_form_cannot_raise_the_servers_limits(10 << 20, 0);
+    a_full_disk_keeps_nothing_and_recovers(10 << 20, 0);
 }
 
 impl TestApp {
@@ -275,7 +276,7 @@ async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
     assert_eq!(app.count("evidence").await, 1);
 
     // Files are content-addressed: a second submission of the same bytes adds no file.
-    let blobs = || walk(&app.data.path().join("blobs"));
+    let blobs = || files_in(&app.data.path().join("blobs")).len();
     let before = blobs();
     let (status, _) = app
         .submit(
@@ -288,23 +289,6 @@ async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
     assert_eq!(app.count("submissions").await, 2);
     assert_eq!(blobs(), before);
     assert_eq!(before, 2, "the clean file and the evidence");
-}
-
-fn walk(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| {
-                    if e.path().is_dir() {
-                        walk(&e.path())
-                    } else {
-                        1
-                    }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 async fn a_tampered_list_is_refused_with_its_issues(app: TestApp) {
@@ -1566,4 +1550,77 @@ async fn the_form_cannot_raise_the_servers_limits(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.to_string().contains("file.too_many_columns"), "{body}");
+}
+
+/// A tmpfs of `size` mounted on `dir` while it lives (root only).
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &std::path::Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).expect("mount point");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        // CI runs as root; elsewhere a developer may not.
+        assert!(
+            mounted || std::env::var_os("CI").is_none(),
+            "mounting a tmpfs needs root"
+        );
+        mounted.then(|| Tmpfs(dir.to_owned()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+async fn a_full_disk_keeps_nothing_and_recovers(app: TestApp) {
+    let blobs = app.data.path().join("blobs");
+    let Some(_disk) = Tmpfs::mount(&blobs, "1m") else {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    };
+    // Leave less room than the evidence needs.
+    let filler = blobs.join("filler");
+    std::fs::write(&filler, vec![0u8; 900 << 10]).expect("fill the disk");
+    let merchant = app.tenant("Acme").await;
+    let evidence = vec![b'x'; 400 << 10];
+    let (status, body) = app
+        .submit(Some(&merchant), None, form(common::clean(MESSY), &evidence))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.to_string().contains("nothing was kept"), "{body}");
+    assert_eq!(app.count("submissions").await, 0);
+    assert_eq!(app.count("evidence").await, 0);
+    let leftovers: Vec<_> = files_in(&blobs)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "half-written files: {leftovers:?}");
+
+    // Room again: the same submission goes through.
+    std::fs::remove_file(&filler).expect("free the disk");
+    let (status, body) = app
+        .submit(Some(&merchant), None, form(common::clean(MESSY), &evidence))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(app.count("submissions").await, 1);
+}
+
+/// Every file under `dir`, however deep.
+fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_in(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
 }
