@@ -30,6 +30,9 @@ pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
     let max = if url.starts_with("sqlite:") { 1 } else { 10 };
     let pool = AnyPoolOptions::new()
         .max_connections(max)
+        // A database that went away is reported within seconds (503), not
+        // after the default half minute of retries.
+        .acquire_timeout(std::time::Duration::from_secs(5))
         .connect(&url)
         .await
         .with_context(|| format!("cannot connect to the database at {}", redact(&url)))?;

@@ -50,8 +50,19 @@ pub enum ApiError {
 }
 
 impl From<sqlx::Error> for ApiError {
+    /// A database that cannot be reached is a 503 (the transaction rolled
+    /// back; nothing was kept); any other database error is a bug, a 500.
     fn from(error: sqlx::Error) -> Self {
-        ApiError::Internal(error.into())
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::error!(error = %error, "database unreachable");
+                ApiError::Unavailable(
+                    "the database is not reachable right now; nothing was kept, send it again later"
+                        .into(),
+                )
+            }
+            other => ApiError::Internal(other.into()),
+        }
     }
 }
 

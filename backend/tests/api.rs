@@ -21,12 +21,14 @@ struct TestApp {
 }
 
 /// Which database a test runs on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Database {
     /// A fresh SQLite file in the test's data directory.
     Sqlite,
     /// A fresh database on the PostgreSQL at `LISTGATE_TEST_POSTGRES_URL`.
     Postgres,
+    /// PostgreSQL at this URL (through a proxy a test can cut).
+    PostgresAt(String),
 }
 
 async fn spawn_app(
@@ -35,9 +37,10 @@ async fn spawn_app(
     batch_interval_ms: i64,
 ) -> Option<TestApp> {
     let data = tempfile::tempdir().expect("data dir");
-    let url = match database {
+    let url = match &database {
         Database::Sqlite => listgate::db::default_url(data.path()),
         Database::Postgres => postgres_url().await?,
+        Database::PostgresAt(url) => url.clone(),
     };
     let db = listgate::db::connect(&url).await.expect("database");
     let state = AppState {
@@ -45,7 +48,7 @@ async fn spawn_app(
         db: db.clone(),
         store: listgate::store::BlobStore::new(data.path()),
         max_submission_bytes,
-        postgres: matches!(database, Database::Postgres),
+        postgres: !matches!(database, Database::Sqlite),
         batch_interval_ms,
         retain_days: 0,
         checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
@@ -1623,4 +1626,98 @@ fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     found
+}
+
+/// A TCP proxy to the database that a test can cut (every connection
+/// dropped, new ones refused) and restore.
+struct Proxy {
+    addr: std::net::SocketAddr,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Proxy {
+    async fn start(target: String) -> Proxy {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let proxy = Proxy {
+            addr: listener.local_addr().expect("addr"),
+            cut: Default::default(),
+            connections: Default::default(),
+        };
+        let (cut, connections) = (proxy.cut.clone(), proxy.connections.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if cut.load(Ordering::SeqCst) {
+                    continue; // dropped: the database "is down"
+                }
+                let target = target.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                connections.lock().expect("lock").push(task.abort_handle());
+            }
+        });
+        proxy
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, std::sync::atomic::Ordering::SeqCst);
+        for connection in self.connections.lock().expect("lock").drain(..) {
+            connection.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.cut.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn postgres_going_away_answers_503_keeps_nothing_and_recovers() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    let (head, database) = url.rsplit_once('/').expect("database");
+    let (credentials, host) = head.rsplit_once('@').expect("host");
+    let proxy = Proxy::start(host.to_owned()).await;
+    let through_proxy = format!("{credentials}@{}/{database}", proxy.addr);
+    let app = spawn_app(Database::PostgresAt(through_proxy), 10 << 20, 0)
+        .await
+        .expect("app");
+    let merchant = app.tenant("Acme").await;
+    let (status, _) = app
+        .submit(Some(&merchant), None, form(common::clean(MESSY), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    proxy.cut();
+    let started = std::time::Instant::now();
+    for _ in 0..2 {
+        let (status, body) = app
+            .submit(Some(&merchant), None, form(common::clean(MESSY), b"y"))
+            .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert!(
+            body.to_string().contains("database is not reachable"),
+            "{body}"
+        );
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "answered in seconds"
+    );
+
+    proxy.restore();
+    let (status, body) = app
+        .submit(Some(&merchant), None, form(common::clean(MESSY), b"y"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Exactly the two that were answered 201, each with its evidence.
+    assert_eq!(app.count("submissions").await, 2);
+    assert_eq!(app.count("evidence").await, 2);
 }
