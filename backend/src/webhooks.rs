@@ -112,6 +112,10 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
     let error = match sent {
         Ok(response) if response.status().is_success() => None,
         Ok(response) => Some(format!("the receiver answered {}", response.status())),
+        Err(e) if e.is_timeout() => Some(format!(
+            "the receiver did not answer within {} s",
+            TIMEOUT.as_secs()
+        )),
         Err(e) => Some(format!("the receiver could not be reached: {e}")),
     };
     let attempts = attempts + 1;

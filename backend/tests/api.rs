@@ -116,6 +116,7 @@ on_every_database! {
     a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60_000);
     a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
+    a_slow_webhook_is_cut_off_and_retried(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
@@ -841,7 +842,16 @@ async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp)
 type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
 
 /// A receiver on a random port that answers 500 to its first request.
-async fn webhook_receiver() -> (String, Received) {
+/// How the webhook receiver answers its first delivery (later ones: 200).
+#[derive(Debug, Clone, Copy)]
+enum FirstAnswer {
+    /// 500 at once.
+    Fails,
+    /// 200 only after this long (past the sender's timeout).
+    Hangs(std::time::Duration),
+}
+
+async fn webhook_receiver(first: FirstAnswer) -> (String, Received) {
     let received: Received = Default::default();
     let log = received.clone();
     let handler = move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
@@ -854,16 +864,22 @@ async fn webhook_receiver() -> (String, Received) {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let mut log = log.lock().expect("log");
-            log.push((
-                header("idempotency-key"),
-                header("x-listgate-signature"),
-                body.to_vec(),
-            ));
-            if log.len() == 1 {
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR
-            } else {
-                axum::http::StatusCode::OK
+            let count = {
+                let mut log = log.lock().expect("log");
+                log.push((
+                    header("idempotency-key"),
+                    header("x-listgate-signature"),
+                    body.to_vec(),
+                ));
+                log.len()
+            };
+            match first {
+                FirstAnswer::Fails if count == 1 => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                FirstAnswer::Hangs(delay) if count == 1 => {
+                    tokio::time::sleep(delay).await;
+                    axum::http::StatusCode::OK
+                }
+                _ => axum::http::StatusCode::OK,
             }
         }
     };
@@ -877,7 +893,27 @@ async fn webhook_receiver() -> (String, Received) {
 }
 
 async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {
-    let (url, received) = webhook_receiver().await;
+    webhooks_retried(
+        app,
+        FirstAnswer::Fails,
+        "the receiver answered 500 Internal Server Error",
+    )
+    .await;
+}
+
+async fn a_slow_webhook_is_cut_off_and_retried(app: TestApp) {
+    webhooks_retried(
+        app,
+        FirstAnswer::Hangs(std::time::Duration::from_secs(12)),
+        "the receiver did not answer within 10 s",
+    )
+    .await;
+}
+
+/// The first delivery fails as `first` says, then is sent again: both
+/// batches arrive signed, the import never waits, the monitor says why.
+async fn webhooks_retried(app: TestApp, first: FirstAnswer, first_error: &str) {
+    let (url, received) = webhook_receiver(first).await;
     let tenant = add_tenant(
         &app.db,
         &TenantName::parse("Hooked").expect("name"),
@@ -894,8 +930,8 @@ async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {
     })
     .await;
 
-    // Batch 1 failed once (500) and was sent again after a backoff of 2 s.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    // Batch 1 failed once and was sent again after a backoff of 2 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let log = loop {
         let log = received.lock().expect("log").clone();
         if log.len() >= 3 || std::time::Instant::now() > deadline {
@@ -956,11 +992,7 @@ async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {
     assert_eq!(
         deliveries,
         [
-            (
-                "delivered".to_owned(),
-                2,
-                Some("the receiver answered 500 Internal Server Error".to_owned())
-            ),
+            ("delivered".to_owned(), 2, Some(first_error.to_owned())),
             ("delivered".to_owned(), 1, None),
         ]
     );
