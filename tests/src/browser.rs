@@ -269,6 +269,17 @@ impl Browser {
         }
     }
 
+    /// Fails if any of [`crate::lists::markup_list`]'s payloads ran (they
+    /// set `window.__xss`) by the time of `step`.
+    pub async fn assert_no_script_ran(&self, step: &str) {
+        let ran = self
+            .client
+            .execute("return window.__xss !== undefined;", vec![])
+            .await
+            .expect("ask the page");
+        assert_eq!(ran, Value::Bool(false), "a payload ran at {step}");
+    }
+
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) {
         self.wait(css, 20)

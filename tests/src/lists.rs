@@ -156,3 +156,29 @@ pub fn whatsapp_list(rows: usize) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// Markup that sets `window.__xss` if a page ever runs it instead of
+/// showing it: an image whose load fails…
+pub const IMG: &str = "<img src=x onerror=\"window.__xss=1\">";
+/// …an SVG's load handler…
+pub const SVG: &str = "<svg onload=window.__xss=1>";
+/// …and a script element.
+pub const SCRIPT: &str = "<script>window.__xss=1</script>";
+
+/// Writes a whatsapp list into `dir` whose file name, a header and cells
+/// carry [`IMG`], [`SVG`] and [`SCRIPT`]: one importable row, one rejected
+/// (its phone cell is markup). Returns its path.
+pub fn markup_list(dir: &std::path::Path) -> std::path::PathBuf {
+    let list = dir.join(format!("{IMG}.csv"));
+    let quoted = IMG.replace('"', "\"\"");
+    std::fs::write(
+        &list,
+        format!(
+            "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel,\"{SCRIPT}\"\n\
+             +447911123456,2025-03-05T14:30:00Z,\"{quoted}\",Yes to WhatsApp offers {SVG},whatsapp,{SCRIPT}\n\
+             \"{quoted}\",2025-03-05T14:30:00Z,shop.example,Yes to WhatsApp offers,whatsapp,x\n",
+        ),
+    )
+    .expect("write the list");
+    list
+}

@@ -5,27 +5,10 @@
 
 use listgate_core::records::read_all;
 use listgate_e2e::browser::{Browser, Server, dist};
+use listgate_e2e::lists::{IMG, SCRIPT, SVG, markup_list};
 use listgate_e2e::{add_reviewer, add_tenant, binary};
 use std::path::Path;
 use std::process::Command;
-
-/// Every payload sets `window.__xss` if the browser ever runs it.
-const IMG: &str = "<img src=x onerror=\"window.__xss=1\">";
-const SVG: &str = "<svg onload=window.__xss=1>";
-const SCRIPT: &str = "<script>window.__xss=1</script>";
-
-async fn assert_nothing_ran(b: &Browser, step: &str) {
-    let ran = b
-        .client
-        .execute("return window.__xss !== undefined;", vec![])
-        .await
-        .expect("ask the page");
-    assert_eq!(
-        ran,
-        serde_json::Value::Bool(false),
-        "a payload ran at {step}"
-    );
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn markup_in_lists_wording_and_file_names_never_runs() {
@@ -37,19 +20,7 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
         "correct horse battery staple",
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let list = dir.path().join(format!("{IMG}.csv"));
-    std::fs::write(
-        &list,
-        format!(
-            "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel,\"{}\"\n\
-             +447911123456,2025-03-05T14:30:00Z,\"{}\",Yes to WhatsApp offers {SVG},whatsapp,{SCRIPT}\n\
-             \"{}\",2025-03-05T14:30:00Z,shop.example,Yes to WhatsApp offers,whatsapp,x\n",
-            SCRIPT,
-            IMG.replace('"', "\"\""),
-            IMG.replace('"', "\"\""),
-        ),
-    )
-    .expect("write");
+    let list = markup_list(dir.path());
 
     let b = Browser::start().await;
     b.client.goto(&server.url).await.expect("open the app");
@@ -62,9 +33,9 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
         .expect("choose the file");
     b.wait("#preview", 30).await;
     assert!(b.text("#preview").await.contains(SCRIPT), "shown as text");
-    assert_nothing_ran(&b, "Load").await;
+    b.assert_no_script_ran("Load").await;
     b.check_with_suggested_mapping().await;
-    assert_nothing_ran(&b, "Results").await;
+    b.assert_no_script_ran("Results").await;
     assert!(
         b.text("main").await.contains(IMG),
         "the cell is shown as text"
@@ -91,7 +62,7 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
     ] {
         b.click(&format!("#self-{answer}")).await;
     }
-    assert_nothing_ran(&b, "Evidence").await;
+    b.assert_no_script_ran("Evidence").await;
     b.type_into("#api-key", &key).await;
     b.click("#submit").await;
     b.wait("#submission-status[data-status='pending_review']", 20)
@@ -108,7 +79,7 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
         format!("Yes to WhatsApp {SVG}")
     );
     assert!(b.text("#review-evidence").await.contains(SVG));
-    assert_nothing_ran(&b, "the reviewer console").await;
+    b.assert_no_script_ran("the reviewer console").await;
     b.close().await;
 }
 

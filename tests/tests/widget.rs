@@ -464,3 +464,24 @@ async fn the_javascript_api_mounts_with_theme_locale_and_texts_and_destroys() {
     assert_eq!(left.as_u64(), Some(0));
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn markup_in_a_list_never_runs_in_the_widget() {
+    let Portal {
+        listgate: _listgate,
+        partner: _partner,
+        keys: _,
+        b,
+    } = Portal::open(None, "").await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    check_in_widget(&b, &listgate_e2e::lists::markup_list(dir.path())).await;
+    b.assert_no_script_ran("the widget's results").await;
+    let shown = b.text("main, section, .listgate").await;
+    assert!(
+        shown.contains(listgate_e2e::lists::IMG),
+        "shown as text: {shown}"
+    );
+    b.look_inside(None);
+    b.assert_no_script_ran("the partner page").await;
+    b.close().await;
+}
