@@ -7,6 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// An issue's message: most are fixed sentences, kept without a copy per
+/// row; those naming a value are built for the row.
+pub type Message = std::borrow::Cow<'static, str>;
+
 /// One problem on one row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
@@ -19,7 +23,7 @@ pub struct Issue {
     /// Error (row rejected) or warning.
     pub severity: Severity,
     /// What is wrong, naming the value.
-    pub message: String,
+    pub message: Message,
 }
 
 /// How the file was read.

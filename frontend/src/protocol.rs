@@ -5,7 +5,7 @@
 //! handle; the worker reads it in slices) and `blobs` the generated downloads.
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
-use listgate_core::{CheckOptions, Preview, Report, Segment, Severity};
+use listgate_core::{CheckOptions, Code, Preview, Report, Segment, Severity};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks the worker to do with the attached file.
@@ -105,7 +105,7 @@ pub struct RowQuery {
 impl RowQuery {
     /// Whether `row` passes the filters.
     pub fn matches(&self, row: &ProblemRow) -> bool {
-        let code = self.code.is_empty() || row.issues.iter().any(|i| i.code == self.code);
+        let code = self.code.is_empty() || row.issues.iter().any(|i| i.code.as_str() == self.code);
         let text = self.text.trim().to_lowercase();
         code && (text.is_empty()
             || row.row.to_string() == text
@@ -173,11 +173,11 @@ pub struct RowIssue {
     /// Index of the offending column, when the issue is about one cell.
     pub column: Option<usize>,
     /// Stable code.
-    pub code: String,
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong (fixed sentences are not copied per row).
+    pub message: listgate_core::report::Message,
 }
 
 /// Why a request could not be done, in the merchant's words.
@@ -201,9 +201,9 @@ mod tests {
                 .iter()
                 .map(|c| RowIssue {
                     column: None,
-                    code: (*c).to_owned(),
+                    code: c.parse().expect("a code"),
                     severity: Severity::Error,
-                    message: String::new(),
+                    message: "".into(),
                 })
                 .collect(),
             segment: Segment::Unknown,

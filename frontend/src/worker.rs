@@ -422,7 +422,7 @@ impl Sink for Collector {
                         .column
                         .as_ref()
                         .and_then(|name| self.columns.iter().position(|c| c == name)),
-                    code: issue.code.to_string(),
+                    code: issue.code,
                     severity: issue.severity,
                     message: issue.message.clone(),
                 })

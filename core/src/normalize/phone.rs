@@ -123,6 +123,13 @@ fn normalize_with(
     };
     let number =
         parsed.map_err(|e| PhoneProblem::Unparseable(format!("not a phone number ({e})")))?;
+    // E.164 leaves an extension out: refused rather than dropped unseen.
+    if !number.extension().is_empty() {
+        return Err(PhoneProblem::Invalid(format!(
+            "has an extension ({}); messages can only go to a number without one",
+            number.extension()
+        )));
+    }
     let e164 = util.format(&number, PhoneNumberFormat::E164).into_owned();
     if rules.nanp_only {
         if !e164.starts_with("+1") {
@@ -130,11 +137,12 @@ fn normalize_with(
                 "only US and Canadian numbers (country code +1) can be imported".into(),
             ));
         }
-        let ok_length = digits == 10
-            || (digits == 11 && text.trim_start_matches('+').trim_start().starts_with('1'));
-        if !ok_length {
+        // The number as read (a leading 1 is the country code; anything
+        // after the number is not counted).
+        let national = e164.len() - 2;
+        if national != 10 {
             return Err(PhoneProblem::Invalid(format!(
-                "has {digits} digits; US numbers have 10 digits, or 11 starting with 1"
+                "has {national} digits; US numbers have 10, after an optional leading 1"
             )));
         }
     }
@@ -242,6 +250,25 @@ mod tests {
         assert_eq!(
             normalize_phone("+55 11 91234-5678", &us).expect("br").e164,
             "+5511912345678"
+        );
+    }
+
+    #[test]
+    fn us_only_counts_the_digits_of_the_number_not_of_what_follows_it() {
+        // Found by fuzzing: ";050" after a 7-digit number made 10 digits.
+        let us = PhoneRules {
+            nanp_only: true,
+            ..rules(Some("US"))
+        };
+        let verdict = normalize_phone("~~3108105;050", &us);
+        assert!(
+            matches!(verdict, Err(PhoneProblem::Invalid(_))),
+            "{verdict:?}"
+        );
+        let ok = normalize_phone("(310) 810-5050", &us).expect("a US number");
+        assert_eq!(
+            normalize_phone(&ok.e164, &us).expect("reads back").e164,
+            ok.e164
         );
     }
 

@@ -114,13 +114,15 @@ pub fn fix_for(code: Code) -> &'static str {
     RULES.iter().find(|r| r.code == code).map_or("", |r| r.fix)
 }
 
+use crate::report::Message;
+
 /// One problem found on a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
     pub code: Code,
     pub severity: Severity,
     pub column: Option<usize>,
-    pub message: String,
+    pub message: Message,
 }
 
 /// The problems found on one row so far.
@@ -128,7 +130,7 @@ pub(crate) struct Finding {
 pub(crate) struct Findings(pub Vec<Finding>);
 
 impl Findings {
-    pub fn error(&mut self, code: Code, column: Option<usize>, message: impl Into<String>) {
+    pub fn error(&mut self, code: Code, column: Option<usize>, message: impl Into<Message>) {
         self.0.push(Finding {
             code,
             severity: Severity::Error,
@@ -137,7 +139,7 @@ impl Findings {
         });
     }
 
-    pub fn warning(&mut self, code: Code, column: Option<usize>, message: impl Into<String>) {
+    pub fn warning(&mut self, code: Code, column: Option<usize>, message: impl Into<Message>) {
         self.0.push(Finding {
             code,
             severity: Severity::Warning,
