@@ -294,14 +294,21 @@ fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
         let text = String::from_utf8_lossy(bytes);
         match target.as_str() {
             "phone" => {
-                let rules = PhoneRules {
-                    region: parse_region("GB"),
-                    region_forced: false,
-                    nanp_only: false,
-                    allowed: vec![],
-                    style: PhoneStyle::International,
-                };
-                let _ = normalize_phone(&text, &rules);
+                for (region, nanp_only) in [(None, false), (Some("GB"), false), (Some("US"), true)]
+                {
+                    let rules = PhoneRules {
+                        region: region.and_then(parse_region),
+                        region_forced: false,
+                        nanp_only,
+                        allowed: vec![],
+                        style: PhoneStyle::International,
+                    };
+                    // A number accepted once is accepted again as written.
+                    if let Ok(phone) = normalize_phone(&text, &rules) {
+                        let again = normalize_phone(&phone.e164, &rules);
+                        assert_eq!(again.map(|p| p.e164).as_ref(), Ok(&phone.e164), "{text:?}");
+                    }
+                }
             }
             "date" => {
                 let rules = DateRules::declared(None);
