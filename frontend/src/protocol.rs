@@ -104,21 +104,22 @@ pub struct RowQuery {
 
 impl RowQuery {
     /// Whether `row` passes the filters.
-    pub fn matches(&self, row: &ProblemRow) -> bool {
-        let code = self.code.is_empty() || row.issues.iter().any(|i| i.code.as_str() == self.code);
+    pub fn matches(&self, row: &impl Listed) -> bool {
+        let code =
+            self.code.is_empty() || row.issues().iter().any(|i| i.code.as_str() == self.code);
         let text = self.text.trim().to_lowercase();
         code && (text.is_empty()
-            || row.row.to_string() == text
-            || row.cells.iter().any(|c| c.to_lowercase().contains(&text)))
+            || row.number().to_string() == text
+            || row.cells().any(|c| c.to_lowercase().contains(&text)))
     }
 
     /// The query's window of `rows`, with the number of matches.
-    pub fn page(&self, rows: &[ProblemRow]) -> RowsPage {
+    pub fn page(&self, rows: &[impl Listed]) -> RowsPage {
         let mut matching = 0;
         let mut page = Vec::new();
-        for row in rows.iter().filter(|r| self.matches(r)) {
+        for row in rows.iter().filter(|r| self.matches(*r)) {
             if matching >= self.offset && page.len() < self.limit {
-                page.push(row.clone());
+                page.push(row.to_problem_row());
             }
             matching += 1;
         }
@@ -127,6 +128,37 @@ impl RowQuery {
             matching,
             rows: page,
         }
+    }
+}
+
+/// A row as [`RowQuery`] filters it: the worker keeps its rows in a compact
+/// form and turns only the page shown into [`ProblemRow`]s.
+pub trait Listed {
+    /// Spreadsheet row number.
+    fn number(&self) -> u64;
+    /// Cells as written.
+    fn cells(&self) -> impl Iterator<Item = &str>;
+    /// The row's issues.
+    fn issues(&self) -> &[RowIssue];
+    /// The row as the page shows it.
+    fn to_problem_row(&self) -> ProblemRow;
+}
+
+impl Listed for ProblemRow {
+    fn number(&self) -> u64 {
+        self.row
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.cells.iter().map(String::as_str)
+    }
+
+    fn issues(&self) -> &[RowIssue] {
+        &self.issues
+    }
+
+    fn to_problem_row(&self) -> ProblemRow {
+        self.clone()
     }
 }
 

@@ -5,12 +5,13 @@
 //! streaming checker: there is never a copy of the whole file as a string.
 
 use crate::protocol::{
-    Checked, Download, Failure, MAX_PROBLEM_ROWS, ProblemRow, Progress, Request, Response,
+    Checked, Download, Failure, Listed, MAX_PROBLEM_ROWS, ProblemRow, Progress, Request, Response,
     RowIssue, Settings,
 };
 use js_sys::{Array, Uint8Array};
 use listgate_core::check::SAMPLE_BYTES;
 use listgate_core::output::{batch_plan_csv, report_json, write_csv_row};
+use listgate_core::records::Record;
 use listgate_core::xlsx::looks_like_xlsx;
 use listgate_core::{
     CheckError, CheckOptions, Checker, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink,
@@ -28,7 +29,7 @@ pub const SLICE_BYTES: usize = 1 << 20;
 thread_local! {
     /// The last check's rows with issues, for [`Request::Rows`]. A worker
     /// is single-threaded and checks one file at a time.
-    static KEPT_ROWS: RefCell<Vec<ProblemRow>> = const { RefCell::new(Vec::new()) };
+    static KEPT_ROWS: RefCell<Vec<KeptRow>> = const { RefCell::new(Vec::new()) };
     /// The JS buffer generated files pass through on their way into Blobs.
     static BLOB_SCRATCH: RefCell<Uint8Array> = RefCell::new(Uint8Array::new_with_length(0));
 }
@@ -371,13 +372,56 @@ pub fn recheck(
         ..Collector::default()
     };
     let report = check_bytes(&csv, profile, options, &mut sink).map_err(failure)?;
-    let mut verdict = sink.rows.pop().ok_or_else(|| Failure {
-        message: "the edited row is blank".into(),
-        fix: Some("fill in the row or leave it out of the file".into()),
-    })?;
+    let mut verdict = sink
+        .rows
+        .pop()
+        .ok_or_else(|| Failure {
+            message: "the edited row is blank".into(),
+            fix: Some("fill in the row or leave it out of the file".into()),
+        })?
+        .to_problem_row();
     verdict.row = row;
     verdict.importable = report.summary.importable == 1;
     Ok(verdict)
+}
+
+/// A row kept for the results table: its record (one string for all its
+/// cells) rather than a string per cell, which at 200,000 kept rows was
+/// the largest thing in the worker's memory.
+#[derive(Debug)]
+struct KeptRow {
+    record: Record,
+    /// Cells shown: the file's columns, or more if the row has more.
+    width: usize,
+    issues: Vec<RowIssue>,
+    segment: Segment,
+    importable: bool,
+}
+
+impl Listed for KeptRow {
+    fn number(&self) -> u64 {
+        self.record.row()
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.record.cells()
+    }
+
+    fn issues(&self) -> &[RowIssue] {
+        &self.issues
+    }
+
+    fn to_problem_row(&self) -> ProblemRow {
+        ProblemRow {
+            row: self.record.row(),
+            cells: (0..self.width)
+                .map(|c| self.record.get(c).unwrap_or("").to_owned())
+                .collect(),
+            issues: self.issues.clone(),
+            segment: self.segment,
+            importable: self.importable,
+        }
+    }
 }
 
 /// The sink the worker checks into: the downloads, the rows with issues for
@@ -387,7 +431,7 @@ struct Collector {
     outputs: Outputs,
     columns: Vec<String>,
     rows_done: u64,
-    rows: Vec<ProblemRow>,
+    rows: Vec<KeptRow>,
     rows_not_listed: u64,
     /// Keep rows without issues too (a re-check wants its one row back).
     keep_clean_rows: bool,
@@ -409,11 +453,9 @@ impl Sink for Collector {
             self.rows_not_listed += 1;
             return;
         }
-        self.rows.push(ProblemRow {
-            row: verdict.record.row(),
-            cells: (0..self.columns.len().max(verdict.record.len()))
-                .map(|c| verdict.record.get(c).unwrap_or("").to_owned())
-                .collect(),
+        self.rows.push(KeptRow {
+            record: verdict.record.clone(),
+            width: self.columns.len().max(verdict.record.len()),
             issues: verdict
                 .issues
                 .iter()

@@ -280,6 +280,23 @@ impl Browser {
         assert_eq!(ran, Value::Bool(false), "a payload ran at {step}");
     }
 
+    /// Chooses `file` in the Load step's file input (waiting `secs` for it).
+    pub async fn choose_file(&self, file: &Path, secs: u64) {
+        self.wait("#file-input", secs)
+            .await
+            .send_keys(file.to_str().expect("UTF-8 path"))
+            .await
+            .expect("choose the file");
+    }
+
+    /// Signs in to the reviewer console (from any page of the app).
+    pub async fn sign_in_to_review(&self, email: &str, password: &str) {
+        self.click("nav.areas a[href='#review']").await;
+        self.type_into("#reviewer-email", email).await;
+        self.type_into("#reviewer-password", password).await;
+        self.click("#sign-in button").await;
+    }
+
     /// Clicks the element matching `css`.
     pub async fn click(&self, css: &str) {
         self.wait(css, 20)

@@ -87,3 +87,27 @@ pub fn add_reviewer(data: &Path, email: &str, password: &str) {
         .expect("password");
     assert!(reviewer.wait().expect("reviewer").success());
 }
+
+/// Signs a reviewer in at the server `url` over HTTP; returns the session
+/// cookie (`listgate_session=…`) to send as `Cookie`.
+pub async fn reviewer_cookie(
+    http: &reqwest::Client,
+    url: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    let signed_in = http
+        .post(format!("{url}/api/v1/session"))
+        .json(&serde_json::json!({ "email": email, "password": password }))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .context("no session cookie")?
+        .to_owned())
+}

@@ -54,11 +54,7 @@ async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices
             .expect("paste");
         b.click("details button").await;
     } else {
-        b.wait("#file-input", 10)
-            .await
-            .send_keys(file.to_str().expect("path"))
-            .await
-            .expect("choose the file");
+        b.choose_file(file, 10).await;
     }
     b.check_with_suggested_mapping().await;
 }
@@ -397,11 +393,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     let messy = fixture("whatsapp_messy.csv");
     b.client.goto(&server.url).await.expect("open the app");
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(messy.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&messy, 10).await;
     let columns = |b: &Browser| {
         let client = b.client.clone();
         async move {
@@ -448,11 +440,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     b.client.goto(&server.url).await.expect("reload the app");
     b.click("#last-mapping").await;
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(messy.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&messy, 10).await;
     b.wait("#preview", 30).await;
     b.click("section .actions button.primary").await;
     let email = b
@@ -480,18 +468,10 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     std::fs::write(&blank, "  \n\n").expect("write");
     b.client.goto(&server.url).await.expect("open the app");
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(blank.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&blank, 10).await;
     let alert = b.text("[role=alert]").await;
     assert!(alert.contains("the file is empty"), "{alert}");
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(fixture("whatsapp_messy.csv").to_str().expect("path"))
-        .await
-        .expect("choose another file");
+    b.choose_file(&fixture("whatsapp_messy.csv"), 10).await;
     b.wait("#preview", 30).await;
     b.close().await;
 }
@@ -534,11 +514,7 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     let b = Browser::start().await;
     b.client.goto(&server.url).await.expect("open the app");
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(fixture("whatsapp_messy.csv").to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&fixture("whatsapp_messy.csv"), 10).await;
     let alert = b.text("[role=alert]").await;
     assert!(
         alert.contains("the checker stopped unexpectedly"),
@@ -585,11 +561,8 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     );
 
     // A reviewer approves in the console; the merchant's page follows the import.
-    b.click("nav.areas a[href='#review']").await;
-    b.type_into("#reviewer-email", "ana@listgate.example").await;
-    b.type_into("#reviewer-password", "correct horse battery staple")
+    b.sign_in_to_review("ana@listgate.example", "correct horse battery staple")
         .await;
-    b.click("#sign-in button").await;
     b.click("#queue tr[data-id] button").await;
     assert_eq!(
         b.text("#review-wording").await,

@@ -63,11 +63,7 @@ async fn a_million_rows_check_without_freezing_the_page() {
     assert_eq!(seen.as_bool(), Some(true), "the long-task observer works");
     b.type_into("#default-region", "GB").await;
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(file.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&file, 10).await;
     b.wait("#preview", 60).await;
     b.click("section .actions button.primary").await;
     b.wait("#mapping", 10).await;

@@ -26,11 +26,7 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
     b.client.goto(&server.url).await.expect("open the app");
     b.type_into("#default-region", "GB").await;
     b.click("section .actions button.primary").await;
-    b.wait("#file-input", 10)
-        .await
-        .send_keys(list.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&list, 10).await;
     b.wait("#preview", 30).await;
     assert!(b.text("#preview").await.contains(SCRIPT), "shown as text");
     b.assert_no_script_ran("Load").await;
@@ -68,11 +64,8 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
     b.wait("#submission-status[data-status='pending_review']", 20)
         .await;
 
-    b.click("nav.areas a[href='#review']").await;
-    b.type_into("#reviewer-email", "ana@listgate.example").await;
-    b.type_into("#reviewer-password", "correct horse battery staple")
+    b.sign_in_to_review("ana@listgate.example", "correct horse battery staple")
         .await;
-    b.click("#sign-in button").await;
     b.click("#queue tr[data-id] button").await;
     assert_eq!(
         b.text("#review-wording").await,
@@ -161,20 +154,10 @@ async fn no_secret_reaches_the_servers_log() {
         .await
         .expect("send");
     assert_eq!(submitted.status(), 404);
-    let signed_in = http
-        .post(format!("{}/api/v1/session", server.url))
-        .json(&serde_json::json!({ "email": "ana@listgate.example", "password": password }))
-        .send()
-        .await
-        .expect("sign in");
-    assert!(signed_in.status().is_success());
-    let cookie = signed_in
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_owned();
+    let cookie =
+        listgate_e2e::reviewer_cookie(&http, &server.url, "ana@listgate.example", password)
+            .await
+            .expect("sign in");
     let session = cookie.split('=').nth(1).expect("token").to_owned();
     let queue = http
         .get(format!("{}/api/v1/review/submissions", server.url))

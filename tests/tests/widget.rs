@@ -91,11 +91,7 @@ async fn event(b: &Browser, name: &str) -> Value {
 /// Chooses `file` in the widget and runs the check with the suggested mapping.
 async fn check_in_widget(b: &Browser, file: &Path) {
     b.look_inside(Some(WIDGET));
-    b.wait("#file-input", 60)
-        .await
-        .send_keys(file.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(file, 60).await;
     b.check_with_suggested_mapping().await;
 }
 
@@ -433,11 +429,7 @@ async fn the_javascript_api_mounts_with_theme_locale_and_texts_and_destroys() {
     // The mount() callback hears the check like an event listener would.
     b.look_inside(Some("#mounted"));
     let file = fixture("whatsapp_messy.csv");
-    b.wait("#file-input", 30)
-        .await
-        .send_keys(file.to_str().expect("path"))
-        .await
-        .expect("choose the file");
+    b.choose_file(&file, 30).await;
     b.check_with_suggested_mapping().await;
     let summary = value_in_page(
         &b,

@@ -187,18 +187,9 @@ async fn main() -> anyhow::Result<()> {
     }
     // The reviewer's queue lists every stored submission.
     listgate_e2e::add_reviewer(server.data.path(), "load@listgate.example", PASSWORD);
-    let signed_in = http
-        .post(format!("{}/api/v1/session", server.url))
-        .json(&json!({ "email": "load@listgate.example", "password": PASSWORD }))
-        .send()
-        .await?;
-    let cookie = signed_in
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .context("no session cookie")?
-        .to_owned();
+    let cookie =
+        listgate_e2e::reviewer_cookie(&http, &server.url, "load@listgate.example", PASSWORD)
+            .await?;
     let queue: Value = http
         .get(format!("{}/api/v1/review/submissions", server.url))
         .header("cookie", cookie)
