@@ -573,9 +573,9 @@ struct Engine {
 /// The check's limits against damaged and hostile files.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
-    rows: u64,
-    columns: usize,
-    cell_chars: usize,
+    pub(crate) rows: u64,
+    pub(crate) columns: usize,
+    pub(crate) cell_chars: usize,
 }
 
 impl Limits {

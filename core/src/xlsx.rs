@@ -5,11 +5,12 @@
 //! serial number (which the date reader understands). Row numbers are the
 //! sheet's own, even when the used range does not start at A1.
 
-use crate::check::CheckError;
+use crate::check::{CheckError, Limits};
 use crate::code::Code;
+use crate::mapping::column_letter;
 use crate::options::{CheckOptions, DEFAULT_MAX_XLSX_BYTES};
 use crate::records::Record;
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Range, Reader, Xlsx};
 use std::io::Cursor;
 
 /// What the workbook's zip directory says its files unpack to; `None` when
@@ -21,6 +22,14 @@ fn unpacked_size(bytes: &[u8]) -> Option<u64> {
         total = total.saturating_add(archive.by_index_raw(index).ok()?.size());
     }
     Some(total)
+}
+
+/// A workbook that cannot be read, and why.
+fn unreadable(why: String) -> CheckError {
+    CheckError::Refused {
+        code: Code::FileUnreadable,
+        message: why,
+    }
 }
 
 /// Whether `bytes` start like a zip archive (every `.xlsx` does).
@@ -37,10 +46,6 @@ pub fn read_xlsx(
     options: &CheckOptions,
 ) -> Result<(String, Vec<Record>), CheckError> {
     let sheet = options.sheet.as_deref();
-    let unreadable = |why: String| CheckError::Refused {
-        code: Code::FileUnreadable,
-        message: why,
-    };
     let limit = options.max_xlsx_bytes.unwrap_or(DEFAULT_MAX_XLSX_BYTES);
     if let Some(unpacked) = unpacked_size(bytes)
         && unpacked > limit
@@ -54,6 +59,58 @@ pub fn read_xlsx(
             ),
         });
     }
+    // The workbook reader has panicked on damaged cell references (found by
+    // fuzzing; an overflow in its column arithmetic): a damaged file, not a crash.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_sheet(bytes, sheet)))
+        .unwrap_or_else(|_| {
+            Err(unreadable(
+                "the workbook is damaged (its cell references cannot be read); save it again in Excel or export the list as CSV".into(),
+            ))
+        });
+    let (name, range) = read?;
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let limits = Limits::of(options);
+    let width = (first_col as usize).saturating_add(range.width());
+    if width > limits.columns {
+        return Err(CheckError::Refused {
+            code: Code::FileTooManyColumns,
+            message: format!(
+                "sheet `{name}` has cells up to column {}; a list can have at most {} columns",
+                column_letter(width - 1),
+                limits.columns
+            ),
+        });
+    }
+    if range.height() as u64 > limits.rows.saturating_add(SHEET_HEADER_ROWS) {
+        return Err(CheckError::Refused {
+            code: Code::FileTooManyRows,
+            message: format!(
+                "sheet `{name}` has {} rows, more than the {} one check takes",
+                range.height(),
+                limits.rows
+            ),
+        });
+    }
+    let mut records = Vec::with_capacity(range.height());
+    let mut cells: Vec<String> = Vec::new();
+    for (offset, row) in range.rows().enumerate() {
+        cells.clear();
+        cells.extend(std::iter::repeat_n(String::new(), first_col as usize));
+        cells.extend(row.iter().map(cell_text));
+        records.push(Record::from_cells(
+            u64::from(first_row) + offset as u64 + 1,
+            &cells,
+        ));
+    }
+    Ok((name, records))
+}
+
+/// Rows above a sheet's contacts allowed on top of the row limit (titles,
+/// a header).
+const SHEET_HEADER_ROWS: u64 = 100;
+
+/// Opens the workbook and reads sheet `sheet` (the first when `None`).
+fn open_sheet(bytes: &[u8], sheet: Option<&str>) -> Result<(String, Range<Data>), CheckError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| unreadable(format!("this is not a readable .xlsx workbook ({e}); export the list as CSV or save it again in Excel")))?;
     let names = book.sheet_names();
@@ -76,19 +133,7 @@ pub fn read_xlsx(
     let range = book
         .worksheet_range(&name)
         .map_err(|e| unreadable(format!("sheet `{name}` cannot be read ({e})")))?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut records = Vec::with_capacity(range.height());
-    let mut cells: Vec<String> = Vec::new();
-    for (offset, row) in range.rows().enumerate() {
-        cells.clear();
-        cells.extend(std::iter::repeat_n(String::new(), first_col as usize));
-        cells.extend(row.iter().map(cell_text));
-        records.push(Record::from_cells(
-            u64::from(first_row) + offset as u64 + 1,
-            &cells,
-        ));
-    }
-    Ok((name, records))
+    Ok((name, range))
 }
 
 fn cell_text(cell: &Data) -> String {

@@ -119,6 +119,13 @@ fn corpus(dir: &Path) -> Vec<(PathBuf, Expect)> {
             },
         ),
         (
+            broken("far_column.xlsx"),
+            Refused {
+                code: "file.too_many_columns",
+                says: "has cells up to column XFD",
+            },
+        ),
+        (
             broken("zip_bomb.xlsx"),
             Refused {
                 code: "file.too_large",
@@ -285,7 +292,7 @@ fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
             }
         }
     }
-    assert!(inputs.len() >= 11, "the corpus is there");
+    assert!(inputs.len() >= 13, "the corpus is there");
     for (target, bytes) in &inputs {
         let text = String::from_utf8_lossy(bytes);
         match target.as_str() {
