@@ -333,15 +333,30 @@ impl Browser {
     /// Fills the Evidence step as a merchant does: wording, source, method, an
     /// evidence file (written to `dir`), and every self-check answer.
     pub async fn answer_the_evidence_step(&self, dir: &Path) {
-        self.type_into(
-            "#wording",
-            "Yes, send me WhatsApp offers from Acme Boutique",
+        self.answer_evidence(
+            dir,
+            [
+                "Yes, send me WhatsApp offers from Acme Boutique",
+                "acme.example/join",
+                "unticked checkbox at checkout",
+            ],
+            "optin.png",
         )
         .await;
-        self.type_into("#consent-source", "acme.example/join").await;
-        self.type_into("#capture-method", "unticked checkbox at checkout")
-            .await;
-        let evidence = dir.join("optin.png");
+    }
+
+    /// [`Browser::answer_the_evidence_step`] with these `[wording, source,
+    /// capture method]` and an evidence file named `file_name`.
+    pub async fn answer_evidence(
+        &self,
+        dir: &Path,
+        [wording, source, method]: [&str; 3],
+        file_name: &str,
+    ) {
+        self.type_into("#wording", wording).await;
+        self.type_into("#consent-source", source).await;
+        self.type_into("#capture-method", method).await;
+        let evidence = dir.join(file_name);
         std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
         self.wait("#evidence-files", 10)
             .await

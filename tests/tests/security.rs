@@ -38,26 +38,9 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
     );
 
     b.click("nav li:nth-child(7) button").await;
-    b.type_into("#wording", &format!("Yes to WhatsApp {SVG}"))
+    let wording = format!("Yes to WhatsApp {SVG}");
+    b.answer_evidence(dir.path(), [&wording, IMG, SCRIPT], &format!("{SVG}.png"))
         .await;
-    b.type_into("#consent-source", IMG).await;
-    b.type_into("#capture-method", SCRIPT).await;
-    let evidence = dir.path().join(format!("{SVG}.png"));
-    std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n").expect("write");
-    b.wait("#evidence-files", 10)
-        .await
-        .send_keys(evidence.to_str().expect("path"))
-        .await
-        .expect("attach evidence");
-    b.wait("#evidence-list li", 10).await;
-    for answer in [
-        "wording_names_whatsapp",
-        "timestamp_and_source",
-        "channel_clarity",
-        "unknowns_excluded",
-    ] {
-        b.click(&format!("#self-{answer}")).await;
-    }
     b.assert_no_script_ran("Evidence").await;
     b.type_into("#api-key", &key).await;
     b.click("#submit").await;
