@@ -89,18 +89,19 @@ fn measure(file: &Path, threads: usize) -> anyhow::Result<Value> {
     let elapsed = started.elapsed().as_secs_f64();
     let peak = peak_rss();
     drop(outputs);
+    let rows = report["summary"]["rows"].as_u64().unwrap_or(0);
+    let mut result = json!({
+        "threads": threads,
+        "rows": rows,
+        "bytes": bytes.len(),
+        "seconds": elapsed,
+        "rows_per_second": rows as f64 / elapsed,
+        "mb_per_second": bytes.len() as f64 / 1e6 / elapsed,
+        "peak_rss_bytes": peak,
+    });
     if threads > 1 {
         // Stages are clocked on one thread only.
-        let rows = report["summary"]["rows"].as_u64().unwrap_or(0);
-        return Ok(json!({
-            "threads": threads,
-            "rows": rows,
-            "bytes": bytes.len(),
-            "seconds": elapsed,
-            "rows_per_second": rows as f64 / elapsed,
-            "mb_per_second": bytes.len() as f64 / 1e6 / elapsed,
-            "peak_rss_bytes": peak,
-        }));
+        return Ok(result);
     }
 
     let mut staged = Staged {
@@ -124,20 +125,11 @@ fn measure(file: &Path, threads: usize) -> anyhow::Result<Value> {
             (format!("{s:?}").to_lowercase(), json!(seconds))
         })
         .collect();
-    let rows = report["summary"]["rows"].as_u64().unwrap_or(0);
-    Ok(json!({
-        "threads": 1,
-        "rows": rows,
-        "bytes": bytes.len(),
-        "seconds": elapsed,
-        "rows_per_second": rows as f64 / elapsed,
-        "mb_per_second": bytes.len() as f64 / 1e6 / elapsed,
-        "peak_rss_bytes": peak,
-        "staged_seconds": staged_total,
-        "stages": stages,
-        "summary": report["summary"],
-        "issue_counts": report["issue_counts"],
-    }))
+    result["staged_seconds"] = json!(staged_total);
+    result["stages"] = Value::Object(stages);
+    result["summary"] = report["summary"].clone();
+    result["issue_counts"] = report["issue_counts"].clone();
+    Ok(result)
 }
 
 /// `listgate check --out-dir` on the file: wall time.
