@@ -20,7 +20,9 @@ use crate::normalize::{clean_cell, split_house_number};
 use crate::options::{CheckOptions, DEFAULT_MAX_CELL_CHARS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS};
 use crate::profile::{FieldKind, Profile};
 use crate::records::{Record, RecordReader};
-use crate::report::{CodeCount, FileInfo, Issue, Outcome, Report, Segments, Summary, plan_batches};
+use crate::report::{
+    CodeCount, FileInfo, Issue, Outcome, Report, Segments, SourceTally, Summary, plan_batches,
+};
 use crate::rules::{Check, Context, Findings, RULES, Row, Seen, Value, fix_for};
 use crate::segment::Segment;
 use crate::sniff::{find_table, sniff_delimiter};
@@ -554,6 +556,9 @@ struct Engine {
     rows_seen: u64,
     summary: Summary,
     segments: Segments,
+    sources: SourceTally,
+    /// The `opt_in_source` field, when the file maps it.
+    source_field: Option<usize>,
     issues: Vec<Issue>,
     issues_not_listed: u64,
     counts: BTreeMap<(Code, Severity), u64>,
@@ -784,6 +789,10 @@ impl Engine {
         };
         // This thread reads, settles and judges when the others are busy.
         let pool = (threads > 1).then(|| Pool::start(&judge, threads - 1));
+        let source_field = judge
+            .ctx
+            .index("opt_in_source")
+            .filter(|&f| fields[f].is_some());
         Ok(Engine {
             limits: Limits::of(&options),
             judge,
@@ -800,6 +809,8 @@ impl Engine {
             rows_seen: 0,
             summary: Summary::default(),
             segments: Segments::default(),
+            sources: SourceTally::default(),
+            source_field,
             issues: Vec::new(),
             issues_not_listed: 0,
             counts: BTreeMap::new(),
@@ -973,6 +984,11 @@ impl Engine {
             } else {
                 Disposition::Rejected
             };
+        if disposition == Disposition::Clean
+            && let Some(source) = self.source_field
+        {
+            self.sources.add(row.raw[source]);
+        }
         sink.stage(Stage::Outputs);
         self.fill_output(&row);
         self.record_findings(row.record.row(), findings, row.segment, disposition);
@@ -1083,6 +1099,7 @@ impl Engine {
             };
             return Err(CheckError::refused(Code::FileEmpty, message));
         }
+        let (opt_in_sources, opt_in_sources_not_listed) = self.sources.into_listed();
         let outcome = match (self.summary.importable, self.summary.rejected) {
             (_, 0) => Outcome::AllImportable,
             (0, _) => Outcome::NoneImportable,
@@ -1118,6 +1135,8 @@ impl Engine {
                 })
                 .collect(),
             batches: plan_batches(self.summary.importable, &self.options.batches),
+            opt_in_sources,
+            opt_in_sources_not_listed,
         })
     }
 }

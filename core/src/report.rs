@@ -149,6 +149,65 @@ pub struct Batch {
     pub contacts: u64,
 }
 
+/// Importable contacts who gave consent through one opt-in source: the
+/// form, page or event a reviewer asks to see evidence of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCount {
+    /// The `opt_in_source` value as written, trimmed (blank when the row has none).
+    pub source: String,
+    /// Importable contacts with that source.
+    pub contacts: u64,
+}
+
+/// Opt-in sources listed in a report at most; the rest are counted together.
+pub const MAX_LISTED_SOURCES: usize = 50;
+/// Distinct sources tallied at most, so that a list with a different source
+/// on every row cannot grow memory without bound.
+const MAX_TALLIED_SOURCES: usize = 1_000;
+
+/// Counts importable contacts per opt-in source while rows settle.
+#[derive(Debug, Default)]
+pub(crate) struct SourceTally {
+    counts: std::collections::HashMap<String, u64>,
+    /// Contacts whose source arrived after [`MAX_TALLIED_SOURCES`] others.
+    untallied: u64,
+}
+
+impl SourceTally {
+    /// Counts one importable contact of `source`.
+    pub(crate) fn add(&mut self, source: &str) {
+        let source = source.trim();
+        if let Some(n) = self.counts.get_mut(source) {
+            *n += 1;
+        } else if self.counts.len() < MAX_TALLIED_SOURCES {
+            self.counts.insert(source.to_owned(), 1);
+        } else {
+            self.untallied += 1;
+        }
+    }
+
+    /// The sources with most contacts first (ties by name), at most
+    /// [`MAX_LISTED_SOURCES`], and the contacts of every other source.
+    pub(crate) fn into_listed(self) -> (Vec<SourceCount>, u64) {
+        let mut listed: Vec<SourceCount> = self
+            .counts
+            .into_iter()
+            .map(|(source, contacts)| SourceCount { source, contacts })
+            .collect();
+        listed.sort_by(|a, b| {
+            b.contacts
+                .cmp(&a.contacts)
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        let rest = listed
+            .split_off(listed.len().min(MAX_LISTED_SOURCES))
+            .iter()
+            .map(|s| s.contacts)
+            .sum::<u64>();
+        (listed, rest + self.untallied)
+    }
+}
+
 /// The whole result of a check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -175,6 +234,14 @@ pub struct Report {
     pub issue_counts: Vec<CodeCount>,
     /// Proposed import schedule for the importable rows.
     pub batches: Vec<Batch>,
+    /// Importable contacts per opt-in source, most first (at most
+    /// [`MAX_LISTED_SOURCES`]); empty when the profile has no `opt_in_source`
+    /// field or the file does not map it.
+    #[serde(default)]
+    pub opt_in_sources: Vec<SourceCount>,
+    /// Importable contacts whose source is not listed because of that limit.
+    #[serde(default)]
+    pub opt_in_sources_not_listed: u64,
 }
 
 /// Plans batches: `first`, then doubling up to `cap`, covering `contacts`.
@@ -198,6 +265,43 @@ pub fn plan_batches(contacts: u64, options: &BatchOptions) -> Vec<Batch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_are_listed_most_contacts_first_and_the_rest_counted_together() {
+        let mut tally = SourceTally::default();
+        for i in 0..MAX_TALLIED_SOURCES + 10 {
+            tally.add(&format!(" form-{i:04} "));
+        }
+        // A source first seen after the cap is counted, not listed, however
+        // many contacts it has.
+        for _ in 0..4 {
+            tally.add("shop till");
+        }
+        let (listed, rest) = tally.into_listed();
+        assert_eq!(listed.len(), MAX_LISTED_SOURCES);
+        assert!(listed.iter().all(|s| s.source != "shop till"));
+        assert_eq!(listed[0].source, "form-0000");
+        assert_eq!(listed[0].contacts, 1);
+        // Ties by name; the trimmed value is the key.
+        assert_eq!(listed[1].source, "form-0001");
+        let total = (MAX_TALLIED_SOURCES + 10 + 4) as u64;
+        assert_eq!(listed.iter().map(|s| s.contacts).sum::<u64>() + rest, total);
+    }
+
+    #[test]
+    fn a_frequent_source_comes_first() {
+        let mut tally = SourceTally::default();
+        for source in ["b", "a", "b", " b", "c"] {
+            tally.add(source);
+        }
+        let (listed, rest) = tally.into_listed();
+        let names: Vec<(&str, u64)> = listed
+            .iter()
+            .map(|s| (s.source.as_str(), s.contacts))
+            .collect();
+        assert_eq!(names, [("b", 3), ("a", 1), ("c", 1)]);
+        assert_eq!(rest, 0);
+    }
 
     #[test]
     fn batches_start_small_double_and_cap() {

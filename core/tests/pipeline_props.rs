@@ -62,6 +62,13 @@ proptest! {
                 prop_assert_eq!(outputs.counts.errors + s.set_aside, s.rejected);
                 let segments = &report.segments;
                 prop_assert_eq!(segments.whatsapp + segments.sms_only + segments.email_only + segments.unknown, s.rows);
+                // Every importable contact is under one opt-in source, when the file has them.
+                if report.mapping.contains_key("opt_in_source") {
+                    let listed: u64 = report.opt_in_sources.iter().map(|c| c.contacts).sum();
+                    prop_assert_eq!(listed + report.opt_in_sources_not_listed, s.importable);
+                } else {
+                    prop_assert!(report.opt_in_sources.is_empty());
+                }
             }
         }
         let whole = check_bytes(&bytes, Profile::builtin("whatsapp").expect("profile"), options(), &mut Outputs::default());

@@ -247,6 +247,23 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
+    /// Every element matching `css` now (none is not a failure), inside the
+    /// scope's shadow root if set.
+    pub async fn find_all(&self, css: &str) -> Vec<fantoccini::elements::Element> {
+        let scope = self.scope.lock().expect("scope").clone();
+        let found = match scope {
+            Some(host) => match self.client.find(Locator::Css(&host)).await {
+                Ok(element) => {
+                    let root = element.shadow_root().await.expect("shadow root");
+                    root.find_all(Locator::Css(css)).await
+                }
+                Err(_) => Ok(Vec::new()),
+            },
+            None => self.client.find_all(Locator::Css(css)).await,
+        };
+        found.unwrap_or_else(|e| panic!("find {css}: {e}"))
+    }
+
     async fn wait_in_shadow_root(
         &self,
         host: &str,
@@ -358,11 +375,17 @@ impl Browser {
         self.type_into("#capture-method", method).await;
         let evidence = dir.join(file_name);
         std::fs::write(&evidence, b"\x89PNG\r\n\x1a\n the opt-in form").expect("write");
-        self.wait("#evidence-files", 10)
-            .await
-            .send_keys(evidence.to_str().expect("path"))
-            .await
-            .expect("attach evidence");
+        let path = evidence.to_str().expect("path");
+        // The step asks for evidence of each opt-in source the list names;
+        // a list without sources has one input for every file.
+        self.wait("#evidence-title", 10).await;
+        let per_source = self.find_all("input.evidence-for-source").await;
+        if per_source.is_empty() {
+            self.type_into("#evidence-files", path).await;
+        }
+        for input in per_source {
+            input.send_keys(path).await.expect("attach evidence");
+        }
         self.wait("#evidence-list li", 10).await;
         assert!(
             self.text("#missing").await.contains("confirm"),
@@ -376,6 +399,41 @@ impl Browser {
         ] {
             self.click(&format!("#self-{key}")).await;
         }
+    }
+
+    /// Saves a picture of the whole page, not only the window, as
+    /// `target/screenshots/NAME.png` for people to look at, and returns the
+    /// path. The window grows to the page's height for the picture (at most
+    /// 8,000 px) and then returns to its size.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let (_, _, width, height) = self.client.get_window_rect().await.expect("window size");
+        // The page's height plus the window's own bars.
+        let page = self
+            .client
+            .execute(
+                "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|h| h.as_u64())
+            .unwrap_or(height)
+            .clamp(height, 8_000);
+        self.client
+            .set_window_size(width as u32, page as u32)
+            .await
+            .expect("tall window");
+        let png = self.client.screenshot().await.expect("screenshot");
+        self.client
+            .set_window_size(width as u32, height as u32)
+            .await
+            .expect("window back to its size");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot directory");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("save the screenshot");
+        println!("screenshot: {}", path.display());
+        path
     }
 
     /// Waits until `name` is fully downloaded and returns its bytes.

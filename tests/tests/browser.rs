@@ -99,6 +99,8 @@ async fn assert_accessible(b: &Browser, step: &str) {
         )
         .await
         .expect("measure");
+    b.screenshot(&format!("narrow-{}", step.to_lowercase().replace(' ', "-")))
+        .await;
     b.client
         .set_window_size(1280, 900)
         .await
@@ -169,6 +171,8 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
     for (step, nav) in [("Start", 1), ("Load", 2), ("Map", 3), ("Results", 5)] {
         b.click(&format!("nav li:nth-child({nav}) button")).await;
         b.wait("section h2", 10).await;
+        b.screenshot(&format!("{nav}-{}", step.to_lowercase()))
+            .await;
         assert_accessible(&b, step).await;
     }
 
@@ -216,6 +220,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
         }
         names.push(name);
     }
+    b.screenshot("6-download").await;
     names.sort();
     assert_eq!(
         names,
@@ -231,11 +236,43 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
         ]
     );
 
-    // Evidence and attestation: the package holds the answers, no row.
+    // Evidence and attestation: evidence asked for each opt-in source of
+    // the importable contacts, as the CLI's report counts them; the package
+    // holds the answers, no row.
     b.click("section .actions button.primary").await;
+    b.wait("#evidence-sources", 10).await;
+    let mut shown = Vec::new();
+    for source in b.find_all("#evidence-sources li").await {
+        let name = source
+            .attr("data-source")
+            .await
+            .expect("attr")
+            .expect("source");
+        let text = source.text().await.expect("text");
+        shown.push((name, text));
+    }
+    let sources = report["opt_in_sources"].as_array().expect("opt_in_sources");
+    assert!(!sources.is_empty(), "the fixture names its opt-in sources");
+    assert_eq!(shown.len(), sources.len(), "{shown:?}");
+    for ((name, text), want) in shown.iter().zip(sources) {
+        assert_eq!(Some(name.as_str()), want["source"].as_str());
+        let contacts = want["contacts"].as_u64().expect("contacts");
+        let words = if contacts == 1 { "contact" } else { "contacts" };
+        assert!(text.contains(&format!("{contacts} {words}")), "{text}");
+        assert!(text.contains("no evidence yet"), "{text}");
+    }
+    assert!(b.text("#missing").await.contains("attach evidence for"));
     b.answer_the_evidence_step(out.path()).await;
+    assert!(
+        !b.text("#evidence-sources")
+            .await
+            .contains("no evidence yet"),
+        "every source has its evidence"
+    );
     assert_accessible(&b, "Evidence").await;
     b.click("#build-package").await;
+    b.wait("#package", 10).await;
+    b.screenshot("7-evidence").await;
     b.click("#package").await;
     let package: Value =
         serde_json::from_slice(&b.downloaded("submission.json").await).expect("package json");
@@ -426,6 +463,37 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
         .for_element(fantoccini::Locator::Css("#preview thead th:nth-child(8)"))
         .await
         .expect("eight columns again");
+    // The header row, found at row 3, can be overruled here too: with no
+    // header, the first row after the skipped ones is a contact.
+    assert!(b.text("#layout").await.contains("Header: row 3"));
+    b.wait("#load-header", 10)
+        .await
+        .select_by_value("no")
+        .await
+        .expect("no header row");
+    b.client
+        .wait()
+        .for_element(fantoccini::Locator::Css("#preview tbody td"))
+        .await
+        .expect("preview");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !b.text("#layout").await.contains("Header: none") {
+        assert!(std::time::Instant::now() < deadline, "no header row read");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        b.text("#preview tbody tr:first-child td").await,
+        "First Name"
+    );
+    b.wait("#load-header", 10)
+        .await
+        .select_by_value("detect")
+        .await
+        .expect("detect the header again");
+    while !b.text("#layout").await.contains("Header: row 3") {
+        assert!(std::time::Instant::now() < deadline, "header found again");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // A saved mapping is reused: unmap E-mail, save, reload, choose "use the
     // last mapping" and load the file again.

@@ -143,6 +143,19 @@ fn json_report_has_the_contract_schema() {
         }
     }
     assert!(report["batches"].is_array());
+    // Importable contacts per opt-in source add up to the importable rows.
+    let sources = report["opt_in_sources"].as_array().expect("opt_in_sources");
+    let listed: u64 = sources.iter().filter_map(|s| s["contacts"].as_u64()).sum();
+    assert!(sources.iter().all(|s| s["source"].is_string()));
+    assert_eq!(
+        Some(
+            listed
+                + report["opt_in_sources_not_listed"]
+                    .as_u64()
+                    .expect("not listed")
+        ),
+        report["summary"]["importable"].as_u64()
+    );
     assert_eq!(
         report["file"]["header_row"], 3,
         "two title rows above the header"

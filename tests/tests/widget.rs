@@ -301,10 +301,7 @@ async fn a_hostile_partner_stylesheet_leaves_the_widget_usable() {
         sizes["scroll"].as_f64() <= sizes["client"].as_f64(),
         "nothing sticks out sideways: {sizes}"
     );
-    let screenshot = b.client.screenshot().await.expect("screenshot");
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("widget-hostile-css.png");
-    std::fs::write(&path, screenshot).expect("save the screenshot");
-    println!("screenshot: {}", path.display());
+    b.screenshot("widget-hostile-css").await;
     b.close().await;
 }
 

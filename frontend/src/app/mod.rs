@@ -22,7 +22,7 @@ use embed::{Embedding, use_events};
 use hooks::use_texts::{browser_locale, use_texts};
 use hooks::use_worker::{now_ms, use_worker};
 use i18n::Texts;
-use state::{Action, AppState, Step};
+use state::{Action, AppState, Choices, Step};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -185,6 +185,15 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_read = dispatch(&state, Action::Read);
+    let on_header = {
+        let choices = state.choices.clone();
+        dispatch(&state, move |header| {
+            Action::Choose(Choices {
+                header,
+                ..choices.clone()
+            })
+        })
+    };
     let on_map = {
         let saved = saved.clone();
         dispatch(&state, move |(field, column)| {
@@ -371,7 +380,8 @@ pub fn App(props: &AppProps) -> Html {
         },
         Step::Load => html! {
             <LoadStep source={state.source.clone()} preview={state.preview.clone()} previewing={state.previewing}
-                reading={state.reading.clone()} {on_load} {on_read} on_next={go(Step::Map)} />
+                reading={state.reading.clone()} {on_load} {on_read} on_next={go(Step::Map)}
+                    header={state.choices.header} on_header={on_header} />
         },
         Step::Map => match &state.preview {
             Some(preview) => html! {

@@ -49,8 +49,21 @@ pub fn missing(texts: &Texts, evidence: &Evidence, checked: &Checked) -> Vec<Str
     if evidence.capture_method.trim().is_empty() {
         need("evidence.missing.capture");
     }
-    if evidence.files.is_empty() {
+    let sources = &checked.report.opt_in_sources;
+    if sources.is_empty() && evidence.files.is_empty() {
         need("evidence.missing.files");
+    }
+    for s in sources {
+        if !evidence.files.iter().any(|(source, _)| *source == s.source) {
+            let contacts = texts.plural("evidence.source_contacts", s.contacts, &[]);
+            missing.push(texts.format(
+                "evidence.missing.source_files",
+                &[
+                    ("source", &source_name(texts, &s.source)),
+                    ("contacts", &contacts),
+                ],
+            ));
+        }
     }
     for (key, _) in SELF_CHECK {
         if !evidence.self_check.get(key).copied().unwrap_or(false) {
@@ -62,6 +75,15 @@ pub fn missing(texts: &Texts, evidence: &Evidence, checked: &Checked) -> Vec<Str
         missing.push(texts.get("evidence.missing.gdpr").to_owned());
     }
     missing
+}
+
+/// An opt-in source as the merchant reads it: quoted, or words for a blank one.
+fn source_name(texts: &Texts, source: &str) -> String {
+    if source.is_empty() {
+        texts.get("evidence.source_blank").to_owned()
+    } else {
+        format!("“{source}”")
+    }
 }
 
 /// The message id of a self-check question.
@@ -109,21 +131,46 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
             on.emit(next);
         })
     };
-    let on_files = {
-        let (ev, on, source) = (e.clone(), props.on_change.clone(), evidence_source.clone());
+    // Files chosen in an input join the evidence for the source it names
+    // (`None`: the source typed in the field beside the general input).
+    let attach = |named: Option<String>| {
+        let (ev, on, typed) = (e.clone(), props.on_change.clone(), evidence_source.clone());
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
             let Some(list) = input.files() else { return };
+            let source = named.clone().unwrap_or_else(|| (*typed).clone());
             let mut next = ev.clone();
             for i in 0..list.length() {
                 if let Some(file) = list.get(i) {
-                    next.files.push(((*source).clone(), file));
+                    next.files.push((source.clone(), file));
                 }
             }
             input.set_value("");
             on.emit(next);
         })
     };
+    let report = &props.checked.report;
+    let sources = report.opt_in_sources.iter().enumerate().map(|(i, s)| {
+        let id = format!("evidence-for-{i}");
+        let name = source_name(&t, &s.source);
+        let files = e.files.iter().filter(|(source, _)| *source == s.source).count() as u64;
+        html! {
+            <li data-source={s.source.clone()} class={classes!((files == 0).then_some("needs-evidence"))}>
+                <p><strong>{ name.clone() }</strong>{ " — " }{ t.plural("evidence.source_contacts", s.contacts, &[]) }
+                    { " · " }
+                    if files == 0 { <span class="error-text">{ t.get("evidence.source_no_files") }</span> }
+                    else { <span class="ok-text">{ t.plural("evidence.source_files", files, &[]) }</span> }</p>
+                <div class="field">
+                    <label for={id.clone()}>{ t.format("evidence.add_for_source", &[("source", &name)]) }</label>
+                    <input id={id} class="evidence-for-source" type="file" multiple=true accept={EVIDENCE_ACCEPT}
+                        onchange={attach(Some(s.source.clone()))} />
+                </div>
+            </li>
+        }
+    });
+    // Where the list names no sources (or more than are listed), the
+    // merchant names the source of each file.
+    let general_input = report.opt_in_sources.is_empty() || report.opt_in_sources_not_listed > 0;
     let remove = |i: usize| {
         let (ev, on) = (e.clone(), props.on_change.clone());
         Callback::from(move |_: MouseEvent| {
@@ -164,15 +211,24 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
                 t.get("evidence.double_opt_in_hint"), edit(|e, v| e.double_opt_in = v)) }
             <fieldset>
                 <legend>{ t.get("evidence.files") }</legend>
-                <div class="field">
-                    <label for="evidence-source">{ t.get("evidence.files_source") }</label>
-                    <input id="evidence-source" type="text" value={(*evidence_source).clone()}
-                        oninput={let s = evidence_source.clone(); Callback::from(move |ev: InputEvent| s.set(ev.target_unchecked_into::<HtmlInputElement>().value()))} />
-                </div>
-                <div class="field">
-                    <label for="evidence-files">{ t.get("evidence.add_files") }</label>
-                    <input id="evidence-files" type="file" multiple=true accept={EVIDENCE_ACCEPT} onchange={on_files} />
-                </div>
+                if !report.opt_in_sources.is_empty() {
+                    <p class="muted">{ t.get("evidence.sources_intro") }</p>
+                    <ul class="sources" id="evidence-sources">{ for sources }</ul>
+                }
+                if report.opt_in_sources_not_listed > 0 {
+                    <p>{ t.plural("evidence.other_sources", report.opt_in_sources_not_listed, &[]) }</p>
+                }
+                if general_input {
+                    <div class="field">
+                        <label for="evidence-source">{ t.get("evidence.files_source") }</label>
+                        <input id="evidence-source" type="text" value={(*evidence_source).clone()}
+                            oninput={let s = evidence_source.clone(); Callback::from(move |ev: InputEvent| s.set(ev.target_unchecked_into::<HtmlInputElement>().value()))} />
+                    </div>
+                    <div class="field">
+                        <label for="evidence-files">{ t.get("evidence.add_files") }</label>
+                        <input id="evidence-files" type="file" multiple=true accept={EVIDENCE_ACCEPT} onchange={attach(None)} />
+                    </div>
+                }
                 <ul id="evidence-list">
                     { for e.files.iter().enumerate().map(|(i, (source, f))| {
                         let source = if source.is_empty() {

@@ -1,6 +1,7 @@
 //! Labelled form controls: every input has a visible label tied to it.
 
 use crate::app::i18n::Texts;
+use crate::app::state::HeaderChoice;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -54,6 +55,34 @@ pub fn checkbox(id: &str, label: &str, checked: bool, on: Callback<bool>) -> Htm
             <label for={id.to_owned()}>{ label }</label>
         </div>
     }
+}
+
+/// Whether the file has a header row: detect it, yes or no. The Start step
+/// asks before a file is chosen; the Load step asks again beside the header
+/// it found.
+pub fn header_select(
+    t: &Texts,
+    id: &str,
+    choice: HeaderChoice,
+    on: Callback<HeaderChoice>,
+) -> Html {
+    let options = [
+        ("detect", "start.header.detect"),
+        ("yes", "start.header.yes"),
+        ("no", "start.header.no"),
+    ]
+    .map(|(v, id)| (v.to_owned(), t.get(id).to_owned()));
+    let value = match choice {
+        HeaderChoice::Detect => "detect",
+        HeaderChoice::Yes => "yes",
+        HeaderChoice::No => "no",
+    };
+    let on = on.reform(|v: String| match v.as_str() {
+        "yes" => HeaderChoice::Yes,
+        "no" => HeaderChoice::No,
+        _ => HeaderChoice::Detect,
+    });
+    select(id, t.get("start.header"), value, &options, on)
 }
 
 /// A labelled select of `(value, text)` options.

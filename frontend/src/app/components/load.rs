@@ -1,9 +1,9 @@
 //! Step 2: choose, drop or paste the list; confirm how it is read.
 
-use super::form::{human_size, select};
+use super::form::{header_select, human_size, select};
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
-use crate::app::state::{Reading, Source};
+use crate::app::state::{HeaderChoice, Reading, Source};
 use listgate_core::{Encoding, Preview};
 use std::rc::Rc;
 use web_sys::{Blob, BlobPropertyBag, DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
@@ -27,6 +27,10 @@ pub struct LoadProps {
     pub on_load: Callback<Source>,
     /// Overrides changed.
     pub on_read: Callback<Reading>,
+    /// Whether the file has a header row (a Start step choice).
+    pub header: HeaderChoice,
+    /// The header choice changed.
+    pub on_header: Callback<HeaderChoice>,
     /// Go to the Map step.
     pub on_next: Callback<()>,
 }
@@ -128,6 +132,7 @@ pub fn LoadStep(props: &LoadProps) -> Html {
             if props.previewing { <p aria-live="polite">{ t.get("load.reading") }</p> }
             if let Some(preview) = &props.preview {
                 { layout(&t, preview, &props.reading, &props.on_read) }
+                { header_select(&t, "load-header", props.header, props.on_header.clone()) }
                 { table(&t, preview) }
                 <div class="actions"><button class="primary" onclick={on_next}>{ t.get("load.next") }</button></div>
             }

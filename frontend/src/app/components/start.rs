@@ -1,8 +1,8 @@
 //! Step 1: the profile and the options.
 
-use super::form::{checkbox, select, text_input};
+use super::form::{checkbox, header_select, select, text_input};
 use crate::app::hooks::use_texts::use_texts;
-use crate::app::state::{Choices, HeaderChoice};
+use crate::app::state::Choices;
 use listgate_core::Profile;
 use listgate_core::template::template;
 use web_sys::{Blob, BlobPropertyBag, Url};
@@ -56,17 +56,6 @@ pub fn StartStep(props: &StartProps) -> Html {
             ((*v).to_owned(), name)
         })
         .collect();
-    let headers = [
-        ("detect", "start.header.detect"),
-        ("yes", "start.header.yes"),
-        ("no", "start.header.no"),
-    ]
-    .map(|(v, id)| (v.to_owned(), t.get(id).to_owned()));
-    let header_value = match c.header {
-        HeaderChoice::Detect => "detect",
-        HeaderChoice::Yes => "yes",
-        HeaderChoice::No => "no",
-    };
     let profile = Profile::builtin(&c.profile).ok();
     let on_next = props.on_next.reform(|_: MouseEvent| ());
     html! {
@@ -76,9 +65,10 @@ pub fn StartStep(props: &StartProps) -> Html {
             if let Some(p) = &profile {
                 <p class="muted">{ t.localize(&format!("profile.{}.description", p.name), &p.description) }</p>
             }
-            { select("header", t.get("start.header"), header_value, &headers, edit(|c, v| {
-                c.header = match v.as_str() { "yes" => HeaderChoice::Yes, "no" => HeaderChoice::No, _ => HeaderChoice::Detect };
-            })) }
+            { header_select(&t, "header", c.header, {
+                let (choices, on) = (c.clone(), props.on_change.clone());
+                Callback::from(move |header| on.emit(Choices { header, ..choices.clone() }))
+            }) }
             { text_input("default-region", t.get("start.region"), &c.default_region,
                 t.get("start.region_hint"), edit(|c, v| c.default_region = v)) }
             { text_input("date-format", t.get("start.date_format"), &c.date_format,

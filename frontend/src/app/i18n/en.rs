@@ -535,6 +535,25 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "evidence.files",
         "Evidence files (screenshots or PDF of the opt-in)",
     ),
+    (
+        "evidence.sources_intro",
+        "Your importable contacts opted in through these sources. Attach a screenshot or PDF of each opt-in: the form, the page, the sign-up sheet.",
+    ),
+    ("evidence.source_blank", "(no source given)"),
+    ("evidence.source_contacts.one", "{n} contact"),
+    ("evidence.source_contacts.other", "{n} contacts"),
+    ("evidence.add_for_source", "Evidence for {source}"),
+    ("evidence.source_files.one", "{n} file attached"),
+    ("evidence.source_files.other", "{n} files attached"),
+    ("evidence.source_no_files", "no evidence yet"),
+    (
+        "evidence.other_sources.one",
+        "{n} more contact opted in through another source: attach its evidence below and name the source.",
+    ),
+    (
+        "evidence.other_sources.other",
+        "{n} more contacts opted in through other sources: attach their evidence below and name each source.",
+    ),
     ("evidence.files_source", "Opt-in source these files show"),
     ("evidence.add_files", "Add files"),
     ("evidence.file", "{name} ({size}, {source})"),
@@ -580,6 +599,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     (
         "evidence.missing.files",
         "attach at least one screenshot or PDF of the opt-in",
+    ),
+    (
+        "evidence.missing.source_files",
+        "attach evidence for {source} ({contacts})",
     ),
     ("evidence.missing.confirm", "confirm: {question}"),
     (

@@ -581,6 +581,25 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Archivos de prueba (capturas de pantalla o PDF del consentimiento)",
     ),
     (
+        "evidence.sources_intro",
+        "Sus contactos importables dieron su consentimiento a través de estos orígenes. Adjunte una captura de pantalla o un PDF de cada uno: el formulario, la página, la hoja de registro.",
+    ),
+    ("evidence.source_blank", "(sin origen indicado)"),
+    ("evidence.source_contacts.one", "{n} contacto"),
+    ("evidence.source_contacts.other", "{n} contactos"),
+    ("evidence.add_for_source", "Pruebas de {source}"),
+    ("evidence.source_files.one", "{n} archivo adjunto"),
+    ("evidence.source_files.other", "{n} archivos adjuntos"),
+    ("evidence.source_no_files", "todavía sin pruebas"),
+    (
+        "evidence.other_sources.one",
+        "{n} contacto más dio su consentimiento por otro origen: adjunte sus pruebas abajo e indique el origen.",
+    ),
+    (
+        "evidence.other_sources.other",
+        "{n} contactos más dieron su consentimiento por otros orígenes: adjunte sus pruebas abajo e indique cada origen.",
+    ),
+    (
         "evidence.files_source",
         "Origen del consentimiento que muestran estos archivos",
     ),
@@ -631,6 +650,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     (
         "evidence.missing.files",
         "adjuntar al menos una captura de pantalla o un PDF del consentimiento",
+    ),
+    (
+        "evidence.missing.source_files",
+        "adjuntar pruebas de {source} ({contacts})",
     ),
     ("evidence.missing.confirm", "confirmar: {question}"),
     (
