@@ -638,6 +638,11 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     );
     let evidence_link = b.wait("#review-evidence a", 10).await;
     assert_eq!(evidence_link.text().await.expect("text"), "optin.png");
+    // The server's own check lists the opt-in sources, each with its evidence.
+    assert_eq!(
+        b.text("#review-sources tbody").await,
+        "https://acme.example/join 2 1"
+    );
     assert_accessible(&b, "Reviewer console").await;
     b.click("#approve").await;
     b.wait(

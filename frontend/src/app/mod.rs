@@ -102,7 +102,6 @@ pub fn Root() -> Html {
                 <p>{ t.get("app.tagline") }</p>
                 <nav aria-label={t.get("app.areas").to_owned()} class="areas">
                     <a href="#" aria-current={(!*reviewing).then_some("page")}>{ t.get("app.area_check") }</a>
-                    { " · " }
                     <a href="#review" aria-current={reviewing.then_some("page")}>{ t.get("app.area_review") }</a>
                 </nav>
             </header>

@@ -52,6 +52,7 @@ pub fn CheckStep(props: &CheckProps) -> Html {
                     aria-label={t.get("check.progress").to_owned()} />
                 <p id="progress-text" aria-live="polite">{ progress_text(&t, r) }</p>
                 <button id="cancel" onclick={on_cancel}>{ t.get("check.cancel") }</button>
+                <p class="muted">{ t.get("load.privacy") }</p>
             } else {
                 <p>{ t.get("check.stopped") }</p>
                 <button class="primary" id="start-check" onclick={on_start}>{ t.get("check.start") }</button>

@@ -228,6 +228,29 @@ pub fn Detail(props: &DetailProps) -> Html {
         })
     };
     let status = v["status"].as_str().unwrap_or_default();
+    // The list's opt-in sources by the server's own check, each with the
+    // evidence files the merchant attached for it.
+    let evidence = v["evidence"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let sources: Vec<(String, u64, usize)> = v["report"]["opt_in_sources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            let source = s["source"].as_str().unwrap_or_default();
+            let files = evidence
+                .iter()
+                .filter(|e| e["opt_in_source"] == source)
+                .count();
+            (
+                source.to_owned(),
+                s["contacts"].as_u64().unwrap_or(0),
+                files,
+            )
+        })
+        .collect();
     html! {
         <div id="review-detail" data-status={status.to_owned()}>
             <h3>{ format!("Submission {} — {status}", id.get(..8).unwrap_or_default()) }</h3>
@@ -248,6 +271,19 @@ pub fn Detail(props: &DetailProps) -> Html {
                     { e["name"].as_str().unwrap_or_default() }</a>
                     { format!(" ({}, source: {})", e["content_type"].as_str().unwrap_or_default(), e["opt_in_source"].as_str().unwrap_or_default()) }</li>
             }) }</ul>
+            if !sources.is_empty() {
+                <h4>{ "Opt-in sources (server's check)" }</h4>
+                <table id="review-sources" class="sources">
+                    <thead><tr><th scope="col">{ "Source" }</th><th scope="col">{ "Contacts" }</th><th scope="col">{ "Evidence files" }</th></tr></thead>
+                    <tbody>{ for sources.iter().map(|(source, contacts, files)| html! {
+                        <tr class={classes!((*files == 0).then_some("needs-evidence"))}>
+                            <td>{ if source.is_empty() { "(no source given)" } else { source.as_str() } }</td>
+                            <td>{ count(*contacts) }</td>
+                            <td>{ if *files == 0 { "none".to_owned() } else { files.to_string() } }</td>
+                        </tr>
+                    }) }</tbody>
+                </table>
+            }
             if status == "pending_review" {
                 <div class="actions"><button class="primary" id="approve" onclick={approve}>{ "Approve" }</button></div>
                 <fieldset>
