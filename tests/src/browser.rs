@@ -323,6 +323,32 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Chooses the option with `value` in the select matching `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait(css, 30)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e}"));
+    }
+
+    /// Waits (up to `secs`) until the text of the element matching `css`
+    /// contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let now = self.text(css).await;
+            if now.contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} never said {text:?}: {now:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Types `text` into the input matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
         self.wait(css, 20)

@@ -19,11 +19,7 @@ fn number(text: &str) -> u64 {
 /// Start → Load → Map → Check → Results, as a merchant does it.
 async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices) {
     b.client.goto(url).await.expect("open the app");
-    b.wait("#profile", 30)
-        .await
-        .select_by_value(choices.profile)
-        .await
-        .expect("choose the profile");
+    b.select("#profile", choices.profile).await;
     if !choices.region.is_empty() {
         b.type_into("#default-region", choices.region).await;
     }
@@ -443,21 +439,13 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     };
     b.wait("#preview", 30).await;
     assert_eq!(columns(&b).await, 8);
-    b.wait("#delimiter", 10)
-        .await
-        .select_by_value(";")
-        .await
-        .expect("override the delimiter");
+    b.select("#delimiter", ";").await;
     b.client
         .wait()
         .for_element(fantoccini::Locator::Css("#preview thead th:only-child"))
         .await
         .expect("one column with `;`");
-    b.wait("#delimiter", 10)
-        .await
-        .select_by_value("")
-        .await
-        .expect("back to detected");
+    b.select("#delimiter", "").await;
     b.client
         .wait()
         .for_element(fantoccini::Locator::Css("#preview thead th:nth-child(8)"))
@@ -466,43 +454,19 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     // The header row, found at row 3, can be overruled here too: with no
     // header, the first row after the skipped ones is a contact.
     assert!(b.text("#layout").await.contains("Header: row 3"));
-    b.wait("#load-header", 10)
-        .await
-        .select_by_value("no")
-        .await
-        .expect("no header row");
-    b.client
-        .wait()
-        .for_element(fantoccini::Locator::Css("#preview tbody td"))
-        .await
-        .expect("preview");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !b.text("#layout").await.contains("Header: none") {
-        assert!(std::time::Instant::now() < deadline, "no header row read");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    b.select("#load-header", "no").await;
+    b.wait_for_text("#layout", "Header: none", 10).await;
     assert_eq!(
         b.text("#preview tbody tr:first-child td").await,
         "First Name"
     );
-    b.wait("#load-header", 10)
-        .await
-        .select_by_value("detect")
-        .await
-        .expect("detect the header again");
-    while !b.text("#layout").await.contains("Header: row 3") {
-        assert!(std::time::Instant::now() < deadline, "header found again");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    b.select("#load-header", "detect").await;
+    b.wait_for_text("#layout", "Header: row 3", 10).await;
 
     // A saved mapping is reused: unmap E-mail, save, reload, choose "use the
     // last mapping" and load the file again.
     b.click("section .actions button.primary").await;
-    b.wait("#map-email", 10)
-        .await
-        .select_by_value("")
-        .await
-        .expect("unmap email");
+    b.select("#map-email", "").await;
     b.click("#mapping ~ .actions button:not(.primary)").await;
     b.wait("[role=status]", 10).await;
     b.client.goto(&server.url).await.expect("reload the app");
@@ -693,4 +657,83 @@ fn stored_files(dir: &Path) -> Vec<Vec<u8>> {
         }
     }
     files
+}
+
+/// Presses Tab until the focused element matches `css` and returns how many
+/// presses it took. At every stop the focus must be visible: an outline on
+/// the element, or, for the drop zone's hidden file input, the zone's border
+/// in the focus colour.
+async fn tab_to(b: &Browser, css: &str) -> usize {
+    for presses in 1..=60 {
+        press(b, '\u{E004}').await;
+        let focus = b
+            .client
+            .execute(
+                "const e = document.activeElement;
+                 const style = getComputedStyle(e);
+                 const drop = e.closest('.drop');
+                 const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+                 const zone = drop !== null && getComputedStyle(drop).borderTopColor === 'rgb(26, 115, 232)';
+                 return [e.matches(arguments[0]), ring || zone, e.outerHTML.slice(0, 80)];",
+                vec![css.into()],
+            )
+            .await
+            .expect("ask what has focus");
+        assert_eq!(focus[1], true, "focus not visible on {}", focus[2]);
+        if focus[0] == true {
+            return presses;
+        }
+    }
+    panic!("Tab never reached {css}");
+}
+
+/// Presses and releases `key` (a WebDriver key code such as Tab, `\u{E004}`,
+/// or Enter, `\u{E007}`) wherever the focus is, as a keyboard does.
+async fn press(b: &Browser, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    b.client.perform_actions(keys).await.expect("press a key");
+}
+
+/// Enter on the focused element.
+async fn press_enter(b: &Browser) {
+    press(b, '\u{E007}').await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_merchant_can_check_a_list_with_the_keyboard_alone() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    b.client.goto(&server.url).await.expect("open the app");
+    b.wait("#profile", 30).await;
+    b.type_into("#default-region", "GB").await;
+    tab_to(&b, "section .actions button.primary").await;
+    press_enter(&b).await;
+    b.wait("#load-title", 10).await;
+    // The file input hides inside the drop zone; focusing it lights the zone
+    // up, and the browser's file chooser opens from it (here the test hands
+    // the file to the focused input, as the chooser would).
+    tab_to(&b, "#file-input").await;
+    b.client
+        .active_element()
+        .await
+        .expect("focused element")
+        .send_keys(fixture("whatsapp_messy.csv").to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.wait("#preview", 30).await;
+    tab_to(&b, "section .actions button.primary").await;
+    press_enter(&b).await;
+    b.wait("#mapping", 10).await;
+    tab_to(&b, "#run-check").await;
+    press_enter(&b).await;
+    b.wait("#outcome", 60).await;
+    // From the issues by code to that code's rows.
+    tab_to(&b, "#codes button.show").await;
+    press_enter(&b).await;
+    b.wait_for_text("#rows-shown", "2 of 9", 10).await;
+    b.screenshot("keyboard-results").await;
+    b.close().await;
 }

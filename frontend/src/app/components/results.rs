@@ -245,6 +245,9 @@ pub fn RowTable(props: &RowTableProps) -> Html {
         .map(|c| c.code.as_str())
         .collect::<std::collections::BTreeSet<_>>();
     let drawn = last.saturating_sub(drawn_from);
+    // As tall as the rows that match, up to VISIBLE of them, plus the header
+    // and a sideways scroll bar.
+    let viewport = ROW_HEIGHT * VISIBLE.min(matching.max(1)) as f64 + 56.0;
     html! {
         <div class="rows">
             <h3 id="rows">{ t.get("results.rows_title") }</h3>
@@ -268,7 +271,7 @@ pub fn RowTable(props: &RowTableProps) -> Html {
                     }</p>
             </div>
             <p class="muted">{ t.get("results.edit_hint") }</p>
-            <div class="scroll virtual" style={format!("height:{}px", ROW_HEIGHT * VISIBLE as f64 + 40.0)} {onscroll} tabindex="0"
+            <div class="scroll virtual" style={format!("height:{}px", viewport)} {onscroll} tabindex="0"
                 aria-label={t.get("results.rows_title").to_owned()}>
                 <table id="row-table">
                     <thead><tr><th scope="col">{ t.get("results.row") }</th><th scope="col">{ t.get("results.issues") }</th>
