@@ -125,11 +125,7 @@ async fn assert_results_equal(b: &Browser, report: &Value) {
         );
     }
     let codes = report["issue_counts"].as_array().expect("issue_counts");
-    let shown = b
-        .client
-        .find_all(fantoccini::Locator::Css("td.count"))
-        .await
-        .expect("code counts");
+    let shown = b.find_all("td.count").await;
     assert_eq!(shown.len(), codes.len(), "one line per code and severity");
     for count in codes {
         let css = format!(
@@ -194,12 +190,8 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
 
     // Downloads: byte for byte what `listgate check --out-dir` writes.
     b.click("section .actions button.primary").await;
-    let links = b
-        .wait("#downloads", 10)
-        .await
-        .find_all(fantoccini::Locator::Css("a[data-file]"))
-        .await
-        .expect("download links");
+    b.wait("#downloads", 10).await;
+    let links = b.find_all("#downloads a[data-file]").await;
     let mut names = Vec::new();
     for link in links {
         let name = link.attr("data-file").await.expect("attr").expect("name");
@@ -427,18 +419,8 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     b.client.goto(&server.url).await.expect("open the app");
     b.click("section .actions button.primary").await;
     b.choose_file(&messy, 10).await;
-    let columns = |b: &Browser| {
-        let client = b.client.clone();
-        async move {
-            client
-                .find_all(fantoccini::Locator::Css("#preview thead th"))
-                .await
-                .expect("preview header")
-                .len()
-        }
-    };
     b.wait("#preview", 30).await;
-    assert_eq!(columns(&b).await, 8);
+    assert_eq!(b.find_all("#preview thead th").await.len(), 8);
     b.select("#delimiter", ";").await;
     b.client
         .wait()

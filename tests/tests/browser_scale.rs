@@ -2,7 +2,6 @@
 //! responsive (no main-thread task over 200 ms) and the counts add up.
 //! Its own test binary, so no other browser test competes for the CPU.
 
-use fantoccini::Locator;
 use listgate_e2e::browser::{Browser, Server};
 use listgate_e2e::lists::whatsapp_list;
 use std::time::Instant;
@@ -99,12 +98,7 @@ async fn a_million_rows_check_without_freezing_the_page() {
         .filter_map(|v| v.as_f64())
         .collect();
     let longest = tasks.iter().copied().fold(0.0, f64::max);
-    let links = b
-        .client
-        .find_all(Locator::Css("nav button"))
-        .await
-        .expect("steps")
-        .len();
+    let links = b.find_all("nav button").await.len();
     println!(
         "{ROWS} rows, {:.1} MB: checked in the browser in {:.1} s ({:.0} rows/s); \
          main-thread tasks over 50 ms: {}, longest {longest:.0} ms",

@@ -214,6 +214,13 @@ pub struct Evidence {
     pub api_key: String,
 }
 
+impl Evidence {
+    /// How many attached files prove `source`.
+    pub fn files_for(&self, source: &str) -> usize {
+        self.files.iter().filter(|(s, _)| s == source).count()
+    }
+}
+
 /// The self-check questions: key and English text (the merchant reads
 /// message `evidence.self_check.<key>` in their language).
 pub const SELF_CHECK: [(&str, &str); 4] = [

@@ -54,7 +54,7 @@ pub fn missing(texts: &Texts, evidence: &Evidence, checked: &Checked) -> Vec<Str
         need("evidence.missing.files");
     }
     for s in sources {
-        if !evidence.files.iter().any(|(source, _)| *source == s.source) {
+        if evidence.files_for(&s.source) == 0 {
             let contacts = texts.plural("evidence.source_contacts", s.contacts, &[]);
             missing.push(texts.format(
                 "evidence.missing.source_files",
@@ -153,7 +153,7 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
     let sources = report.opt_in_sources.iter().enumerate().map(|(i, s)| {
         let id = format!("evidence-for-{i}");
         let name = source_name(&t, &s.source);
-        let files = e.files.iter().filter(|(source, _)| *source == s.source).count() as u64;
+        let files = e.files_for(&s.source) as u64;
         html! {
             <li data-source={s.source.clone()} class={classes!((files == 0).then_some("needs-evidence"))}>
                 <p><strong>{ name.clone() }</strong>{ " — " }{ t.plural("evidence.source_contacts", s.contacts, &[]) }
