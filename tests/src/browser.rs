@@ -462,6 +462,17 @@ impl Browser {
         path
     }
 
+    /// Forgets earlier downloads, so that a file downloaded again keeps its
+    /// name instead of becoming `name (1)`.
+    pub fn clear_downloads(&self) {
+        for entry in std::fs::read_dir(self.downloads.path())
+            .expect("downloads")
+            .flatten()
+        {
+            std::fs::remove_file(entry.path()).expect("remove a download");
+        }
+    }
+
     /// Waits until `name` is fully downloaded and returns its bytes.
     ///
     /// Chromium reserves the final name before it writes, so a download is

@@ -18,8 +18,12 @@ pub struct Choices {
     pub business: &'static str,
     /// The street column holds the house number.
     pub house_number_in_street: bool,
+    /// Date format of the file (blank: detect).
+    pub date_format: &'static str,
     /// Mongoose: fill a blank MobileNumber.
     pub infer_mobile_number: bool,
+    /// Mongoose: existing contacts' numbers may be updated.
+    pub allow_mobile_number_updates: bool,
     /// Paste the file's text into the paste box instead of choosing the file.
     pub pasted: bool,
 }
@@ -47,8 +51,14 @@ impl Choices {
         if self.house_number_in_street {
             args.push("--house-number-in-street");
         }
+        if !self.date_format.is_empty() {
+            args.extend(["--date-format", self.date_format]);
+        }
         if self.infer_mobile_number {
             args.push("--infer-mobile-number");
+        }
+        if self.allow_mobile_number_updates {
+            args.push("--allow-mobile-number-updates");
         }
         if self.pasted {
             args.push("--pasted");

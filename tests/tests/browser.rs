@@ -29,8 +29,14 @@ async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices
     if choices.house_number_in_street {
         b.click("#house-number").await;
     }
+    if !choices.date_format.is_empty() {
+        b.type_into("#date-format", choices.date_format).await;
+    }
     if choices.infer_mobile_number {
         b.click("#infer-mobile").await;
+    }
+    if choices.allow_mobile_number_updates {
+        b.click("#allow-updates").await;
     }
     b.click("section .actions button.primary").await;
     if choices.pasted {
@@ -109,6 +115,30 @@ async fn assert_accessible(b: &Browser, step: &str) {
     );
 }
 
+/// On the Download step: every file the page offers, downloaded, equals the
+/// CLI's file of that name in `out_dir`, byte for byte. Returns the names.
+async fn assert_downloads_equal(b: &Browser, out_dir: &Path) -> Vec<String> {
+    b.wait("#downloads", 10).await;
+    b.clear_downloads();
+    let mut names = Vec::new();
+    for link in b.find_all("#downloads a[data-file]").await {
+        let name = link.attr("data-file").await.expect("attr").expect("name");
+        link.click().await.expect("download");
+        let got = b.downloaded(&name).await;
+        let want = std::fs::read(out_dir.join(&name)).expect("CLI file");
+        if got != want {
+            let kept = std::env::temp_dir().join(format!("browser-{name}"));
+            std::fs::write(&kept, &got).expect("keep the download");
+            panic!(
+                "{name} differs from the CLI's (browser copy kept at {})",
+                kept.display()
+            );
+        }
+        names.push(name);
+    }
+    names
+}
+
 /// The numbers on the Results step equal the CLI report's.
 async fn assert_results_equal(b: &Browser, report: &Value) {
     let s = &report["summary"];
@@ -116,12 +146,14 @@ async fn assert_results_equal(b: &Browser, report: &Value) {
         let shown = number(&b.text(&format!("#summary-{field}")).await);
         assert_eq!(Some(shown), s[field].as_u64(), "summary {field}");
     }
-    for segment in ["whatsapp", "sms_only", "email_only", "unknown"] {
-        let shown = number(&b.text(&format!("#segment-{segment}")).await);
+    for segment in listgate_core::Segment::ALL {
+        let id = segment.as_str();
+        let shown = number(&b.text(&format!("#segment-{id}")).await);
+        assert_eq!(Some(shown), report["segments"][id].as_u64(), "segment {id}");
+        // What the segment means, beside its count.
         assert_eq!(
-            Some(shown),
-            report["segments"][segment].as_u64(),
-            "segment {segment}"
+            b.text(&format!("#segment-{id} + td")).await,
+            segment.meaning()
         );
     }
     let codes = report["issue_counts"].as_array().expect("issue_counts");
@@ -137,6 +169,11 @@ async fn assert_results_equal(b: &Browser, report: &Value) {
             Some(number(&b.text(&css).await)),
             count["count"].as_u64(),
             "{css}"
+        );
+        assert_eq!(
+            Some(b.text(&format!("{css} + td")).await.as_str()),
+            count["fix"].as_str(),
+            "the fix for {css}"
         );
     }
     assert_eq!(
@@ -160,7 +197,15 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
     let out = tempfile::tempdir().expect("tempdir");
     let report = cli(&b, &file, &choices, out.path()).await;
     assert_results_equal(&b, &report).await;
-    for (step, nav) in [("Start", 1), ("Load", 2), ("Map", 3), ("Results", 5)] {
+    for (step, nav) in [
+        ("Start", 1),
+        ("Load", 2),
+        ("Map", 3),
+        ("Check", 4),
+        ("Download", 6),
+        // Last: the row table below is on the Results step.
+        ("Results", 5),
+    ] {
         b.click(&format!("nav li:nth-child({nav}) button")).await;
         b.wait("section h2", 10).await;
         b.screenshot(&format!("{nav}-{}", step.to_lowercase()))
@@ -173,6 +218,15 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
     let first_issue = report["issues"][0]["row"].as_u64().expect("an issue");
     b.wait(&format!("#row-table tr[data-row='{first_issue}']"), 10)
         .await;
+
+    // The text filter finds rows by a value in any cell, or by row number.
+    b.type_into("#text-filter", "Martin").await;
+    b.wait_for_text("#rows-shown", "1 of 9", 10).await;
+    b.wait("#row-table tr[data-row='8']", 10).await;
+    // Ctrl+A, Backspace: emptied as a person does it.
+    b.type_into("#text-filter", "\u{E009}a\u{E000}\u{E003}")
+        .await;
+    b.wait_for_text("#rows-shown", "9 of 9", 10).await;
 
     // Editing the offending cell re-checks the row: `07911 12345O` (letter O)
     // on row 8 becomes a valid number and the row is marked fixed.
@@ -190,24 +244,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
 
     // Downloads: byte for byte what `listgate check --out-dir` writes.
     b.click("section .actions button.primary").await;
-    b.wait("#downloads", 10).await;
-    let links = b.find_all("#downloads a[data-file]").await;
-    let mut names = Vec::new();
-    for link in links {
-        let name = link.attr("data-file").await.expect("attr").expect("name");
-        link.click().await.expect("download");
-        let got = b.downloaded(&name).await;
-        let want = std::fs::read(out.path().join(&name)).expect("CLI file");
-        if got != want {
-            let kept = std::env::temp_dir().join(format!("browser-{name}"));
-            std::fs::write(&kept, &got).expect("keep the download");
-            panic!(
-                "{name} differs from the CLI's (browser copy kept at {})",
-                kept.display()
-            );
-        }
-        names.push(name);
-    }
+    let mut names = assert_downloads_equal(&b, out.path()).await;
     b.screenshot("6-download").await;
     names.sort();
     assert_eq!(
@@ -371,6 +408,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
             Choices {
                 profile: "mongoose",
                 infer_mobile_number: true,
+                allow_mobile_number_updates: true,
                 ..Choices::default()
             },
         ),
@@ -398,6 +436,23 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
             },
         ),
         (
+            "dialects/windows1252_semicolon.csv",
+            Choices {
+                profile: "whatsapp",
+                region: "GB",
+                date_format: "%d.%m.%Y %H:%M",
+                ..Choices::default()
+            },
+        ),
+        (
+            "dialects/values_as_text.xlsx",
+            Choices {
+                profile: "whatsapp",
+                region: "GB",
+                ..Choices::default()
+            },
+        ),
+        (
             "dialects/utf16le_excel_unicode.txt",
             Choices {
                 profile: "whatsapp",
@@ -411,7 +466,18 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
         let out = tempfile::tempdir().expect("tempdir");
         let report = cli(&b, &file, &choices, out.path()).await;
         assert_results_equal(&b, &report).await;
-        println!("{name}: the browser shows the CLI's numbers");
+        b.click("nav li:nth-child(6) button").await;
+        let files = assert_downloads_equal(&b, out.path()).await;
+        assert!(files.len() >= 8, "{name}: {files:?}");
+        if choices.profile == "email-gdpr" {
+            // Email lists need the GDPR consent confirmation before they go.
+            b.click("nav li:nth-child(7) button").await;
+            b.wait_for_text("#missing", "confirm the GDPR consent statement", 10)
+                .await;
+            b.click("#gdpr").await;
+            assert!(!b.text("#missing").await.contains("GDPR"));
+        }
+        println!("{name}: the browser shows the CLI's numbers and makes the CLI's files");
     }
 
     // Reading overrides: a semicolon delimiter on a comma file reads one column.
@@ -448,6 +514,22 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     // A saved mapping is reused: unmap E-mail, save, reload, choose "use the
     // last mapping" and load the file again.
     b.click("section .actions button.primary").await;
+    // A required field left unmapped is marked, explained, and stops the check.
+    b.select("#map-phone", "").await;
+    b.wait("#mapping tr.missing #map-phone[aria-invalid='true']", 10)
+        .await;
+    assert!(b.text("#map-problem").await.contains("phone"));
+    assert_eq!(
+        b.wait("#run-check", 10)
+            .await
+            .attr("disabled")
+            .await
+            .expect("attr"),
+        Some("true".into())
+    );
+    b.select("#map-phone", "Mobile").await;
+    b.wait("#run-check:not([disabled])", 10).await;
+    assert!(b.find_all("#mapping tr.missing").await.is_empty());
     b.select("#map-email", "").await;
     b.click("#mapping ~ .actions button:not(.primary)").await;
     b.wait("[role=status]", 10).await;

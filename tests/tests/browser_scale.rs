@@ -78,6 +78,10 @@ async fn a_million_rows_check_without_freezing_the_page() {
     // picture's time is not the check's: the worker runs on meanwhile.)
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     b.screenshot("4-check").await;
+    let progress = b.text("#progress-text").await;
+    for part in ["rows checked", "rows/s", "left"] {
+        assert!(progress.contains(part), "{part:?} in {progress:?}");
+    }
     b.wait("#outcome", 600).await;
     let elapsed = started.elapsed();
     // The rows table fills from the worker too.

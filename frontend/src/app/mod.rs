@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod crash;
 pub mod embed;
 pub mod hooks;
 pub mod i18n;
@@ -31,6 +32,7 @@ use crate::protocol::Request;
 
 /// Mounts the app on the page's `<main id="app">` (or the body).
 pub fn start() {
+    crash::install();
     let host = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));

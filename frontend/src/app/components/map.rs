@@ -46,13 +46,14 @@ pub fn MapStep(props: &MapProps) -> Html {
             )
         }
     };
-    let in_group = |field: &str| {
+    let group_of = |field: &str| {
         profile
             .required_any
             .iter()
             .find(|g| g.iter().any(|n| n == field))
-            .map(|g| g.join(&format!(" {} ", t.get("map.or"))))
     };
+    let in_group = |field: &str| group_of(field).map(|g| g.join(&format!(" {} ", t.get("map.or"))));
+    let is_mapped = |field: &str| preview.mapping.get(field).is_some_and(|c| !c.is_empty());
     let rows = profile.fields.iter().map(|field| {
         let mapped = preview.mapping.get(&field.name).cloned().unwrap_or_default();
         let id = format!("map-{}", field.name);
@@ -65,7 +66,11 @@ pub fn MapStep(props: &MapProps) -> Html {
             &format!("field.{}.{}", props.profile, field.name),
             &field.description,
         );
-        let missing = field.required && mapped.is_empty();
+        // A required field unmapped, or a group of which one is required
+        // with none of its fields mapped.
+        let missing = mapped.is_empty()
+            && (field.required
+                || group_of(&field.name).is_some_and(|g| !g.iter().any(|n| is_mapped(n))));
         let onchange = {
             let (on, name) = (props.on_map.clone(), field.name.clone());
             Callback::from(move |e: Event| {

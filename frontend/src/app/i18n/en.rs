@@ -15,6 +15,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("app.area_check", "Check a list"),
     ("app.area_review", "Reviewer console"),
     ("app.steps", "Steps"),
+    (
+        "app.crash",
+        "Something went wrong on this page and it stopped working. Reload the page to start again; your list never left this browser. If it happens again, tell us which step you were on.",
+    ),
     // The widget in a partner's page.
     ("widget.refused", "This page cannot send lists to listgate."),
     (
