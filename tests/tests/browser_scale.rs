@@ -87,6 +87,45 @@ async fn a_million_rows_check_without_freezing_the_page() {
     // The rows table fills from the worker too.
     b.wait("#row-table tr[data-row]", 30).await;
     b.screenshot("5-results-million-rows").await;
+    // Virtualized: tens of thousands of rows with issues, a few dozen drawn;
+    // scrolled far down, the rows there are drawn instead.
+    let first_row = || async {
+        b.wait("#row-table tr[data-row]", 10)
+            .await
+            .attr("data-row")
+            .await
+            .expect("attr")
+            .and_then(|r| r.parse::<u64>().ok())
+            .expect("a row number")
+    };
+    let top = first_row().await;
+    let drawn = b.find_all("#row-table tr[data-row]").await.len();
+    let listed = b.text("#rows-shown").await;
+    assert!((1..=40).contains(&drawn), "{drawn} rows drawn of {listed}");
+    b.client
+        .execute(
+            "const table = document.querySelector('.virtual');
+             table.scrollTop = table.scrollHeight / 2;
+             table.dispatchEvent(new Event('scroll'));",
+            vec![],
+        )
+        .await
+        .expect("scroll the rows");
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let row = first_row().await;
+        // Halfway down a few hundred thousand rows with issues.
+        if row > top + 10_000 {
+            println!("{listed}: {drawn} drawn; scrolled halfway, the table starts at row {row}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "scrolling did not move the rows (row {row})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(b.find_all("#row-table tr[data-row]").await.len() <= 40);
 
     let rows = number(&b.text("#summary-rows").await);
     let importable = number(&b.text("#summary-importable").await);
