@@ -168,7 +168,8 @@ const MAX_TALLIED_SOURCES: usize = 1_000;
 /// Counts importable contacts per opt-in source while rows settle.
 #[derive(Debug, Default)]
 pub(crate) struct SourceTally {
-    counts: std::collections::HashMap<String, u64>,
+    /// A lookup per importable row: foldhash, as for duplicate keys.
+    counts: std::collections::HashMap<String, u64, foldhash::fast::RandomState>,
     /// Contacts whose source arrived after [`MAX_TALLIED_SOURCES`] others.
     untallied: u64,
 }

@@ -68,7 +68,7 @@ pub fn MapStep(props: &MapProps) -> Html {
         );
         // A required field unmapped, or a group of which one is required
         // with none of its fields mapped.
-        let missing = mapped.is_empty()
+        let missing = !is_mapped(&field.name)
             && (field.required
                 || group_of(&field.name).is_some_and(|g| !g.iter().any(|n| is_mapped(n))));
         let onchange = {
