@@ -99,6 +99,10 @@ pub struct CheckArgs {
     /// Refuse .xlsx workbooks that unpack to more than this many MB.
     #[arg(long, value_name = "MB", default_value_t = listgate_core::options::DEFAULT_MAX_XLSX_BYTES >> 20)]
     max_xlsx_mb: u64,
+    /// Refuse .xlsx worksheets whose rows with values times their width
+    /// (up to the rightmost cell) pass this many cells.
+    #[arg(long, value_name = "N", default_value_t = listgate_core::options::DEFAULT_MAX_CELLS)]
+    max_cells: u64,
     /// Threads that check rows (default: one per core). The verdicts are the
     /// same for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -205,6 +209,7 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
         max_columns: Some(args.max_columns),
         max_cell_chars: Some(args.max_cell_chars),
         max_xlsx_bytes: Some(args.max_xlsx_mb.saturating_mul(1 << 20)),
+        max_cells: Some(args.max_cells),
         threads: Some(args.threads.map_or_else(
             || std::thread::available_parallelism().map_or(1, usize::from),
             usize::from,

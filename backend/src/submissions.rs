@@ -277,8 +277,16 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError 
 }
 
 /// Checks the clean file again with core: the file listgate wrote has the
-/// profile's field names as headers, UTF-8 with BOM, commas.
+/// profile's field names as headers, UTF-8 with BOM, commas. A workbook is
+/// refused before it is read: the server reads only the CSV listgate
+/// wrote, never a spreadsheet sent by anyone holding the public key.
 fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiError> {
+    if listgate_core::xlsx::looks_like_xlsx(clean) {
+        return Err(ApiError::Unprocessable {
+            message: "the clean part must be the CSV file listgate wrote, not a workbook: check the .xlsx in the app or with `listgate check` and submit the clean file it writes".into(),
+            issues: Vec::new(),
+        });
+    }
     let profile = Profile::builtin(&settings.profile)
         .map_err(|e| ApiError::BadRequest(format!("settings.profile: {e}")))?;
     let options = CheckOptions {
@@ -288,6 +296,7 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
         max_columns: None,
         max_cell_chars: None,
         max_xlsx_bytes: None,
+        max_cells: None,
         max_listed_issues: None,
         threads: None,
         header: Some(true),

@@ -278,22 +278,31 @@ impl Checker {
         engine.into_report()
     }
 
-    /// Checks workbook rows (see [`crate::xlsx`]) instead of text.
+    /// Checks workbook rows (see [`crate::xlsx`]) instead of text: the rows
+    /// that hold values, in sheet order. Blank rows between them count as
+    /// blank rows without being built; the first rows are sampled with their
+    /// blank rows, as a spreadsheet shows them.
     pub fn check_records(
         self,
         sheet: String,
         records: &[Record],
         sink: &mut impl Sink,
     ) -> Result<Report, CheckError> {
+        let (sample, sampled) = workbook_sample(records);
         let mut engine = Engine::new(
             self.profile,
             self.options,
-            workbook_sample(records),
+            &sample,
             workbook_file_info(sheet),
         )?;
         sink.layout(&engine.layout);
-        for record in records {
+        let mut last_row = None;
+        for record in sample.iter().chain(&records[sampled..]) {
+            if let Some(last_row) = last_row {
+                engine.count_blank_rows_between(last_row, record.row());
+            }
             engine.take(record, sink)?;
+            last_row = Some(record.row());
         }
         engine.flush(sink)?;
         engine.into_report()
@@ -384,10 +393,31 @@ pub(crate) fn text_file_info(decoder: &Decoder, delimiter: u8) -> FileInfo {
     }
 }
 
-/// The first rows of a workbook, as sampled for the layout.
-pub(crate) fn workbook_sample(records: &[Record]) -> &[Record] {
-    &records[..records.len().min(1000)]
+/// The first rows of a workbook as a spreadsheet shows them, blank rows
+/// between them included (header detection and `skip_rows` count them),
+/// and how many of `records` they hold.
+pub(crate) fn workbook_sample(records: &[Record]) -> (Vec<Record>, usize) {
+    let mut sample: Vec<Record> = Vec::new();
+    let mut sampled = 0;
+    for record in records {
+        let after = sample.last().map_or(record.row(), |last| last.row() + 1);
+        for blank in after..record.row() {
+            if sample.len() == WORKBOOK_SAMPLE_ROWS {
+                return (sample, sampled);
+            }
+            sample.push(Record::blank(blank, record.len()));
+        }
+        if sample.len() == WORKBOOK_SAMPLE_ROWS {
+            break;
+        }
+        sample.push(record.clone());
+        sampled += 1;
+    }
+    (sample, sampled)
 }
+
+/// Rows of a workbook sampled to find its table.
+const WORKBOOK_SAMPLE_ROWS: usize = 1000;
 
 /// How a workbook was read.
 pub(crate) fn workbook_file_info(sheet: String) -> FileInfo {
@@ -656,7 +686,7 @@ impl Limits {
 }
 
 /// `1234567` → `1,234,567`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
@@ -920,6 +950,13 @@ impl Engine {
             self.settle(row, findings, sink);
         }
         Ok(())
+    }
+
+    /// Counts the blank rows strictly between workbook rows `after` and
+    /// `before` that lie in the table (a workbook has no record for them).
+    fn count_blank_rows_between(&mut self, after: u64, before: u64) {
+        let first = after.saturating_add(1).max(self.first_table_row);
+        self.layout.file.blank_rows += before.saturating_sub(first);
     }
 
     /// Whether `record` is a row to judge (not before the table, not blank);

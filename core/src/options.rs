@@ -33,6 +33,10 @@ pub const DEFAULT_MAX_COLUMNS: usize = 1_000;
 pub const DEFAULT_MAX_CELL_CHARS: usize = 65_536;
 /// Unpacked workbook bytes at most unless [`CheckOptions::max_xlsx_bytes`] says otherwise.
 pub const DEFAULT_MAX_XLSX_BYTES: u64 = 1 << 30;
+/// Cells a worksheet may span unless [`CheckOptions::max_cells`] says otherwise:
+/// its rows that hold cells times its width (20,000,000 is a million rows of
+/// twenty columns).
+pub const DEFAULT_MAX_CELLS: u64 = 20_000_000;
 
 /// Options for one check. Every field has a default (`CheckOptions::default()`):
 /// detect encoding, delimiter, title rows and header; suggest the mapping;
@@ -87,6 +91,11 @@ pub struct CheckOptions {
     /// declares it (default [`DEFAULT_MAX_XLSX_BYTES`]): a zip bomb is
     /// refused before anything is unpacked.
     pub max_xlsx_bytes: Option<u64>,
+    /// Most cells a worksheet may span: the rows that hold cells times the
+    /// column of its rightmost cell (default [`DEFAULT_MAX_CELLS`]). A few
+    /// far-apart cells in a tiny workbook would otherwise make every row as
+    /// wide as the widest; a CSV is read row by row and has no such limit.
+    pub max_cells: Option<u64>,
     /// Most issues listed in the report (counts stay exact). Default 100,000.
     pub max_listed_issues: Option<usize>,
     /// Threads that check rows (native only; the browser build has one).

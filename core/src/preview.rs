@@ -53,7 +53,7 @@ pub fn preview(
         return build(
             profile,
             options,
-            workbook_sample(&records),
+            &workbook_sample(&records).0,
             workbook_file_info(sheet),
         );
     }

@@ -33,6 +33,35 @@ impl Record {
         record
     }
 
+    /// A record with no cells yet at 1-based `row` (workbook rows are built
+    /// cell by cell).
+    pub(crate) fn at_row(row: u64) -> Self {
+        Record {
+            row,
+            ..Record::default()
+        }
+    }
+
+    /// A row of `width` empty cells at 1-based `row`.
+    pub(crate) fn blank(row: u64, width: usize) -> Self {
+        let mut record = Record::at_row(row);
+        record.pad_to(width);
+        record
+    }
+
+    /// Appends a cell.
+    pub(crate) fn push_cell(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Appends empty cells until the record has `width` cells.
+    pub(crate) fn pad_to(&mut self, width: usize) {
+        if self.ends.len() < width {
+            self.ends.resize(width, self.text.len());
+        }
+    }
+
     /// The 1-based row number a spreadsheet shows for this record.
     pub fn row(&self) -> u64 {
         self.row

@@ -126,6 +126,27 @@ fn corpus(dir: &Path) -> Vec<(PathBuf, Expect)> {
             },
         ),
         (
+            broken("far_corner.xlsx"),
+            Refused {
+                code: "file.too_many_columns",
+                says: "cells up to column XFD (cell XFD1048576)",
+            },
+        ),
+        (
+            broken("far_row.xlsx"),
+            Checked {
+                rows: 2,
+                says: None,
+            },
+        ),
+        (
+            broken("sparse_far_cells.xlsx"),
+            Refused {
+                code: "file.too_large",
+                says: "spans more than 20,000,000 cells",
+            },
+        ),
+        (
             broken("zip_bomb.xlsx"),
             Refused {
                 code: "file.too_large",
@@ -197,13 +218,23 @@ async fn the_server_refuses_broken_files_as_the_cli_does() {
         });
         let consent =
             serde_json::json!({ "wording": "Yes to WhatsApp offers", "source": "shop.example" });
+        let bytes = std::fs::read(&file).expect("read");
+        // The server reads only the CSV listgate wrote: a workbook, however
+        // it is named, is refused before it is read.
+        let expect = if listgate_core::xlsx::looks_like_xlsx(&bytes) {
+            Expect::Refused {
+                code: "",
+                says: "the clean part must be the CSV file listgate wrote, not a workbook",
+            }
+        } else {
+            expect
+        };
         let form = reqwest::multipart::Form::new()
             .text("settings", settings.to_string())
             .text("consent", consent.to_string())
             .part(
                 "clean",
-                reqwest::multipart::Part::bytes(std::fs::read(&file).expect("read"))
-                    .file_name("clean.csv"),
+                reqwest::multipart::Part::bytes(bytes).file_name("clean.csv"),
             );
         let response = client
             .post(format!("{}/api/v1/submissions", server.url))
