@@ -135,6 +135,20 @@ enum TenantCommand {
         /// Send every imported batch to this URL (signed; the secret is printed).
         #[arg(long)]
         webhook: Option<String>,
+        /// The business its consent wording must name (default: its name).
+        /// Lists are re-checked against it whatever the submission says.
+        #[arg(long)]
+        business_name: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set the business a tenant's consent wording must name; the server
+    /// re-checks every list it submits against it.
+    SetBusinessName {
+        /// The tenant's id, as `tenant add` printed it.
+        tenant: String,
+        /// The business name, e.g. "Acme Boutique".
+        business_name: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -250,19 +264,30 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn tenant(command: TenantCommand) -> anyhow::Result<()> {
-    let (name, origins, webhook, data) = match command {
+    let (name, origins, webhook, business_name, data) = match command {
         TenantCommand::Add {
             name,
             origins,
             webhook,
+            business_name,
             data,
-        } => (name, origins, webhook, data),
+        } => (name, origins, webhook, business_name, data),
         TenantCommand::SetStaff {
             tenant,
             staff_ids,
             data,
         } => return set_staff(&tenant, &staff_ids, &data),
+        TenantCommand::SetBusinessName {
+            tenant,
+            business_name,
+            data,
+        } => return set_business_name(&tenant, &business_name, &data),
     };
+    let business_name = business_name
+        .as_deref()
+        .map(listgate::tenants::BusinessName::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let webhook = webhook
         .as_deref()
         .map(listgate::tenants::WebhookUrl::parse)
@@ -276,6 +301,9 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
         let tenant = listgate::tenants::add_tenant(&db, &name, &origins, webhook.as_ref()).await?;
+        if let Some(business_name) = &business_name {
+            listgate::tenants::set_business_name(&db, &tenant.id, business_name).await?;
+        }
         if let Some(secret) = &tenant.webhook_secret {
             eprintln!("webhook signing secret (check X-Listgate-Signature with it): {secret}");
         }
@@ -309,6 +337,20 @@ fn set_staff(tenant: &str, ids: &[String], data: &DataArgs) -> anyhow::Result<()
                 format!("{} staff ids", ids.len())
             }
         );
+        Ok(())
+    })
+}
+
+fn set_business_name(tenant: &str, name: &str, data: &DataArgs) -> anyhow::Result<()> {
+    let name = listgate::tenants::BusinessName::parse(name).map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        if !listgate::tenants::set_business_name(&db, tenant, &name).await? {
+            anyhow::bail!(
+                "no tenant has the id `{tenant}`: use the id `listgate tenant add` printed"
+            );
+        }
+        eprintln!("tenant {tenant}: consent wording must name the business given");
         Ok(())
     })
 }

@@ -109,6 +109,10 @@ pub struct SubmittedSettings {
     /// The options (reading options are replaced: the clean file is ours).
     #[serde(default)]
     pub options: CheckOptions,
+    /// The business name checked is the tenant's own setting, not the
+    /// merchant's; set by the server whatever the form says.
+    #[serde(default)]
+    pub business_name_is_tenants: bool,
 }
 
 /// One evidence file as stored.
@@ -152,6 +156,64 @@ pub struct SubmissionView {
     pub review: Option<ReviewView>,
     /// The import schedule and its batches, once approved.
     pub schedule: Option<ScheduleView>,
+    /// What the merchant declared that the server's check took on trust
+    /// (a channel for every contact, numbers filled in…), for the reviewer.
+    pub declared: Vec<Declared>,
+}
+
+/// An option the merchant checked with that loosens a rule: the server's
+/// check follows it, and the reviewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Declared {
+    /// The option, as `listgate check` names it.
+    pub option: String,
+    /// What it let through, in a sentence.
+    pub meaning: String,
+}
+
+impl Declared {
+    /// The options the list was checked with that loosen a rule.
+    pub fn of(settings: &SubmittedSettings) -> Vec<Declared> {
+        let declared = |option: &str, meaning: String| Declared {
+            option: option.to_owned(),
+            meaning,
+        };
+        let options = &settings.options;
+        let mut all = Vec::new();
+        if !settings.business_name_is_tenants {
+            all.push(declared(
+                "business_name",
+                match &options.business_name {
+                    Some(name) => format!(
+                        "the consent wording was checked for the business name the merchant typed, {name}: the tenant has set none (listgate tenant set-business-name)"
+                    ),
+                    None => "the consent wording was not checked for the business's name: neither the tenant nor the merchant gave one".into(),
+                },
+            ));
+        }
+        if let Some(channel) = options.channel {
+            all.push(declared(
+                "channel",
+                format!(
+                    "the list has no channel column: the merchant declared that every contact consented to {}",
+                    channel.channel_name()
+                ),
+            ));
+        }
+        if options.infer_mobile_number {
+            all.push(declared(
+                "infer_mobile_number",
+                "a blank MobileNumber was filled from the WhatsApp number".into(),
+            ));
+        }
+        if options.allow_mobile_number_updates {
+            all.push(declared(
+                "allow_mobile_number_updates",
+                "the import may change existing contacts' mobile numbers".into(),
+            ));
+        }
+        all
+    }
 }
 
 /// A review decision as the merchant sees it.
@@ -392,6 +454,12 @@ async fn create(
     if !staff.is_empty() {
         settings.options.known_staff_ids = staff;
     }
+    // So is its business name: leaving it out of the form skips no brand check.
+    let business_name = crate::tenants::business_name(&state.db, &tenant.id).await?;
+    settings.business_name_is_tenants = business_name.is_some();
+    if business_name.is_some() {
+        settings.options.business_name = business_name;
+    }
     let clean = form.clean.ok_or_else(|| missing("clean"))?;
     let consent = form.consent.ok_or_else(|| missing("consent"))?;
     // Checks run on the blocking pool, a bounded number at a time: past
@@ -487,16 +555,17 @@ pub async fn load_submission(
         String,
         String,
         Option<String>,
+        String,
     );
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, status, profile, contacts, report, consent, created_at, purged_at
+        "SELECT id, status, profile, contacts, report, consent, created_at, purged_at, settings
          FROM submissions WHERE id = $1 AND ($2 = '' OR tenant_id = $2)",
     )
     .bind(id)
     .bind(tenant.map_or("", |t| t.id.as_str()))
     .fetch_optional(&state.db)
     .await?;
-    let (id, status, profile, contacts, report, consent, created_at, purged_at) =
+    let (id, status, profile, contacts, report, consent, created_at, purged_at, settings) =
         row.ok_or(ApiError::NotFound)?;
     let evidence: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT name, content_type, opt_in_source, bytes FROM evidence
@@ -530,7 +599,9 @@ pub async fn load_submission(
         }
         None => None,
     };
-    let json = |text: &str| serde_json::from_str(text).map_err(anyhow::Error::from);
+    fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, anyhow::Error> {
+        serde_json::from_str(text).map_err(anyhow::Error::from)
+    }
     let schedule = schedule_view(state, &id).await?;
     Ok(SubmissionView {
         id,
@@ -552,5 +623,6 @@ pub async fn load_submission(
         created_at,
         purged_at,
         review,
+        declared: Declared::of(&json::<SubmittedSettings>(&settings)?),
     })
 }

@@ -187,6 +187,52 @@ pub async fn staff_ids(db: &AnyPool, tenant: &str) -> Result<Vec<String>, sqlx::
         .collect())
 }
 
+/// The business a tenant's consent wording must name ("Yes to WhatsApp
+/// offers from **Acme Boutique**"): 2 to 100 characters, not blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessName(String);
+
+impl BusinessName {
+    /// Validates a business name.
+    pub fn parse(text: &str) -> Result<BusinessName, String> {
+        let name = text.trim();
+        if !(2..=100).contains(&name.chars().count()) {
+            return Err(format!(
+                "`{name}` is not a business name: 2 to 100 characters, as the consent wording names the business"
+            ));
+        }
+        Ok(BusinessName(name.to_owned()))
+    }
+}
+
+/// Sets the business the tenant's consent wording must name.
+/// `Ok(false)` when there is no such tenant.
+pub async fn set_business_name(
+    db: &AnyPool,
+    tenant: &str,
+    name: &BusinessName,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query("UPDATE tenants SET business_name = $1 WHERE id = $2")
+        .bind(&name.0)
+        .bind(tenant)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
+/// The business the tenant's lists are checked against, when it has set
+/// one. The server then uses it whatever a submission form says, so a
+/// merchant cannot skip the brand check by leaving the name out.
+pub async fn business_name(db: &AnyPool, tenant: &str) -> Result<Option<String>, sqlx::Error> {
+    let name: Option<Option<String>> =
+        sqlx::query_scalar("SELECT business_name FROM tenants WHERE id = $1")
+            .bind(tenant)
+            .fetch_optional(db)
+            .await?;
+    Ok(name.flatten())
+}
+
 /// A webhook receiver: an `https://` URL (`http://` for loopback only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookUrl(String);

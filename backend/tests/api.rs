@@ -124,6 +124,7 @@ on_every_database! {
     evidence_over_the_limits_is_refused_and_nothing_is_stored(10 << 20, 0);
     overload_answers_503_and_no_submission_is_lost(64 << 20, 0);
     the_form_cannot_raise_the_servers_limits(10 << 20, 0);
+    the_tenants_business_name_is_checked_whatever_the_form_says(10 << 20, 0);
     a_full_disk_keeps_nothing_and_recovers(10 << 20, 0);
 }
 
@@ -1585,6 +1586,129 @@ async fn the_form_cannot_raise_the_servers_limits(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.to_string().contains("file.too_many_columns"), "{body}");
+}
+
+/// The merchant's own check, with `options`, of `csv` under the WhatsApp
+/// profile: its clean file.
+fn clean_with(csv: &str, options: &CheckOptions) -> Vec<u8> {
+    let mut outputs = Outputs::default();
+    let report = check_bytes(
+        csv.as_bytes(),
+        Profile::builtin("whatsapp").expect("profile"),
+        options.clone(),
+        &mut outputs,
+    )
+    .expect("check");
+    assert_eq!(
+        report.summary.rejected, 0,
+        "the merchant's own check passes: {:?}",
+        report.issues
+    );
+    outputs.clean
+}
+
+async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestApp) {
+    let merchant = app.tenant_on("Acme Portal", "https://portal.example").await;
+    let business = listgate::tenants::BusinessName::parse("Globex Outfitters").expect("name");
+    assert!(
+        listgate::tenants::set_business_name(&app.db, &merchant.id, &business)
+            .await
+            .expect("set")
+    );
+    let csv = "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
+               +447911123456,2025-01-05,shop,Yes to WhatsApp offers from Acme Boutique,whatsapp\n";
+    // Left out, or naming the business the wording names: the server checks
+    // against the tenant's business all the same.
+    for business_name in [None, Some("Acme Boutique".to_owned())] {
+        let options = CheckOptions {
+            business_name,
+            ..common::options()
+        };
+        let clean = clean_with(csv, &options);
+        let (status, body) = app
+            .submit(
+                Some(&merchant.key),
+                None,
+                form_for("whatsapp", &options, clean, b"x"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body.to_string().contains("consent.text_missing_business")
+                && body.to_string().contains("does not name Globex Outfitters"),
+            "{body}"
+        );
+    }
+    // A channel declared for a list without a channel column is taken, and
+    // shown to the reviewer as the merchant's word.
+    let csv = "phone,opt_in_at,opt_in_source,opt_in_text\n\
+               +447911123456,2025-01-05,shop,Yes to WhatsApp offers from Globex Outfitters\n";
+    let options = CheckOptions {
+        channel: Some(listgate_core::Segment::Whatsapp),
+        business_name: Some("Globex Outfitters".into()),
+        ..common::options()
+    };
+    let (status, body) = app
+        .submit(
+            Some(&merchant.key),
+            None,
+            form_for("whatsapp", &options, clean_with(csv, &options), b"x"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (_, detail) = app
+        .review(
+            &session,
+            &format!("/submissions/{}", body["id"].as_str().expect("id")),
+            None,
+            false,
+        )
+        .await;
+    assert_eq!(detail["declared"][0]["option"], "channel", "{detail}");
+    assert!(
+        detail["declared"][0]["meaning"]
+            .as_str()
+            .is_some_and(|m| m.contains("every contact consented to WhatsApp")),
+        "{detail}"
+    );
+    assert_eq!(
+        detail["declared"].as_array().map(Vec::len),
+        Some(1),
+        "{detail}"
+    );
+
+    // A tenant without a business name: the list is taken, and the reviewer
+    // reads that its wording was not checked for one.
+    let other = app.tenant("Initech").await;
+    let options = CheckOptions {
+        business_name: None,
+        channel: Some(listgate_core::Segment::Whatsapp),
+        ..common::options()
+    };
+    let (status, body) = app
+        .submit(
+            Some(&other),
+            None,
+            form_for("whatsapp", &options, clean_with(csv, &options), b"x"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, detail) = app
+        .review(
+            &session,
+            &format!("/submissions/{}", body["id"].as_str().expect("id")),
+            None,
+            false,
+        )
+        .await;
+    assert_eq!(detail["declared"][0]["option"], "business_name", "{detail}");
+    assert!(
+        detail["declared"][0]["meaning"]
+            .as_str()
+            .is_some_and(|m| m.contains("not checked for the business's name")),
+        "{detail}"
+    );
 }
 
 /// A tmpfs of `size` mounted on `dir` while it lives (root only).

@@ -261,6 +261,13 @@ pub fn Detail(props: &DetailProps) -> Html {
                 <dt>{ "Capture method" }</dt><dd>{ consent["capture_method"].as_str().unwrap_or("—") }</dd>
                 <dt>{ "Double opt-in" }</dt><dd>{ consent["double_opt_in"].as_str().filter(|s| !s.is_empty()).unwrap_or("—") }</dd>
             </dl>
+            if let Some(declared) = v["declared"].as_array().filter(|d| !d.is_empty()) {
+                // Options the server's check took on the merchant's word.
+                <h4>{ "Declared by the merchant" }</h4>
+                <ul id="review-declared" class="needs-evidence">{ for declared.iter().map(|d| html! {
+                    <li><code>{ d["option"].as_str().unwrap_or_default() }</code>{ ": " }{ d["meaning"].as_str().unwrap_or_default() }</li>
+                }) }</ul>
+            }
             <h4>{ "Self-check" }</h4>
             <ul>{ for crate::app::state::SELF_CHECK.iter().map(|(key, question)| html! {
                 <li>{ if v["consent"]["self_check"][*key].as_bool() == Some(true) { "✔ " } else { "✘ " } }{ *question }</li>
