@@ -256,7 +256,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             postgres: url.starts_with("postgres"),
             batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
                 .unwrap_or(i64::MAX),
-            http: reqwest::Client::new(),
+            http: listgate::webhooks::client(),
             retain_days: args.retain_days,
         };
         listgate::serve(state, args.addr).await

@@ -113,28 +113,33 @@ impl TenantName {
     }
 }
 
-/// A web origin allowed to submit for a tenant: `https://host[:port]`.
+/// A web origin allowed to submit for a tenant: `https://host[:port]`, as
+/// browsers send it in `Origin` (lowercase host, no default port).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin(String);
 
 impl Origin {
-    /// Validates an origin: a scheme, a host, an optional port, no path.
+    /// Validates an origin: `http` or `https`, a host, an optional port; no
+    /// credentials, path, query or fragment. `https://Portal.example:443/`
+    /// becomes `https://portal.example`, which is what browsers send.
     pub fn parse(text: &str) -> Result<Origin, String> {
-        let text = text.trim().trim_end_matches('/');
-        let rest = text
-            .strip_prefix("https://")
-            .or_else(|| text.strip_prefix("http://"))
-            .ok_or_else(|| format!("`{text}` is not an origin: write it as https://host[:port]"))?;
-        let valid = !rest.is_empty()
-            && rest
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-        if !valid {
+        let text = text.trim();
+        let junk = || format!("`{text}` is not an origin: write it as https://host[:port]");
+        let url = url::Url::parse(text).map_err(|_| junk())?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(junk());
+        }
+        if !url.username().is_empty()
+            || url.password().is_some()
+            || url.path() != "/"
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
             return Err(format!(
                 "`{text}` is not an origin: only scheme, host and port, no path"
             ));
         }
-        Ok(Origin(text.to_ascii_lowercase()))
+        Ok(Origin(url.origin().ascii_serialization()))
     }
 
     /// The origin as browsers send it.
@@ -233,23 +238,56 @@ pub async fn business_name(db: &AnyPool, tenant: &str) -> Result<Option<String>,
     Ok(name.flatten())
 }
 
-/// A webhook receiver: an `https://` URL (`http://` for loopback only).
+/// A webhook receiver: an `https://` URL (`http://` for loopback only), with
+/// no credentials in it and not aimed at a link-local, multicast or
+/// unspecified address (169.254.169.254 is where clouds serve their secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookUrl(String);
 
 impl WebhookUrl {
-    /// Validates a receiver URL.
+    /// Validates a receiver URL. The host is judged as the URL parser reads
+    /// it, not by its first characters: `http://127.0.0.1@192.0.2.2/` goes
+    /// to 192.0.2.2.
     pub fn parse(text: &str) -> Result<WebhookUrl, String> {
         let text = text.trim();
-        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-            .iter()
-            .any(|p| text.starts_with(p));
-        if !(text.starts_with("https://") || loopback) || text.contains(char::is_whitespace) {
-            return Err(format!(
-                "`{text}` is not a webhook URL: use https:// (http:// only for 127.0.0.1 or localhost)"
-            ));
+        let refuse = |why: &str| Err(format!("`{text}` is not a webhook URL: {why}"));
+        let Ok(url) = url::Url::parse(text) else {
+            return refuse("write it as https://host/path");
+        };
+        let Some(host) = url.host() else {
+            return refuse("it has no host");
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return refuse("it carries a user name or password; the deliveries are signed instead");
         }
-        Ok(WebhookUrl(text.to_owned()))
+        let ip = match host {
+            url::Host::Ipv4(ip) => Some(std::net::IpAddr::V4(ip)),
+            url::Host::Ipv6(ip) => Some(std::net::IpAddr::V6(ip)),
+            url::Host::Domain(_) => None,
+        };
+        let loopback = ip.is_some_and(|ip| ip.is_loopback())
+            || matches!(host, url::Host::Domain(d) if d.eq_ignore_ascii_case("localhost"));
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => return refuse("use https:// (http:// only for 127.0.0.1 or localhost)"),
+        }
+        if ip.is_some_and(|ip| {
+            ip.is_unspecified()
+                || ip.is_multicast()
+                || match ip {
+                    std::net::IpAddr::V4(v4) => v4.is_link_local() || v4.is_broadcast(),
+                    std::net::IpAddr::V6(v6) => v6.is_unicast_link_local(),
+                }
+        }) {
+            return refuse("a link-local, multicast or unspecified address receives no webhooks");
+        }
+        Ok(WebhookUrl(url.into()))
+    }
+
+    /// The URL deliveries are sent to.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -480,5 +518,62 @@ mod tests {
         );
         assert!(Origin::parse("portal.example").is_err());
         assert!(Origin::parse("https://portal.example/path").is_err());
+        // What browsers send: no default port, lowercase, punycode.
+        for (typed, sent) in [
+            ("https://portal.example:443", "https://portal.example"),
+            ("http://portal.example:80/", "http://portal.example"),
+            ("https://PORTAL.example", "https://portal.example"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://bücher.example", "https://xn--bcher-kva.example"),
+        ] {
+            assert_eq!(
+                Origin::parse(typed).map(|o| o.0),
+                Ok(sent.to_owned()),
+                "{typed}"
+            );
+        }
+        for junk in [
+            "https://",
+            "https://user:pw@portal.example",
+            "https://portal.example?x=1",
+            "https://portal.example/#top",
+            "ftp://portal.example",
+            "javascript:alert(1)",
+            "https://portal example",
+        ] {
+            assert!(Origin::parse(junk).is_err(), "{junk}");
+        }
+    }
+
+    #[test]
+    fn webhook_urls_are_judged_by_the_host_they_reach() {
+        for accepted in [
+            "https://hooks.example/listgate",
+            "http://127.0.0.1:9201/x",
+            "http://localhost:9201/x",
+            "http://[::1]:9201/x",
+            "https://10.0.0.5/internal",
+        ] {
+            assert!(WebhookUrl::parse(accepted).is_ok(), "{accepted}");
+        }
+        for (refused, why) in [
+            // Reaches 192.0.2.2 over plain HTTP, whatever it starts with.
+            ("http://127.0.0.1@192.0.2.2:9201/x", "user name or password"),
+            ("http://127.0.0.1.example/x", "use https://"),
+            ("http://192.0.2.2/x", "use https://"),
+            ("https://169.254.169.254/latest/meta-data/", "link-local"),
+            ("https://[fe80::1]/x", "link-local"),
+            ("https://0.0.0.0/x", "unspecified"),
+            ("https://224.0.0.1/x", "multicast"),
+            ("https://", "https://host/path"),
+            (
+                "https://user:secret@hooks.example/x",
+                "user name or password",
+            ),
+            ("file:///etc/passwd", "no host"),
+        ] {
+            let message = WebhookUrl::parse(refused).expect_err(refused);
+            assert!(message.contains(why), "{refused}: {message}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! with HMAC-SHA256 (`X-Listgate-Signature: sha256=<hex>`) and carrying an
 //! `Idempotency-Key` of `<submission>-<batch>`, so a receiver can drop
 //! repeats. Deliveries are written in the batch's own transaction (an
-//! outbox) and retried with exponential backoff until they succeed.
+//! outbox) and retried with exponential backoff: 12 attempts over about 68
+//! minutes, then the delivery is marked failed.
 
 use crate::web::AppState;
 use hmac::{Hmac, Mac};
@@ -10,7 +11,8 @@ use sha2::Sha256;
 use sqlx::{Any, Transaction};
 use std::time::Duration;
 
-/// Attempts before a delivery is given up (about 4 hours of backoff).
+/// Attempts before a delivery is given up: 2 s, 4 s … 2,048 s between
+/// them, about 68 minutes in all.
 pub const MAX_ATTEMPTS: i64 = 12;
 /// How long a receiver may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -23,7 +25,7 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Seconds before attempt `attempts + 1`: 2, 4, 8 … up to an hour.
+/// Milliseconds before attempt `attempts + 1`: 2 s, 4 s, 8 s … at most an hour.
 pub fn backoff_ms(attempts: i64) -> i64 {
     (1000_i64 << attempts.clamp(1, 12)).min(3_600_000)
 }
@@ -63,6 +65,15 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// The client deliveries are sent with. It follows no redirect: a receiver
+/// could otherwise send the batch on to an address the URL check refuses.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client without custom TLS settings builds")
+}
+
 /// Sends one due delivery, if any; `true` when one was attempted.
 pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
     let now = chrono::Utc::now().timestamp_millis();
@@ -96,9 +107,12 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
     if claimed == 0 {
         return Ok(false);
     }
-    let sent = state
-        .http
-        .post(&url)
+    // Stored before today's rules, a URL is judged again before each attempt.
+    let sent = match crate::tenants::WebhookUrl::parse(&url) {
+        Ok(url) => state.http.post(url.as_str()),
+        Err(why) => return give_up(state, &submission, batch, attempts, &why).await,
+    };
+    let sent = sent
         .timeout(TIMEOUT)
         .header("content-type", "application/json")
         .header(
@@ -150,6 +164,28 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Marks a delivery failed at once, for a reason no retry can change.
+async fn give_up(
+    state: &AppState,
+    submission: &str,
+    batch: i64,
+    attempts: i64,
+    why: &str,
+) -> anyhow::Result<bool> {
+    tracing::warn!(submission, batch, why, "webhook delivery given up");
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'failed', attempts = $1, last_error = $2
+         WHERE submission_id = $3 AND batch = $4",
+    )
+    .bind(attempts + 1)
+    .bind(why)
+    .bind(submission)
+    .bind(batch)
+    .execute(&state.db)
+    .await?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +205,8 @@ mod tests {
         assert_eq!(backoff_ms(2), 4000);
         assert_eq!(backoff_ms(12), 3_600_000);
         assert_eq!(backoff_ms(40), 3_600_000);
+        // The waits between the attempts before a delivery is given up.
+        let waits: i64 = (1..MAX_ATTEMPTS).map(backoff_ms).sum();
+        assert_eq!(waits / 1000, 4_094, "about 68 minutes");
     }
 }

@@ -56,7 +56,7 @@ async fn spawn_app(
             files: 3,
             bytes_per_file: 1 << 20,
         },
-        http: reqwest::Client::new(),
+        http: listgate::webhooks::client(),
     };
     // The import worker, as `listgate serve` runs it.
     let (stop_worker, stopped) = tokio::sync::watch::channel(false);
@@ -71,7 +71,7 @@ async fn spawn_app(
         url,
         db,
         data,
-        http: reqwest::Client::new(),
+        http: listgate::webhooks::client(),
         state,
         stop_worker,
     })
@@ -117,6 +117,7 @@ on_every_database! {
     a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
     a_slow_webhook_is_cut_off_and_retried(10 << 20, 0);
+    a_redirecting_webhook_is_not_followed(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
@@ -844,19 +845,21 @@ type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>
 
 /// A receiver on a random port that answers 500 to its first request.
 /// How the webhook receiver answers its first delivery (later ones: 200).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum FirstAnswer {
     /// 500 at once.
     Fails,
     /// 200 only after this long (past the sender's timeout).
     Hangs(std::time::Duration),
+    /// 307 to this URL.
+    Redirects(String),
 }
 
 async fn webhook_receiver(first: FirstAnswer) -> (String, Received) {
     let received: Received = Default::default();
     let log = received.clone();
     let handler = move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-        let log = log.clone();
+        let (log, first) = (log.clone(), first.clone());
         async move {
             let header = |name: &str| {
                 headers
@@ -874,13 +877,19 @@ async fn webhook_receiver(first: FirstAnswer) -> (String, Received) {
                 ));
                 log.len()
             };
+            use axum::response::IntoResponse as _;
             match first {
-                FirstAnswer::Fails if count == 1 => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                FirstAnswer::Fails if count == 1 => {
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
                 FirstAnswer::Hangs(delay) if count == 1 => {
                     tokio::time::sleep(delay).await;
-                    axum::http::StatusCode::OK
+                    axum::http::StatusCode::OK.into_response()
                 }
-                _ => axum::http::StatusCode::OK,
+                FirstAnswer::Redirects(to) if count == 1 => {
+                    axum::response::Redirect::temporary(&to).into_response()
+                }
+                _ => axum::http::StatusCode::OK.into_response(),
             }
         }
     };
@@ -891,6 +900,20 @@ async fn webhook_receiver(first: FirstAnswer) -> (String, Received) {
     let router = axum::Router::new().route("/hook", axum::routing::post(handler));
     tokio::spawn(async move { axum::serve(listener, router).await });
     (url, received)
+}
+
+async fn a_redirecting_webhook_is_not_followed(app: TestApp) {
+    let (elsewhere, reached) = webhook_receiver(FirstAnswer::Fails).await;
+    webhooks_retried(
+        app,
+        FirstAnswer::Redirects(elsewhere),
+        "the receiver answered 307 Temporary Redirect",
+    )
+    .await;
+    assert!(
+        reached.lock().expect("log").is_empty(),
+        "the batch never went where the receiver pointed"
+    );
 }
 
 async fn each_batch_reaches_the_webhook_signed_and_retried(app: TestApp) {

@@ -231,7 +231,7 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
         max_submission_bytes: 10 << 20,
         postgres: false,
         batch_interval_ms: 0,
-        http: reqwest::Client::new(),
+        http: listgate::webhooks::client(),
         retain_days: 0,
         checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
         evidence_limits: listgate::submissions::EvidenceLimits {
