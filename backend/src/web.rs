@@ -187,9 +187,7 @@ pub async fn serve(
     addr: SocketAddr,
     limits: ConnectionLimits,
 ) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     // Tests and scripts read this line to find the port.
     println!("listening on http://{local}");
@@ -203,6 +201,23 @@ pub async fn serve(
     let _ = worker.await;
     let _ = retention.await;
     Ok(())
+}
+
+/// Connections the kernel holds for the server while every slot is taken
+/// (`--max-connections`); the system's `somaxconn` may lower it. The usual
+/// default of 128 would drop clients' first attempts under a flood.
+const LISTEN_BACKLOG: u32 = 1024;
+
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // A restarted server can bind while the old one's connections linger.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 async fn shutdown_signal() {
