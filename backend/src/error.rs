@@ -2,7 +2,7 @@
 //! code and a JSON body, and it never shows internals (those are logged).
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use listgate_core::Issue;
 use serde::Serialize;
@@ -20,6 +20,9 @@ pub enum ApiError {
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
+    /// No route serves this path.
+    #[error("no API route has this path: /api/v1/docs lists them")]
+    NoSuchPath,
     /// The server cannot take the request now (at capacity, store failing);
     /// nothing was kept and the client should send it again (503, Retry-After).
     #[error("{0}")]
@@ -36,6 +39,9 @@ pub enum ApiError {
     /// The body is over the configured limit.
     #[error("{0}")]
     TooLarge(String),
+    /// The request took longer than the server allows (`--request-timeout-secs`).
+    #[error("{0}")]
+    RequestTimeout(String),
     /// The list is not clean: rows that cannot be imported.
     #[error("{message}")]
     Unprocessable {
@@ -98,12 +104,13 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::NoSuchPath => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -158,3 +165,53 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The answer for a path under `/api` that no route serves.
+pub async fn no_such_path() -> ApiError {
+    ApiError::NoSuchPath
+}
+
+/// Gives the framework's own refusals the JSON error body every other error
+/// has. axum answers a body that is not JSON, a missing field, a body over
+/// the limit or a wrong method in plain text (or with no body); its text
+/// (at most a few hundred bytes, about the request) becomes the message.
+pub async fn framework_errors_as_json(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, FRAMEWORK_MESSAGE_BYTES)
+        .await
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok())
+        .filter(|text| !text.trim().is_empty());
+    let message = text.unwrap_or_else(|| {
+        status
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_lowercase()
+    });
+    let body = ErrorBody {
+        error: ErrorDetail {
+            status: status.as_u16(),
+            message,
+            issues: None,
+        },
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// The longest framework message kept (axum's are far shorter).
+const FRAMEWORK_MESSAGE_BYTES: usize = 4096;

@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use listgate::ConnectionLimits;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -89,6 +90,60 @@ struct ServeArgs {
     batch_interval_seconds: u64,
     #[command(flatten)]
     s3: S3Args,
+    #[command(flatten)]
+    transport: TransportArgs,
+    #[command(flatten)]
+    connections: ConnectionArgs,
+}
+
+/// How browsers reach the server; decides the session cookie's `Secure`
+/// and `__Host-` prefix, and HSTS.
+#[derive(Debug, clap::Args)]
+struct TransportArgs {
+    /// The address browsers use, e.g. https://lists.example (HTTPS ending
+    /// at a proxy in front); with https:// every request counts as HTTPS.
+    #[arg(long, value_parser = listgate::transport::PublicUrl::parse)]
+    public_url: Option<listgate::transport::PublicUrl>,
+    /// Every request comes through a reverse proxy that sets
+    /// X-Forwarded-Proto: believe it (never set this when clients can reach
+    /// the server directly, as they could send the header themselves).
+    #[arg(long)]
+    behind_proxy: bool,
+}
+
+/// How long clients may take and how many may be connected.
+#[derive(Debug, clap::Args)]
+struct ConnectionArgs {
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, default_value_t = ConnectionLimits::default().header_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout_secs: u64,
+    /// Seconds from a request's headers to its answer, upload included (408
+    /// after); raise it for large submissions over slow links.
+    #[arg(long, default_value_t = ConnectionLimits::default().request_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout_secs: u64,
+    /// Seconds a connection with no request in flight stays open.
+    #[arg(long, default_value_t = ConnectionLimits::default().idle_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes. Keep it well
+    /// below the open-file limit (`ulimit -n`).
+    #[arg(long, default_value_t = ConnectionLimits::default().max_connections,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+}
+
+impl ConnectionArgs {
+    fn limits(&self) -> ConnectionLimits {
+        use std::time::Duration;
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            request_timeout: Duration::from_secs(self.request_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: self.max_connections,
+        }
+    }
 }
 
 /// Where stored files go instead of DATA_DIR/blobs. The keys come from
@@ -258,8 +313,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .unwrap_or(i64::MAX),
             http: listgate::webhooks::client(),
             retain_days: args.retain_days,
+            transport: listgate::transport::Transport {
+                public_url: args.transport.public_url,
+                behind_proxy: args.transport.behind_proxy,
+            },
         };
-        listgate::serve(state, args.addr).await
+        listgate::serve(state, args.addr, args.connections.limits()).await
     })
 }
 

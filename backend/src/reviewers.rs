@@ -10,7 +10,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,8 +21,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "listgate_session";
+/// The session cookie's name over plain HTTP (`__Host-…` over HTTPS).
+pub use crate::session_cookie::PLAIN_NAME as SESSION_COOKIE;
 /// The header carrying the CSRF token on every change.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a session lasts.
@@ -278,10 +278,11 @@ pub struct SessionView {
 
 /// Signs a reviewer in: sets the session cookie and returns the CSRF token.
 #[utoipa::path(post, path = "/session", tag = "reviewers", request_body = SignIn,
-    responses((status = OK, description = "Signed in; the `listgate_session` cookie is set", body = SessionView),
+    responses((status = OK, description = "Signed in; the `listgate_session` cookie is set (`__Host-listgate_session`, Secure, over HTTPS)", body = SessionView),
         (status = FORBIDDEN, description = "Wrong email or password", body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Json(body): Json<SignIn>,
 ) -> Result<Response, ApiError> {
     let wrong = || ApiError::Forbidden("wrong email or password".into());
@@ -307,19 +308,18 @@ async fn sign_in(
     .bind((Utc::now() + Duration::hours(SESSION_HOURS)).to_rfc3339())
     .execute(&state.db)
     .await?;
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        SESSION_HOURS * 3600
-    );
+    let cookie = crate::session_cookie::session_cookie(
+        &token,
+        std::time::Duration::from_secs(SESSION_HOURS as u64 * 3600),
+        state.transport.is_https(&headers),
+    )
+    .map_err(anyhow::Error::from)?;
     let mut response = Json(SessionView {
         email: email.0,
         csrf_token: csrf,
     })
     .into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
-    );
+    response.headers_mut().insert(SET_COOKIE, cookie);
     Ok(response)
 }
 
@@ -348,23 +348,13 @@ pub struct Reviewer {
     session: String,
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-}
-
 impl FromRequestParts<AppState> for Reviewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let signed_out = || ApiError::Forbidden("sign in as a reviewer first".into());
-        let token = session_token(&parts.headers).ok_or_else(signed_out)?;
+        let https = state.transport.is_https(&parts.headers);
+        let token = crate::session_cookie::token(&parts.headers, https).ok_or_else(signed_out)?;
         let session = sha256_hex(token.as_bytes());
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT reviewer_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",

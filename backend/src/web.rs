@@ -1,12 +1,16 @@
 //! The HTTP side: the built browser app as static files, and health.
 
+use crate::connections::{ConnectionLimits, serve_on};
+use crate::error::{framework_errors_as_json, no_such_path};
 use crate::openapi::ApiDoc;
+use crate::security_headers::SecurityHeaders;
 use crate::store::BlobStore;
 use crate::{reviewers, submissions};
 use anyhow::Context as _;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::{Json, Router};
+use axum::routing::any;
+use axum::{Json, Router, middleware};
 use sqlx::AnyPool;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -45,6 +49,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Days a finished submission's list and evidence are kept (0: forever).
     pub retain_days: u32,
+    /// Whether requests come over HTTPS (`--public-url`, `--behind-proxy`).
+    pub transport: crate::transport::Transport,
 }
 
 /// Time between import batches unless a reviewer changes it.
@@ -64,8 +70,17 @@ pub fn check_dist(dist: &Path) -> anyhow::Result<()> {
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let dist = state.dist.clone();
+    // No app built (tests of the API): no inline script to allow.
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let security = SecurityHeaders::new(
+        &[&index, crate::openapi::DOCS_PAGE],
+        state.transport.clone(),
+    );
     Router::new()
         .nest("/api/v1", api_router(&state))
+        // Other API versions are not static files either.
+        .route("/api", any(no_such_path))
+        .route("/api/{*rest}", any(no_such_path))
         // The app's files are public: partner pages load the widget and
         // its worker from here, which browsers allow only with CORS.
         .fallback_service(SetResponseHeader::overriding(
@@ -81,10 +96,16 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(middleware::from_fn_with_state(
+            security,
+            crate::security_headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
-/// The API under `/api/v1`, with its OpenAPI description.
+/// The API under `/api/v1`, with its OpenAPI description. Every answer is
+/// JSON (errors included) and none is stored by caches: most carry
+/// personal data (contacts, submissions, evidence, the session).
 fn api_router(state: &AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
@@ -96,6 +117,12 @@ fn api_router(state: &AppState) -> Router {
         .with_state(state.clone())
         .split_for_parts();
     api.merge(crate::openapi::router(spec))
+        .fallback(no_such_path)
+        .layer(middleware::map_response(framework_errors_as_json))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// Cross-origin access for partner pages (the embedded checker): a page on
@@ -153,27 +180,44 @@ fn static_files(dist: &Path) -> ServeDir {
 }
 
 /// Binds `addr`, prints the address it listens on (port 0 picks a free
-/// one) and serves until Ctrl-C or SIGTERM, finishing requests in flight.
-pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+/// one) and serves within `limits` until Ctrl-C or SIGTERM, finishing
+/// requests in flight.
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    limits: ConnectionLimits,
+) -> anyhow::Result<()> {
+    let listener = listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     // Tests and scripts read this line to find the port.
     println!("listening on http://{local}");
-    tracing::info!(%local, dist = %state.dist.display(), store = %state.store, "serving");
+    tracing::info!(%local, dist = %state.dist.display(), store = %state.store, ?limits, "serving");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::import::run_worker(state.clone(), stopped.clone()));
     let retention = tokio::spawn(crate::retention::run(state.clone(), stopped));
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error");
+    serve_on(listener, state, limits, shutdown_signal()).await;
     // The batch in progress commits or rolls back as a whole; wait for it.
     let _ = stop.send(true);
     let _ = worker.await;
     let _ = retention.await;
-    served
+    Ok(())
+}
+
+/// Connections the kernel holds for the server while every slot is taken
+/// (`--max-connections`); the system's `somaxconn` may lower it. The usual
+/// default of 128 would drop clients' first attempts under a flood.
+const LISTEN_BACKLOG: u32 = 1024;
+
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // A restarted server can bind while the old one's connections linger.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 async fn shutdown_signal() {

@@ -135,3 +135,72 @@ pub async fn sign_in(
         csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
     })
 }
+
+/// `listgate serve` in this process: the real app through
+/// [`listgate::serve_on`] on a free loopback port, with SQLite in a fresh
+/// data directory and the app's files in its `dist/`.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+    /// Its address, for raw TCP clients.
+    pub addr: std::net::SocketAddr,
+    /// Its database.
+    pub db: sqlx::AnyPool,
+    /// Its data directory; `dist/` holds the app's files.
+    pub data: tempfile::TempDir,
+    /// Completing it shuts the server down.
+    pub stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Ends when the server has shut down.
+    pub stopped: tokio::task::JoinHandle<()>,
+}
+
+/// Serves with `limits` and `transport`; `files` (path, content) are written
+/// to the app directory first.
+pub async fn serve(
+    limits: listgate::ConnectionLimits,
+    transport: listgate::transport::Transport,
+    files: &[(&str, &str)],
+) -> Server {
+    let data = tempfile::tempdir().expect("data dir");
+    let dist = data.path().join("dist");
+    for (path, content) in files {
+        let path = dist.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dist dir");
+        std::fs::write(path, content).expect("app file");
+    }
+    let db = listgate::db::connect(&listgate::db::default_url(data.path()))
+        .await
+        .expect("database");
+    let state = listgate::AppState {
+        dist,
+        db: db.clone(),
+        store: listgate::store::BlobStore::new(data.path()),
+        max_submission_bytes: 64 << 10,
+        postgres: false,
+        batch_interval_ms: 0,
+        retain_days: 0,
+        checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
+        evidence_limits: listgate::submissions::EvidenceLimits {
+            files: 3,
+            bytes_per_file: 1 << 20,
+        },
+        http: reqwest::Client::new(),
+        transport,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+    let stopped = tokio::spawn(listgate::serve_on(listener, state, limits, async {
+        let _ = stopping.await;
+    }));
+    Server {
+        origin: format!("http://{addr}"),
+        addr,
+        db,
+        data,
+        stop: Some(stop),
+        stopped,
+    }
+}
