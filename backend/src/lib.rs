@@ -11,8 +11,9 @@ pub mod reviewers;
 pub mod store;
 pub mod submissions;
 pub mod tenants;
+pub mod throttle;
 pub mod web;
 pub mod webhooks;
 pub mod widget;
 
-pub use web::{AppState, app, serve};
+pub use web::{AppState, app, make_service, serve};

@@ -5,6 +5,7 @@ use crate::store::BlobStore;
 use crate::{reviewers, submissions};
 use anyhow::Context as _;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::{Json, Router};
 use sqlx::AnyPool;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Days a finished submission's list and evidence are kept (0: forever).
     pub retain_days: u32,
+    /// Sign-in and publishable-key limits, with their counters.
+    pub throttles: std::sync::Arc<crate::throttle::Throttles>,
 }
 
 /// Time between import batches unless a reviewer changes it.
@@ -82,6 +85,12 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// [`app`] as a service that records each connection's peer address, which
+/// [`crate::throttle::ClientAddress`] reads.
+pub fn make_service(state: AppState) -> IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    app(state).into_make_service_with_connect_info::<SocketAddr>()
 }
 
 /// The API under `/api/v1`, with its OpenAPI description.
@@ -165,7 +174,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::import::run_worker(state.clone(), stopped.clone()));
     let retention = tokio::spawn(crate::retention::run(state.clone(), stopped));
-    let served = axum::serve(listener, app(state))
+    let served = axum::serve(listener, make_service(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped with an error");

@@ -2,9 +2,9 @@
 //! started on a free loopback port for each test and killed after it
 //! (`scripts/setup all` installs it; `scripts/test` requires it).
 
+use listgate::AppState;
 use listgate::store::{BlobStore, S3Config, S3Credentials, StoreError};
 use listgate::tenants::{Origin, TenantName, add_tenant, sha256_hex};
-use listgate::{AppState, app};
 mod common;
 
 use common::{MESSY, form};
@@ -238,12 +238,13 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
             files: 3,
             bytes_per_file: 1 << 20,
         },
+        throttles: std::sync::Arc::new(listgate::throttle::Throttles::new(Default::default())),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let url = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    tokio::spawn(async move { axum::serve(listener, listgate::make_service(state)).await });
     let http = reqwest::Client::new();
 
     let ready: Value = http

@@ -24,7 +24,7 @@ pub struct Package<'a> {
     pub settings: &'a Settings,
     /// The clean file.
     pub clean: &'a Blob,
-    /// Consent details and attestation (the package manifest).
+    /// Consent details, self-check answers and attestation (`evidence::declaration`).
     pub consent: &'a Value,
     /// Evidence files with the opt-in source each proves.
     pub evidence: &'a [(String, File)],
