@@ -128,7 +128,11 @@ async fn answer(
     let fix = match status {
         401 => Some("check the API key listgate gave your account"),
         403 => None,
+        409 => Some(
+            "wait until reviewers have decided your earlier submissions, then press Submit again",
+        ),
         413 => Some("attach fewer or smaller evidence files"),
+        429 => Some("wait a minute and press Submit again; nothing is sent twice"),
         422 => Some("download the error file, fix the rows and check the list again"),
         _ => None,
     };
