@@ -14,6 +14,9 @@ pub enum ApiError {
     /// No API key, or one that is not known.
     #[error("a valid API key is required: send `Authorization: Bearer <key>`")]
     Unauthorized,
+    /// No reviewer session, or one that ended: sign in again.
+    #[error("sign in as a reviewer first: there is no session, or it ended")]
+    SignedOut,
     /// Signed in, but this action needs what the caller lacks (a CSRF token).
     #[error("{0}")]
     Forbidden(String),
@@ -36,6 +39,15 @@ pub enum ApiError {
     /// The request is malformed; the message says how.
     #[error("{0}")]
     BadRequest(String),
+    /// Too many requests from this client or with this key: wait
+    /// `retry_after` (429, Retry-After in whole seconds).
+    #[error("{message}")]
+    TooManyRequests {
+        /// What was limited and what to do.
+        message: String,
+        /// How long until the next request is allowed.
+        retry_after: std::time::Duration,
+    },
     /// The body is over the configured limit.
     #[error("{0}")]
     TooLarge(String),
@@ -102,7 +114,7 @@ impl ApiError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::SignedOut => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NoSuchPath => StatusCode::NOT_FOUND,
             ApiError::Gone(_) => StatusCode::GONE,
@@ -111,6 +123,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -140,6 +153,14 @@ pub struct ErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            ApiError::Unavailable(_) => Some(1),
+            // Rounded up: a client that waits exactly this long gets through.
+            ApiError::TooManyRequests { retry_after, .. } => {
+                Some(retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0))
+            }
+            _ => None,
+        };
         let (message, issues) = match self {
             ApiError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
@@ -156,11 +177,10 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("1"),
-            );
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
     }

@@ -14,6 +14,7 @@ pub mod session_cookie;
 pub mod store;
 pub mod submissions;
 pub mod tenants;
+pub mod throttle;
 pub mod transport;
 pub mod web;
 pub mod webhooks;

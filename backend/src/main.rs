@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use listgate::ConnectionLimits;
+use listgate::throttle::{AbuseLimits, Throttles};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -94,6 +95,8 @@ struct ServeArgs {
     transport: TransportArgs,
     #[command(flatten)]
     connections: ConnectionArgs,
+    #[command(flatten)]
+    abuse: AbuseArgs,
 }
 
 /// How browsers reach the server; decides the session cookie's `Secure`
@@ -142,6 +145,39 @@ impl ConnectionArgs {
             request_timeout: Duration::from_secs(self.request_timeout_secs),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),
             max_connections: self.max_connections,
+        }
+    }
+}
+
+/// Limits on password guessing and on the publishable key, which any page
+/// visitor can read (see docs/SECURITY.md).
+#[derive(Debug, clap::Args)]
+struct AbuseArgs {
+    /// Sign-in attempts a minute from one client address, and separately
+    /// for one email; more get 429 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = AbuseLimits::default().sign_in_attempts_per_minute)]
+    sign_in_attempts_per_minute: u32,
+    /// Submissions a minute with one publishable key; more get 429.
+    #[arg(long, value_name = "N", default_value_t = AbuseLimits::default().publishable_submissions_per_minute)]
+    publishable_submissions_per_minute: u32,
+    /// Submissions a minute with a publishable key from one client address
+    /// (IPv6: one /64); more get 429.
+    #[arg(long, value_name = "N", default_value_t = AbuseLimits::default().publishable_submissions_per_minute_per_address)]
+    publishable_submissions_per_minute_per_address: u32,
+    /// Submissions of one tenant waiting for review at once; more get 409
+    /// until reviewers decide.
+    #[arg(long, value_name = "N", default_value_t = AbuseLimits::default().max_pending_submissions)]
+    max_pending_submissions: u32,
+}
+
+impl AbuseArgs {
+    fn limits(&self) -> AbuseLimits {
+        AbuseLimits {
+            sign_in_attempts_per_minute: self.sign_in_attempts_per_minute,
+            publishable_submissions_per_minute: self.publishable_submissions_per_minute,
+            publishable_submissions_per_minute_per_address: self
+                .publishable_submissions_per_minute_per_address,
+            max_pending_submissions: self.max_pending_submissions,
         }
     }
 }
@@ -226,6 +262,14 @@ enum ReviewerCommand {
     /// (at least 12 characters) is read from the first line of standard input.
     Add {
         /// The reviewer's email, used to sign in.
+        email: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Remove a reviewer: their sessions end and they can no longer sign in
+    /// (their past decisions still name them).
+    Remove {
+        /// The reviewer's email.
         email: String,
         #[command(flatten)]
         data: DataArgs,
@@ -317,6 +361,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 public_url: args.transport.public_url,
                 behind_proxy: args.transport.behind_proxy,
             },
+            throttles: std::sync::Arc::new(Throttles::new(args.abuse.limits())),
         };
         listgate::serve(state, args.addr, args.connections.limits()).await
     })
@@ -415,7 +460,10 @@ fn set_business_name(tenant: &str, name: &str, data: &DataArgs) -> anyhow::Resul
 }
 
 fn reviewer(command: ReviewerCommand) -> anyhow::Result<()> {
-    let ReviewerCommand::Add { email, data } = command;
+    let (email, data) = match command {
+        ReviewerCommand::Add { email, data } => (email, data),
+        ReviewerCommand::Remove { email, data } => return remove_reviewer(&email, &data),
+    };
     let email = listgate::reviewers::Email::parse(&email).map_err(anyhow::Error::msg)?;
     eprintln!("password for the reviewer (at least 12 characters), then Enter:");
     let mut line = String::new();
@@ -427,7 +475,27 @@ fn reviewer(command: ReviewerCommand) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
         listgate::reviewers::set_reviewer(&db, &email, &password).await?;
-        eprintln!("reviewer saved; they sign in at /api/v1/session");
+        eprintln!(
+            "reviewer saved (a changed password signs them out everywhere); they sign in at /api/v1/session"
+        );
+        Ok(())
+    })
+}
+
+fn remove_reviewer(email: &str, data: &DataArgs) -> anyhow::Result<()> {
+    let email = listgate::reviewers::Email::parse(email).map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        if !listgate::reviewers::remove_reviewer(&db, &email).await? {
+            anyhow::bail!(
+                "no reviewer has the email `{}`: nothing was removed",
+                email.as_str()
+            );
+        }
+        eprintln!(
+            "reviewer {} removed; their sessions have ended",
+            email.as_str()
+        );
         Ok(())
     })
 }

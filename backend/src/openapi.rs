@@ -17,7 +17,8 @@ use utoipa::{Modify, OpenApi};
         description = "Receive clean, consent-checked contact lists, review them and import them in paced batches. \
             Merchants and partner servers use their tenant's secret API key; web pages on a tenant's allowed \
             origins use its publishable key, which can only create submissions. Reviewers sign in for a \
-            session cookie and send its CSRF token with every change. Every error answers \
+            session cookie and send its CSRF token with every change: without a live session a reviewer \
+            route answers 401, a change without the session's CSRF token 403. Every error answers \
             `{\"error\": {\"status\", \"message\"}}`."
     ),
     tags(

@@ -1,7 +1,8 @@
 //! Data retention: the clean list and the consent evidence of a finished
 //! submission (imported or rejected) are deleted once it is older than the
 //! retention period; the record of what was submitted and decided stays,
-//! without the row-level issues (they quote numbers and addresses).
+//! without the row-level issues (they quote numbers and addresses). The
+//! same hourly sweep deletes reviewer sessions that have ended.
 
 use crate::AppState;
 use crate::store::BlobStore;
@@ -91,14 +92,17 @@ fn without_issues(report: &str) -> String {
     value.to_string()
 }
 
-/// Sweeps hourly (and at start) until `stop`; `retain_days` 0 keeps everything.
+/// Sweeps hourly (and at start) until `stop`: deletes ended reviewer
+/// sessions, and purges finished submissions unless `retain_days` is 0.
 pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    if state.retain_days == 0 {
-        return;
-    }
-    let retain = Duration::days(i64::from(state.retain_days));
+    let retain = (state.retain_days > 0).then(|| Duration::days(i64::from(state.retain_days)));
     loop {
-        if let Err(error) = purge_expired(&state.db, &state.store, retain, Utc::now()).await {
+        if let Err(error) = crate::reviewers::delete_expired_sessions(&state.db, Utc::now()).await {
+            tracing::error!(error = %error, "deleting ended sessions failed");
+        }
+        if let Some(retain) = retain
+            && let Err(error) = purge_expired(&state.db, &state.store, retain, Utc::now()).await
+        {
             tracing::error!(error = format!("{error:#}"), "retention sweep failed");
         }
         tokio::select! {

@@ -4,12 +4,13 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::submissions::{SubmissionView, load_submission};
 use crate::tenants::{new_id, sha256_hex};
+use crate::throttle::ClientAddress;
 use crate::web::AppState;
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -17,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyPool;
+use subtle::ConstantTimeEq as _;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,11 +29,16 @@ pub use crate::session_cookie::PLAIN_NAME as SESSION_COOKIE;
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How long a session lasts.
 const SESSION_HOURS: i64 = 12;
+/// Largest sign-in body: an e-mail and a password fit many times over.
+const SIGN_IN_BODY_BYTES: usize = 4 * 1024;
 
 /// Routes under `/api/v1`, each documented in the OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let session = OpenApiRouter::new()
         .routes(routes!(sign_in, sign_out))
+        .layer(DefaultBodyLimit::max(SIGN_IN_BODY_BYTES));
+    OpenApiRouter::new()
+        .merge(session)
         .routes(routes!(queue))
         .routes(routes!(detail))
         .routes(routes!(decide))
@@ -49,7 +56,7 @@ const VIEWABLE: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "applicati
     security(("reviewer_session" = [])),
     responses(
         (status = OK, description = "The file as uploaded", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = UNAUTHORIZED, body = ErrorBody), (status = NOT_FOUND, body = ErrorBody),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = NOT_FOUND, body = ErrorBody),
         (status = GONE, description = "Deleted when the retention period ended", body = ErrorBody),
     ))]
 async fn evidence(
@@ -129,7 +136,7 @@ struct Reschedule {
     params(("id" = String, Path, description = "The submission id")), request_body = Reschedule,
     security(("reviewer_session" = [], "csrf_token" = [])),
     responses((status = OK, body = SubmissionView), (status = BAD_REQUEST, body = ErrorBody),
-        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "No CSRF token", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody),
         (status = CONFLICT, description = "Not approved yet", body = ErrorBody)))]
 async fn reschedule(
     State(state): State<AppState>,
@@ -209,6 +216,10 @@ impl Email {
             Err(format!("`{text}` is not an email address"))
         }
     }
+    /// The address, lowercased.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// A password of at least 12 characters.
@@ -231,19 +242,24 @@ impl Password {
     }
 }
 
-/// Adds a reviewer, or sets the password of an existing one.
+/// Adds a reviewer, or sets the password of an existing (or removed) one;
+/// a changed password ends every session signed in with the old one.
 pub async fn set_reviewer(db: &AnyPool, email: &Email, password: &Password) -> anyhow::Result<()> {
-    let salt = SaltString::generate(&mut OsRng);
-    let hash = Argon2::default()
-        .hash_password(password.0.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
-        .to_string();
-    let updated = sqlx::query("UPDATE reviewers SET password_hash = $1 WHERE email = $2")
-        .bind(&hash)
-        .bind(&email.0)
-        .execute(db)
-        .await?
-        .rows_affected();
+    let hash = hash_password(&password.0)?;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "DELETE FROM sessions WHERE reviewer_id IN (SELECT id FROM reviewers WHERE email = $1)",
+    )
+    .bind(&email.0)
+    .execute(&mut *tx)
+    .await?;
+    let updated =
+        sqlx::query("UPDATE reviewers SET password_hash = $1, removed_at = NULL WHERE email = $2")
+            .bind(&hash)
+            .bind(&email.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     if updated == 0 {
         sqlx::query(
             "INSERT INTO reviewers (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
@@ -252,10 +268,34 @@ pub async fn set_reviewer(db: &AnyPool, email: &Email, password: &Password) -> a
         .bind(&email.0)
         .bind(&hash)
         .bind(Utc::now().to_rfc3339())
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
     }
+    tx.commit().await?;
     Ok(())
+}
+
+/// Removes a reviewer: their sessions end and they can no longer sign in.
+/// The record stays, without a password, because their decisions name it.
+/// `Ok(false)` when no reviewer has that e-mail.
+pub async fn remove_reviewer(db: &AnyPool, email: &Email) -> anyhow::Result<bool> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "DELETE FROM sessions WHERE reviewer_id IN (SELECT id FROM reviewers WHERE email = $1)",
+    )
+    .bind(&email.0)
+    .execute(&mut *tx)
+    .await?;
+    let removed = sqlx::query(
+        "UPDATE reviewers SET password_hash = '', removed_at = $1 WHERE email = $2 AND removed_at IS NULL",
+    )
+    .bind(Utc::now().to_rfc3339())
+    .bind(&email.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(removed == 1)
 }
 
 /// A reviewer's credentials.
@@ -279,24 +319,31 @@ pub struct SessionView {
 /// Signs a reviewer in: sets the session cookie and returns the CSRF token.
 #[utoipa::path(post, path = "/session", tag = "reviewers", request_body = SignIn,
     responses((status = OK, description = "Signed in; the `listgate_session` cookie is set (`__Host-listgate_session`, Secure, over HTTPS)", body = SessionView),
-        (status = FORBIDDEN, description = "Wrong email or password", body = ErrorBody)))]
+        (status = FORBIDDEN, description = "Wrong email or password", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, description = "A body over 4 KB"),
+        (status = TOO_MANY_REQUESTS, description = "Too many attempts from this address or for this email; retry after the `Retry-After` seconds", body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     Json(body): Json<SignIn>,
 ) -> Result<Response, ApiError> {
     let wrong = || ApiError::Forbidden("wrong email or password".into());
     let email = Email::parse(&body.email).map_err(|_| wrong())?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM reviewers WHERE email = $1")
-            .bind(&email.0)
-            .fetch_optional(&state.db)
-            .await?;
-    let (id, stored) = row.ok_or_else(wrong)?;
-    let hash = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-    Argon2::default()
-        .verify_password(body.password.as_bytes(), &hash)
-        .map_err(|_| wrong())?;
+    state.throttles.sign_in(client, &email.0)?;
+    let now = Utc::now();
+    delete_expired_sessions(&state.db, now).await?;
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, password_hash FROM reviewers WHERE email = $1 AND removed_at IS NULL",
+    )
+    .bind(&email.0)
+    .fetch_optional(&state.db)
+    .await?;
+    let (id, stored) = row.unzip();
+    if !verify_password(body.password, stored).await? {
+        return Err(wrong());
+    }
+    let id = id.ok_or_else(wrong)?;
     let token = new_id() + &new_id();
     let csrf = new_id();
     sqlx::query(
@@ -305,38 +352,97 @@ async fn sign_in(
     .bind(sha256_hex(token.as_bytes()))
     .bind(&id)
     .bind(&csrf)
-    .bind((Utc::now() + Duration::hours(SESSION_HOURS)).to_rfc3339())
+    .bind((now + Duration::hours(SESSION_HOURS)).to_rfc3339())
     .execute(&state.db)
     .await?;
-    let cookie = crate::session_cookie::session_cookie(
-        &token,
-        std::time::Duration::from_secs(SESSION_HOURS as u64 * 3600),
-        state.transport.is_https(&headers),
-    )
-    .map_err(anyhow::Error::from)?;
     let mut response = Json(SessionView {
         email: email.0,
         csrf_token: csrf,
     })
     .into_response();
-    response.headers_mut().insert(SET_COOKIE, cookie);
+    let https = state.transport.is_https(&headers);
+    let hours = std::time::Duration::from_secs(SESSION_HOURS as u64 * 3600);
+    set_session_cookie(&mut response, &token, hours, https)?;
     Ok(response)
 }
 
-/// Signs the reviewer out: the session ends on the server.
+/// Sets (or, with an empty token and no time, clears) the session cookie.
+fn set_session_cookie(
+    response: &mut Response,
+    token: &str,
+    max_age: std::time::Duration,
+    https: bool,
+) -> Result<(), ApiError> {
+    let cookie = crate::session_cookie::session_cookie(token, max_age, https)
+        .map_err(anyhow::Error::from)?;
+    response.headers_mut().insert(SET_COOKIE, cookie);
+    Ok(())
+}
+
+/// A hash of a password nobody knows, verified when the e-mail is not a
+/// reviewer's, so that an unknown e-mail costs as much time as a known
+/// one and answers do not tell which e-mails are reviewers.
+static UNKNOWN_REVIEWER_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    hash_password(&new_id()).expect("argon2 hashes a random password with default parameters")
+});
+
+/// Whether `password` matches `stored` (a reviewer's argon2 hash); with no
+/// reviewer it runs the same work against [`UNKNOWN_REVIEWER_HASH`] and
+/// answers no. Argon2 runs on the blocking pool, away from the async workers.
+async fn verify_password(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| UNKNOWN_REVIEWER_HASH.clone());
+        let hash = PasswordHash::new(&stored).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok();
+        Ok(known && matches)
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+}
+
+/// An argon2 hash of `password` with a fresh salt.
+fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
+        .to_string())
+}
+
+/// Deletes the sessions that ended before `now`; returns how many.
+pub async fn delete_expired_sessions(
+    db: &AnyPool,
+    now: chrono::DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    // RFC 3339 times in UTC compare as text, as `retention` relies on too.
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now.to_rfc3339())
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
+/// Signs the reviewer out: the session ends on the server and the cookie is cleared.
 #[utoipa::path(delete, path = "/session", tag = "reviewers",
     security(("reviewer_session" = [], "csrf_token" = [])),
-    responses((status = NO_CONTENT, description = "Signed out"), (status = UNAUTHORIZED, body = ErrorBody),
-        (status = FORBIDDEN, description = "No CSRF token", body = ErrorBody)))]
+    responses((status = NO_CONTENT, description = "Signed out"), (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody),
+        (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody)))]
 async fn sign_out(
     State(state): State<AppState>,
+    headers: HeaderMap,
     reviewer: Reviewer,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(&reviewer.session)
         .execute(&state.db)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let https = state.transport.is_https(&headers);
+    set_session_cookie(&mut response, "", std::time::Duration::ZERO, https)?;
+    Ok(response)
 }
 
 /// A signed-in reviewer. Changes (anything but GET) also need the session's
@@ -352,7 +458,7 @@ impl FromRequestParts<AppState> for Reviewer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let signed_out = || ApiError::Forbidden("sign in as a reviewer first".into());
+        let signed_out = || ApiError::SignedOut;
         let https = state.transport.is_https(&parts.headers);
         let token = crate::session_cookie::token(&parts.headers, https).ok_or_else(signed_out)?;
         let session = sha256_hex(token.as_bytes());
@@ -368,8 +474,9 @@ impl FromRequestParts<AppState> for Reviewer {
             return Err(signed_out());
         }
         if parts.method != Method::GET && parts.method != Method::HEAD {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(csrf.as_str()) {
+            let sent = parts.headers.get(CSRF_HEADER).map(HeaderValue::as_bytes);
+            // Compared in constant time: timing reveals nothing about the token.
+            if !sent.is_some_and(|sent| bool::from(sent.ct_eq(csrf.as_bytes()))) {
                 return Err(ApiError::Forbidden(
                     "missing or wrong X-CSRF-Token: send the token you got when signing in".into(),
                 ));
@@ -399,7 +506,7 @@ pub struct QueueItem {
 /// Every submission, those waiting for review first.
 #[utoipa::path(get, path = "/review/submissions", tag = "reviewers",
     security(("reviewer_session" = [])),
-    responses((status = OK, body = Vec<QueueItem>), (status = UNAUTHORIZED, body = ErrorBody)))]
+    responses((status = OK, body = Vec<QueueItem>), (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody)))]
 async fn queue(
     State(state): State<AppState>,
     _: Reviewer,
@@ -430,7 +537,7 @@ async fn queue(
 /// A submission with its report, consent answers, evidence list and schedule.
 #[utoipa::path(get, path = "/review/submissions/{id}", tag = "reviewers", params(("id" = String, Path, description = "The submission id")),
     security(("reviewer_session" = [])),
-    responses((status = OK, body = SubmissionView), (status = UNAUTHORIZED, body = ErrorBody),
+    responses((status = OK, body = SubmissionView), (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody),
         (status = NOT_FOUND, body = ErrorBody)))]
 async fn detail(
     State(state): State<AppState>,
@@ -500,7 +607,7 @@ pub enum Decision {
     security(("reviewer_session" = [], "csrf_token" = [])),
     responses((status = OK, body = SubmissionView),
         (status = BAD_REQUEST, description = "A rejection without a reason", body = ErrorBody),
-        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "No CSRF token", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody),
         (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "Already decided", body = ErrorBody)))]
 async fn decide(
     State(state): State<AppState>,

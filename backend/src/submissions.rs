@@ -5,7 +5,8 @@
 use crate::error::{ApiError, ErrorBody};
 use crate::import::{ScheduleView, schedule_view};
 use crate::reviewers::RejectReason;
-use crate::tenants::{Submitter, Tenant, new_id};
+use crate::tenants::{Access, Submitter, Tenant, new_id};
+use crate::throttle::ClientAddress;
 use crate::web::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
@@ -243,7 +244,7 @@ pub struct ReasonView {
 pub struct Form {
     settings: Option<SubmittedSettings>,
     clean: Option<Vec<u8>>,
-    consent: Option<Value>,
+    consent: Option<ConsentDeclaration>,
     evidence: Vec<(EvidenceView, Vec<u8>)>,
 }
 
@@ -282,8 +283,8 @@ pub async fn read_form(mut multipart: Multipart, limits: EvidenceLimits) -> Resu
                 form.settings = Some(serde_json::from_str(&text).map_err(|e| bad("settings", &e))?);
             }
             "consent" => {
-                let text = field.text().await.map_err(multipart_error)?;
-                form.consent = Some(serde_json::from_str(&text).map_err(|e| bad("consent", &e))?);
+                let text = capped_text(field, MAX_CONSENT_BYTES, "consent").await?;
+                form.consent = Some(ConsentDeclaration::parse(&text)?);
             }
             "evidence_source" => source = field.text().await.map_err(multipart_error)?,
             "clean" => form.clean = Some(field.bytes().await.map_err(multipart_error)?.to_vec()),
@@ -328,6 +329,119 @@ pub async fn read_form(mut multipart: Multipart, limits: EvidenceLimits) -> Resu
         }
     }
     Ok(form)
+}
+
+/// Largest `consent` part: the longest answers fit with room to spare.
+pub const MAX_CONSENT_BYTES: usize = 16 * 1024;
+
+/// What the merchant declares about consent: the `consent` form part. It is
+/// stored and shown to reviewers as sent, so its shape and sizes are fixed;
+/// any other field is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDeclaration {
+    /// How the contacts consented.
+    pub consent: ConsentDetails,
+    /// The merchant's answers to the self-check questions.
+    #[serde(default)]
+    pub self_check: SelfCheck,
+    /// Email profile: the merchant confirmed GDPR consent.
+    #[serde(default)]
+    pub gdpr_confirmed: bool,
+}
+
+/// How the contacts consented, in the merchant's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDetails {
+    /// The exact wording the contacts agreed to.
+    pub wording: DeclaredText<1, 2000>,
+    /// Where they agreed (a URL, a shop, an event).
+    pub source: DeclaredText<1, 500>,
+    /// How consent was captured (a form, a checkbox at checkout…).
+    #[serde(default)]
+    pub capture_method: DeclaredText<0, 500>,
+    /// How double opt-in works, if used.
+    #[serde(default)]
+    pub double_opt_in: DeclaredText<0, 500>,
+}
+
+/// The self-check answers, by question (the browser app's `SELF_CHECK`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SelfCheck {
+    /// The consent wording names WhatsApp (and the business) explicitly.
+    pub wording_names_whatsapp: bool,
+    /// Every contact has their own opt-in timestamp and source.
+    pub timestamp_and_source: bool,
+    /// Contacts who agreed to SMS or email only are kept apart.
+    pub channel_clarity: bool,
+    /// Contacts with no recorded channel are left out.
+    pub unknowns_excluded: bool,
+}
+
+/// Declared text of `MIN` to `MAX` characters (`MIN` counts non-blank ones).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String")]
+pub struct DeclaredText<const MIN: usize, const MAX: usize>(String);
+
+impl<const MIN: usize, const MAX: usize> TryFrom<String> for DeclaredText<MIN, MAX> {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let chars = text.chars().count();
+        if chars > MAX {
+            return Err(format!("{chars} characters; at most {MAX}"));
+        }
+        if text.trim().chars().count() < MIN {
+            let plural = if MIN == 1 { "" } else { "s" };
+            return Err(format!("needs at least {MIN} non-blank character{plural}"));
+        }
+        Ok(DeclaredText(text))
+    }
+}
+
+impl ConsentDeclaration {
+    /// Reads the `consent` part; a 422 names the field that is wrong.
+    pub fn parse(text: &str) -> Result<ConsentDeclaration, ApiError> {
+        let mut json = serde_json::Deserializer::from_str(text);
+        let refused = |path: &str, error: &dyn std::fmt::Display| ApiError::Unprocessable {
+            message: if path == "." {
+                format!("the `consent` part is not a consent declaration: {error}")
+            } else {
+                format!("the `consent` part's `{path}` is refused: {error}")
+            },
+            issues: Vec::new(),
+        };
+        let declaration = serde_path_to_error::deserialize(&mut json)
+            .map_err(|e| refused(&e.path().to_string(), e.inner()))?;
+        json.end().map_err(|e| refused(".", &e))?;
+        Ok(declaration)
+    }
+}
+
+/// A text part of at most `max` bytes, read chunk by chunk so a larger one
+/// is refused (422, naming `part`) without being buffered.
+async fn capped_text(
+    mut field: axum::extract::multipart::Field<'_>,
+    max: usize,
+    part: &str,
+) -> Result<String, ApiError> {
+    let refused = |message: String| ApiError::Unprocessable {
+        message,
+        issues: Vec::new(),
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(refused(format!(
+                "the `{part}` part is larger than {} KB",
+                max >> 10
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| refused(format!("the `{part}` part is not UTF-8 text")))
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
@@ -397,8 +511,9 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
         description = "Sending the same key again returns the first submission (200) instead of creating another")),
     request_body(content_type = "multipart/form-data", description = "Fields, in any order: \
         `settings` (JSON: `{\"profile\": \"whatsapp\", \"options\": {…}}`, the options the list was checked with), \
-        `clean` (the clean CSV listgate wrote), `consent` (JSON: wording, source, capture method, double opt-in, \
-        self-check answers, attestation), and per evidence file an `evidence_source` (the opt-in source it proves) \
+        `clean` (the clean CSV listgate wrote), `consent` (JSON, at most 16 KB, no other fields: \
+        `{\"consent\": {\"wording\", \"source\", \"capture_method\", \"double_opt_in\"}, \"self_check\": {…}, \"gdpr_confirmed\"}`, \
+        the consent details, self-check answers and GDPR confirmation), and per evidence file an `evidence_source` (the opt-in source it proves) \
         followed by the `evidence` file."),
     responses(
         (status = CREATED, description = "Stored, pending review", body = SubmissionView),
@@ -407,16 +522,24 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
         (status = UNAUTHORIZED, body = ErrorBody),
         (status = FORBIDDEN, description = "The page's origin is not allowed for this tenant", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, body = ErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Rows that cannot be imported, with their issues", body = ErrorBody),
+        (status = CONFLICT, description = "The tenant has as many submissions waiting for review as the server allows", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Rows that cannot be imported, with their issues; or a `consent` that does not follow its schema, naming the field", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Too many submissions with this publishable key or from this address; retry after the `Retry-After` seconds", body = ErrorBody),
         (status = SERVICE_UNAVAILABLE, description = "As many lists as the server checks at once are being checked; retry after the `Retry-After` seconds", body = ErrorBody),
     ))]
 async fn create(
     State(state): State<AppState>,
     submitter: Submitter,
+    client: ClientAddress,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
     let tenant = submitter.tenant;
+    // The publishable key is public (each tenant has one): it is limited per
+    // key and per address; the secret key's holder is the merchant.
+    if submitter.access == Access::SubmitOnly {
+        state.throttles.publishable_submission(client, &tenant.id)?;
+    }
     let key = headers
         .get("idempotency-key")
         .map(|v| {
@@ -446,6 +569,17 @@ async fn create(
         ));
     }
 
+    refuse_past_pending_limit(&state, &tenant).await?;
+    // Reading and checking run a bounded number at a time, and the permit
+    // is taken before the body is read: past that the server answers 503
+    // at once rather than buffer bodies and queue without end.
+    let permit = std::sync::Arc::clone(&state.checks)
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::Unavailable(
+                "the server is checking as many lists as it can; send it again shortly".into(),
+            )
+        })?;
     let form = read_form(multipart, state.evidence_limits).await?;
     let missing = |what: &str| ApiError::BadRequest(format!("the form has no `{what}` field"));
     let mut settings = form.settings.ok_or_else(|| missing("settings"))?;
@@ -462,15 +596,6 @@ async fn create(
     }
     let clean = form.clean.ok_or_else(|| missing("clean"))?;
     let consent = form.consent.ok_or_else(|| missing("consent"))?;
-    // Checks run on the blocking pool, a bounded number at a time: past
-    // that the server answers 503 at once rather than queue without end.
-    let permit = std::sync::Arc::clone(&state.checks)
-        .try_acquire_owned()
-        .map_err(|_| {
-            ApiError::Unavailable(
-                "the server is checking as many lists as it can; send it again shortly".into(),
-            )
-        })?;
     let (report, clean, settings) = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         revalidate(&settings, &clean).map(|report| (report, clean, settings))
@@ -496,7 +621,7 @@ async fn create(
     .bind(&settings.profile)
     .bind(serde_json::to_string(&settings).map_err(anyhow::Error::from)?)
     .bind(serde_json::to_string(&report).map_err(anyhow::Error::from)?)
-    .bind(consent.to_string())
+    .bind(serde_json::to_string(&consent).map_err(anyhow::Error::from)?)
     .bind(clean_sha)
     .bind(report.summary.importable as i64)
     .bind(chrono::Utc::now().to_rfc3339())
@@ -523,6 +648,26 @@ async fn create(
         StatusCode::CREATED,
         Json(load_submission(&state, Some(&tenant), &id).await?),
     ))
+}
+
+/// 409 when `tenant` already has as many submissions waiting for review as
+/// the server allows: reviewers are not flooded through the public key.
+/// Concurrent requests can pass together, at most one per check permit.
+async fn refuse_past_pending_limit(state: &AppState, tenant: &Tenant) -> Result<(), ApiError> {
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM submissions WHERE tenant_id = $1 AND status = 'pending_review'",
+    )
+    .bind(&tenant.id)
+    .fetch_one(&state.db)
+    .await?;
+    let limit = state.throttles.limits.max_pending_submissions;
+    if pending >= i64::from(limit) {
+        return Err(ApiError::Conflict(format!(
+            "{pending} submissions are already waiting for review (at most {limit}); \
+             send this one once reviewers have decided some"
+        )));
+    }
+    Ok(())
 }
 
 /// A submission: status, review outcome, import schedule and batches.

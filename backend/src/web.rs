@@ -51,6 +51,8 @@ pub struct AppState {
     pub retain_days: u32,
     /// Whether requests come over HTTPS (`--public-url`, `--behind-proxy`).
     pub transport: crate::transport::Transport,
+    /// Sign-in and publishable-key limits, with their counters.
+    pub throttles: std::sync::Arc<crate::throttle::Throttles>,
 }
 
 /// Time between import batches unless a reviewer changes it.

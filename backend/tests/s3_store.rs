@@ -239,6 +239,7 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
             bytes_per_file: 1 << 20,
         },
         transport: listgate::transport::Transport::default(),
+        throttles: std::sync::Arc::new(listgate::throttle::Throttles::new(Default::default())),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

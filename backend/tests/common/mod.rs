@@ -1,14 +1,238 @@
-//! What the server's integration tests share: a fresh PostgreSQL database,
-//! the options the browser checks with, clean lists and submission forms.
+//! What the server's integration tests share: the real app on a loopback
+//! port, a fresh PostgreSQL database, the options the browser checks with,
+//! clean lists and submission forms.
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
+use listgate::AppState;
+use listgate::tenants::{ApiKey, NewTenant, Origin, TenantName, add_tenant};
+use listgate::throttle::{AbuseLimits, Throttles};
 use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// The messy WhatsApp fixture.
 pub const MESSY: &[u8] = include_bytes!("../../../tests/fixtures/whatsapp_messy.csv");
+
+/// The real app on a random loopback port, with its database, data
+/// directory and import worker.
+pub struct TestApp {
+    /// The API's base URL, `http://127.0.0.1:PORT/api/v1`.
+    pub url: String,
+    /// The app's database.
+    pub db: sqlx::AnyPool,
+    /// The data directory (removed when the app is dropped).
+    pub data: tempfile::TempDir,
+    /// A client for the app.
+    pub http: reqwest::Client,
+    /// The state the app serves with.
+    pub state: AppState,
+    /// Stops the import worker.
+    pub stop_worker: tokio::sync::watch::Sender<bool>,
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// A fresh SQLite file in the test's data directory.
+    Sqlite,
+    /// A fresh database on the PostgreSQL at `LISTGATE_TEST_POSTGRES_URL`.
+    Postgres,
+    /// PostgreSQL at this URL (through a proxy a test can cut).
+    PostgresAt(String),
+}
+
+pub async fn spawn_app(
+    database: Database,
+    max_submission_bytes: usize,
+    batch_interval_ms: i64,
+) -> Option<TestApp> {
+    spawn_app_with(database, |state| {
+        state.max_submission_bytes = max_submission_bytes;
+        state.batch_interval_ms = batch_interval_ms;
+    })
+    .await
+}
+
+/// The app on `database` with the test defaults changed by `configure`
+/// (`None` when PostgreSQL is asked for and not available).
+pub async fn spawn_app_with(
+    database: Database,
+    configure: impl FnOnce(&mut AppState),
+) -> Option<TestApp> {
+    let data = tempfile::tempdir().expect("data dir");
+    let url = match &database {
+        Database::Sqlite => listgate::db::default_url(data.path()),
+        Database::Postgres => postgres_url().await?,
+        Database::PostgresAt(url) => url.clone(),
+    };
+    let db = listgate::db::connect(&url).await.expect("database");
+    let mut state = AppState {
+        dist: data.path().join("no-app"),
+        db: db.clone(),
+        store: listgate::store::BlobStore::new(data.path()),
+        max_submission_bytes: 10 << 20,
+        postgres: !matches!(database, Database::Sqlite),
+        batch_interval_ms: 0,
+        retain_days: 0,
+        checks: Arc::new(tokio::sync::Semaphore::new(2)),
+        evidence_limits: listgate::submissions::EvidenceLimits {
+            files: 3,
+            bytes_per_file: 1 << 20,
+        },
+        http: listgate::webhooks::client(),
+        transport: listgate::transport::Transport::default(),
+        throttles: Arc::new(Throttles::new(AbuseLimits::default())),
+    };
+    configure(&mut state);
+    // The import worker, as `listgate serve` runs it.
+    let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(listgate::import::run_worker(state.clone(), stopped));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
+    let served = state.clone();
+    tokio::spawn(listgate::serve_on(
+        listener,
+        served,
+        listgate::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
+    Some(TestApp {
+        url,
+        db,
+        data,
+        http: reqwest::Client::new(),
+        state,
+        stop_worker,
+    })
+}
+
+impl TestApp {
+    /// Adds (or resets) a reviewer and signs them in.
+    pub async fn reviewer(&self, email: &str, password: &str) -> Session {
+        listgate::reviewers::set_reviewer(
+            &self.db,
+            &listgate::reviewers::Email::parse(email).expect("email"),
+            &listgate::reviewers::Password::parse(password).expect("password"),
+        )
+        .await
+        .expect("reviewer");
+        self.sign_in(email, password).await.expect("signed in")
+    }
+
+    /// Signs in at this app; the refusal's status otherwise.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session, StatusCode> {
+        sign_in(&self.http, &self.url, email, password).await
+    }
+
+    /// A reviewer request: GET, or POST with `body` and (when given) the CSRF token.
+    pub async fn review(
+        &self,
+        session: &Session,
+        path: &str,
+        body: Option<Value>,
+        csrf: bool,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}/review{path}", self.url);
+        let mut request = match &body {
+            Some(body) => self.http.post(url).json(body),
+            None => self.http.get(url),
+        };
+        request = request.header("cookie", &session.cookie);
+        if csrf {
+            request = request.header("x-csrf-token", &session.csrf);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A tenant on `https://portal.example`; its secret key.
+    pub async fn tenant(&self, name: &str) -> ApiKey {
+        self.tenant_on(name, "https://portal.example").await.key
+    }
+
+    /// A tenant whose pages live on `origin`, with both its keys.
+    pub async fn tenant_on(&self, name: &str, origin: &str) -> NewTenant {
+        let origin = Origin::parse(origin).expect("origin");
+        let name = TenantName::parse(name).expect("name");
+        add_tenant(&self.db, &name, &[origin], None)
+            .await
+            .expect("tenant")
+    }
+
+    /// Sends `request` as a browser page on `origin` would (no `Origin`
+    /// header for `None`) with `key`; returns the status, the
+    /// `Access-Control-Allow-Origin` answered and the body.
+    pub async fn send_as_page(
+        &self,
+        request: reqwest::RequestBuilder,
+        key: &str,
+        origin: Option<&str>,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = request.bearer_auth(key);
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        let allowed = response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        (
+            status,
+            allowed,
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    /// Posts `form` to `/submissions` with `key` and an optional Idempotency-Key.
+    pub async fn submit(
+        &self,
+        key: Option<&ApiKey>,
+        idempotency: Option<&str>,
+        form: Form,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/submissions", self.url))
+            .multipart(form);
+        if let Some(key) = key {
+            request = request.bearer_auth(key.expose());
+        }
+        if let Some(idempotency) = idempotency {
+            request = request.header("Idempotency-Key", idempotency);
+        }
+        let response = request.send().await.expect("send");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A GET under the API with the secret `key`.
+    pub async fn get(&self, key: &ApiKey, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(key.expose())
+            .send()
+            .await
+            .expect("send");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Rows in `table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
+    }
+}
 
 /// A fresh PostgreSQL database, or `None` (with a notice) when no server
 /// was given; `scripts/test` always gives one and requires it.
@@ -78,10 +302,9 @@ pub fn clean_list(n: usize) -> Vec<u8> {
 /// the clean file and one evidence image.
 pub fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence: &[u8]) -> Form {
     let settings = json!({ "profile": profile, "options": options });
-    let consent = json!({ "wording": "Yes, send me WhatsApp offers from Acme Boutique", "source": "acme.example/join" });
     Form::new()
         .text("settings", settings.to_string())
-        .text("consent", consent.to_string())
+        .text("consent", consent().to_string())
         .part("clean", Part::bytes(clean).file_name("clean.csv"))
         .text("evidence_source", "acme.example/join")
         .part(
@@ -91,6 +314,25 @@ pub fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence:
                 .mime_str("image/png")
                 .expect("mime"),
         )
+}
+
+/// The `consent` part as the browser sends it.
+pub fn consent() -> Value {
+    json!({
+        "consent": {
+            "wording": "Yes, send me WhatsApp offers from Acme Boutique",
+            "source": "acme.example/join",
+            "capture_method": "checkbox at checkout",
+            "double_opt_in": "",
+        },
+        "self_check": {
+            "wording_names_whatsapp": true,
+            "timestamp_and_source": true,
+            "channel_clarity": true,
+            "unknowns_excluded": false,
+        },
+        "gdpr_confirmed": false,
+    })
 }
 
 /// [`form_for`] the WhatsApp profile with [`options`].
@@ -184,8 +426,9 @@ pub async fn serve(
             files: 3,
             bytes_per_file: 1 << 20,
         },
-        http: reqwest::Client::new(),
+        http: listgate::webhooks::client(),
         transport,
+        throttles: std::sync::Arc::new(listgate::throttle::Throttles::new(Default::default())),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -24,7 +24,7 @@ pub struct Package<'a> {
     pub settings: &'a Settings,
     /// The clean file.
     pub clean: &'a Blob,
-    /// Consent details and attestation (the package manifest).
+    /// Consent details, self-check answers and attestation (`evidence::declaration`).
     pub consent: &'a Value,
     /// Evidence files with the opt-in source each proves.
     pub evidence: &'a [(String, File)],
@@ -128,7 +128,11 @@ async fn answer(
     let fix = match status {
         401 => Some("check the API key listgate gave your account"),
         403 => None,
+        409 => Some(
+            "wait until reviewers have decided your earlier submissions, then press Submit again",
+        ),
         413 => Some("attach fewer or smaller evidence files"),
+        429 => Some("wait a minute and press Submit again; nothing is sent twice"),
         422 => Some("download the error file, fix the rows and check the list again"),
         _ => None,
     };

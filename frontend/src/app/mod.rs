@@ -276,8 +276,10 @@ pub fn App(props: &AppProps) -> Html {
     let on_submit = {
         let (state, embedding) = (state.clone(), embedding.clone());
         Callback::from(move |_| {
-            let (Some(settings), Some(checked)) =
-                (state.checked_with.clone(), state.checked.clone())
+            let Some(settings) = state
+                .checked_with
+                .clone()
+                .filter(|_| state.checked.is_some())
             else {
                 return;
             };
@@ -297,7 +299,7 @@ pub fn App(props: &AppProps) -> Html {
                 embedding.clone(),
             );
             yew::platform::spawn_local(async move {
-                let consent = components::evidence::manifest(&evidence, &checked);
+                let consent = components::evidence::declaration(&evidence);
                 let package = api::Package {
                     api: &embedding.api,
                     key: embedding

@@ -106,8 +106,9 @@ async fn main() -> anyhow::Result<()> {
                 n += 1;
                 let settings =
                     json!({ "profile": "whatsapp", "options": { "default_region": "GB" } });
-                let consent =
-                    json!({ "wording": "Yes to WhatsApp offers", "source": "shop.example" });
+                let consent = json!({
+                    "consent": { "wording": "Yes to WhatsApp offers", "source": "shop.example" }
+                });
                 let id = loop {
                     let form = reqwest::multipart::Form::new()
                         .text("settings", settings.to_string())

@@ -91,17 +91,10 @@ fn self_check_id(key: &str) -> String {
     format!("evidence.self_check.{key}")
 }
 
-/// The submission manifest: what will be sent, without any row of the list
-/// (the clean file travels beside it).
-pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
-    let report = &checked.report;
+/// What the merchant declares about consent: the `consent` part Submit
+/// sends, in the shape the server accepts (no other fields).
+pub fn declaration(evidence: &Evidence) -> serde_json::Value {
     json!({
-        "profile": report.profile,
-        "summary": report.summary,
-        "segments": report.segments,
-        "mapping": report.mapping,
-        "batches": report.batches,
-        "clean_file": "clean.csv",
         "consent": {
             "wording": evidence.wording,
             "source": evidence.source,
@@ -110,10 +103,31 @@ pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
         },
         "self_check": evidence.self_check,
         "gdpr_confirmed": evidence.gdpr_confirmed,
+    })
+}
+
+/// The submission manifest the merchant downloads: the declaration with
+/// the check's summary and the evidence list, without any row of the list
+/// (the clean file travels beside it).
+pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
+    let report = &checked.report;
+    let mut manifest = json!({
+        "profile": report.profile,
+        "summary": report.summary,
+        "segments": report.segments,
+        "mapping": report.mapping,
+        "batches": report.batches,
+        "clean_file": "clean.csv",
         "evidence": evidence.files.iter().map(|(source, f)| json!({
             "opt_in_source": source, "name": f.name(), "type": f.type_(), "bytes": f.size() as u64,
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let (Some(manifest), serde_json::Value::Object(declared)) =
+        (manifest.as_object_mut(), declaration(evidence))
+    {
+        manifest.extend(declared);
+    }
+    manifest
 }
 
 /// Evidence files, consent details, self-check and the package.
