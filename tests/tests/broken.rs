@@ -216,8 +216,7 @@ async fn the_server_refuses_broken_files_as_the_cli_does() {
             "profile": "whatsapp",
             "options": { "default_region": "GB", "now": "2025-12-01T00:00:00Z" },
         });
-        let consent =
-            serde_json::json!({ "wording": "Yes to WhatsApp offers", "source": "shop.example" });
+        let consent = serde_json::json!({ "consent": { "wording": "Yes to WhatsApp offers", "source": "shop.example" } });
         let bytes = std::fs::read(&file).expect("read");
         // The server reads only the CSV listgate wrote: a workbook, however
         // it is named, is refused before it is read.
