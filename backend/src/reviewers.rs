@@ -43,6 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(detail))
         .routes(routes!(decide))
         .routes(routes!(reschedule))
+        .routes(routes!(retry_webhook))
         .routes(routes!(evidence))
 }
 
@@ -195,6 +196,27 @@ async fn reschedule(
         .await?;
     }
     tx.commit().await?;
+    Ok(Json(load_submission(&state, None, &id).await?))
+}
+
+/// Sends a batch's webhook delivery again after it was given up (12 failed
+/// attempts, or a URL no longer accepted).
+#[utoipa::path(post, path = "/review/submissions/{id}/webhooks/{batch}/retry", tag = "reviewers",
+    params(("id" = String, Path, description = "The submission id"), ("batch" = i64, Path, description = "The batch number")),
+    security(("reviewer_session" = [], "csrf_token" = [])),
+    responses((status = OK, body = SubmissionView),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody),
+        (status = CONFLICT, description = "The batch has no failed delivery", body = ErrorBody)))]
+async fn retry_webhook(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path((id, batch)): Path<(String, i64)>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    if !crate::webhooks::retry(&state.db, &id, batch).await? {
+        return Err(ApiError::Conflict(format!(
+            "batch {batch} has no failed webhook delivery to send again"
+        )));
+    }
     Ok(Json(load_submission(&state, None, &id).await?))
 }
 

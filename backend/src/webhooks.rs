@@ -164,6 +164,23 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Sends a delivery that was given up again, from a first attempt now (a
+/// reviewer asks for it once the receiver is fixed). `Ok(false)` when the
+/// batch has no failed delivery.
+pub async fn retry(db: &sqlx::AnyPool, submission: &str, batch: i64) -> Result<bool, sqlx::Error> {
+    let retried = sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_ms = $1
+         WHERE submission_id = $2 AND batch = $3 AND status = 'failed'",
+    )
+    .bind(chrono::Utc::now().timestamp_millis())
+    .bind(submission)
+    .bind(batch)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(retried == 1)
+}
+
 /// Marks a delivery failed at once, for a reason no retry can change.
 async fn give_up(
     state: &AppState,

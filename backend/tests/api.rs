@@ -53,6 +53,7 @@ on_every_database! {
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
     a_slow_webhook_is_cut_off_and_retried(10 << 20, 0);
     a_redirecting_webhook_is_not_followed(10 << 20, 0);
+    a_given_up_webhook_delivery_is_sent_again_on_request(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
@@ -718,6 +719,96 @@ async fn webhook_receiver(first: FirstAnswer) -> (String, Received) {
     let router = axum::Router::new().route("/hook", axum::routing::post(handler));
     tokio::spawn(async move { axum::serve(listener, router).await });
     (url, received)
+}
+
+async fn a_given_up_webhook_delivery_is_sent_again_on_request(app: TestApp) {
+    let (url, received) = webhook_receiver(FirstAnswer::Fails).await;
+    let tenant = add_tenant(
+        &app.db,
+        &TenantName::parse("Hooked").expect("name"),
+        &[],
+        Some(&listgate::tenants::WebhookUrl::parse(&url).expect("url")),
+    )
+    .await
+    .expect("tenant");
+    // A URL stored before today's rules: credentials in it. Each attempt
+    // judges it again and gives up at once, sending nothing.
+    let stale = url.replace("http://", "http://user@");
+    sqlx::query("UPDATE tenants SET webhook_url = $1")
+        .bind(&stale)
+        .execute(&app.db)
+        .await
+        .expect("stale url");
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let id = app.approved(&tenant.key, &session, clean_list(10)).await;
+    let delivery = |app: &TestApp| {
+        let (session, id) = (&session, id.clone());
+        async move {
+            let (_, view) = app
+                .review(session, &format!("/submissions/{id}"), None, false)
+                .await;
+            view["schedule"]["batches"][0]["webhook"].clone()
+        }
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let failed = loop {
+        let webhook = delivery(&app).await;
+        if webhook["status"] == "failed" || std::time::Instant::now() > deadline {
+            break webhook;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["attempts"], 1, "{failed}");
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("carries a user name or password")),
+        "{failed}"
+    );
+    let retry = "/submissions/".to_owned() + &id + "/webhooks/1/retry";
+    let (status, _) = app.review(&session, &retry, Some(json!({})), false).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a change needs the CSRF token"
+    );
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/webhooks/7/retry"),
+            Some(json!({})),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "no such failed delivery");
+
+    // Fixed by the operator: the delivery is sent again from a first attempt.
+    sqlx::query("UPDATE webhook_deliveries SET url = $1")
+        .bind(&url)
+        .execute(&app.db)
+        .await
+        .expect("fixed url");
+    let (status, view) = app.review(&session, &retry, Some(json!({})), true).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let sent = loop {
+        let webhook = delivery(&app).await;
+        if webhook["status"] == "delivered" || std::time::Instant::now() > deadline {
+            break webhook;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    // The receiver fails its first request, then takes the retry after it.
+    assert_eq!(sent["status"], "delivered", "{sent}");
+    assert_eq!(sent["attempts"], 2, "{sent}");
+    assert_eq!(received.lock().expect("log").len(), 2);
+    let (status, _) = app.review(&session, &retry, Some(json!({})), true).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a delivered batch is not sent again"
+    );
 }
 
 async fn a_redirecting_webhook_is_not_followed(app: TestApp) {

@@ -348,9 +348,15 @@ impl AppState {
     }
 }
 
-fn random_u64() -> u64 {
-    // Math.random has 52 random bits; two draws are plenty for a retry key.
-    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+/// A fresh Idempotency-Key: 128 bits from the browser's cryptographic
+/// generator (`crypto.getRandomValues`), as 32 hex digits.
+pub fn new_submission_key() -> String {
+    let mut bytes = [0u8; 16];
+    web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
+        .expect("crypto.getRandomValues is in every browser listgate supports");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Everything that changes the state.
@@ -455,7 +461,7 @@ impl Reducible for AppState {
             }
             Action::UseMapping(mapping) => s.mapping = mapping,
             Action::CheckStarted { at_ms, settings } => {
-                s.submission_key = format!("{:016x}{:016x}", random_u64(), random_u64());
+                s.submission_key = new_submission_key();
                 s.step = StepState(Step::Check);
                 s.failure = None;
                 s.checked = None;

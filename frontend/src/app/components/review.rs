@@ -313,10 +313,23 @@ pub fn Detail(props: &DetailProps) -> Html {
                 if schedule["completed_at"].is_string() { <p id="import-complete">{ "Import complete: every contact was processed." }</p> }
                 <table class="segments" id="batches">
                     <thead><tr><th scope="col">{ "Batch" }</th><th scope="col">{ "Contacts" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Imported" }</th><th scope="col">{ "Failed" }</th><th scope="col">{ "Webhook" }</th></tr></thead>
-                    <tbody>{ for schedule["batches"].as_array().into_iter().flatten().map(|b| html! {
-                        <tr><td>{ b["number"].as_i64().unwrap_or_default() }</td><td>{ b["contacts"].as_i64().unwrap_or_default() }</td>
-                            <td>{ b["status"].as_str().unwrap_or_default() }</td><td>{ b["imported"].as_i64().unwrap_or_default() }</td>
-                            <td>{ b["failed"].as_i64().unwrap_or_default() }</td><td>{ webhook_delivery(&b["webhook"]) }</td></tr>
+                    <tbody>{ for schedule["batches"].as_array().into_iter().flatten().map(|b| {
+                        let number = b["number"].as_i64().unwrap_or_default();
+                        // A delivery given up can be sent again once the receiver is fixed.
+                        let resend = (b["webhook"]["status"] == "failed").then(|| {
+                            let (act, path) = (props.act.clone(), format!("/review/submissions/{id}/webhooks/{number}/retry"));
+                            Callback::from(move |_: MouseEvent| act.emit((path.clone(), json!({}))))
+                        });
+                        html! {
+                            <tr><td>{ number }</td><td>{ b["contacts"].as_i64().unwrap_or_default() }</td>
+                                <td>{ b["status"].as_str().unwrap_or_default() }</td><td>{ b["imported"].as_i64().unwrap_or_default() }</td>
+                                <td>{ b["failed"].as_i64().unwrap_or_default() }</td>
+                                <td>{ webhook_delivery(&b["webhook"]) }
+                                    if let Some(resend) = resend {
+                                        { " " }<button id={format!("retry-webhook-{number}")} onclick={resend}>{ "Send again" }</button>
+                                    }
+                                </td></tr>
+                        }
                     }) }</tbody>
                 </table>
                 <div class="actions">
