@@ -741,18 +741,16 @@ async fn a_given_up_webhook_delivery_is_sent_again_on_request(app: TestApp) {
         .expect("stale url");
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let id = app.approved(&tenant.key, &session, clean_list(10)).await;
-    let delivery = |app: &TestApp| {
-        let (session, id) = (&session, id.clone());
-        async move {
-            let (_, view) = app
-                .review(session, &format!("/submissions/{id}"), None, false)
-                .await;
-            view["schedule"]["batches"][0]["webhook"].clone()
-        }
-    };
+    /// Batch 1's webhook delivery as the reviewer sees it.
+    async fn delivery(app: &TestApp, session: &Session, id: &str) -> Value {
+        let (_, view) = app
+            .review(session, &format!("/submissions/{id}"), None, false)
+            .await;
+        view["schedule"]["batches"][0]["webhook"].clone()
+    }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let failed = loop {
-        let webhook = delivery(&app).await;
+        let webhook = delivery(&app, &session, &id).await;
         if webhook["status"] == "failed" || std::time::Instant::now() > deadline {
             break webhook;
         }
@@ -793,7 +791,7 @@ async fn a_given_up_webhook_delivery_is_sent_again_on_request(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{view}");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let sent = loop {
-        let webhook = delivery(&app).await;
+        let webhook = delivery(&app, &session, &id).await;
         if webhook["status"] == "delivered" || std::time::Instant::now() > deadline {
             break webhook;
         }

@@ -70,6 +70,61 @@ impl Server {
     }
 }
 
+/// A static web site on a port of its own — a partner's page, the
+/// JavaScript baseline — served the way any web server would, without
+/// listgate's own headers (its page policy allows only listgate's scripts).
+#[derive(Debug)]
+pub struct Site {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Site {
+    /// Serves the files in `dir` until dropped.
+    pub fn start(dir: &Path) -> Site {
+        let dir = dir.to_owned();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (bound, url) = std::sync::mpsc::channel();
+        // A thread with its own runtime, so that sync and async tests alike
+        // can start and drop it.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let address = listener.local_addr().expect("address");
+                bound
+                    .send(format!("http://{address}"))
+                    .expect("send the URL");
+                let site =
+                    axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dir));
+                let _ = axum::serve(listener, site)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            });
+        });
+        Site {
+            url: url.recv().expect("the site's URL"),
+            stop: Some(stop),
+        }
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -3,7 +3,7 @@
 //! from the listgate server on another, so every call crosses origins as it
 //! does in production.
 
-use listgate_e2e::browser::{Browser, NetLog, NetRequest, Server};
+use listgate_e2e::browser::{Browser, NetLog, NetRequest, Server, Site};
 use listgate_e2e::choices::{Choices, cli};
 use listgate_e2e::{TenantKeys, add_tenant, fixture};
 use serde_json::Value;
@@ -21,7 +21,7 @@ fn partner_portal() -> PathBuf {
 /// and a browser on that page.
 struct Portal {
     listgate: Server,
-    partner: Server,
+    partner: Site,
     keys: TenantKeys,
     b: Browser,
 }
@@ -31,7 +31,7 @@ impl Portal {
     /// that allows `origin`, or the partner page's own origin for `None`.
     async fn open(origin: Option<&str>, extra: &str) -> Portal {
         let listgate = Server::start();
-        let partner = Server::start_with(&partner_portal());
+        let partner = Site::start(&partner_portal());
         let origin = origin.unwrap_or(&partner.url).to_owned();
         let keys = add_tenant(listgate.data.path(), "Brightline", &[&origin]);
         let b = Browser::start().await;

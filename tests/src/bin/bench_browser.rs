@@ -33,7 +33,7 @@
 //!
 //! Prints a table and writes the same figures to `target/bench/browser.json`.
 
-use listgate_e2e::browser::{Browser, Server, dist};
+use listgate_e2e::browser::{Browser, Server, Site, dist};
 use listgate_e2e::lists::whatsapp_list;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -790,7 +790,7 @@ async fn main() {
     let args = parse_args();
     let js_dist = prepare();
     let app = Server::start_with(&dist());
-    let js = Server::start_with(&js_dist);
+    let js = Site::start(&js_dist);
     // Another site than the app's, so Chromium gives it its own renderer.
     let js_url = js.url.replace("127.0.0.1", "localhost");
     let b = Browser::start().await;
