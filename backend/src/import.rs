@@ -15,7 +15,7 @@ use crate::web::AppState;
 use listgate_core::BatchOptions;
 use listgate_core::records::read_all;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::time::Duration;
 
 /// How often an idle worker looks for due batches.
@@ -250,13 +250,14 @@ async fn claim(state: &AppState) -> anyhow::Result<Option<(String, i64, i64)>> {
         ""
     };
     let mut tx = state.db.begin().await?;
-    let candidate: Option<(String, i64)> = sqlx::query_as(&format!(
+    // Safe: the only text added is the constant lock clause above.
+    let candidate: Option<(String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT b.submission_id, b.number FROM batches b
          JOIN schedules s ON s.submission_id = b.submission_id
          WHERE s.paused = 0 AND b.due_at_ms <= $1
            AND (b.status = 'queued' OR (b.status = 'running' AND b.claimed_at_ms < $2))
          ORDER BY b.due_at_ms, b.submission_id LIMIT 1{lock}"
-    ))
+    )))
     .bind(now)
     .bind(stale_before)
     .fetch_optional(&mut *tx)
@@ -291,10 +292,11 @@ async fn execute(
     let mut tx = state.db.begin().await?;
     // Still our claim? On PostgreSQL this also locks the row until commit.
     let lock = if state.postgres { " FOR UPDATE" } else { "" };
-    let ours: Option<i64> = sqlx::query_scalar(&format!(
+    // Safe: the only text added is the constant lock clause above.
+    let ours: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT number FROM batches WHERE submission_id = $1 AND number = $2
            AND status = 'running' AND claimed_at_ms = $3{lock}"
-    ))
+    )))
     .bind(submission)
     .bind(number)
     .bind(claimed_at_ms)

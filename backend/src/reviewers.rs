@@ -6,9 +6,7 @@ use crate::submissions::{SubmissionView, load_submission};
 use crate::tenants::{new_id, sha256_hex};
 use crate::throttle::ClientAddress;
 use crate::web::AppState;
-use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::header::SET_COOKIE;
@@ -425,11 +423,10 @@ async fn verify_password(password: String, stored: Option<String>) -> Result<boo
     .map_err(anyhow::Error::from)?
 }
 
-/// An argon2 hash of `password` with a fresh salt.
+/// An argon2 hash of `password` with a fresh salt from the OS.
 fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password(password.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
         .to_string())
 }
@@ -690,4 +687,40 @@ async fn decide(
     tx.commit().await?;
     tracing::info!(submission = %id, reviewer = %reviewer.id, status, "review decided");
     Ok(Json(load_submission(&state, None, &id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "correct horse battery staple" hashed by argon2 0.5, which listgate
+    /// used before 0.6: hashes already stored must keep verifying.
+    const ARGON2_0_5_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$qpvoa8SLaZnlX5A2MYRR+Q$f3yRJ5LZEhzWmeMT8A93Qh/8QYOLNcY9w+jW+7ixpO4";
+
+    #[tokio::test]
+    async fn hashes_stored_by_argon2_0_5_still_verify() {
+        let stored = Some(ARGON2_0_5_HASH.to_owned());
+        let right = verify_password("correct horse battery staple".into(), stored.clone());
+        assert!(right.await.unwrap());
+        assert!(
+            !verify_password("correct horse battery".into(), stored)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn new_hashes_have_the_stored_format_and_verify() {
+        let hash = hash_password("s3cret").unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            verify_password("s3cret".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("s3cret!".into(), Some(hash)).await.unwrap());
+    }
 }

@@ -6,7 +6,7 @@
 //! minutes, then the delivery is marked failed.
 
 use crate::web::AppState;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use sha2::Sha256;
 use sqlx::{Any, Transaction};
 use std::time::Duration;
