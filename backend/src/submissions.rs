@@ -11,7 +11,7 @@ use crate::web::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use listgate_core::{CheckOptions, Discard, Encoding, Mapping, Profile, Report, check_bytes};
+use listgate_core::{CheckOptions, Code, Discard, Encoding, Mapping, Profile, Report, check_bytes};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -591,6 +591,10 @@ async fn create(
     // So is its business name: leaving it out of the form skips no brand check.
     let business_name = crate::tenants::business_name(&state.db, &tenant.id).await?;
     settings.business_name_is_tenants = business_name.is_some();
+    // When the merchant checked with another name, the refusal says which.
+    let other_name = business_name
+        .clone()
+        .filter(|name| settings.options.business_name.as_ref() != Some(name));
     if business_name.is_some() {
         settings.options.business_name = business_name;
     }
@@ -601,7 +605,20 @@ async fn create(
         revalidate(&settings, &clean).map(|report| (report, clean, settings))
     })
     .await
-    .map_err(anyhow::Error::from)??;
+    .map_err(anyhow::Error::from)?
+    .map_err(|error| match (error, other_name) {
+        (ApiError::Unprocessable { message, issues }, Some(name))
+            if issues.iter().any(|i| i.code == Code::ConsentTextMissingBusiness) =>
+        {
+            ApiError::Unprocessable {
+                message: format!(
+                    "{message}: this tenant's consent wording must name {name}; check the list again with that business name"
+                ),
+                issues,
+            }
+        }
+        (error, _) => error,
+    })?;
 
     let id = new_id();
     let clean_sha = state.store.put(&clean).await?;

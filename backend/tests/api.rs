@@ -1568,6 +1568,12 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
                 && body.to_string().contains("does not name Globex Outfitters"),
             "{body}"
         );
+        assert!(
+            body["error"]["message"].as_str().is_some_and(
+                |m| m.contains("this tenant's consent wording must name Globex Outfitters")
+            ),
+            "the refusal says which name to check with: {body}"
+        );
     }
     // A channel declared for a list without a channel column is taken, and
     // shown to the reviewer as the merchant's word.
