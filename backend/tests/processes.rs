@@ -117,6 +117,11 @@ impl Site {
 
     /// Starts `listgate serve` on a free port and waits until it listens.
     async fn serve(&self, name: &str) -> Server {
+        self.serve_with(name, &[]).await
+    }
+
+    /// [`Site::serve`] with more `flags`.
+    async fn serve_with(&self, name: &str, flags: &[&str]) -> Server {
         let file = |stream: &str| self.data.path().join(format!("{name}.{stream}"));
         let (stdout, stderr) = (file("stdout"), file("stderr"));
         let child = self
@@ -127,6 +132,7 @@ impl Site {
                 "--batch-interval-seconds",
                 "0",
             ])
+            .args(flags)
             .arg("--dist")
             .arg(self.data.path().join("dist"))
             .stdin(Stdio::null())
@@ -477,6 +483,73 @@ async fn a_server_killed_mid_import_finishes_it_after_restart_exactly_once() {
     if let Some(url) = postgres_url().await {
         killed_mid_import(Site::new(Some(url))).await;
     }
+}
+
+/// The `serve` flags reach the running server: a public HTTPS address makes
+/// the session cookie `__Host-` and `Secure` and adds HSTS; the header
+/// timeout cuts a client that never finishes its headers.
+#[tokio::test]
+async fn the_serve_flags_reach_the_running_server() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let site = Site::new(None);
+    site.reviewer();
+    let flags = [
+        "--public-url",
+        "https://lists.example",
+        "--header-timeout-secs",
+        "1",
+    ];
+    let server = site.serve_with("flags", &flags).await;
+    let http = reqwest::Client::new();
+    let health = http
+        .get(format!("{}/health", server.api))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(
+        health
+            .headers()
+            .get("strict-transport-security")
+            .map(|v| v.as_bytes()),
+        Some(&b"max-age=31536000"[..])
+    );
+    let signed_in = http
+        .post(format!("{}/session", server.api))
+        .json(&json!({ "email": REVIEWER, "password": PASSWORD }))
+        .send()
+        .await
+        .expect("sign in");
+    let cookie = signed_in.headers()["set-cookie"].to_str().expect("ascii");
+    assert!(
+        cookie.starts_with("__Host-listgate_session=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+
+    let address = server
+        .api
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1")
+        .to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    slow.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: lists.example\r\n")
+        .await
+        .expect("half the headers");
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the connection is closed");
+    let waited = started.elapsed();
+    assert!(
+        (Duration::from_millis(500)..Duration::from_secs(5)).contains(&waited),
+        "cut after {waited:?}, with a header timeout of 1 s"
+    );
+    assert!(
+        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
 }
 
 /// Tenants, each with its own list, imported at the same time.
