@@ -443,12 +443,12 @@ pub fn origin_refusal(parts: &Parts, origins: &str, access: Access) -> Option<St
     }
 }
 
-/// The tenant's name and allowed origins for a publishable key.
+/// The tenant's id, name and allowed origins for a publishable key.
 pub async fn find_publishable(
     db: &AnyPool,
     key: &PublishableKey,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT name, origins FROM tenants WHERE publishable_key = $1")
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, origins FROM tenants WHERE publishable_key = $1")
         .bind(key.as_str())
         .fetch_optional(db)
         .await

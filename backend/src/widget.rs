@@ -33,6 +33,9 @@ pub struct WidgetConfig {
     pub allowed: bool,
     /// The tenant's name, to show the merchant whom they submit to.
     pub tenant: Option<String>,
+    /// The business the tenant's consent wording must name, when it has set
+    /// one: the widget checks with it, as the server will.
+    pub business_name: Option<String>,
     /// Why not, in words for the merchant and the partner.
     pub message: Option<String>,
 }
@@ -55,10 +58,11 @@ async fn config(
                 .into(),
         )
     })?;
-    let Some((name, origins)) = find_publishable(&state.db, &key).await? else {
+    let Some((id, name, origins)) = find_publishable(&state.db, &key).await? else {
         return Ok(Json(WidgetConfig {
             allowed: false,
             tenant: None,
+            business_name: None,
             message: Some(
                 "this checker's tenant key is not known to listgate: the page's `tenant` attribute must be \
                  the publishable key listgate gave the partner"
@@ -69,9 +73,14 @@ async fn config(
     // A GET from the page's own origin carries no Origin; only pages elsewhere are checked.
     let refusal = crate::tenants::request_origin(&parts)
         .and_then(|_| origin_refusal(&parts, &origins, Access::SubmitOnly));
+    let business_name = match refusal {
+        None => crate::tenants::business_name(&state.db, &id).await?,
+        Some(_) => None,
+    };
     Ok(Json(WidgetConfig {
         allowed: refusal.is_none(),
         tenant: Some(name),
+        business_name,
         message: refusal,
     }))
 }

@@ -5,6 +5,7 @@
 //! wraps it as the `<listgate-import>` element and `listgate.mount()`.
 
 use crate::app::App;
+use crate::app::api::WidgetPermission;
 use crate::app::embed::{Embedding, WorkerSource};
 use crate::app::i18n::Texts;
 use crate::app::state::{Choices, HeaderChoice};
@@ -221,7 +222,12 @@ pub struct WidgetProps {
 #[derive(Debug, Clone, PartialEq)]
 enum Permission {
     Asking,
-    Allowed { tenant: String },
+    /// Checks run with the tenant's business name when it set one, so the
+    /// page's verdicts are the server's.
+    Allowed {
+        tenant: String,
+        embedding: Rc<Embedding>,
+    },
     Refused(String),
 }
 
@@ -238,8 +244,11 @@ pub fn WidgetRoot(props: &WidgetProps) -> Html {
                 yew::platform::spawn_local(async move {
                     let verdict = crate::app::api::widget_permission(&embedding.api, &key).await;
                     let next = match verdict {
-                        Ok((true, tenant, _)) => Permission::Allowed { tenant },
-                        Ok((false, _, message)) | Err(message) => {
+                        Ok(permission) if permission.allowed => Permission::Allowed {
+                            tenant: permission.tenant,
+                            embedding: with_business_name(&embedding, permission.business_name),
+                        },
+                        Ok(WidgetPermission { message, .. }) | Err(message) => {
                             let detail = serde_json::json!({ "message": message });
                             embedding.emit("error", &detail, &[]);
                             Permission::Refused(message)
@@ -259,18 +268,36 @@ pub fn WidgetRoot(props: &WidgetProps) -> Html {
                 <p>{ message }</p>
             </div>
         },
-        (Permission::Allowed { tenant }, false) => html! {
+        (Permission::Allowed { tenant, embedding }, false) => html! {
             <>
                 <p class="tenant">{ t.format("widget.tenant", &[("tenant", tenant)]) }</p>
-                <App {embedding} />
+                <App embedding={embedding.clone()} />
             </>
         },
-        (Permission::Asking, false) => html! { <App {embedding} /> },
+        // The steps wait for the answer: it may set the business name.
+        (Permission::Asking, false) => html! {
+            <p class="tenant" id="widget-asking">{ t.get("widget.asking") }</p>
+        },
     };
     html! {
         <ContextProvider<Rc<Texts>> context={props.texts.clone()}>
             <div lang={t.lang()}>{ body }</div>
         </ContextProvider<Rc<Texts>>>
+    }
+}
+
+/// `embedding` with the tenant's business name, when it has one, in place
+/// of the partner's.
+fn with_business_name(embedding: &Rc<Embedding>, business_name: Option<String>) -> Rc<Embedding> {
+    match (business_name, &embedding.choices) {
+        (Some(name), Some(choices)) => Rc::new(Embedding {
+            choices: Some(Choices {
+                business_name: name,
+                ..choices.clone()
+            }),
+            ..(**embedding).clone()
+        }),
+        _ => Rc::clone(embedding),
     }
 }
 

@@ -38,6 +38,8 @@ pub struct TenantKeys {
     pub secret: String,
     /// The publishable key for web pages (on standard error).
     pub publishable: String,
+    /// The tenant's id (on standard error).
+    pub id: String,
 }
 
 /// Adds a tenant to the server data in `data` with `listgate tenant add`.
@@ -59,7 +61,13 @@ pub fn add_tenant(data: &Path, name: &str, origins: &[&str]) -> TenantKeys {
         .and_then(|l| l.split_whitespace().last())
         .unwrap_or_else(|| panic!("no publishable key in {stderr}"))
         .to_owned();
+    let id = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("tenant ")?.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no tenant id in {stderr}"))
+        .to_owned();
     TenantKeys {
+        id,
         secret: String::from_utf8(output.stdout)
             .expect("key")
             .trim()

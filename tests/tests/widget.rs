@@ -5,7 +5,7 @@
 
 use listgate_e2e::browser::{Browser, NetLog, NetRequest, Server, Site};
 use listgate_e2e::choices::{Choices, cli};
-use listgate_e2e::{TenantKeys, add_tenant, fixture};
+use listgate_e2e::{TenantKeys, add_tenant, binary, fixture};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -101,6 +101,46 @@ fn requests_to(log: &NetLog, server: &Server) -> Vec<NetRequest> {
         .into_iter()
         .filter(|r| r.url.starts_with(&server.url))
         .collect()
+}
+
+/// A tenant's business name reaches the widget: the page checks with it,
+/// as the server will, whatever name the partner page gives.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_widget_checks_with_the_tenants_business_name() {
+    let Portal {
+        listgate,
+        partner: _partner,
+        keys,
+        b,
+    } = Portal::open(None, "").await;
+    let set = std::process::Command::new(binary())
+        .args(["tenant", "set-business-name", &keys.id, "Globex Outfitters"])
+        .arg("--data-dir")
+        .arg(listgate.data.path())
+        .output()
+        .expect("run listgate");
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    b.client.refresh().await.expect("reload the partner page");
+    let file = fixture("whatsapp_messy.csv");
+    check_in_widget(&b, &file).await;
+    let validated = event(&b, "listgate:validated").await;
+    let out = tempfile::tempdir().expect("tempdir");
+    let globex = Choices {
+        business: "Globex Outfitters",
+        ..Choices::acme_whatsapp()
+    };
+    let tenants = cli(&b, &file, &globex, out.path()).await;
+    assert_eq!(validated["summary"], tenants["summary"]);
+    let partners = cli(&b, &file, &Choices::acme_whatsapp(), out.path()).await;
+    assert_ne!(
+        validated["summary"], partners["summary"],
+        "the page's own business name (Acme Boutique) was not used"
+    );
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -71,9 +71,22 @@ pub async fn refresh(api: &str, key: &str, id: &str) -> Result<Value, Failure> {
     answer(request.send().await).await
 }
 
-/// Whether this page may submit with the publishable `key`: `(allowed,
-/// tenant name, why not)`, or why the server could not be asked.
-pub async fn widget_permission(api: &str, key: &str) -> Result<(bool, String, String), String> {
+/// What the server says of a partner page with a publishable key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetPermission {
+    /// The page may submit for the tenant.
+    pub allowed: bool,
+    /// The tenant's name.
+    pub tenant: String,
+    /// The business its consent wording must name, when the tenant set one.
+    pub business_name: Option<String>,
+    /// Why not, when not allowed.
+    pub message: String,
+}
+
+/// Whether this page may submit with the publishable `key`, or why the
+/// server could not be asked.
+pub async fn widget_permission(api: &str, key: &str) -> Result<WidgetPermission, String> {
     let url = format!(
         "{api}/widget/config?key={}",
         js_sys::encode_uri_component(key)
@@ -81,11 +94,12 @@ pub async fn widget_permission(api: &str, key: &str) -> Result<(bool, String, St
     let body = answer(Request::get(&url).send().await)
         .await
         .map_err(|f| f.message)?;
-    Ok((
-        body["allowed"].as_bool() == Some(true),
-        body["tenant"].as_str().unwrap_or_default().to_owned(),
-        body["message"].as_str().unwrap_or_default().to_owned(),
-    ))
+    Ok(WidgetPermission {
+        allowed: body["allowed"].as_bool() == Some(true),
+        tenant: body["tenant"].as_str().unwrap_or_default().to_owned(),
+        business_name: body["business_name"].as_str().map(str::to_owned),
+        message: body["message"].as_str().unwrap_or_default().to_owned(),
+    })
 }
 
 /// A reviewer's call: GET when `body` is `None`, else POST with JSON and

@@ -21,6 +21,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     // The widget in a partner's page.
     ("widget.refused", "This page cannot send lists to listgate."),
+    ("widget.asking", "Connecting to listgate…"),
     (
         "widget.tenant",
         "Lists checked here go to {tenant} after review.",

@@ -20,6 +20,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "app.crash",
         "Algo falló en esta página y dejó de funcionar. Vuelva a cargar la página para empezar de nuevo; su lista nunca salió de este navegador. Si vuelve a ocurrir, díganos en qué paso estaba.",
     ),
+    ("widget.asking", "Conectando con listgate…"),
     (
         "widget.refused",
         "Esta página no puede enviar listas a listgate.",
