@@ -267,12 +267,7 @@ impl Password {
 pub async fn set_reviewer(db: &AnyPool, email: &Email, password: &Password) -> anyhow::Result<()> {
     let hash = hash_password(&password.0)?;
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "DELETE FROM sessions WHERE reviewer_id IN (SELECT id FROM reviewers WHERE email = $1)",
-    )
-    .bind(&email.0)
-    .execute(&mut *tx)
-    .await?;
+    end_sessions(&mut tx, email).await?;
     let updated =
         sqlx::query("UPDATE reviewers SET password_hash = $1, removed_at = NULL WHERE email = $2")
             .bind(&hash)
@@ -295,17 +290,26 @@ pub async fn set_reviewer(db: &AnyPool, email: &Email, password: &Password) -> a
     Ok(())
 }
 
+/// Ends every session of the reviewer with `email`.
+async fn end_sessions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    email: &Email,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM sessions WHERE reviewer_id IN (SELECT id FROM reviewers WHERE email = $1)",
+    )
+    .bind(&email.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Removes a reviewer: their sessions end and they can no longer sign in.
 /// The record stays, without a password, because their decisions name it.
 /// `Ok(false)` when no reviewer has that e-mail.
 pub async fn remove_reviewer(db: &AnyPool, email: &Email) -> anyhow::Result<bool> {
     let mut tx = db.begin().await?;
-    sqlx::query(
-        "DELETE FROM sessions WHERE reviewer_id IN (SELECT id FROM reviewers WHERE email = $1)",
-    )
-    .bind(&email.0)
-    .execute(&mut *tx)
-    .await?;
+    end_sessions(&mut tx, email).await?;
     let removed = sqlx::query(
         "UPDATE reviewers SET password_hash = '', removed_at = $1 WHERE email = $2 AND removed_at IS NULL",
     )

@@ -70,32 +70,37 @@ impl Throttles {
     /// Counts a sign-in attempt from `client` for `email` (normalised); 429
     /// when either has used up its attempts.
     pub fn sign_in(&self, client: ClientAddress, email: &str) -> Result<(), ApiError> {
-        let refused = |retry_after| ApiError::TooManyRequests {
-            message: "too many sign-in attempts; wait a minute and try again".into(),
-            retry_after,
-        };
-        self.sign_in_by_address
-            .take(client.key())
-            .map_err(refused)?;
-        self.sign_in_by_email
-            .take(email.to_owned())
-            .map_err(refused)
+        take_both(
+            (&self.sign_in_by_address, client),
+            (&self.sign_in_by_email, email),
+            "too many sign-in attempts; wait a minute and try again",
+        )
     }
 
     /// Counts a submission with the publishable key `key` from `client`;
     /// 429 when either has used up its submissions.
     pub fn publishable_submission(&self, client: ClientAddress, key: &str) -> Result<(), ApiError> {
-        let refused = |retry_after| ApiError::TooManyRequests {
-            message: "too many submissions from this page; wait a minute and send it again".into(),
-            retry_after,
-        };
-        self.publishable_by_address
-            .take(client.key())
-            .map_err(refused)?;
-        self.publishable_by_key
-            .take(key.to_owned())
-            .map_err(refused)
+        take_both(
+            (&self.publishable_by_address, client),
+            (&self.publishable_by_key, key),
+            "too many submissions from this page; wait a minute and send it again",
+        )
     }
+}
+
+/// Counts one request against the client's address and against `key`
+/// (address first); 429 saying `message` when either is used up.
+fn take_both(
+    (by_address, client): (&KeyedLimiter<AddressKey>, ClientAddress),
+    (by_key, key): (&KeyedLimiter<String>, &str),
+    message: &str,
+) -> Result<(), ApiError> {
+    let refused = |retry_after| ApiError::TooManyRequests {
+        message: message.to_owned(),
+        retry_after,
+    };
+    by_address.take(client.key()).map_err(refused)?;
+    by_key.take(key.to_owned()).map_err(refused)
 }
 
 /// The address of the client that sent a request. The one place that

@@ -107,35 +107,19 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
     if claimed == 0 {
         return Ok(false);
     }
-    // Stored before today's rules, a URL is judged again before each attempt.
-    let sent = match crate::tenants::WebhookUrl::parse(&url) {
-        Ok(url) => state.http.post(url.as_str()),
-        Err(why) => return give_up(state, &submission, batch, attempts, &why).await,
-    };
-    let sent = sent
-        .timeout(TIMEOUT)
-        .header("content-type", "application/json")
-        .header(
-            "x-listgate-signature",
-            signature(&secret, payload.as_bytes()),
-        )
-        .header("idempotency-key", format!("{submission}-{batch}"))
-        .body(payload)
-        .send()
-        .await;
-    let error = match sent {
-        Ok(response) if response.status().is_success() => None,
-        Ok(response) => Some(format!("the receiver answered {}", response.status())),
-        Err(e) if e.is_timeout() => Some(format!(
-            "the receiver did not answer within {} s",
-            TIMEOUT.as_secs()
-        )),
-        Err(e) => Some(format!("the receiver could not be reached: {e}")),
+    // Stored before today's rules, a URL is judged again before each attempt;
+    // one no longer accepted is given up at once, with nothing sent.
+    let (error, given_up) = match crate::tenants::WebhookUrl::parse(&url) {
+        Err(why) => (Some(why), true),
+        Ok(url) => {
+            let key = format!("{submission}-{batch}");
+            (send(state, &url, &secret, payload, &key).await, false)
+        }
     };
     let attempts = attempts + 1;
     let (status, next) = match &error {
         None => ("delivered", now),
-        Some(_) if attempts >= MAX_ATTEMPTS => ("failed", now),
+        Some(_) if given_up || attempts >= MAX_ATTEMPTS => ("failed", now),
         Some(_) => ("pending", now + backoff_ms(attempts)),
     };
     if let Some(error) = &error {
@@ -181,26 +165,37 @@ pub async fn retry(db: &sqlx::AnyPool, submission: &str, batch: i64) -> Result<b
     Ok(retried == 1)
 }
 
-/// Marks a delivery failed at once, for a reason no retry can change.
-async fn give_up(
+/// Posts one signed batch to `url`; why it failed, or `None` when the
+/// receiver answered 2xx.
+async fn send(
     state: &AppState,
-    submission: &str,
-    batch: i64,
-    attempts: i64,
-    why: &str,
-) -> anyhow::Result<bool> {
-    tracing::warn!(submission, batch, why, "webhook delivery given up");
-    sqlx::query(
-        "UPDATE webhook_deliveries SET status = 'failed', attempts = $1, last_error = $2
-         WHERE submission_id = $3 AND batch = $4",
-    )
-    .bind(attempts + 1)
-    .bind(why)
-    .bind(submission)
-    .bind(batch)
-    .execute(&state.db)
-    .await?;
-    Ok(true)
+    url: &crate::tenants::WebhookUrl,
+    secret: &str,
+    payload: String,
+    idempotency_key: &str,
+) -> Option<String> {
+    let sent = state
+        .http
+        .post(url.as_str())
+        .timeout(TIMEOUT)
+        .header("content-type", "application/json")
+        .header(
+            "x-listgate-signature",
+            signature(secret, payload.as_bytes()),
+        )
+        .header("idempotency-key", idempotency_key)
+        .body(payload)
+        .send()
+        .await;
+    match sent {
+        Ok(response) if response.status().is_success() => None,
+        Ok(response) => Some(format!("the receiver answered {}", response.status())),
+        Err(e) if e.is_timeout() => Some(format!(
+            "the receiver did not answer within {} s",
+            TIMEOUT.as_secs()
+        )),
+        Err(e) => Some(format!("the receiver could not be reached: {e}")),
+    }
 }
 
 #[cfg(test)]

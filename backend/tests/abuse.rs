@@ -391,15 +391,7 @@ async fn reviewer_routes_answer_401_without_a_session_and_403_without_its_csrf_t
         );
 
         // The OpenAPI description says the same of every reviewer route.
-        let spec: Value = app
-            .http
-            .get(format!("{}/openapi.json", app.url))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
+        let spec = app.openapi().await;
         for (path, operations) in spec["paths"].as_object().expect("paths") {
             for (method, operation) in operations.as_object().expect("operations") {
                 let security = operation["security"].to_string();

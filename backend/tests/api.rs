@@ -279,15 +279,7 @@ async fn partner_pages_submit_only_from_allowed_origins(app: TestApp) {
 }
 
 async fn every_route_in_the_openapi_description_is_served(app: TestApp) {
-    let spec: Value = app
-        .http
-        .get(format!("{}/openapi.json", app.url))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("the description is JSON");
+    let spec = app.openapi().await;
     assert!(spec["openapi"].as_str().expect("version").starts_with("3."));
     let schemes = spec["components"]["securitySchemes"]
         .as_object()
@@ -1584,35 +1576,16 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
         business_name: Some("Globex Outfitters".into()),
         ..common::options()
     };
-    let (status, body) = app
-        .submit(
-            Some(&merchant.key),
-            None,
-            form_for("whatsapp", &options, clean_with(csv, &options), b"x"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
-    let (_, detail) = app
-        .review(
-            &session,
-            &format!("/submissions/{}", body["id"].as_str().expect("id")),
-            None,
-            false,
-        )
-        .await;
-    assert_eq!(detail["declared"][0]["option"], "channel", "{detail}");
+    let declared = declared_on_submit(&app, &session, &merchant.key, csv, &options).await;
+    assert_eq!(declared[0]["option"], "channel", "{declared}");
     assert!(
-        detail["declared"][0]["meaning"]
+        declared[0]["meaning"]
             .as_str()
             .is_some_and(|m| m.contains("every contact consented to WhatsApp")),
-        "{detail}"
+        "{declared}"
     );
-    assert_eq!(
-        detail["declared"].as_array().map(Vec::len),
-        Some(1),
-        "{detail}"
-    );
+    assert_eq!(declared.as_array().map(Vec::len), Some(1), "{declared}");
 
     // A tenant without a business name: the list is taken, and the reviewer
     // reads that its wording was not checked for one.
@@ -1622,29 +1595,42 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
         channel: Some(listgate_core::Segment::Whatsapp),
         ..common::options()
     };
+    let declared = declared_on_submit(&app, &session, &other, csv, &options).await;
+    assert_eq!(declared[0]["option"], "business_name", "{declared}");
+    assert!(
+        declared[0]["meaning"]
+            .as_str()
+            .is_some_and(|m| m.contains("not checked for the business's name")),
+        "{declared}"
+    );
+}
+
+/// Submits `csv` as checked with `options` (it must be taken) and returns
+/// what the reviewer reads the merchant declared.
+async fn declared_on_submit(
+    app: &TestApp,
+    session: &Session,
+    key: &ApiKey,
+    csv: &str,
+    options: &CheckOptions,
+) -> Value {
     let (status, body) = app
         .submit(
-            Some(&other),
+            Some(key),
             None,
-            form_for("whatsapp", &options, clean_with(csv, &options), b"x"),
+            form_for("whatsapp", options, clean_with(csv, options), b"x"),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (_, detail) = app
         .review(
-            &session,
+            session,
             &format!("/submissions/{}", body["id"].as_str().expect("id")),
             None,
             false,
         )
         .await;
-    assert_eq!(detail["declared"][0]["option"], "business_name", "{detail}");
-    assert!(
-        detail["declared"][0]["meaning"]
-            .as_str()
-            .is_some_and(|m| m.contains("not checked for the business's name")),
-        "{detail}"
-    );
+    detail["declared"].clone()
 }
 
 /// A tmpfs of `size` mounted on `dir` while it lives (root only).

@@ -213,6 +213,18 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// The server's OpenAPI description.
+    pub async fn openapi(&self) -> Value {
+        self.http
+            .get(format!("{}/openapi.json", self.url))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("the description is JSON")
+    }
+
     /// A GET under the API with the secret `key`.
     pub async fn get(&self, key: &ApiKey, path: &str) -> (StatusCode, Value) {
         let response = self
