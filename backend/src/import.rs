@@ -12,8 +12,9 @@
 //! the schedule pauses for a reviewer.
 
 use crate::web::AppState;
-use listgate_core::BatchOptions;
+use listgate_core::profile::Role;
 use listgate_core::records::read_all;
+use listgate_core::{BatchOptions, Profile};
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use std::time::Duration;
@@ -49,77 +50,86 @@ fn now_ms() -> i64 {
 }
 
 /// The key that identifies a row's contact in the tenant's store: the
-/// E.164 phone; for Mongoose the ContactId, else the StudentId; for the
-/// email profile the email. `Err` says what is missing.
+/// value of the profile's first key field that is filled (the E.164 phone;
+/// for Mongoose the ContactId, else the StudentId; for the email profile
+/// the email), prefixed with its field name when it is not the first, so
+/// that keys of different fields never meet. `Err` says what is missing.
 pub fn contact_key(
-    profile: &str,
+    profile: &Profile,
     row: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, String> {
-    let cell = |name: &str| {
-        row.get(name)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let key = match profile {
-        "mongoose" => cell("ContactId")
-            .map(str::to_owned)
-            .or_else(|| cell("StudentId").map(|s| format!("StudentId:{s}"))),
-        "email-gdpr" => cell("email").map(str::to_owned),
-        _ => cell("phone").map(str::to_owned),
-    };
-    key.ok_or_else(|| match profile {
-        "mongoose" => "no ContactId or StudentId to identify the contact".to_owned(),
-        "email-gdpr" => "no email to identify the contact".to_owned(),
-        _ => "no phone to identify the contact".to_owned(),
-    })
+    let names: Vec<&str> = profile
+        .key
+        .iter()
+        .filter_map(|role| profile.field_for(*role))
+        .map(|f| f.name.as_str())
+        .collect();
+    names
+        .iter()
+        .enumerate()
+        .find_map(|(i, name)| {
+            let value = cell(row, name)?;
+            Some(if i == 0 {
+                value.to_owned()
+            } else {
+                format!("{name}:{value}")
+            })
+        })
+        .ok_or_else(|| format!("no {} to identify the contact", names.join(" or ")))
+}
+
+/// The trimmed, non-empty text of cell `name`.
+fn cell<'r>(row: &'r serde_json::Map<String, serde_json::Value>, name: &str) -> Option<&'r str> {
+    row.get(name)
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// Mongoose: an existing contact's MobileNumber changes only when the
 /// merchant allowed mobile number updates.
 fn mobile_number_change(
-    profile: &str,
+    profile: &Profile,
     allow_updates: bool,
     existing: Option<&serde_json::Value>,
     row: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<(), String> {
-    if profile != "mongoose" || allow_updates {
+    let Some(phone) = profile.field_for(Role::Phone) else {
+        return Ok(());
+    };
+    if !profile.number_updates_need_permission || allow_updates {
         return Ok(());
     }
-    let old = existing
-        .and_then(|e| e["MobileNumber"].as_str())
-        .unwrap_or_default();
-    let new = row
-        .get("MobileNumber")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
+    let name = phone.name.as_str();
+    let old = existing.and_then(|e| e[name].as_str()).unwrap_or_default();
+    let new = row.get(name).and_then(|v| v.as_str()).unwrap_or_default();
     if old.is_empty() || old == new {
         return Ok(());
     }
     Err(format!(
-        "MobileNumber would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
+        "{name} would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
     ))
 }
 
 /// Mongoose: a row without a StaffId leaves an existing contact with the
 /// staff member it already has (an upsert never unassigns).
 fn keep_staff_assignment(
-    profile: &str,
+    profile: &Profile,
     existing: Option<&serde_json::Value>,
     row: &mut serde_json::Map<String, serde_json::Value>,
 ) {
-    let blank = row
-        .get("StaffId")
-        .and_then(|v| v.as_str())
-        .is_none_or(|v| v.trim().is_empty());
-    if profile != "mongoose" || !blank {
+    let Some(staff) = profile.field_for(Role::StaffId) else {
+        return;
+    };
+    let name = staff.name.as_str();
+    if cell(row, name).is_some() {
         return;
     }
-    if let Some(staff) = existing
-        .and_then(|e| e["StaffId"].as_str())
+    if let Some(assigned) = existing
+        .and_then(|e| e[name].as_str())
         .filter(|s| !s.is_empty())
     {
-        row.insert("StaffId".to_owned(), staff.into());
+        row.insert(name.to_owned(), assigned.into());
     }
 }
 
@@ -312,6 +322,8 @@ async fn execute(
     .bind(submission)
     .fetch_one(&mut *tx)
     .await?;
+    // Submissions are accepted under built-in profiles only.
+    let profile = Profile::builtin(&profile)?;
     let (first_row, size, interval_ms, cap): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT b.first_row, b.contacts, s.interval_ms, s.cap FROM batches b
          JOIN schedules s ON s.submission_id = b.submission_id

@@ -18,7 +18,7 @@ use crate::normalize::date::{DateRules, infer_order, write_instant};
 use crate::normalize::phone::{PhoneRules, parse_region};
 use crate::normalize::{clean_cell, split_house_number};
 use crate::options::{CheckOptions, DEFAULT_MAX_CELL_CHARS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_ROWS};
-use crate::profile::{FieldKind, Profile};
+use crate::profile::{FieldKind, Profile, Role};
 use crate::records::{Record, RecordReader};
 use crate::report::{
     CodeCount, FileInfo, Issue, Outcome, Report, Segments, SourceTally, Summary, plan_batches,
@@ -587,7 +587,7 @@ struct Engine {
     summary: Summary,
     segments: Segments,
     sources: SourceTally,
-    /// The `opt_in_source` field, when the file maps it.
+    /// The opt-in source field, when the file maps it.
     source_field: Option<usize>,
     issues: Vec<Issue>,
     issues_not_listed: u64,
@@ -800,6 +800,7 @@ impl Engine {
                 .collect::<HashSet<_>>(),
             width: columns.len(),
             channel_mapped,
+            roles: profile.roles(),
             region_forced,
             profile,
         };
@@ -821,7 +822,7 @@ impl Engine {
         let pool = (threads > 1).then(|| Pool::start(&judge, threads - 1));
         let source_field = judge
             .ctx
-            .index("opt_in_source")
+            .field(Role::OptInSource)
             .filter(|&f| fields[f].is_some());
         Ok(Engine {
             limits: Limits::of(&options),
@@ -1044,7 +1045,7 @@ impl Engine {
     /// buffers are reused: no allocation per cell once the first rows ran).
     fn fill_output(&mut self, row: &Row<'_>) {
         use std::fmt::Write as _;
-        let street = self.judge.ctx.index("street");
+        let street = self.judge.ctx.field(Role::Street);
         let split = street
             .filter(|_| self.options.house_number_in_street)
             .and_then(|s| split_house_number(row.raw[s]));
@@ -1318,11 +1319,10 @@ fn output_layout(
         if fields[i].is_some() {
             headers.push(field.name.clone());
             layout.push(OutputColumn::Field(i));
-        } else if field.name == "house_number" && options.house_number_in_street {
+        } else if field.role == Some(Role::HouseNumber) && options.house_number_in_street {
             let street_mapped = profile
-                .fields
-                .iter()
-                .position(|f| f.name == "street")
+                .roles()
+                .get(Role::Street)
                 .is_some_and(|s| fields[s].is_some());
             if street_mapped {
                 headers.push(field.name.clone());

@@ -11,7 +11,7 @@ use crate::normalize::clean_cell;
 use crate::normalize::date::{DateRules, parse_date, parse_instant};
 use crate::normalize::phone::{PhoneRules, normalize_phone};
 use crate::normalize::{normalize_email, parse_bool};
-use crate::profile::FieldKind;
+use crate::profile::{FieldKind, Role};
 use crate::records::Record;
 use crate::rules::{Check, Context, Findings, RULES, Row, Value};
 use crate::segment::Segment;
@@ -29,7 +29,7 @@ pub(crate) struct Judge {
     pub phone_rules: PhoneRules,
     /// Per profile field.
     pub date_rules: Vec<DateRules>,
-    /// Mongoose: a blank MobileNumber takes the WhatsApp number.
+    /// A blank phone takes the WhatsApp number (Mongoose's MobileNumber).
     pub infer_mobile_number: bool,
     /// The channel of every row when no column holds it.
     pub channel: Option<Segment>,
@@ -105,8 +105,8 @@ impl Judge {
             let mut text = raw[i];
             if text.is_empty()
                 && self.infer_mobile_number
-                && field.name == "MobileNumber"
-                && let Some(whatsapp) = self.ctx.index("WhatsAppMobileNumber")
+                && field.role == Some(Role::Phone)
+                && let Some(whatsapp) = self.ctx.field(Role::WhatsappNumber)
             {
                 text = raw[whatsapp];
             }

@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod catalog;
 pub mod check;
 pub mod code;
 pub mod decode;

@@ -1,7 +1,7 @@
 //! Starter templates: a CSV header (and one example row) per profile.
 
 use crate::output::write_csv_row;
-use crate::profile::{FieldKind, Profile};
+use crate::profile::{FieldKind, FieldSpec, Profile, Role};
 
 /// A template CSV for `profile`: all fields, or required ones only.
 pub fn template(profile: &Profile, required_only: bool) -> Vec<u8> {
@@ -18,15 +18,12 @@ pub fn template(profile: &Profile, required_only: bool) -> Vec<u8> {
         .collect();
     let mut out = Vec::new();
     write_csv_row(&mut out, fields.iter().map(|f| f.name.as_str()));
-    write_csv_row(
-        &mut out,
-        fields.iter().map(|f| example(profile, f.kind, &f.name)),
-    );
+    write_csv_row(&mut out, fields.iter().map(|f| example(profile, f)));
     out
 }
 
-fn example(profile: &Profile, kind: FieldKind, name: &str) -> &'static str {
-    match (kind, name) {
+fn example(profile: &Profile, field: &FieldSpec) -> &'static str {
+    match (field.kind, field.role) {
         (FieldKind::Phone, _) if profile.nanp_only || profile.assumed_region.is_some() => {
             "+12015550123"
         }
@@ -39,11 +36,11 @@ fn example(profile: &Profile, kind: FieldKind, name: &str) -> &'static str {
         (FieldKind::Channel, _) => "whatsapp",
         (FieldKind::Id, _) => "10001",
         (FieldKind::Staff, _) => "",
-        (FieldKind::Text, "first_name" | "FirstName") => "Ana",
-        (FieldKind::Text, "last_name" | "LastName") => "Silva",
-        (FieldKind::Text, "opt_in_source") => "https://shop.example/join",
-        (FieldKind::Text, "opt_in_text") => "Yes, send me offers from Acme on WhatsApp",
-        (FieldKind::Text, "opt_in_method") => "checkbox",
+        (FieldKind::Text, Some(Role::FirstName)) => "Ana",
+        (FieldKind::Text, Some(Role::LastName)) => "Silva",
+        (FieldKind::Text, Some(Role::OptInSource)) => "https://shop.example/join",
+        (FieldKind::Text, Some(Role::OptInText)) => "Yes, send me offers from Acme on WhatsApp",
+        (FieldKind::Text, Some(Role::OptInMethod)) => "checkbox",
         (FieldKind::Text, _) => "",
     }
 }

@@ -3,18 +3,20 @@
 //! Why: the profile may only message adults (US SMS: 18+); without an age
 //! that cannot be shown.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::AgeMissing,
     fix: "Fill in the date of birth (2001-07-14) or the age in whole years.",
+    needs: Needs::AnyRole(&[Role::DateOfBirth, Role::Age]),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    let dob = row.named(ctx, "date_of_birth");
-    let age = row.named(ctx, "age");
+    let dob = row.role(ctx, Role::DateOfBirth);
+    let age = row.role(ctx, Role::Age);
     let usable = matches!(dob, Some((_, Value::Date(Ok(_)))))
         || matches!(age, Some((_, Value::Age(Some(_)))));
     if usable {

@@ -3,13 +3,15 @@
 //!
 //! Why: marketing to minors is restricted by law and by carrier rules.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::age_on;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::AgeUnderMinimum,
     fix: "Do not import this contact until they reach the minimum age.",
+    needs: Needs::AnyRole(&[Role::DateOfBirth, Role::Age]),
     check: Check::Row(check),
 };
 
@@ -17,11 +19,11 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(minimum) = ctx.profile.min_age else {
         return;
     };
-    let from_age = match row.named(ctx, "age") {
+    let from_age = match row.role(ctx, Role::Age) {
         Some((i, Value::Age(Some(age)))) => Some((i, i64::from(*age))),
         _ => None,
     };
-    let from_birth = match (row.named(ctx, "date_of_birth"), ctx.now) {
+    let from_birth = match (row.role(ctx, Role::DateOfBirth), ctx.now) {
         (Some((i, Value::Date(Ok(birth)))), Some(now)) => {
             Some((i, i64::from(age_on(*birth, now.date_naive()))))
         }

@@ -3,13 +3,15 @@
 //!
 //! Why: an unreadable date proves nothing about consent.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::DateProblem;
+use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentBadTimestamp,
     fix: "Write the date as 2025-03-05 14:30 (or declare your format with --date-format).",
+    needs: Needs::Kind(FieldKind::Timestamp),
     check: Check::Row(check),
 };
 

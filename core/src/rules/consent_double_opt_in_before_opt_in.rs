@@ -4,20 +4,22 @@
 //! Why: a confirmation cannot precede the request; the dates are wrong, so the
 //! double opt-in evidence is not credible.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::format_instant;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentDoubleOptInBeforeOptIn,
     fix: "Correct the opt-in or the confirmation date from your records (check for swapped day and month).",
+    needs: Needs::Roles(&[Role::OptInAt, Role::DoubleOptInAt]),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let (Some((_, Value::Instant(Ok(opt_in)))), Some((i, Value::Instant(Ok(confirmed))))) = (
-        row.named(ctx, "opt_in_at"),
-        row.named(ctx, "double_opt_in_at"),
+        row.role(ctx, Role::OptInAt),
+        row.role(ctx, Role::DoubleOptInAt),
     ) else {
         return;
     };

@@ -4,20 +4,22 @@
 //! Why: consent cannot come from the future; the date is wrong (often a
 //! day/month swap or a wrong year) and so is the evidence.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::format_instant;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentFutureTimestamp,
     fix: "Correct the date: check the year and whether day and month are swapped.",
+    needs: Needs::AnyRole(&[Role::OptInAt, Role::DoubleOptInAt]),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(now) = ctx.now else { return };
-    for name in ["opt_in_at", "double_opt_in_at"] {
-        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name)
+    for role in [Role::OptInAt, Role::DoubleOptInAt] {
+        if let Some((i, Value::Instant(Ok(at)))) = row.role(ctx, role)
             && *at > now
         {
             out.error(

@@ -3,17 +3,19 @@
 //! Why: reviewers and platforms ask where each subscriber signed up (a form
 //! URL, a shop, an event); without it consent cannot be verified.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentMissingSource,
     fix: "Fill in where the contact opted in, e.g. https://shop.example/signup or 'in-store tablet'.",
+    needs: Needs::Role(Role::OptInSource),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_source")
+    if let Some((i, Value::Blank)) = row.role(ctx, Role::OptInSource)
         && ctx.profile.fields[i].required
     {
         out.error(

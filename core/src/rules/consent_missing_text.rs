@@ -3,17 +3,19 @@
 //! Why: consent is only explicit if the contact saw words that say what they
 //! agree to; the exact wording is part of the evidence.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentMissingText,
     fix: "Fill in the exact text the contact agreed to, e.g. 'Yes, send me offers from Acme on WhatsApp'.",
+    needs: Needs::Role(Role::OptInText),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Blank)) = row.named(ctx, "opt_in_text")
+    if let Some((i, Value::Blank)) = row.role(ctx, Role::OptInText)
         && ctx.profile.fields[i].required
     {
         out.error(

@@ -5,12 +5,14 @@
 //! other problem it goes to its segment's file (sms_only, email_only,
 //! unknown) so it can be used on the channel it consented to.
 
-use super::{Check, Context, Findings, Row, Rule};
+use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentNotWhatsappChannel,
     fix: "Message these contacts only on the channel they chose, or ask them for WhatsApp consent first; map the channel column if it is missing (or declare the list's channel).",
+    needs: Needs::Nothing,
     check: Check::Row(check),
 };
 
@@ -18,7 +20,7 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     if ctx.profile.importable_segments.contains(&row.segment) {
         return;
     }
-    let column = ctx.index("opt_in_channel").and_then(|i| row.column(i));
+    let column = ctx.field(Role::OptInChannel).and_then(|i| row.column(i));
     let message = if ctx.channel_mapped {
         format!(
             "the contact consented to {}, not WhatsApp: set aside in {}.csv",

@@ -3,17 +3,19 @@
 //! Why: messaging someone who withdrew consent is unlawful, whatever consent
 //! they gave before.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentOptedOut,
     fix: "Do not import this contact. Keep them on your suppression list.",
+    needs: Needs::Role(Role::OptedOut),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Flag(Some(true)))) = row.named(ctx, "opted_out") {
+    if let Some((i, Value::Flag(Some(true)))) = row.role(ctx, Role::OptedOut) {
         out.error(
             Code::ConsentOptedOut,
             row.column(i),

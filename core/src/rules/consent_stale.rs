@@ -4,12 +4,14 @@
 //! Why: contacts who have not heard from the sender for a long time no longer
 //! expect messages; they report them as spam.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentStale,
     fix: "Re-confirm consent with these contacts through another channel before importing them, or leave them out.",
+    needs: Needs::AnyRole(&[Role::OptInAt, Role::LastMessageAt]),
     check: Check::Row(check),
 };
 
@@ -19,8 +21,8 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     };
     let mut latest = None;
     let mut column = None;
-    for name in ["opt_in_at", "last_message_at"] {
-        if let Some((i, Value::Instant(Ok(at)))) = row.named(ctx, name)
+    for role in [Role::OptInAt, Role::LastMessageAt] {
+        if let Some((i, Value::Instant(Ok(at)))) = row.role(ctx, role)
             && latest.is_none_or(|l| *at > l)
         {
             latest = Some(*at);

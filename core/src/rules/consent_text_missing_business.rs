@@ -4,13 +4,15 @@
 //! Why: consent is given to a business; wording that names another business
 //! (or none) does not cover messages from this one.
 
-use super::{Check, Context, Findings, Row, Rule};
+use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
 use crate::mapping::{squash, squashed_contains};
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextMissingBusiness,
     fix: "Only import contacts whose opt-in wording named your business; check the business name you entered.",
+    needs: Needs::Role(Role::OptInText),
     check: Check::Row(check),
 };
 
@@ -18,11 +20,11 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     let Some(business) = ctx.business_name.as_deref() else {
         return;
     };
-    let Some(text) = row.text(ctx, "opt_in_text") else {
+    let Some(text) = row.role_text(ctx, Role::OptInText) else {
         return;
     };
     if !squashed_contains(text, &squash(business)) {
-        let i = ctx.index("opt_in_text");
+        let i = ctx.field(Role::OptInText);
         out.error(
             Code::ConsentTextMissingBusiness,
             i.and_then(|i| row.column(i)),

@@ -3,13 +3,15 @@
 //! Why: WhatsApp requires opt-in that names WhatsApp; consent to "news and
 //! offers" or to SMS is not consent to WhatsApp messages.
 
-use super::{Check, Context, Findings, Row, Rule};
+use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
 use crate::mapping::squashed_contains;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextNotWhatsapp,
     fix: "Only import contacts whose opt-in wording named WhatsApp; collect new WhatsApp consent from the others.",
+    needs: Needs::Role(Role::OptInText),
     check: Check::Row(check),
 };
 
@@ -18,11 +20,11 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     if !ctx.profile.importable_segments.contains(&row.segment) {
         return;
     }
-    let Some(text) = row.text(ctx, "opt_in_text") else {
+    let Some(text) = row.role_text(ctx, Role::OptInText) else {
         return;
     };
     if !squashed_contains(text, "whatsapp") {
-        let i = ctx.index("opt_in_text");
+        let i = ctx.field(Role::OptInText);
         out.error(
             Code::ConsentTextNotWhatsapp,
             i.and_then(|i| row.column(i)),

@@ -4,13 +4,14 @@
 //! Why: guessing wrong moves consent dates by months, which can make consent
 //! look valid when it is stale, or the reverse. listgate never guesses.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::DateProblem;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::DateAmbiguous,
     fix: "Declare the column's date format (--date-format %d/%m/%Y or %m/%d/%Y), or write dates as 2025-04-03.",
+    needs: Needs::Nothing,
     check: Check::Row(check),
 };
 

@@ -2,17 +2,21 @@
 //!
 //! Why: the contact would be stored twice and receive every mail twice.
 
-use super::{Check, Context, Findings, Row, Rule, Seen, Value, check_duplicate};
+use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::EmailDuplicate,
     fix: "Delete this row, or merge what it adds into the row it duplicates.",
+    needs: Needs::Role(Role::Email),
     check: Check::Set(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, seen: &mut Seen, clean: bool, out: &mut Findings) {
-    let Some(i) = ctx.index("email") else { return };
+    let Some(i) = ctx.field(Role::Email) else {
+        return;
+    };
     if let Value::Email(Ok(email)) = row.value(i) {
         check_duplicate(
             &mut seen.emails,

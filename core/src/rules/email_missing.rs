@@ -2,17 +2,19 @@
 //!
 //! Why: for email imports the address is both where messages go and the key.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::EmailMissing,
     fix: "Fill in the contact's email address, or remove the row.",
+    needs: Needs::Role(Role::Email),
     check: Check::Row(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
-    if let Some((i, Value::Blank)) = row.named(ctx, "email")
+    if let Some((i, Value::Blank)) = row.role(ctx, Role::Email)
         && ctx.profile.fields[i].required
     {
         out.error(Code::EmailMissing, row.column(i), "no email address");

@@ -2,7 +2,7 @@
 //! imported, because no row could be judged reliably. The checker raises
 //! these itself; this file holds their fix texts.
 
-use super::{Check, Rule};
+use super::{Check, Needs, Rule};
 use crate::code::Code;
 
 /// `file.unreadable`: the bytes are not a list (a binary file, a damaged
@@ -10,6 +10,7 @@ use crate::code::Code;
 pub(super) const UNREADABLE: Rule = Rule {
     code: Code::FileUnreadable,
     fix: "Export the list again from your tool as CSV (comma or semicolon separated) or as an Excel .xlsx workbook.",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -17,6 +18,7 @@ pub(super) const UNREADABLE: Rule = Rule {
 pub(super) const EMPTY: Rule = Rule {
     code: Code::FileEmpty,
     fix: "Check that you exported the right list and that the export contains contacts below the header row.",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -25,6 +27,7 @@ pub(super) const EMPTY: Rule = Rule {
 pub(super) const TOO_LARGE: Rule = Rule {
     code: Code::FileTooLarge,
     fix: "Split the list into several smaller files and check each one.",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -33,6 +36,7 @@ pub(super) const TOO_LARGE: Rule = Rule {
 pub(super) const TOO_MANY_ROWS: Rule = Rule {
     code: Code::FileTooManyRows,
     fix: "Split the list into smaller files and check each one; a pasted list can instead be uploaded as a file.",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -42,6 +46,7 @@ pub(super) const TOO_MANY_ROWS: Rule = Rule {
 pub(super) const TOO_MANY_COLUMNS: Rule = Rule {
     code: Code::FileTooManyColumns,
     fix: "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -51,6 +56,7 @@ pub(super) const TOO_MANY_COLUMNS: Rule = Rule {
 pub(super) const CELL_TOO_LONG: Rule = Rule {
     code: Code::FileCellTooLong,
     fix: "Look for a quote (\") that is opened and never closed at the row named, fix it and export again.",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -59,6 +65,7 @@ pub(super) const CELL_TOO_LONG: Rule = Rule {
 pub(super) const MISSING_REQUIRED: Rule = Rule {
     code: Code::HeaderMissingRequired,
     fix: "Add the missing column to the file, rename its header, or map it explicitly (--map field=Header).",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -67,6 +74,7 @@ pub(super) const MISSING_REQUIRED: Rule = Rule {
 pub(super) const DUPLICATE_HEADER: Rule = Rule {
     code: Code::HeaderDuplicate,
     fix: "Rename or delete one of the two columns, or map the right one explicitly (--map field=Header).",
+    needs: Needs::Nothing,
     check: Check::File,
 };
 
@@ -75,5 +83,6 @@ pub(super) const DUPLICATE_HEADER: Rule = Rule {
 pub(super) const TOO_MANY_CUSTOM_FIELDS: Rule = Rule {
     code: Code::HeaderTooManyCustomFields,
     fix: "Delete the columns you do not need to import so that at most the allowed number of custom columns remain.",
+    needs: Needs::Nothing,
     check: Check::File,
 };

@@ -3,13 +3,14 @@
 //!
 //! Why: an unreadable opt-out flag could hide a withdrawal of consent.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FlagInvalidBoolean,
     fix: "Write true or false (yes/no, y/n and 1/0 are also read).",
+    needs: Needs::Kind(FieldKind::Boolean),
     check: Check::Row(check),
 };
 

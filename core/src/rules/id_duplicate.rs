@@ -3,13 +3,14 @@
 //! Why: two rows for one id overwrite each other during the import, and which
 //! one wins depends on batch order.
 
-use super::{Check, Context, Findings, Row, Rule, Seen, Value, check_duplicate};
+use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::IdDuplicate,
     fix: "Keep one row per id: delete this row or merge it into the earlier one.",
+    needs: Needs::Kind(FieldKind::Id),
     check: Check::Set(check),
 };
 

@@ -3,13 +3,14 @@
 //! Why: the import updates contacts by id; a row without one cannot be matched
 //! and would create an orphan contact.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::IdMissing,
     fix: "Fill in the contact's StudentId or ContactId from your system.",
+    needs: Needs::Kind(FieldKind::Id),
     check: Check::Row(check),
 };
 

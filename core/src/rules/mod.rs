@@ -8,7 +8,7 @@
 use crate::code::{Code, Severity};
 use crate::normalize::date::DateProblem;
 use crate::normalize::phone::{Phone, PhoneProblem};
-use crate::profile::{FieldKind, Profile};
+use crate::profile::{FieldKind, Needs, Profile, Role, RoleMap};
 use crate::records::Record;
 use crate::segment::Segment;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -47,11 +47,13 @@ mod row_ragged;
 mod row_unclosed_quote;
 mod staff_unknown;
 
-/// A rule: its code, the fix shown to merchants, and its check.
+/// A rule: its code, the fix shown to merchants, the roles it needs and its check.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rule {
     pub code: Code,
     pub fix: &'static str,
+    /// What a profile must have for the rule to run (checked when it loads).
+    pub needs: Needs,
     pub check: Check,
 }
 
@@ -109,9 +111,18 @@ pub(crate) const RULES: &[Rule] = &[
     staff_unknown::RULE,
 ];
 
+fn rule(code: Code) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
 /// The fix text for `code`.
 pub fn fix_for(code: Code) -> &'static str {
-    RULES.iter().find(|r| r.code == code).map_or("", |r| r.fix)
+    rule(code).map_or("", |r| r.fix)
+}
+
+/// What a profile must have for rule `code` to run.
+pub(crate) fn needs(code: Code) -> Needs {
+    rule(code).map_or(Needs::Nothing, |r| r.needs)
 }
 
 use crate::report::Message;
@@ -187,6 +198,8 @@ pub(crate) struct Row<'a> {
 #[derive(Debug)]
 pub(crate) struct Context {
     pub profile: Profile,
+    /// The field playing each role, resolved once per check.
+    pub roles: RoleMap,
     pub now: Option<DateTime<Utc>>,
     pub business_name: Option<String>,
     pub known_staff: HashSet<String>,
@@ -213,9 +226,9 @@ pub(crate) struct Seen {
 pub(crate) type SeenKeys<K = String> = HashMap<K, u64, foldhash::fast::RandomState>;
 
 impl Context {
-    /// The index of field `name` in the profile.
-    pub fn index(&self, name: &str) -> Option<usize> {
-        self.profile.fields.iter().position(|f| f.name == name)
+    /// The index of the field that plays `role`.
+    pub fn field(&self, role: Role) -> Option<usize> {
+        self.roles.get(role)
     }
 
     /// Fields of `kind` with their indices.
@@ -240,18 +253,22 @@ impl Row<'_> {
         self.fields[index].0
     }
 
-    /// The value of the field named `name`.
-    pub fn named<'c>(&'c self, ctx: &Context, name: &str) -> Option<(usize, &'c Value)> {
-        ctx.index(name).map(|i| (i, self.value(i)))
+    /// The field that plays `role` and its value.
+    pub fn role<'c>(&'c self, ctx: &Context, role: Role) -> Option<(usize, &'c Value)> {
+        ctx.field(role).map(|i| (i, self.value(i)))
     }
 
-    /// The trimmed text of field `name`, when mapped and non-empty.
-    pub fn text(&self, ctx: &Context, name: &str) -> Option<&str> {
-        let i = ctx.index(name)?;
-        match self.value(i) {
+    /// The trimmed text of field `index`, when mapped and non-empty.
+    pub fn text_at(&self, index: usize) -> Option<&str> {
+        match self.value(index) {
             Value::Unmapped | Value::Blank => None,
-            _ => Some(self.raw[i]),
+            _ => Some(self.raw[index]),
         }
+    }
+
+    /// The trimmed text of the field that plays `role`, when mapped and non-empty.
+    pub fn role_text(&self, ctx: &Context, role: Role) -> Option<&str> {
+        self.text_at(ctx.field(role)?)
     }
 }
 

@@ -4,17 +4,21 @@
 //! Why: duplicates get the same message twice and double-count consent. The
 //! first clean occurrence is kept; later ones name it.
 
-use super::{Check, Context, Findings, Row, Rule, Seen, Value, check_duplicate};
+use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
+use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneDuplicate,
     fix: "Delete this row, or merge what it adds into the row it duplicates.",
+    needs: Needs::Role(Role::Phone),
     check: Check::Set(check),
 };
 
 fn check(row: &Row<'_>, ctx: &Context, seen: &mut Seen, clean: bool, out: &mut Findings) {
-    let Some(i) = ctx.index("phone") else { return };
+    let Some(i) = ctx.field(Role::Phone) else {
+        return;
+    };
     if let Value::Phone(Ok(phone)) = row.value(i) {
         check_duplicate(
             &mut seen.phones,

@@ -4,7 +4,7 @@
 //! Why: sending to invalid numbers fails, costs money and hurts the sender's
 //! quality rating.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
@@ -12,6 +12,7 @@ use crate::profile::FieldKind;
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneInvalid,
     fix: "Check the number for a missing or extra digit and for the right country code.",
+    needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };
 

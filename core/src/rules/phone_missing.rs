@@ -3,13 +3,14 @@
 //! Why: the phone number is the address the message goes to and the key the
 //! contact is stored under.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneMissing,
     fix: "Fill in the contact's mobile number with its country code (+44 7911 123456), or remove the row.",
+    needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };
 

@@ -4,7 +4,7 @@
 //! default country the number is read in it (a warning, so the merchant can
 //! confirm); without one the row cannot be imported (an error).
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
@@ -12,6 +12,7 @@ use crate::profile::FieldKind;
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNoCountryCode,
     fix: "Write numbers with + and the country code, or choose the default country the numbers belong to (--default-region GB).",
+    needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };
 

@@ -4,7 +4,7 @@
 //! Why: the sender is registered for some countries only; messages elsewhere
 //! are blocked or unlawful.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
@@ -12,6 +12,7 @@ use crate::profile::FieldKind;
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNotAllowedCountry,
     fix: "Remove contacts from other countries, or import them with a profile for their country.",
+    needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };
 

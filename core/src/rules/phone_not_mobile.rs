@@ -4,13 +4,14 @@
 //! Why: most such numbers cannot receive WhatsApp or SMS messages; the row is
 //! importable but likely to fail delivery.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNotMobile,
     fix: "Replace it with the contact's mobile number if you have it; otherwise leave it and expect delivery failures.",
+    needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };
 

@@ -3,7 +3,7 @@
 //!
 //! Why: nothing can be sent to it, and guessing digits would message a stranger.
 
-use super::{Check, Context, Findings, Row, Rule, Value};
+use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
@@ -11,6 +11,7 @@ use crate::profile::FieldKind;
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneUnparseable,
     fix: "Write the number with digits only, optionally with + and spaces, e.g. +44 7911 123456; format phone columns as text in spreadsheets.",
+    needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };
 

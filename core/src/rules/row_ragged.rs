@@ -4,12 +4,13 @@
 //! delimiter in a name or consent text), so every later column may hold the
 //! wrong data: an error. Missing trailing cells are read as empty: a warning.
 
-use super::{Check, Context, Findings, Row, Rule};
+use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::RowRagged,
     fix: "Put quotes around values that contain the delimiter (or re-export the file from your tool) so every row has one cell per column.",
+    needs: Needs::Nothing,
     check: Check::Row(check),
 };
 

@@ -3,12 +3,13 @@
 //! Why: everything after the opening quote, to the end of the file, was read
 //! as one cell, so the rows after it are missing.
 
-use super::{Check, Context, Findings, Row, Rule};
+use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::RowUnclosedQuote,
     fix: "Close the quote on this row (or double quotes inside a quoted value: \"\" ) and check again.",
+    needs: Needs::Nothing,
     check: Check::Row(check),
 };
 

@@ -4,13 +4,14 @@
 //! Why: contacts assigned to a staff member who does not exist are invisible
 //! to everyone in the target system.
 
-use super::{Check, Context, Findings, Row, Rule};
+use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::StaffUnknown,
     fix: "Use a StaffId that exists in your account, or leave the cell empty.",
+    needs: Needs::Kind(FieldKind::Staff),
     check: Check::Row(check),
 };
 
@@ -19,7 +20,7 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
         return;
     }
     for i in ctx.fields_of(FieldKind::Staff) {
-        let Some(value) = row.text(ctx, &ctx.profile.fields[i].name) else {
+        let Some(value) = row.text_at(i) else {
             continue;
         };
         if !ctx.known_staff.contains(value) {

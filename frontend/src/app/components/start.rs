@@ -4,6 +4,7 @@ use super::form::{checkbox, header_select, select, text_input};
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::state::Choices;
 use listgate_core::Profile;
+use listgate_core::profile::Role;
 use listgate_core::template::template;
 use web_sys::{Blob, BlobPropertyBag, Url};
 use yew::prelude::*;
@@ -79,9 +80,11 @@ pub fn StartStep(props: &StartProps) -> Html {
                 toggle(|c, v| c.house_number_in_street = v)) }
             { checkbox("last-mapping", t.get("start.last_mapping"), c.use_last_mapping,
                 toggle(|c, v| c.use_last_mapping = v)) }
-            if c.profile == "mongoose" {
+            if profile.as_ref().is_some_and(|p| p.field_for(Role::WhatsappNumber).is_some()) {
                 { checkbox("infer-mobile", t.get("start.infer_mobile"),
                     c.infer_mobile_number, toggle(|c, v| c.infer_mobile_number = v)) }
+            }
+            if profile.as_ref().is_some_and(|p| p.number_updates_need_permission) {
                 { checkbox("allow-updates", t.get("start.allow_updates"),
                     c.allow_mobile_number_updates, toggle(|c, v| c.allow_mobile_number_updates = v)) }
             }
