@@ -21,7 +21,9 @@ mod catalog;
 pub mod check;
 pub mod code;
 pub mod decode;
-mod judge;
+pub mod error;
+pub mod excel;
+mod limits;
 pub mod mapping;
 pub mod normalize;
 pub mod options;
@@ -32,13 +34,16 @@ pub mod records;
 pub mod report;
 mod rules;
 pub mod segment;
+pub mod sink;
 pub mod sniff;
 pub mod template;
+pub mod text;
 pub mod xlsx;
 
-pub use check::{CheckError, Checker, Discard, Disposition, Layout, RowVerdict, Sink, Stage};
+pub use check::Checker;
 pub use code::{Code, Severity};
 pub use decode::Encoding;
+pub use error::{CheckError, Position};
 pub use mapping::Mapping;
 pub use options::{BatchOptions, CheckOptions};
 pub use output::Outputs;
@@ -47,6 +52,7 @@ pub use profile::{Profile, ProfileError};
 pub use report::{Issue, Outcome, Report};
 pub use rules::fix_for;
 pub use segment::Segment;
+pub use sink::{Discard, Disposition, Layout, RowVerdict, Sink, Stage};
 
 /// Checks a whole file held in memory: `.xlsx` workbooks by their zip
 /// signature, anything else as delimited text.

@@ -6,6 +6,7 @@
 //! the next export of the same list.
 
 use crate::profile::{FieldKind, Profile};
+use crate::text::{column_letter, squash};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -28,57 +29,6 @@ impl Mapping {
         }
         Ok(Mapping(map))
     }
-}
-
-/// Lower-case letters and digits only: `Opt-in Date` → `optindate`.
-pub fn squash(text: &str) -> String {
-    squashed(text).collect()
-}
-
-/// The characters of [`squash`]`(text)`, without building the string (the
-/// per-row rules use this: no allocation per cell).
-pub fn squashed(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-}
-
-/// Whether [`squash`]`(text)` contains `needle`, without allocating.
-pub fn squashed_contains(text: &str, needle: &str) -> bool {
-    // Most cells are short ASCII: squash into a stack buffer and search bytes.
-    const SHORT: usize = 256;
-    if text.len() <= SHORT && text.is_ascii() {
-        let mut squashed = [0u8; SHORT];
-        let mut len = 0;
-        for byte in text.bytes().filter(u8::is_ascii_alphanumeric) {
-            squashed[len] = byte.to_ascii_lowercase();
-            len += 1;
-        }
-        let needle = needle.as_bytes();
-        return needle.is_empty() || squashed[..len].windows(needle.len()).any(|w| w == needle);
-    }
-    let wanted = needle.chars().count();
-    let mut rest = squashed(text);
-    loop {
-        if rest.clone().take(wanted).eq(needle.chars()) {
-            return true;
-        }
-        if rest.next().is_none() {
-            return false;
-        }
-    }
-}
-
-/// The spreadsheet letter of a 0-based column: 0 → `A`, 27 → `AB`.
-pub fn column_letter(index: usize) -> String {
-    let mut n = index + 1;
-    let mut letters = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(char::from(b'A' + rem as u8));
-        n = (n - 1) / 26;
-    }
-    letters.iter().rev().collect()
 }
 
 /// Suggests a column for each field from the header names.
@@ -207,18 +157,6 @@ pub fn find_column(headers: &[String], wanted: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The allocation-free check agrees with building the squashed text.
-        #[test]
-        fn squashed_contains_agrees_with_squash(
-            text in "[ a-zA-Z0-9,.!İKÅß-]{0,40}",
-            needle in "[a-z0-9İß]{0,6}",
-        ) {
-            prop_assert_eq!(squashed_contains(&text, &needle), squash(&text).contains(&needle));
-        }
-    }
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| (*s).to_owned()).collect()
@@ -242,8 +180,6 @@ mod tests {
         let p = Profile::builtin("whatsapp").expect("profile");
         let s = suggest_from_headers(&p, &headers(&["Customer WhatsApp Number", "x"]));
         assert_eq!(s[0], Some(0));
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(27), "AB");
         assert_eq!(find_column(&headers(&["Name", "Mobile"]), "b"), Some(1));
         assert_eq!(
             find_column(&headers(&["Name", "Mobile"]), "mobile"),

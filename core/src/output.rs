@@ -6,30 +6,10 @@
 //! is a plain number such as an E.164 phone. listgate strips that prefix
 //! again when the file is checked, so error files re-import unchanged.
 
-use crate::check::{Disposition, Layout, RowVerdict, Sink};
+use crate::excel::excel_safe;
 use crate::report::{Batch, Report};
 use crate::segment::Segment;
-use std::borrow::Cow;
-
-/// First characters that make a spreadsheet treat a cell as a formula.
-pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Neutralizes formula-like cells; plain numbers pass unchanged.
-pub fn excel_safe(cell: &str) -> Cow<'_, str> {
-    if !cell.starts_with(FORMULA_TRIGGERS) || is_plain_number(cell) {
-        return Cow::Borrowed(cell);
-    }
-    Cow::Owned(format!("'{cell}"))
-}
-
-fn is_plain_number(cell: &str) -> bool {
-    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    // Digits with the separators phone formats use: never a formula that can call anything.
-    body.starts_with(|c: char| c.is_ascii_digit())
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
-}
+use crate::sink::{Disposition, Layout, RowVerdict, Sink};
 
 /// Appends one CSV line (comma-separated, quoted where needed, CRLF).
 pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
@@ -214,22 +194,6 @@ mod tests {
             csv,
             "\u{feff}batch,contacts,first_row,last_row\r\n1,100,2,101\r\n2,150,102,251\r\n"
         );
-    }
-
-    #[test]
-    fn formula_cells_are_neutralized_but_numbers_are_not() {
-        assert_eq!(excel_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(excel_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(
-            excel_safe("-2+3+cmd|' /C calc'!A0"),
-            "'-2+3+cmd|' /C calc'!A0"
-        );
-        assert_eq!(excel_safe("+447911123456"), "+447911123456");
-        assert_eq!(excel_safe("+44 7911 123456"), "+44 7911 123456");
-        assert_eq!(excel_safe("-12.5"), "-12.5");
-        assert_eq!(excel_safe("+1 201-555-0123"), "+1 201-555-0123");
-        assert_eq!(excel_safe("+1-1+cmd"), "'+1-1+cmd");
-        assert_eq!(excel_safe("Ana"), "Ana");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! The preview reads the same sample the check does and maps it the same
 //! way, so what the merchant confirms here is what the check will use.
 
-use crate::check::{
-    CheckError, Limits, Table, read_sample, text_file_info, workbook_file_info, workbook_sample,
-};
+use crate::check::{Table, read_sample, text_file_info, workbook_file_info, workbook_sample};
 use crate::decode::Decoder;
+use crate::error::CheckError;
+use crate::limits::Limits;
 use crate::options::CheckOptions;
 use crate::profile::Profile;
 use crate::records::Record;

@@ -1,6 +1,6 @@
 //! Consent segments: which channel a contact agreed to be messaged on.
 
-use crate::mapping::squashed;
+use crate::text::squashed;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -130,7 +130,7 @@ impl std::str::FromStr for Segment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::squash;
+    use crate::text::squash;
     use proptest::prelude::*;
 
     /// The reading `from_channels` must keep: split, squash each part, look

@@ -1,10 +1,11 @@
 //! Sniffing: delimiter, title rows above the table, and whether the first
 //! table row is a header.
 
-use crate::mapping::{squash, suggest_from_headers};
+use crate::mapping::suggest_from_headers;
 use crate::normalize::date::{DateProblem, DateRules, parse_instant};
 use crate::profile::Profile;
 use crate::records::{Record, read_all};
+use crate::text::squash;
 
 /// Delimiters tried, in order of preference on a tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];

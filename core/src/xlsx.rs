@@ -9,15 +9,16 @@
 //! few bytes can name a cell at `XFD1048576`, and a grid from A1 to there
 //! would be half a terabyte. Only rows that hold a value become records
 //! (blank rows between them are counted by the checker, see
-//! [`crate::check::Checker::check_records`]), and the column, row and cell
+//! [`Checker::check_records`](crate::Checker::check_records)), and the column, row and cell
 //! limits are enforced as each cell arrives, so memory is bounded by the
 //! cells present and [`CheckOptions::max_cells`].
 
-use crate::check::{CheckError, Limits, thousands};
 use crate::code::Code;
-use crate::mapping::column_letter;
+use crate::error::{CheckError, Position};
+use crate::limits::Limits;
 use crate::options::{CheckOptions, DEFAULT_MAX_CELLS, DEFAULT_MAX_XLSX_BYTES};
 use crate::records::Record;
+use crate::text::{column_letter, thousands};
 use calamine::{DataRef, Xlsx, XlsxError};
 use std::io::Cursor;
 
@@ -34,10 +35,7 @@ fn unpacked_size(bytes: &[u8]) -> Option<u64> {
 
 /// A workbook that cannot be read, and why.
 fn unreadable(why: String) -> CheckError {
-    CheckError::Refused {
-        code: Code::FileUnreadable,
-        message: why,
-    }
+    CheckError::refused(Code::FileUnreadable, why)
 }
 
 /// Whether `bytes` start like a zip archive (every `.xlsx` does).
@@ -62,14 +60,14 @@ pub fn read_xlsx(
     if let Some(unpacked) = unpacked_size(bytes)
         && unpacked > limit
     {
-        return Err(CheckError::Refused {
-            code: Code::FileTooLarge,
-            message: format!(
+        return Err(CheckError::refused(
+            Code::FileTooLarge,
+            format!(
                 "the workbook unpacks to {} MB, more than the {} MB a workbook may (a contact list is far smaller; this looks like a zip bomb or a damaged file)",
                 unpacked / (1 << 20),
                 limit / (1 << 20)
             ),
-        });
+        ));
     }
     // The workbook reader has panicked on damaged cell references (found by
     // fuzzing; an overflow in its column arithmetic): a damaged file, not a crash.
@@ -225,16 +223,17 @@ impl<'a> SheetRows<'a> {
     fn add(&mut self, row: u32, column: u32, text: &str) -> Result<bool, CheckError> {
         let (row, column) = (u64::from(row) + 1, column as usize);
         if column >= self.limits.columns {
-            return Err(CheckError::Refused {
-                code: Code::FileTooManyColumns,
-                message: format!(
+            return Err(CheckError::refused_at(
+                Code::FileTooManyColumns,
+                Position::cell(row, column),
+                format!(
                     "sheet `{}` has cells up to column {} (cell {}{row}); a list can have at most {} columns",
                     self.sheet,
                     column_letter(column),
                     column_letter(column),
                     thousands(self.limits.columns as u64)
                 ),
-            });
+            ));
         }
         match self.rows.last() {
             Some(last)
@@ -258,14 +257,15 @@ impl<'a> SheetRows<'a> {
     fn start_row(&mut self, row: u64) -> Result<(), CheckError> {
         let most = self.limits.rows.saturating_add(SHEET_HEADER_ROWS);
         if self.rows.len() as u64 >= most {
-            return Err(CheckError::Refused {
-                code: Code::FileTooManyRows,
-                message: format!(
+            return Err(CheckError::refused_at(
+                Code::FileTooManyRows,
+                Position::row(row),
+                format!(
                     "sheet `{}` has more than {} rows with values (row {row} is one too many), more than one check takes",
                     self.sheet,
                     thousands(most)
                 ),
-            });
+            ));
         }
         self.rows.push(SheetRow {
             row,
@@ -284,16 +284,16 @@ impl<'a> SheetRows<'a> {
         if cells <= self.max_cells {
             return Ok(());
         }
-        Err(CheckError::Refused {
-            code: Code::FileTooLarge,
-            message: format!(
+        Err(CheckError::refused(
+            Code::FileTooLarge,
+            format!(
                 "sheet `{}` spans more than {} cells ({} rows with values, cells up to column {}); delete the stray cells far below or to the right of the list, or export the list as CSV",
                 self.sheet,
                 thousands(self.max_cells),
                 thousands(self.rows.len() as u64),
                 column_letter(self.width.saturating_sub(1))
             ),
-        })
+        ))
     }
 
     /// The records, each as wide as the sheet.
@@ -419,7 +419,7 @@ mod tests {
 
     fn refusal(result: Result<(String, Vec<Record>), CheckError>) -> (Code, String) {
         match result {
-            Err(CheckError::Refused { code, message }) => (code, message),
+            Err(CheckError::Refused { code, message, .. }) => (code, message),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }

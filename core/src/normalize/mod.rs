@@ -8,7 +8,7 @@ pub mod phone;
 pub fn clean_cell(raw: &str) -> &str {
     let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
     match trimmed.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(crate::output::FORMULA_TRIGGERS) => rest,
+        Some(rest) if rest.starts_with(crate::excel::FORMULA_TRIGGERS) => rest,
         _ => trimmed,
     }
 }

@@ -1,7 +1,7 @@
 //! The TOML form of a profile, built-in or custom, and how it becomes a
 //! [`Profile`]: merged onto the profile it extends, roles settled, checked.
 //! Whether each rule's roles are there is checked one level up, where the
-//! rules are known (see `crate::catalog`).
+//! rules are known (see the catalog module).
 
 use super::{FieldKind, FieldSpec, PhoneStyle, Profile, ProfileError, Role};
 use crate::code::{Code, UnknownCode};

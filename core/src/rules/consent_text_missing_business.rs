@@ -6,8 +6,8 @@
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
-use crate::mapping::{squash, squashed_contains};
 use crate::profile::Role;
+use crate::text::{squash, squashed_contains};
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextMissingBusiness,

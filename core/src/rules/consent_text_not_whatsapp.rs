@@ -5,8 +5,8 @@
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
-use crate::mapping::squashed_contains;
 use crate::profile::Role;
+use crate::text::squashed_contains;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextNotWhatsapp,

@@ -6,6 +6,7 @@
 //! the first *clean* occurrence of a key is the one that is kept.
 
 use crate::code::{Code, Severity};
+use crate::error::CheckError;
 use crate::normalize::date::DateProblem;
 use crate::normalize::phone::{Phone, PhoneProblem};
 use crate::profile::{FieldKind, Needs, Profile, Role, RoleMap};
@@ -32,8 +33,16 @@ mod date_ambiguous;
 mod email_duplicate;
 mod email_invalid;
 mod email_missing;
-mod file;
+mod file_cell_too_long;
+mod file_empty;
+mod file_too_large;
+mod file_too_many_columns;
+mod file_too_many_rows;
+mod file_unreadable;
 mod flag_invalid_boolean;
+mod header_duplicate;
+mod header_missing_required;
+mod header_too_many_custom_fields;
 mod id_duplicate;
 mod id_missing;
 mod phone_duplicate;
@@ -60,8 +69,10 @@ pub(crate) struct Rule {
 /// When a rule runs and what it sees.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Check {
-    /// Refuses the whole file; raised by the checker itself.
+    /// Refuses the whole file; raised by the checker itself while it reads.
     File,
+    /// Refuses the whole file for its header and mapping, before any row.
+    Header(fn(&Header<'_>) -> Result<(), CheckError>),
     /// Judges one row.
     Row(fn(&Row<'_>, &Context, &mut Findings)),
     /// Judges a row against earlier rows; `clean` says whether the row rules found no error.
@@ -70,15 +81,16 @@ pub(crate) enum Check {
 
 /// Every rule, in reference order.
 pub(crate) const RULES: &[Rule] = &[
-    file::UNREADABLE,
-    file::EMPTY,
-    file::TOO_LARGE,
-    file::TOO_MANY_ROWS,
-    file::TOO_MANY_COLUMNS,
-    file::CELL_TOO_LONG,
-    file::MISSING_REQUIRED,
-    file::DUPLICATE_HEADER,
-    file::TOO_MANY_CUSTOM_FIELDS,
+    file_unreadable::RULE,
+    file_empty::RULE,
+    file_too_large::RULE,
+    file_too_many_rows::RULE,
+    file_too_many_columns::RULE,
+    file_cell_too_long::RULE,
+    // Header rules run in this order: the first refusal is the one reported.
+    header_duplicate::RULE,
+    header_missing_required::RULE,
+    header_too_many_custom_fields::RULE,
     row_ragged::RULE,
     row_unclosed_quote::RULE,
     phone_missing::RULE,
@@ -123,6 +135,35 @@ pub fn fix_for(code: Code) -> &'static str {
 /// What a profile must have for rule `code` to run.
 pub(crate) fn needs(code: Code) -> Needs {
     rule(code).map_or(Needs::Nothing, |r| r.needs)
+}
+
+impl CheckError {
+    /// How to fix it, for refusals.
+    pub fn fix(&self) -> Option<&'static str> {
+        self.code().map(fix_for)
+    }
+}
+
+/// The table's header and mapping, as the header rules see them.
+#[derive(Debug)]
+pub(crate) struct Header<'a> {
+    pub profile: &'a Profile,
+    /// Header cells as written (blank without a header row).
+    pub cells: &'a [String],
+    /// The source column per profile field.
+    pub fields: &'a [Option<usize>],
+    /// The header's spreadsheet row, when the table has a header.
+    pub row: Option<u64>,
+}
+
+/// The first header rule that refuses the file, if any.
+pub(crate) fn check_header(header: &Header<'_>) -> Result<(), CheckError> {
+    for rule in RULES {
+        if let Check::Header(check) = rule.check {
+            check(header)?;
+        }
+    }
+    Ok(())
 }
 
 use crate::report::Message;
@@ -302,7 +343,7 @@ mod tests {
             assert_eq!(rules.len(), 1, "{code}");
             assert!(rules[0].fix.len() > 20, "{code} needs a real fix text");
             assert_eq!(
-                matches!(rules[0].check, Check::File),
+                matches!(rules[0].check, Check::File | Check::Header(_)),
                 code.is_file_level(),
                 "{code}"
             );

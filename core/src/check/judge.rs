@@ -1,12 +1,9 @@
 //! Judging a row on its own: its values and the rules that need nothing but
-//! the row. No earlier row is needed, so natively [`Pool`] judges batches of
-//! rows on other threads while the checker reads the next records and
-//! settles judged rows in file order (duplicates, verdicts, outputs).
-//!
-//! The browser build has no threads: there the checker judges each row as it
-//! arrives, and the pool is never started.
+//! the row. No earlier row is needed, so natively the judging threads (see
+//! `parallel`) judge batches of rows while the checker reads the next
+//! records and settles judged rows in file order (duplicates, verdicts,
+//! outputs).
 
-use crate::check::{Sink, Stage};
 use crate::normalize::clean_cell;
 use crate::normalize::date::{DateRules, parse_date, parse_instant};
 use crate::normalize::phone::{PhoneRules, normalize_phone};
@@ -15,10 +12,7 @@ use crate::profile::{FieldKind, Role};
 use crate::records::Record;
 use crate::rules::{Check, Context, Findings, RULES, Row, Value};
 use crate::segment::Segment;
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::thread::JoinHandle;
+use crate::sink::{Discard, Sink, Stage};
 
 /// Everything judging a row needs; read-only, shared by the judging threads.
 #[derive(Debug)]
@@ -66,7 +60,7 @@ impl Judge {
             .zip(admitted)
             .map(|(record, &admit)| {
                 admit.then(|| {
-                    let (row, findings) = self.judge(record, &mut crate::check::Discard);
+                    let (row, findings) = self.judge(record, &mut Discard);
                     Judged {
                         fields: row.fields,
                         segment: row.segment,
@@ -149,124 +143,6 @@ impl Judge {
             fields,
             raw,
             segment,
-        }
-    }
-}
-
-/// A batch of records on its way to a judging thread.
-struct Work {
-    id: u64,
-    records: Arc<Vec<Record>>,
-    admitted: Vec<bool>,
-}
-
-/// What a judging thread sends back: the batch's judged rows, or its panic.
-type Outcome = (u64, std::thread::Result<Vec<Option<Judged>>>);
-
-/// Threads that judge batches of rows; the checker's thread settles them.
-pub(crate) struct Pool {
-    workers: Vec<(Sender<Work>, JoinHandle<()>)>,
-    results: Receiver<Outcome>,
-    /// Batches that came back before the ones ahead of them were settled.
-    arrived: HashMap<u64, Vec<Option<Judged>>>,
-    next_worker: usize,
-    in_flight: usize,
-}
-
-impl std::fmt::Debug for Pool {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pool")
-            .field("threads", &self.workers.len())
-            .field("in_flight", &self.in_flight)
-            .finish()
-    }
-}
-
-impl Pool {
-    /// Starts `threads` judging threads.
-    pub fn start(judge: &Arc<Judge>, threads: usize) -> Pool {
-        let (done, results) = channel::<Outcome>();
-        let workers = (0..threads)
-            .map(|_| {
-                let (sender, work) = channel::<Work>();
-                let judge = Arc::clone(judge);
-                let done = done.clone();
-                let handle = std::thread::spawn(move || {
-                    for Work {
-                        id,
-                        records,
-                        admitted,
-                    } in work
-                    {
-                        // A panic goes back to the checker's thread, which
-                        // re-raises it, as it would have with one thread.
-                        let judged = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            judge.judge_all(&records, &admitted)
-                        }));
-                        drop(records);
-                        if done.send((id, judged)).is_err() {
-                            return;
-                        }
-                    }
-                });
-                (sender, handle)
-            })
-            .collect();
-        Pool {
-            workers,
-            results,
-            arrived: HashMap::new(),
-            next_worker: 0,
-            in_flight: 0,
-        }
-    }
-
-    /// Whether another batch can go out (two per thread keeps each busy
-    /// without holding much).
-    pub fn has_room(&self) -> bool {
-        self.in_flight < 2 * self.workers.len()
-    }
-
-    /// Sends batch `id` to the next thread.
-    pub fn send(&mut self, id: u64, records: Arc<Vec<Record>>, admitted: Vec<bool>) {
-        let (sender, _) = &self.workers[self.next_worker % self.workers.len()];
-        self.next_worker += 1;
-        sender
-            .send(Work {
-                id,
-                records,
-                admitted,
-            })
-            .expect("judging threads live as long as the pool");
-        self.in_flight += 1;
-    }
-
-    /// Batch `id` once judged; `None` if it is not back yet and `wait` is false.
-    pub fn take(&mut self, id: u64, wait: bool) -> Option<Vec<Option<Judged>>> {
-        loop {
-            if let Some(judged) = self.arrived.remove(&id) {
-                self.in_flight -= 1;
-                return Some(judged);
-            }
-            let (arrived, judged) = if wait {
-                self.results
-                    .recv()
-                    .expect("judging threads live as long as the pool")
-            } else {
-                self.results.try_recv().ok()?
-            };
-            let judged = judged.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            self.arrived.insert(arrived, judged);
-        }
-    }
-}
-
-impl Drop for Pool {
-    fn drop(&mut self) {
-        for (sender, handle) in self.workers.drain(..) {
-            // Closing the channel ends the thread's loop.
-            drop(sender);
-            let _ = handle.join();
         }
     }
 }

@@ -1,0 +1,125 @@
+//! Intake: refuses what is not a list (binary files, control characters),
+//! splits the sampled text into records and describes how the file was
+//! read. Workbooks arrive as records and are sampled as a spreadsheet shows
+//! them.
+
+use crate::code::Code;
+use crate::decode::{Decoder, Encoding};
+use crate::error::CheckError;
+use crate::limits::Limits;
+use crate::options::CheckOptions;
+use crate::records::{Record, RecordReader};
+use crate::report::FileInfo;
+use crate::sniff::sniff_delimiter;
+
+/// Splits the sampled text into records after refusing binary files and
+/// choosing the delimiter. The returned reader continues after the sample
+/// (a fresh one when the sample was the whole file, so nothing is emitted twice).
+pub(crate) fn read_sample(
+    head: &[u8],
+    text: &str,
+    complete: bool,
+    options: &CheckOptions,
+) -> Result<(u8, RecordReader, Vec<Record>), CheckError> {
+    let delimiter = options.delimiter;
+    refuse_binary(head)?;
+    if text.trim().is_empty() {
+        return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
+    }
+    refuse_binary_text(text)?;
+    let delimiter = match delimiter {
+        Some(d) => u8::try_from(d).map_err(|_| {
+            CheckError::InvalidOption(format!("delimiter `{d}` must be one ASCII character"))
+        })?,
+        None => sniff_delimiter(text, complete),
+    };
+    let mut reader = RecordReader::new(delimiter);
+    let mut sample = Vec::new();
+    reader.feed(text, &mut |r: &Record| sample.push(r.clone()));
+    if complete {
+        reader.finish(&mut |r: &Record| sample.push(r.clone()));
+        reader = RecordReader::new(delimiter);
+    } else if sample.is_empty() {
+        Limits::of(options).check_unfinished(&reader.pending())?;
+    }
+    Ok((delimiter, reader, sample))
+}
+
+/// How a delimited text file was read.
+pub(crate) fn text_file_info(decoder: &Decoder, delimiter: u8) -> FileInfo {
+    FileInfo {
+        encoding: decoder.encoding().unwrap_or(Encoding::Utf8).name().into(),
+        delimiter: Some(if delimiter == b'\t' {
+            "\\t".into()
+        } else {
+            char::from(delimiter).to_string()
+        }),
+        ..FileInfo::default()
+    }
+}
+
+/// The first rows of a workbook as a spreadsheet shows them, blank rows
+/// between them included (header detection and `skip_rows` count them),
+/// and how many of `records` they hold.
+pub(crate) fn workbook_sample(records: &[Record]) -> (Vec<Record>, usize) {
+    let mut sample: Vec<Record> = Vec::new();
+    let mut sampled = 0;
+    for record in records {
+        let after = sample.last().map_or(record.row(), |last| last.row() + 1);
+        for blank in after..record.row() {
+            if sample.len() == WORKBOOK_SAMPLE_ROWS {
+                return (sample, sampled);
+            }
+            sample.push(Record::blank(blank, record.len()));
+        }
+        if sample.len() == WORKBOOK_SAMPLE_ROWS {
+            break;
+        }
+        sample.push(record.clone());
+        sampled += 1;
+    }
+    (sample, sampled)
+}
+
+/// Rows of a workbook sampled to find its table.
+const WORKBOOK_SAMPLE_ROWS: usize = 1000;
+
+/// How a workbook was read.
+pub(crate) fn workbook_file_info(sheet: String) -> FileInfo {
+    FileInfo {
+        encoding: "xlsx".into(),
+        sheet: Some(sheet),
+        ..FileInfo::default()
+    }
+}
+
+/// Spreadsheet, PDF and archive files handed in as text.
+fn refuse_binary(head: &[u8]) -> Result<(), CheckError> {
+    let what = if head.starts_with(b"PK\x03\x04") {
+        "an Excel workbook or zip archive: open it as .xlsx"
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        "an old Excel .xls workbook: save it as .xlsx or CSV in Excel"
+    } else if head.starts_with(b"%PDF") {
+        "a PDF document, not a list: export the list as CSV"
+    } else {
+        return Ok(());
+    };
+    Err(CheckError::refused(
+        Code::FileUnreadable,
+        format!("this file is {what}"),
+    ))
+}
+
+fn refuse_binary_text(sample: &str) -> Result<(), CheckError> {
+    let controls = sample
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .count();
+    if controls * 20 > sample.chars().count().max(1) {
+        return Err(CheckError::refused(
+            Code::FileUnreadable,
+            "this file holds binary data, not text: export the list as CSV or .xlsx",
+        ));
+    }
+    Ok(())
+}

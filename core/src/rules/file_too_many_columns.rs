@@ -1,0 +1,18 @@
+//! `file.too_many_columns`: a row with more cells than `max_columns` (1,000
+//! by default); the refusal names the row.
+//!
+//! Why: no contact list has that many fields; such a file is damaged or not
+//! a list (often the wrong delimiter), and judging it would only waste
+//! memory. Raised by the checker on the row that crosses the limit.
+//!
+//! Example: with `max_columns = 7`, a row of 8 cells.
+
+use super::{Check, Needs, Rule};
+use crate::code::Code;
+
+pub(super) const RULE: Rule = Rule {
+    code: Code::FileTooManyColumns,
+    fix: "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+    needs: Needs::Nothing,
+    check: Check::File,
+};
