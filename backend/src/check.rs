@@ -10,7 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use listgate_core::output;
 use listgate_core::report::Report;
 use listgate_core::{
-    CheckError, CheckOptions, Checker, Encoding, Mapping, Outputs, Profile, Segment, fix_for,
+    CheckError, CheckOptions, Encoding, Input, Mapping, Outputs, Profile, Segment, check_input,
+    fix_for,
 };
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
@@ -270,12 +271,24 @@ impl OutDir {
         Ok(())
     }
 
-    /// Removes partial files after a refusal: no half-written output stays behind.
+    /// Removes partial files after a failure: no half-written output stays behind.
     fn abandon(self) {
         for (path, writer) in self.files {
             drop(writer);
             let _ = std::fs::remove_file(path);
         }
+    }
+
+    /// Removes partial files after a refusal and writes `report.json`
+    /// saying why the file was refused.
+    fn abandon_refused(self, refused: Option<&output::Refusal>) -> anyhow::Result<()> {
+        let path = self.dir.join("report.json");
+        self.abandon();
+        if let Some(refused) = refused {
+            std::fs::write(&path, refused.json())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
     }
 }
 
@@ -335,10 +348,26 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let report = match result {
         Ok(report) => report,
         Err(error) => {
+            let Some(error) = error.downcast_ref::<CheckError>() else {
+                if let Some(dir) = out_dir {
+                    dir.abandon();
+                }
+                return Err(error);
+            };
+            // A refusal is said on stderr; --out-dir's report.json and
+            // --json's stdout say it too, with its position and fix.
+            let refused = output::Refusal::of(error);
             if let Some(dir) = out_dir {
-                dir.abandon();
+                dir.abandon_refused(refused.as_ref())?;
             }
-            return Err(error);
+            if let Some(refused) = refused.filter(|_| args.json) {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&refused.json())
+                    .and_then(|()| writeln!(stdout))
+                    .context("cannot write to standard output")?;
+            }
+            return Err(refusal(&name, error));
         }
     };
     if let Some(mut dir) = out_dir {
@@ -359,13 +388,76 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn refusal(name: &str, error: CheckError) -> anyhow::Error {
+fn refusal(name: &str, error: &CheckError) -> anyhow::Error {
     match error.fix() {
         Some(fix) => anyhow::anyhow!("{name}: {error}. {fix}"),
         None => anyhow::anyhow!("{name}: {error}"),
     }
 }
 
+/// A file or standard input, read in chunks; the first bytes are held so
+/// the check can tell a workbook from text before reading on.
+struct ReadInput<'a> {
+    input: &'a mut dyn Read,
+    name: &'a str,
+    held: Vec<u8>,
+}
+
+impl ReadInput<'_> {
+    fn read_some(&mut self, buffer: &mut [u8]) -> anyhow::Result<usize> {
+        loop {
+            match self.input.read(buffer) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => return other.with_context(|| format!("cannot read {}", self.name)),
+            }
+        }
+    }
+}
+
+impl Input for ReadInput<'_> {
+    type Error = anyhow::Error;
+
+    fn head(&mut self, len: usize) -> anyhow::Result<Vec<u8>> {
+        let mut buffer = vec![0u8; len];
+        while self.held.len() < len {
+            let read = self.read_some(&mut buffer[..len - self.held.len()])?;
+            if read == 0 {
+                break;
+            }
+            self.held.extend_from_slice(&buffer[..read]);
+        }
+        Ok(self.held[..len.min(self.held.len())].to_vec())
+    }
+
+    fn read_all(&mut self) -> anyhow::Result<Vec<u8>> {
+        let mut bytes = std::mem::take(&mut self.held);
+        self.input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", self.name))?;
+        Ok(bytes)
+    }
+
+    fn each_chunk(
+        &mut self,
+        mut each: impl FnMut(&[u8]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let held = std::mem::take(&mut self.held);
+        if !held.is_empty() {
+            each(&held)?;
+        }
+        let mut buffer = vec![0u8; CHUNK];
+        loop {
+            let read = self.read_some(&mut buffer)?;
+            if read == 0 {
+                return Ok(());
+            }
+            each(&buffer[..read])?;
+        }
+    }
+}
+
+/// Checks the input through core's driver: the bar follows the bytes read
+/// and the output directory takes each chunk's rows as they are judged.
 fn check_stream(
     input: &mut dyn Read,
     name: &str,
@@ -375,39 +467,24 @@ fn check_stream(
     out_dir: &mut Option<OutDir>,
     bar: &ProgressBar,
 ) -> anyhow::Result<Report> {
-    let mut buffer = vec![0u8; CHUNK];
-    let first = read_some(input, &mut buffer, name)?;
-    if listgate_core::xlsx::looks_like_xlsx(&buffer[..first]) {
-        let mut bytes = buffer[..first].to_vec();
-        input
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {name}"))?;
-        bar.set_position(bytes.len() as u64);
-        return listgate_core::check_bytes(&bytes, profile, options, outputs)
-            .map_err(|e| refusal(name, e));
-    }
-    let mut checker = Checker::new(profile, options).map_err(|e| refusal(name, e))?;
-    let mut filled = first;
-    while filled > 0 {
-        checker
-            .feed(&buffer[..filled], outputs)
-            .map_err(|e| refusal(name, e))?;
-        bar.inc(filled as u64);
-        if let Some(dir) = out_dir.as_mut() {
-            dir.drain(outputs)?;
-        }
-        filled = read_some(input, &mut buffer, name)?;
-    }
-    checker.finish(outputs).map_err(|e| refusal(name, e))
-}
-
-fn read_some(input: &mut dyn Read, buffer: &mut [u8], name: &str) -> anyhow::Result<usize> {
-    loop {
-        match input.read(buffer) {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            other => return other.with_context(|| format!("cannot read {name}")),
-        }
-    }
+    let mut input = ReadInput {
+        input,
+        name,
+        held: Vec::new(),
+    };
+    check_input(
+        &mut input,
+        profile,
+        options,
+        outputs,
+        |outputs: &mut Outputs, done| {
+            bar.set_position(done);
+            if let Some(dir) = out_dir.as_mut() {
+                dir.drain(outputs)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 fn write_summary(

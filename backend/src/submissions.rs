@@ -457,7 +457,7 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError 
 /// refused before it is read: the server reads only the CSV listgate
 /// wrote, never a spreadsheet sent by anyone holding the public key.
 fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiError> {
-    if listgate_core::xlsx::looks_like_xlsx(clean) {
+    if listgate_core::InputKind::of(clean) == listgate_core::InputKind::Workbook {
         return Err(ApiError::Unprocessable {
             message: "the clean part must be the CSV file listgate wrote, not a workbook: check the .xlsx in the app or with `listgate check` and submit the clean file it writes".into(),
             issues: Vec::new(),

@@ -23,6 +23,7 @@ pub mod code;
 pub mod decode;
 pub mod error;
 pub mod excel;
+pub mod input;
 mod limits;
 pub mod mapping;
 pub mod normalize;
@@ -44,6 +45,7 @@ pub use check::Checker;
 pub use code::{Code, Severity};
 pub use decode::Encoding;
 pub use error::{CheckError, Position};
+pub use input::{Input, InputKind, check_input};
 pub use mapping::Mapping;
 pub use options::{BatchOptions, CheckOptions};
 pub use output::Outputs;
@@ -55,18 +57,12 @@ pub use segment::Segment;
 pub use sink::{Discard, Disposition, Layout, RowVerdict, Sink, Stage};
 
 /// Checks a whole file held in memory: `.xlsx` workbooks by their zip
-/// signature, anything else as delimited text.
+/// signature, anything else as delimited text (see [`input`]).
 pub fn check_bytes(
-    bytes: &[u8],
+    mut bytes: &[u8],
     profile: Profile,
     options: CheckOptions,
     sink: &mut impl Sink,
 ) -> Result<Report, CheckError> {
-    let mut checker = Checker::new(profile, options.clone())?;
-    if xlsx::looks_like_xlsx(bytes) {
-        let (name, records) = xlsx::read_xlsx(bytes, &options)?;
-        return checker.check_records(name, &records, sink);
-    }
-    checker.feed(bytes, sink)?;
-    checker.finish(sink)
+    check_input(&mut bytes, profile, options, sink, |_, _| Ok(()))
 }

@@ -6,10 +6,14 @@
 //! is a plain number such as an E.164 phone. listgate strips that prefix
 //! again when the file is checked, so error files re-import unchanged.
 
+use crate::code::Code;
+use crate::error::{CheckError, Position};
 use crate::excel::excel_safe;
 use crate::report::{Batch, Report};
+use crate::rules::fix_for;
 use crate::segment::Segment;
 use crate::sink::{Disposition, Layout, RowVerdict, Sink};
+use serde::{Deserialize, Serialize};
 
 /// Appends one CSV line (comma-separated, quoted where needed, CRLF).
 pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
@@ -35,6 +39,45 @@ pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a 
 pub fn report_json(report: &Report) -> Vec<u8> {
     // A report holds only strings, numbers and maps with string keys.
     serde_json::to_vec_pretty(report).unwrap_or_default()
+}
+
+/// A refused file as `report.json` and the CLI's `--json` say it: the code,
+/// what is wrong, where (when one row or cell is to blame) and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// The file-level code, e.g. `file.too_many_columns`.
+    pub code: Code,
+    /// What is wrong, naming rows, columns or sizes.
+    pub message: String,
+    /// The row (and column) to look at, when one is to blame.
+    pub position: Option<Position>,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Refusal {
+    /// The refusal in `error`; `None` for an unusable option.
+    pub fn of(error: &CheckError) -> Option<Refusal> {
+        match error {
+            CheckError::Refused {
+                code,
+                message,
+                position,
+            } => Some(Refusal {
+                code: *code,
+                message: message.clone(),
+                position: *position,
+                fix: fix_for(*code).to_owned(),
+            }),
+            CheckError::InvalidOption(_) => None,
+        }
+    }
+
+    /// `report.json` of a refused file: `{"refused": {...}}`.
+    pub fn json(&self) -> Vec<u8> {
+        // Strings, a number and a code: nothing that fails to serialize.
+        serde_json::to_vec_pretty(&serde_json::json!({ "refused": self })).unwrap_or_default()
+    }
 }
 
 /// `batches.csv`: the proposed import schedule, one batch per line with the

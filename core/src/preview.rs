@@ -7,12 +7,13 @@
 use crate::check::{Table, read_sample, text_file_info, workbook_file_info, workbook_sample};
 use crate::decode::Decoder;
 use crate::error::CheckError;
+use crate::input::InputKind;
 use crate::limits::Limits;
 use crate::options::CheckOptions;
 use crate::profile::Profile;
 use crate::records::Record;
 use crate::report::FileInfo;
-use crate::xlsx::{looks_like_xlsx, read_xlsx};
+use crate::xlsx::read_xlsx;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -48,7 +49,7 @@ pub fn preview(
     profile: &Profile,
     options: &CheckOptions,
 ) -> Result<Preview, CheckError> {
-    if looks_like_xlsx(bytes) {
+    if InputKind::of(bytes) == InputKind::Workbook {
         let (sheet, records) = read_xlsx(bytes, options)?;
         return build(
             profile,

@@ -38,11 +38,6 @@ fn unreadable(why: String) -> CheckError {
     CheckError::refused(Code::FileUnreadable, why)
 }
 
-/// Whether `bytes` start like a zip archive (every `.xlsx` does).
-pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04")
-}
-
 /// Reads one worksheet (`options.sheet`, else the first) into records, one
 /// per row that holds a value, each as wide as the sheet's rightmost cell.
 /// Returns the sheet's name and its rows.

@@ -5,7 +5,7 @@
 //! handle; the worker reads it in slices) and `blobs` the generated downloads.
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
-use listgate_core::{CheckOptions, Code, Preview, Report, Segment, Severity};
+use listgate_core::{CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks the worker to do with the attached file.
@@ -219,6 +219,19 @@ pub struct Failure {
     pub message: String,
     /// How to fix it, when known.
     pub fix: Option<String>,
+    /// The row (and column) a refused file was refused for, to point at.
+    #[serde(default)]
+    pub position: Option<Position>,
+}
+
+impl From<CheckError> for Failure {
+    fn from(error: CheckError) -> Failure {
+        Failure {
+            message: error.to_string(),
+            fix: error.fix().map(str::to_owned),
+            position: error.position(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,10 +12,9 @@ use js_sys::{Array, Uint8Array};
 use listgate_core::check::SAMPLE_BYTES;
 use listgate_core::output::{batch_plan_csv, report_json, write_csv_row};
 use listgate_core::records::Record;
-use listgate_core::xlsx::looks_like_xlsx;
 use listgate_core::{
-    CheckError, CheckOptions, Checker, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink,
-    check_bytes, preview,
+    CheckOptions, Input, InputKind, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink,
+    check_bytes, check_input, preview,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -66,7 +65,13 @@ pub fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
 
 /// Answers one message from the page through `post` (progress may come first).
 pub fn respond(data: &JsValue, post: &mut dyn FnMut(Response, Option<Array>)) {
-    let failed = |message: String| Response::Failed(Failure { message, fix: None });
+    let failed = |message: String| {
+        Response::Failed(Failure {
+            message,
+            fix: None,
+            position: None,
+        })
+    };
     let request: Request = match js_sys::Reflect::get(data, &"json".into())
         .ok()
         .and_then(|j| j.as_string())
@@ -108,18 +113,12 @@ pub fn respond(data: &JsValue, post: &mut dyn FnMut(Response, Option<Array>)) {
         (_, None) => Err(Failure {
             message: "no file was attached to the request".into(),
             fix: Some("choose the file again".into()),
+            position: None,
         }),
     };
     match result {
         Ok((response, blobs)) => post(response, blobs),
         Err(failure) => post(Response::Failed(failure), None),
-    }
-}
-
-fn failure(error: CheckError) -> Failure {
-    Failure {
-        message: error.to_string(),
-        fix: error.fix().map(str::to_owned),
     }
 }
 
@@ -130,6 +129,7 @@ fn browser_failure(what: &str, error: JsValue) -> Failure {
         .or_else(|| error.as_string())
         .unwrap_or_default();
     Failure {
+        position: None,
         message: format!("the browser could not {what}: {detail}"),
         fix: Some("choose the file again; if it was moved or changed, pick the new copy".into()),
     }
@@ -139,6 +139,7 @@ fn profile(settings: &Settings) -> Result<Profile, Failure> {
     Profile::builtin(&settings.profile).map_err(|e| Failure {
         message: e.to_string(),
         fix: None,
+        position: None,
     })
 }
 
@@ -184,16 +185,39 @@ fn read_all(blob: &Blob) -> Result<Vec<u8>, Failure> {
     read_head(blob, blob.size() as usize).map_err(|e| browser_failure("read the file", e))
 }
 
+/// The merchant's file as core's driver reads it: in [`SLICE_BYTES`] slices.
+struct BlobInput<'a>(&'a Blob);
+
+impl Input for BlobInput<'_> {
+    type Error = Failure;
+
+    fn head(&mut self, len: usize) -> Result<Vec<u8>, Failure> {
+        read_head(self.0, len).map_err(|e| browser_failure("read the file", e))
+    }
+
+    fn read_all(&mut self) -> Result<Vec<u8>, Failure> {
+        read_all(self.0)
+    }
+
+    fn each_chunk(
+        &mut self,
+        mut each: impl FnMut(&[u8]) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        read_slices(self.0, SLICE_BYTES, |bytes, _| each(bytes))
+            .map_err(|e| browser_failure("read the file", e))?
+    }
+}
+
 fn run_preview(file: &Blob, settings: &Settings) -> Result<listgate_core::Preview, Failure> {
     let profile = profile(settings)?;
     let head = read_head(file, SAMPLE_BYTES).map_err(|e| browser_failure("read the file", e))?;
-    let (bytes, complete) = if looks_like_xlsx(&head) {
+    let (bytes, complete) = if InputKind::of(&head) == InputKind::Workbook {
         (read_all(file)?, true)
     } else {
         let complete = head.len() as f64 >= file.size();
         (head, complete)
     };
-    preview(&bytes, complete, &profile, &settings.options).map_err(failure)
+    Ok(preview(&bytes, complete, &profile, &settings.options)?)
 }
 
 /// Checks the whole file: progress after every slice, then the report, the
@@ -207,15 +231,13 @@ pub fn run_check(
     KEPT_ROWS.with(|rows| rows.borrow_mut().clear());
     let mut sink = Collector::default();
     let mut spilled = Spilled::default();
-    let head = read_head(file, 8).map_err(|e| browser_failure("read the file", e))?;
     let total = file.size() as u64;
-    let report = if looks_like_xlsx(&head) {
-        let bytes = read_all(file)?;
-        check_bytes(&bytes, profile, settings.options.clone(), &mut sink).map_err(failure)?
-    } else {
-        let mut checker = Checker::new(profile, settings.options.clone()).map_err(failure)?;
-        read_slices(file, SLICE_BYTES, |bytes, done| {
-            checker.feed(bytes, &mut sink).map_err(failure)?;
+    let report = check_input(
+        &mut BlobInput(file),
+        profile,
+        settings.options.clone(),
+        &mut sink,
+        |sink, done| {
             spilled.spill(&mut sink.outputs, SPILL_BYTES)?;
             on_progress(Progress {
                 bytes_done: done,
@@ -223,10 +245,8 @@ pub fn run_check(
                 rows_done: sink.rows_done,
             });
             Ok(())
-        })
-        .map_err(|e| browser_failure("read the file", e))??;
-        checker.finish(&mut sink).map_err(failure)?
-    };
+        },
+    )?;
     on_progress(Progress {
         bytes_done: total,
         bytes_total: total,
@@ -371,13 +391,14 @@ pub fn recheck(
         keep_clean_rows: true,
         ..Collector::default()
     };
-    let report = check_bytes(&csv, profile, options, &mut sink).map_err(failure)?;
+    let report = check_bytes(&csv, profile, options, &mut sink)?;
     let mut verdict = sink
         .rows
         .pop()
         .ok_or_else(|| Failure {
             message: "the edited row is blank".into(),
             fix: Some("fill in the row or leave it out of the file".into()),
+            position: None,
         })?
         .to_problem_row();
     verdict.row = row;

@@ -220,7 +220,7 @@ async fn the_server_refuses_broken_files_as_the_cli_does() {
         let bytes = std::fs::read(&file).expect("read");
         // The server reads only the CSV listgate wrote: a workbook, however
         // it is named, is refused before it is read.
-        let expect = if listgate_core::xlsx::looks_like_xlsx(&bytes) {
+        let expect = if listgate_core::InputKind::of(&bytes) == listgate_core::InputKind::Workbook {
             Expect::Refused {
                 code: "",
                 says: "the clean part must be the CSV file listgate wrote, not a workbook",

@@ -269,7 +269,7 @@ fn out_dir_files_account_for_every_row_and_errors_reimport() {
 }
 
 #[test]
-fn refused_files_leave_no_output_behind() {
+fn refused_files_leave_only_the_refusal_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let refused = dir.path().join("refused.csv");
     std::fs::write(&refused, "name\nAna\n").expect("write");
@@ -281,8 +281,70 @@ fn refused_files_leave_no_output_behind() {
         out_dir.to_str().expect("path"),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    let left: Vec<_> = std::fs::read_dir(&out_dir).expect("dir").collect();
-    assert!(left.is_empty(), "{left:?}");
+    let left: Vec<_> = std::fs::read_dir(&out_dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["report.json"], "no partial files stay");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).expect("read"))
+            .expect("json");
+    assert_eq!(report["refused"]["code"], "header.missing_required");
+    assert!(report["refused"]["position"].is_null(), "{report}");
+}
+
+#[test]
+fn a_refusal_points_at_its_row_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wide = dir.path().join("wide.csv");
+    let mut text = String::from("phone,opt_in_at,opt_in_source,opt_in_text\n");
+    for i in 0..5 {
+        text.push_str(&format!(
+            "+4479111234{i:02},2025-01-05,shop.example,Yes to WhatsApp\n"
+        ));
+    }
+    text.push_str(&format!("+447911123499{}\n", ",x".repeat(1200)));
+    std::fs::write(&wide, text).expect("write");
+    let out_dir = dir.path().join("out");
+    let out = listgate(&[
+        "check",
+        wide.to_str().expect("path"),
+        "--json",
+        "--out-dir",
+        out_dir.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).expect("read"))
+            .expect("json");
+    assert_eq!(printed, written);
+    let refused = &printed["refused"];
+    assert_eq!(refused["code"], "file.too_many_columns");
+    assert_eq!(refused["position"]["row"], 7, "{refused}");
+    assert!(
+        refused["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("delimiter"))
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 7"), "{stderr}");
+
+    // A cell too long is pointed at by row and column.
+    let long = dir.path().join("long.csv");
+    std::fs::write(
+        &long,
+        format!(
+            "phone,opt_in_at,opt_in_source,opt_in_text\n+447911123456,2025-01-05,{},x\n",
+            "s".repeat(70_000)
+        ),
+    )
+    .expect("write");
+    let out = listgate(&["check", long.to_str().expect("path"), "--json"]);
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
+    assert_eq!(printed["refused"]["code"], "file.cell_too_long");
+    assert_eq!(printed["refused"]["position"]["row"], 2);
+    assert_eq!(printed["refused"]["position"]["column"], 2);
 }
 
 #[test]

@@ -34,6 +34,7 @@ fn failure(message: impl Into<String>, fix: Option<&str>) -> Failure {
     Failure {
         message: message.into(),
         fix: fix.map(str::to_owned),
+        position: None,
     }
 }
 

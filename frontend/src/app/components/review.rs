@@ -114,6 +114,7 @@ pub fn ReviewConsole() -> Html {
                         fix: Some(
                             "ask an administrator to run `listgate reviewer add` for you".into(),
                         ),
+                        position: None,
                     })),
                 }
             });

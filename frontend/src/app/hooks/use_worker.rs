@@ -61,6 +61,7 @@ impl WorkerHandle {
             self.dispatch.dispatch(Action::Failed(Failure {
                 message: "the checker could not be started in this browser".into(),
                 fix: Some("reload the page; listgate needs a browser with web workers".into()),
+                position: None,
             }));
         }
     }
@@ -139,6 +140,7 @@ fn spawn(
                 "your list is still here: try again, and if it happens again send us the report"
                     .into(),
             ),
+            position: None,
         }));
         // Keep the page usable: the next request starts a fresh worker
         // (not now, so a worker that cannot load does not loop).
@@ -164,6 +166,7 @@ fn decode(data: &JsValue) -> Option<Action> {
             return Some(Action::Failed(Failure {
                 message: format!("the checker sent an unreadable answer: {e}"),
                 fix: None,
+                position: None,
             }));
         }
     };
