@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use listgate_core::output;
+use listgate_core::output::{self, OutputFile};
 use listgate_core::report::Report;
 use listgate_core::{
     CheckError, CheckOptions, Encoding, Input, Mapping, Outputs, Profile, Segment, check_input,
@@ -110,10 +110,10 @@ pub struct CheckArgs {
     threads: Option<u16>,
 
     /// Contacts in the first import batch.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = listgate_core::BatchOptions::DEFAULT_FIRST)]
     batch_first: u64,
     /// Largest import batch.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = listgate_core::BatchOptions::DEFAULT_CAP)]
     batch_cap: u64,
 }
 
@@ -235,9 +235,9 @@ impl OutDir {
 
     /// Moves what the checker buffered into the files.
     fn drain(&mut self, outputs: &mut Outputs) -> anyhow::Result<()> {
-        for (i, (name, buffer)) in outputs.files_mut().enumerate() {
+        for (i, (file, buffer, _)) in outputs.files_mut().enumerate() {
             if i == self.files.len() {
-                let path = self.dir.join(format!("{name}.partial"));
+                let path = self.dir.join(format!("{file}.partial"));
                 let file = File::create(&path)
                     .with_context(|| format!("cannot create {}", path.display()))?;
                 self.files.push((path, std::io::BufWriter::new(file)));
@@ -260,11 +260,11 @@ impl OutDir {
             std::fs::rename(&path, path.with_extension(""))
                 .with_context(|| format!("cannot rename {}", path.display()))?;
         }
-        for (name, bytes) in [
-            ("report.json", output::report_json(report)),
-            ("batches.csv", output::batch_plan_csv(&report.batches)),
+        for (file, bytes) in [
+            (OutputFile::Report, output::report_json(report)),
+            (OutputFile::Batches, output::batch_plan_csv(&report.batches)),
         ] {
-            let path = self.dir.join(name);
+            let path = self.dir.join(file.name());
             std::fs::write(&path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
@@ -282,7 +282,7 @@ impl OutDir {
     /// Removes partial files after a refusal and writes `report.json`
     /// saying why the file was refused.
     fn abandon_refused(self, refused: Option<&output::Refusal>) -> anyhow::Result<()> {
-        let path = self.dir.join("report.json");
+        let path = self.dir.join(OutputFile::Report.name());
         self.abandon();
         if let Some(refused) = refused {
             std::fs::write(&path, refused.json())
@@ -581,11 +581,8 @@ fn write_summary(
         )?;
     }
     if let Some(dir) = out_dir {
-        writeln!(
-            out,
-            "\nWrote clean.csv, errors.csv, report.json, batches.csv and segment files to {}",
-            dir.display()
-        )?;
+        let names: Vec<&str> = OutputFile::ALL.iter().map(|f| f.name()).collect();
+        writeln!(out, "\nWrote {} to {}", names.join(", "), dir.display())?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::web::AppState;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use listgate_core::{CheckOptions, Code, Discard, Encoding, Mapping, Profile, Report, check_bytes};
+use listgate_core::{CheckOptions, Code, Discard, Mapping, Profile, Report, check_bytes};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -465,25 +465,11 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
     }
     let profile = Profile::builtin(&settings.profile)
         .map_err(|e| ApiError::BadRequest(format!("settings.profile: {e}")))?;
+    // The clean file's headers are the profile's field names: no mapping.
     let options = CheckOptions {
-        // The server's own limits and threads, whatever the form says.
-        max_file_bytes: None,
-        max_rows: None,
-        max_columns: None,
-        max_cell_chars: None,
-        max_xlsx_bytes: None,
-        max_cells: None,
-        max_listed_issues: None,
-        threads: None,
-        header: Some(true),
-        skip_rows: Some(0),
-        delimiter: Some(','),
-        encoding: Some(Encoding::Utf8Bom),
         mapping: Mapping::default(),
         now: Some(chrono::Utc::now()),
-        pasted: false,
-        sheet: None,
-        ..settings.options.clone()
+        ..settings.options.clone().listgate_csv()
     };
     let report = check_bytes(clean, profile, options, &mut Discard).map_err(|e| {
         ApiError::Unprocessable {

@@ -18,11 +18,11 @@ pub enum Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $text:literal ),+ $(,)?) => {
+    ($( #[doc = $doc:literal] $variant:ident = $text:literal ),+ $(,)?) => {
         /// A stable issue code (see the README's rule reference).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
-            $( $(#[$doc])* $variant, )+
+            $( #[doc = $doc] $variant, )+
         }
 
         impl Code {
@@ -32,6 +32,12 @@ macro_rules! codes {
             /// The dotted form used in reports, e.g. `phone.invalid`.
             pub const fn as_str(self) -> &'static str {
                 match self { $(Code::$variant => $text,)+ }
+            }
+
+            /// What the code means, in one sentence (its doc line; the
+            /// README's rule table shows it).
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$variant => $doc.trim_start(),)+ }
             }
         }
 

@@ -16,11 +16,18 @@ pub struct BatchOptions {
     pub cap: u64,
 }
 
+impl BatchOptions {
+    /// Contacts in the first batch unless the merchant says otherwise.
+    pub const DEFAULT_FIRST: u64 = 100;
+    /// The largest batch unless the merchant says otherwise.
+    pub const DEFAULT_CAP: u64 = 10_000;
+}
+
 impl Default for BatchOptions {
     fn default() -> Self {
         BatchOptions {
-            first: 100,
-            cap: 10_000,
+            first: BatchOptions::DEFAULT_FIRST,
+            cap: BatchOptions::DEFAULT_CAP,
         }
     }
 }
@@ -101,4 +108,31 @@ pub struct CheckOptions {
     /// Threads that check rows (native only; the browser build has one).
     /// Default 1; verdicts, report and files are the same for any number.
     pub threads: Option<usize>,
+}
+
+impl CheckOptions {
+    /// These options for reading a CSV that listgate wrote (a clean file, an
+    /// edited row): comma-separated, the header on row 1, UTF-8 with or
+    /// without a BOM, not pasted, no sheet. The limits, the issue listing and
+    /// the threads go back to the reader's defaults: a merchant's settings
+    /// never choose them. The judging options and the mapping are kept.
+    pub fn listgate_csv(self) -> CheckOptions {
+        CheckOptions {
+            header: Some(true),
+            skip_rows: Some(0),
+            delimiter: Some(','),
+            encoding: Some(Encoding::Utf8Bom),
+            pasted: false,
+            sheet: None,
+            max_file_bytes: None,
+            max_rows: None,
+            max_columns: None,
+            max_cell_chars: None,
+            max_xlsx_bytes: None,
+            max_cells: None,
+            max_listed_issues: None,
+            threads: None,
+            ..self
+        }
+    }
 }

@@ -14,6 +14,7 @@ use crate::rules::fix_for;
 use crate::segment::Segment;
 use crate::sink::{Disposition, Layout, RowVerdict, Sink};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// Appends one CSV line (comma-separated, quoted where needed, CRLF).
 pub fn write_csv_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
@@ -126,24 +127,116 @@ pub struct OutputCounts {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-impl Outputs {
-    /// The file name of `segment`'s output (`sms_only.csv`).
-    pub fn file_name(segment: Segment) -> String {
-        format!("{segment}.csv")
+/// A file a check writes: the same names in `--out-dir`, the browser's
+/// downloads, the Download step and the widget's blobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputFile {
+    /// `clean.csv`.
+    Clean,
+    /// `errors.csv`.
+    Errors,
+    /// `<segment>.csv`, e.g. `sms_only.csv`.
+    Segment(Segment),
+    /// `report.json`.
+    Report,
+    /// `batches.csv`.
+    Batches,
+}
+
+impl OutputFile {
+    /// Every file, in the order they are listed.
+    pub const ALL: [OutputFile; 8] = [
+        OutputFile::Clean,
+        OutputFile::Errors,
+        OutputFile::Segment(Segment::Whatsapp),
+        OutputFile::Segment(Segment::SmsOnly),
+        OutputFile::Segment(Segment::EmailOnly),
+        OutputFile::Segment(Segment::Unknown),
+        OutputFile::Report,
+        OutputFile::Batches,
+    ];
+
+    /// Its file name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            OutputFile::Clean => "clean.csv",
+            OutputFile::Errors => "errors.csv",
+            OutputFile::Segment(Segment::Whatsapp) => "whatsapp.csv",
+            OutputFile::Segment(Segment::SmsOnly) => "sms_only.csv",
+            OutputFile::Segment(Segment::EmailOnly) => "email_only.csv",
+            OutputFile::Segment(Segment::Unknown) => "unknown.csv",
+            OutputFile::Report => "report.json",
+            OutputFile::Batches => "batches.csv",
+        }
     }
 
-    /// `(file name, buffered bytes)` for every file.
-    pub fn files_mut(&mut self) -> impl Iterator<Item = (String, &mut Vec<u8>)> {
+    /// The file named `name`, if a check writes one.
+    pub fn from_name(name: &str) -> Option<OutputFile> {
+        OutputFile::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What it holds, in English (the app translates it).
+    pub fn label(self) -> String {
+        match self {
+            OutputFile::Clean => "Clean file: the importable rows, normalized".into(),
+            OutputFile::Errors => "Error file: rejected rows as you wrote them, with an errors column; fix and re-import".into(),
+            OutputFile::Segment(segment) => {
+                format!("{} segment: {}", segment.channel_name(), segment.meaning())
+            }
+            OutputFile::Report => {
+                "Report: every issue and count, as `listgate check --json` prints it".into()
+            }
+            OutputFile::Batches => {
+                "Proposed import batches: a small first batch, then larger ones".into()
+            }
+        }
+    }
+
+    /// Its MIME type.
+    pub const fn mime(self) -> &'static str {
+        match self {
+            OutputFile::Report => "application/json",
+            _ => "text/csv",
+        }
+    }
+}
+
+impl fmt::Display for OutputFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for OutputFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for OutputFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        OutputFile::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("no output file is named `{name}`")))
+    }
+}
+
+impl Outputs {
+    /// The files written row by row, each with its buffered bytes and the
+    /// rows written to it so far.
+    pub fn files_mut(&mut self) -> impl Iterator<Item = (OutputFile, &mut Vec<u8>, u64)> {
+        let counts = self.counts;
         [
-            ("clean.csv".to_owned(), &mut self.clean),
-            ("errors.csv".to_owned(), &mut self.errors),
+            (OutputFile::Clean, &mut self.clean, counts.clean),
+            (OutputFile::Errors, &mut self.errors, counts.errors),
         ]
         .into_iter()
         .chain(
             Segment::ALL
                 .iter()
-                .map(|s| Outputs::file_name(*s))
-                .zip(self.segments.iter_mut()),
+                .zip(self.segments.iter_mut())
+                .zip(counts.segments)
+                .map(|((s, bytes), rows)| (OutputFile::Segment(*s), bytes, rows)),
         )
     }
 }
@@ -237,6 +330,22 @@ mod tests {
             csv,
             "\u{feff}batch,contacts,first_row,last_row\r\n1,100,2,101\r\n2,150,102,251\r\n"
         );
+    }
+
+    #[test]
+    fn output_files_are_named_once() {
+        for file in OutputFile::ALL {
+            assert_eq!(OutputFile::from_name(file.name()), Some(file));
+            if let OutputFile::Segment(segment) = file {
+                assert_eq!(file.name(), format!("{segment}.csv"));
+            }
+            let json = serde_json::to_string(&file).expect("json");
+            assert_eq!(
+                serde_json::from_str::<OutputFile>(&json).expect("back"),
+                file
+            );
+        }
+        assert_eq!(OutputFile::from_name("notes.txt"), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! handle; the worker reads it in slices) and `blobs` the generated downloads.
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
+use listgate_core::output::OutputFile;
 use listgate_core::{CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -176,12 +177,23 @@ pub struct RowsPage {
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Download {
-    /// File name, as `listgate check --out-dir` writes it.
-    pub name: String,
+    /// Which file, named as `listgate check --out-dir` writes it.
+    pub file: OutputFile,
     /// What it holds, for the download list.
     pub label: String,
     /// Data rows in it (none for the report).
     pub rows: Option<u64>,
+}
+
+impl Download {
+    /// `file`, with its English label and `rows` data rows.
+    pub fn of(file: OutputFile, rows: Option<u64>) -> Download {
+        Download {
+            file,
+            label: file.label(),
+            rows,
+        }
+    }
 }
 
 /// A row with issues, as written, for the results table.

@@ -10,11 +10,11 @@ use crate::protocol::{
 };
 use js_sys::{Array, Uint8Array};
 use listgate_core::check::SAMPLE_BYTES;
-use listgate_core::output::{batch_plan_csv, report_json, write_csv_row};
+use listgate_core::output::{OutputFile, batch_plan_csv, report_json, write_csv_row};
 use listgate_core::records::Record;
 use listgate_core::{
-    CheckOptions, Input, InputKind, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink,
-    check_bytes, check_input, preview,
+    Input, InputKind, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink, check_bytes,
+    check_input, preview,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -254,50 +254,16 @@ pub fn run_check(
     });
     let mut files = Vec::new();
     let blobs = Array::new();
-    let counts = sink.outputs.counts;
     spilled.spill(&mut sink.outputs, 0)?;
-    for ((name, _), parts) in sink.outputs.files_mut().zip(&spilled.parts) {
-        let (label, rows) = match name.as_str() {
-            "clean.csv" => (
-                "Clean file: the importable rows, normalized".to_owned(),
-                counts.clean,
-            ),
-            "errors.csv" => (
-                "Error file: rejected rows as you wrote them, with an errors column; fix and re-import"
-                    .to_owned(),
-                counts.errors,
-            ),
-            _ => {
-                let index = Segment::ALL
-                    .iter()
-                    .position(|s| Outputs::file_name(*s) == name)
-                    .unwrap_or(3);
-                let segment = Segment::ALL[index];
-                (
-                    format!("{} segment: {}", segment.channel_name(), segment.meaning()),
-                    counts.segments[index],
-                )
-            }
-        };
-        blobs.push(joined(parts, "text/csv")?.as_ref());
-        files.push(Download {
-            name,
-            label,
-            rows: Some(rows),
-        });
+    for ((file, _, rows), parts) in sink.outputs.files_mut().zip(&spilled.parts) {
+        blobs.push(joined(parts, file.mime())?.as_ref());
+        files.push(Download::of(file, Some(rows)));
     }
-    blobs.push(blob(&report_json(&report), "application/json")?.as_ref());
-    files.push(Download {
-        name: "report.json".into(),
-        label: "Report: every issue and count, as `listgate check --json` prints it".into(),
-        rows: None,
-    });
-    blobs.push(blob(&batch_plan_csv(&report.batches), "text/csv")?.as_ref());
-    files.push(Download {
-        name: "batches.csv".into(),
-        label: "Proposed import batches: a small first batch, then larger ones".into(),
-        rows: Some(report.batches.len() as u64),
-    });
+    blobs.push(blob(&report_json(&report), OutputFile::Report.mime())?.as_ref());
+    files.push(Download::of(OutputFile::Report, None));
+    let batches = OutputFile::Batches;
+    blobs.push(blob(&batch_plan_csv(&report.batches), batches.mime())?.as_ref());
+    files.push(Download::of(batches, Some(report.batches.len() as u64)));
     let checked = Checked {
         report: Report {
             issues: Vec::new(),
@@ -327,7 +293,7 @@ struct Spilled {
 impl Spilled {
     /// Moves every file's buffered bytes, once there are `at_least`, into a part.
     fn spill(&mut self, outputs: &mut Outputs, at_least: usize) -> Result<(), Failure> {
-        for (index, (_, bytes)) in outputs.files_mut().enumerate() {
+        for (index, (_, bytes, _)) in outputs.files_mut().enumerate() {
             if self.parts.len() <= index {
                 self.parts.push(Array::new());
             }
@@ -379,14 +345,8 @@ pub fn recheck(
     let mut csv = Vec::new();
     write_csv_row(&mut csv, columns.iter().map(String::as_str));
     write_csv_row(&mut csv, cells.iter().map(String::as_str));
-    let options = CheckOptions {
-        header: Some(true),
-        skip_rows: Some(0),
-        delimiter: Some(','),
-        encoding: Some(listgate_core::Encoding::Utf8),
-        pasted: false,
-        ..settings.options.clone()
-    };
+    // The row is written as listgate writes CSV, in the file's own columns.
+    let options = settings.options.clone().listgate_csv();
     let mut sink = Collector {
         keep_clean_rows: true,
         ..Collector::default()

@@ -147,7 +147,7 @@ fn a_check_through_the_bridge_equals_core_on_the_whole_file() {
         (0, "clean.csv", &outputs.clean),
         (1, "errors.csv", &outputs.errors),
     ] {
-        assert_eq!(checked.files[index].name, name);
+        assert_eq!(checked.files[index].file.name(), name);
         let file: Blob = blobs.get(index as u32).into();
         assert_eq!(&read_head(&file, 1 << 30).unwrap(), want, "{name}");
     }

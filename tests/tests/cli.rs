@@ -406,16 +406,93 @@ fn templates_check_clean() {
     }
 }
 
-#[test]
-fn readme_documents_every_rule_code() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-            .expect("README");
+fn readme() -> (std::path::PathBuf, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(&path).expect("README");
+    (path, text)
+}
+
+/// The README's rule table as the rule registry writes it: each code, what
+/// it means and its fix, in reference order.
+fn rule_table() -> String {
+    let mut table = String::from("| code | what it means | how to fix it |\n|---|---|---|\n");
     for code in listgate_core::Code::ALL {
+        let fix = listgate_core::fix_for(*code).replace('|', "\\|");
+        table.push_str(&format!("| `{code}` | {} | {fix} |\n", code.meaning()));
+    }
+    table
+}
+
+/// The README's rule table is the registry's; `LISTGATE_BLESS=1` rewrites it.
+#[test]
+fn readme_rule_table_is_generated_from_the_rules() {
+    let (path, text) = readme();
+    let start = text
+        .find("| code | what it means |")
+        .expect("README has a rule table");
+    let end = start + text[start..].find("\n\n").expect("the table ends");
+    let written = &text[start..=end];
+    let generated = rule_table();
+    if written != generated && std::env::var_os("LISTGATE_BLESS").is_some() {
+        let updated = format!("{}{generated}{}", &text[..start], &text[end + 1..]);
+        std::fs::write(&path, updated).expect("write README");
+        return;
+    }
+    assert_eq!(
+        written, generated,
+        "the README's rule table differs from the rules: run LISTGATE_BLESS=1 cargo test -p listgate-e2e --test cli"
+    );
+}
+
+/// The README's custom-profile section names every role a field can play.
+#[test]
+fn readme_lists_every_role() {
+    let (_, text) = readme();
+    let section = &text[text.find("### Custom profiles").expect("section")..];
+    for role in listgate_core::profile::Role::ALL {
         assert!(
-            readme.contains(&format!("| `{code}` |")),
-            "README lacks {code}"
+            section.contains(&format!("`{role}`")),
+            "README lacks role {role}"
         );
+    }
+}
+
+/// Each built-in profile's row in the README names its required fields in
+/// the required column and every other field after it.
+#[test]
+fn readme_profile_table_matches_the_builtin_profiles() {
+    let (_, text) = readme();
+    for name in listgate_core::profile::BUILTIN_PROFILES {
+        let profile = listgate_core::Profile::builtin(name).expect("builtin");
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("README has no row for {name}"));
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let (required, others) = (cells[1], cells[2]);
+        for field in &profile.fields {
+            let named = format!("`{}`", field.name);
+            let required_here = field.required
+                || profile
+                    .required_any
+                    .iter()
+                    .flatten()
+                    .any(|f| *f == field.name);
+            if required_here {
+                assert!(
+                    required.contains(&named),
+                    "{name}: {} is required: {row}",
+                    field.name
+                );
+            } else {
+                assert!(
+                    others.contains(&named)
+                        || (others.contains("contact fields") && !required.contains(&named)),
+                    "{name}: README does not list {} among the other fields: {row}",
+                    field.name
+                );
+            }
+        }
     }
 }
 

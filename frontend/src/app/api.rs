@@ -5,6 +5,7 @@
 
 use crate::protocol::{Failure, Settings};
 use gloo::net::http::Request;
+use listgate_core::output::OutputFile;
 use serde_json::Value;
 use web_sys::{Blob, File, FormData};
 
@@ -50,7 +51,7 @@ pub async fn submit(package: Package<'_>) -> Result<Value, Failure> {
         &serde_json::to_string(package.settings).unwrap_or_default(),
     )?;
     add("consent", &package.consent.to_string())?;
-    form.append_with_blob_and_filename("clean", package.clean, "clean.csv")
+    form.append_with_blob_and_filename("clean", package.clean, OutputFile::Clean.name())
         .map_err(|_| failure("the clean file could not be attached", None))?;
     for (source, file) in package.evidence {
         add("evidence_source", source)?;

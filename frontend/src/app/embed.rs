@@ -101,10 +101,7 @@ pub fn use_events(state: &yew::UseReducerHandle<AppState>, embedding: &Rc<Embedd
                 });
                 let blobs: Vec<(&str, &Blob)> = if embedding.headless {
                     detail["report"] = serde_json::to_value(report).unwrap_or_default();
-                    downloads
-                        .iter()
-                        .map(|d| (d.name.as_str(), &d.blob))
-                        .collect()
+                    downloads.iter().map(|d| (d.file.name(), &d.blob)).collect()
                 } else {
                     Vec::new()
                 };

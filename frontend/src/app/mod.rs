@@ -23,6 +23,7 @@ use embed::{Embedding, use_events};
 use hooks::use_texts::{browser_locale, use_texts};
 use hooks::use_worker::{now_ms, use_worker};
 use i18n::Texts;
+use listgate_core::output::OutputFile;
 use state::{Action, AppState, Choices, Step};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -286,7 +287,7 @@ pub fn App(props: &AppProps) -> Html {
             let Some(clean) = state
                 .downloads
                 .iter()
-                .find(|d| d.name == "clean.csv")
+                .find(|d| d.file == OutputFile::Clean)
                 .map(|d| d.blob.clone())
             else {
                 return;

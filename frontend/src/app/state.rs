@@ -5,6 +5,7 @@
 use crate::app::i18n::Texts;
 use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
+use listgate_core::output::OutputFile;
 use listgate_core::{CheckOptions, Encoding, Mapping, Preview};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -181,8 +182,8 @@ impl Running {
 /// A generated file ready to download.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ready {
-    /// File name.
-    pub name: String,
+    /// Which file.
+    pub file: OutputFile,
     /// What it holds.
     pub label: String,
     /// Data rows in it.

@@ -3,7 +3,7 @@
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::app::state::Ready;
-use listgate_core::{Outputs, Segment};
+use listgate_core::output::OutputFile;
 use yew::prelude::*;
 
 /// Properties of [`DownloadStep`].
@@ -18,28 +18,20 @@ pub struct DownloadProps {
 /// What a generated file holds, in `t`'s language; the worker's (English)
 /// label for a file this page does not know.
 fn label(t: &Texts, file: &Ready) -> String {
-    let id = match file.name.as_str() {
-        "clean.csv" => "downloads.file.clean",
-        "errors.csv" => "downloads.file.errors",
-        "report.json" => "downloads.file.report",
-        "batches.csv" => "downloads.file.batches",
-        name => {
-            return match Segment::ALL
-                .into_iter()
-                .find(|s| Outputs::file_name(*s) == name)
-            {
-                Some(segment) => {
-                    let s = segment.as_str();
-                    t.format(
-                        "downloads.file.segment",
-                        &[
-                            ("channel", t.get(&format!("segment.{s}.name"))),
-                            ("meaning", t.get(&format!("segment.{s}.meaning"))),
-                        ],
-                    )
-                }
-                None => file.label.clone(),
-            };
+    let id = match file.file {
+        OutputFile::Clean => "downloads.file.clean",
+        OutputFile::Errors => "downloads.file.errors",
+        OutputFile::Report => "downloads.file.report",
+        OutputFile::Batches => "downloads.file.batches",
+        OutputFile::Segment(segment) => {
+            let s = segment.as_str();
+            return t.format(
+                "downloads.file.segment",
+                &[
+                    ("channel", t.get(&format!("segment.{s}.name"))),
+                    ("meaning", t.get(&format!("segment.{s}.meaning"))),
+                ],
+            );
         }
     };
     t.localize(id, &file.label).to_owned()
@@ -56,7 +48,7 @@ pub fn DownloadStep(props: &DownloadProps) -> Html {
             <ul class="downloads" id="downloads">
                 { for props.files.iter().map(|f| html! {
                     <li>
-                        <a href={f.url.clone()} download={f.name.clone()} data-file={f.name.clone()}>{ &f.name }</a>
+                        <a href={f.url.clone()} download={f.file.name()} data-file={f.file.name()}>{ f.file.name() }</a>
                         { " — " }{ label(&t, f) }
                         if let Some(rows) = f.rows { { " " }{ t.plural("downloads.rows", rows, &[]) } }
                     </li>

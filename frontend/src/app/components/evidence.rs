@@ -5,6 +5,7 @@ use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::app::state::{Evidence, SELF_CHECK};
 use crate::protocol::Checked;
+use listgate_core::output::OutputFile;
 use serde_json::json;
 use std::rc::Rc;
 use web_sys::{Blob, BlobPropertyBag, HtmlInputElement, Url};
@@ -117,7 +118,7 @@ pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
         "segments": report.segments,
         "mapping": report.mapping,
         "batches": report.batches,
-        "clean_file": "clean.csv",
+        "clean_file": OutputFile::Clean.name(),
         "evidence": evidence.files.iter().map(|(source, f)| json!({
             "opt_in_source": source, "name": f.name(), "type": f.type_(), "bytes": f.size() as u64,
         })).collect::<Vec<_>>(),

@@ -119,8 +119,26 @@ pub fn failure_in(texts: &Texts, failure: &crate::protocol::Failure) -> Html {
     html! {
         <div class="alert" role="alert">
             <strong>{ texts.get("form.attention") }</strong>{ " " }{ &failure.message }
+            if let Some(position) = failure.position { { position_in(texts, position) } }
             if let Some(fix) = &failure.fix { <p>{ texts.get("form.how_to_fix") }{ " " }{ fix }</p> }
         </div>
+    }
+}
+
+/// Where a refused file is to be fixed, marked so the eye finds it (and
+/// with its row and column as data for the page and its tests).
+fn position_in(texts: &Texts, position: listgate_core::Position) -> Html {
+    let row = position.row.to_string();
+    let (text, column) = match position.column {
+        Some(column) => {
+            let letter = listgate_core::text::column_letter(column);
+            let text = texts.format("form.position_cell", &[("row", &row), ("column", &letter)]);
+            (text, Some(letter))
+        }
+        None => (texts.format("form.position_row", &[("row", &row)]), None),
+    };
+    html! {
+        <p id="failure-position" data-row={row} data-column={column}><mark>{ text }</mark></p>
     }
 }
 

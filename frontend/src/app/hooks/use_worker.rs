@@ -189,7 +189,7 @@ fn decode(data: &JsValue) -> Option<Action> {
                     let blob: Blob = blob.dyn_into().ok()?;
                     let url = Url::create_object_url_with_blob(&blob).ok()?;
                     Some(Ready {
-                        name: file.name.clone(),
+                        file: file.file,
                         label: file.label.clone(),
                         rows: file.rows,
                         url,

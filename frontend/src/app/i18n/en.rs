@@ -36,6 +36,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     // Failures.
     ("form.attention", "Something needs your attention:"),
     ("form.how_to_fix", "How to fix it:"),
+    ("form.position_row", "Look at row {row} of the file."),
+    (
+        "form.position_cell",
+        "Look at row {row}, column {column} of the file.",
+    ),
     // 1. Start.
     ("start.title", "1. Choose where the list is going"),
     ("start.profile", "Import profile"),

@@ -39,6 +39,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     // Errores.
     ("form.attention", "Hay algo que requiere tu atención:"),
     ("form.how_to_fix", "Cómo solucionarlo:"),
+    ("form.position_row", "Mira la fila {row} del archivo."),
+    (
+        "form.position_cell",
+        "Mira la fila {row}, columna {column} del archivo.",
+    ),
     // 1. Inicio.
     ("start.title", "1. Elige adónde va la lista"),
     ("start.profile", "Perfil de importación"),
