@@ -87,3 +87,124 @@ fn email_gdpr_export() {
     );
     insta::assert_json_snapshot!(report);
 }
+
+/// Each built-in's own TOML, saved as a custom profile under another name,
+/// gives the same report and the same files on its real-looking export: a
+/// custom profile can say everything a built-in says.
+#[test]
+fn a_custom_copy_of_each_builtin_gives_the_same_verdicts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/profiles");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, file, args) in [
+        (
+            "whatsapp",
+            "whatsapp_messy.csv",
+            &["--default-region", "GB", "--business-name", "Acme Boutique"][..],
+        ),
+        (
+            "mongoose",
+            "mongoose_export.csv",
+            &["--infer-mobile-number"][..],
+        ),
+        ("sms-us", "sms_us_export.csv", &[][..]),
+        (
+            "email-gdpr",
+            "email_gdpr_export.csv",
+            &["--house-number-in-street", "--default-region", "DE"][..],
+        ),
+    ] {
+        let text = std::fs::read_to_string(root.join(format!("{name}.toml"))).expect("toml");
+        let copy = text.replacen(&format!("name = \"{name}\""), "name = \"copy\"", 1);
+        assert_ne!(
+            copy, text,
+            "{name}: the name line is where the copy renames it"
+        );
+        let path = dir.path().join(format!("{name}-copy.toml"));
+        std::fs::write(&path, copy).expect("write");
+        let builtin_args: Vec<&str> = ["--profile", name].iter().chain(args).copied().collect();
+        let copy_args: Vec<&str> = ["--profile", path.to_str().expect("path")]
+            .iter()
+            .chain(args)
+            .copied()
+            .collect();
+        let (code, mut builtin, builtin_dir) = check(file, &builtin_args);
+        let (copy_code, copied, copy_dir) = check(file, &copy_args);
+        assert_eq!(code, copy_code, "{name}");
+        assert_eq!(copied["profile"], "copy");
+        builtin["profile"] = "copy".into();
+        assert_eq!(builtin, copied, "{name}");
+        for output in ["clean.csv", "errors.csv", "batches.csv"] {
+            assert_eq!(
+                read(&builtin_dir, output),
+                read(&copy_dir, output),
+                "{name}: {output}"
+            );
+        }
+    }
+}
+
+/// A profile written from scratch: its phone field is called `mobile` and it
+/// has no age fields. Duplicates are found on `mobile`; no row is asked for
+/// an age.
+#[test]
+fn a_custom_profile_finds_its_fields_by_role() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profile = dir.path().join("shop.toml");
+    std::fs::write(
+        &profile,
+        "name = \"shop\"\n[[fields]]\nname = \"mobile\"\nkind = \"phone\"\nrequired = true\n[[fields]]\nname = \"given_name\"\n[[fields]]\nname = \"signed_up\"\nrole = \"opt_in_at\"\n",
+    )
+    .expect("write");
+    let list = dir.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "mobile,given_name,signed_up\n+44 7911 123456,Ana,2025-01-05\n+447911123456,Ben,2025-02-01\n+44 7911 123457,Cy,2025-03-01\n",
+    )
+    .expect("write");
+    let out = Command::new(binary())
+        .args([
+            "check",
+            list.to_str().expect("path"),
+            "--json",
+            "--now",
+            "2025-11-26T00:00:00Z",
+        ])
+        .args(["--profile", profile.to_str().expect("path")])
+        .output()
+        .expect("run listgate");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let codes: Vec<(&str, u64)> = report["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str().expect("code"),
+                i["row"].as_u64().expect("row"),
+            )
+        })
+        .collect();
+    assert_eq!(codes, [("phone.duplicate", 3)], "{report}");
+    assert_eq!(report["summary"]["duplicates"], 1);
+    assert_eq!(report["summary"]["importable"], 2);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Switching on a rule whose role no field has is refused at load.
+    std::fs::write(
+        &profile,
+        "name = \"shop\"\n[rules]\n\"age.under_minimum\" = true\n[[fields]]\nname = \"mobile\"\nkind = \"phone\"\n",
+    )
+    .expect("write");
+    let out = Command::new(binary())
+        .args(["check", list.to_str().expect("path")])
+        .args(["--profile", profile.to_str().expect("path")])
+        .output()
+        .expect("run listgate");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("age.under_minimum") && stderr.contains("date_of_birth"),
+        "{stderr}"
+    );
+}
