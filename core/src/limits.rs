@@ -89,3 +89,66 @@ impl Limits {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: Limits = Limits {
+        rows: 10,
+        columns: 3,
+        cell_chars: 5,
+    };
+
+    fn position(result: Result<(), CheckError>) -> (Code, Option<Position>) {
+        let error = result.expect_err("refused");
+        (error.code().expect("a refusal"), error.position())
+    }
+
+    #[test]
+    fn a_record_within_the_limits_passes() {
+        assert!(
+            SMALL
+                .check(&Record::from_cells(4, &["ab", "héllo", ""]))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_row_and_the_cell() {
+        assert_eq!(
+            position(SMALL.check(&Record::from_cells(4, &["a", "b", "c", "d"]))),
+            (Code::FileTooManyColumns, Some(Position::row(4)))
+        );
+        assert_eq!(
+            position(SMALL.check(&Record::from_cells(9, &["a", "b\0", "c"]))),
+            (Code::FileUnreadable, Some(Position::cell(9, 1)))
+        );
+        assert_eq!(
+            position(SMALL.check(&Record::from_cells(2, &["a", "b", "abcdef"]))),
+            (Code::FileCellTooLong, Some(Position::cell(2, 2)))
+        );
+    }
+
+    #[test]
+    fn characters_not_bytes_are_counted() {
+        // Five characters, ten bytes: within a five-character limit.
+        assert!(SMALL.check(&Record::from_cells(2, &["ééééé"])).is_ok());
+    }
+
+    #[test]
+    fn an_unfinished_record_says_it_may_be_wider() {
+        let error = SMALL
+            .check_unfinished(&Record::from_cells(1, &["a", "b", "c", "d"]))
+            .expect_err("refused");
+        assert!(error.to_string().contains("4 or more cells"), "{error}");
+    }
+
+    #[test]
+    fn unset_options_take_the_defaults() {
+        let limits = Limits::of(&CheckOptions::default());
+        assert_eq!(limits.rows, DEFAULT_MAX_ROWS);
+        assert_eq!(limits.columns, DEFAULT_MAX_COLUMNS);
+        assert_eq!(limits.cell_chars, DEFAULT_MAX_CELL_CHARS);
+    }
+}

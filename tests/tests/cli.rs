@@ -108,6 +108,15 @@ fn unusable_input_gets_one_clear_line_and_exit_2() {
             vec!["check".into(), dir.path().display().to_string()],
             "folder",
         ),
+        (
+            vec![
+                "check".into(),
+                fixture("whatsapp_messy.csv").display().to_string(),
+                "--delimiter".into(),
+                "§".into(),
+            ],
+            "use , ; | or tab",
+        ),
     ];
     for (args, expected) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

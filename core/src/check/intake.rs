@@ -28,9 +28,14 @@ pub(crate) fn read_sample(
     }
     refuse_binary_text(text)?;
     let delimiter = match delimiter {
-        Some(d) => u8::try_from(d).map_err(|_| {
-            CheckError::InvalidOption(format!("delimiter `{d}` must be one ASCII character"))
-        })?,
+        // Latin-1 characters such as `§` fit a byte too, but not as UTF-8
+        // text is split: only ASCII delimiters are safe to cut at.
+        Some(d) if d.is_ascii() => d as u8,
+        Some(d) => {
+            return Err(CheckError::InvalidOption(format!(
+                "delimiter `{d}` must be one ASCII character, such as , ; | or a tab"
+            )));
+        }
         None => sniff_delimiter(text, complete),
     };
     let mut reader = RecordReader::new(delimiter);
@@ -122,4 +127,92 @@ fn refuse_binary_text(sample: &str) -> Result<(), CheckError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Code;
+
+    fn refused_code(result: Result<(u8, RecordReader, Vec<Record>), CheckError>) -> Code {
+        match result {
+            Err(error) => error.code().expect("a refusal"),
+            Ok(_) => panic!("expected a refusal"),
+        }
+    }
+
+    #[test]
+    fn binary_files_are_refused_by_their_first_bytes() {
+        let options = CheckOptions::default();
+        for (head, says) in [
+            (&b"PK\x03\x04"[..], "xlsx"),
+            (&[0xD0, 0xCF, 0x11, 0xE0][..], ".xls"),
+            (&b"%PDF-1.7"[..], "PDF"),
+        ] {
+            let error = read_sample(head, "a,b\n", true, &options).expect_err("refused");
+            assert_eq!(error.code(), Some(Code::FileUnreadable));
+            assert!(error.to_string().contains(says), "{error}");
+        }
+        let controls = "a\u{1}b\u{2}c\u{3}\n".repeat(10);
+        assert_eq!(
+            refused_code(read_sample(b"a", &controls, true, &options)),
+            Code::FileUnreadable
+        );
+        assert_eq!(
+            refused_code(read_sample(b"", " \n\n", true, &options)),
+            Code::FileEmpty
+        );
+    }
+
+    #[test]
+    fn the_reader_continues_after_an_unfinished_sample() {
+        let options = CheckOptions::default();
+        let (delimiter, mut reader, sample) =
+            read_sample(b"p", "phone;name\n1;Ana\n2;B", false, &options).expect("sample");
+        assert_eq!(delimiter, b';');
+        assert_eq!(sample.len(), 2, "the last record is not finished yet");
+        let mut rest = Vec::new();
+        reader.feed("en\n", &mut |r: &Record| rest.push(r.clone()));
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].get(1), Some("Ben"));
+        assert_eq!(rest[0].row(), 3);
+        // A complete sample hands back a fresh reader: nothing twice.
+        let (_, mut reader, sample) =
+            read_sample(b"p", "phone\n1\n2", true, &options).expect("sample");
+        assert_eq!(sample.len(), 3);
+        let mut again = Vec::new();
+        reader.finish(&mut |r: &Record| again.push(r.clone()));
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn a_declared_delimiter_must_be_one_ascii_character() {
+        let options = CheckOptions {
+            delimiter: Some('§'),
+            ..CheckOptions::default()
+        };
+        let error = read_sample(b"a", "a§b\n", true, &options).expect_err("refused");
+        assert!(matches!(error, CheckError::InvalidOption(_)), "{error}");
+    }
+
+    #[test]
+    fn a_workbook_sample_shows_its_blank_rows() {
+        let records = [
+            Record::from_cells(1, &["title"]),
+            Record::from_cells(3, &["phone"]),
+            Record::from_cells(4, &["1"]),
+        ];
+        let (sample, sampled) = workbook_sample(&records);
+        let rows: Vec<u64> = sample.iter().map(Record::row).collect();
+        assert_eq!(rows, [1, 2, 3, 4]);
+        assert!(sample[1].is_blank());
+        assert_eq!(sampled, 3);
+    }
+
+    #[test]
+    fn a_tab_is_reported_as_written() {
+        let info = text_file_info(&Decoder::new(Some(Encoding::Utf8)), b'\t');
+        assert_eq!(info.delimiter.as_deref(), Some("\\t"));
+        assert_eq!(info.encoding, "UTF-8");
+    }
 }

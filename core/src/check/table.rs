@@ -166,3 +166,116 @@ pub(super) fn output_layout(
     }
     (headers, layout)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::Mapping;
+
+    fn records(rows: &[&[&str]]) -> Vec<Record> {
+        rows.iter()
+            .enumerate()
+            .map(|(i, cells)| Record::from_cells(i as u64 + 1, cells))
+            .collect()
+    }
+
+    fn whatsapp() -> Profile {
+        Profile::builtin("whatsapp").expect("profile")
+    }
+
+    fn field(profile: &Profile, name: &str) -> usize {
+        profile
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .expect("field")
+    }
+
+    #[test]
+    fn title_rows_are_skipped_and_headers_mapped() {
+        let profile = whatsapp();
+        let sample = records(&[
+            &["Acme export, November"],
+            &["Mobile", "Opt-in date", "Source", "Consent text", ""],
+            &["+447911123456", "2025-01-05", "shop", "Yes to WhatsApp", ""],
+        ]);
+        let table = Table::find(&profile, &CheckOptions::default(), &sample).expect("table");
+        assert_eq!(table.skipped, 1);
+        assert_eq!(table.header_row, Some(2));
+        assert_eq!(table.data_start, 2);
+        assert_eq!(
+            table.columns[4], "Column E",
+            "a blank header is named by its letter"
+        );
+        assert_eq!(table.fields[field(&profile, "phone")], Some(0));
+        assert_eq!(table.fields[field(&profile, "opt_in_text")], Some(3));
+        assert!(table.refusal(&profile).is_none());
+    }
+
+    #[test]
+    fn the_merchants_mapping_wins_and_must_name_a_column() {
+        let profile = whatsapp();
+        let sample = records(&[
+            &["Mobile", "Other", "Opt-in date", "Source", "Consent text"],
+            &[
+                "+447911123456",
+                "+447911123457",
+                "2025-01-05",
+                "shop",
+                "Yes",
+            ],
+        ]);
+        let options = CheckOptions {
+            mapping: Mapping::from_pairs(&["phone=Other"]).expect("pairs"),
+            ..CheckOptions::default()
+        };
+        let table = Table::find(&profile, &options, &sample).expect("table");
+        assert_eq!(table.fields[field(&profile, "phone")], Some(1));
+        let options = CheckOptions {
+            mapping: Mapping::from_pairs(&["phone=Nope"]).expect("pairs"),
+            ..CheckOptions::default()
+        };
+        let error = Table::find(&profile, &options, &sample)
+            .err()
+            .expect("refused");
+        assert!(error.to_string().contains("no column `Nope`"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_required_column_is_the_tables_refusal() {
+        let profile = whatsapp();
+        let sample = records(&[&["Mobile", "Name"], &["+447911123456", "Ana"]]);
+        let table = Table::find(&profile, &CheckOptions::default(), &sample).expect("table");
+        let refusal = table.refusal(&profile).expect("refused");
+        assert!(refusal.to_string().contains("opt_in_at"), "{refusal}");
+    }
+
+    #[test]
+    fn clean_file_columns_are_fields_then_custom_columns_without_padding() {
+        let profile = Profile::builtin("email-gdpr").expect("profile");
+        let columns: Vec<String> = ["email", "street", "notes", "Column D"]
+            .map(String::from)
+            .to_vec();
+        let source_headers: Vec<String> =
+            ["email", "street", "notes", ""].map(String::from).to_vec();
+        let mut fields = vec![None; profile.fields.len()];
+        fields[field(&profile, "email")] = Some(0);
+        fields[field(&profile, "street")] = Some(1);
+        let options = CheckOptions {
+            house_number_in_street: true,
+            ..CheckOptions::default()
+        };
+        let (headers, layout) =
+            output_layout(&profile, &options, &columns, &source_headers, true, &fields);
+        assert_eq!(headers, ["email", "street", "house_number", "notes"]);
+        assert_eq!(
+            layout,
+            [
+                OutputColumn::Field(field(&profile, "email")),
+                OutputColumn::Field(field(&profile, "street")),
+                OutputColumn::HouseNumber,
+                OutputColumn::Source(2),
+            ]
+        );
+    }
+}
