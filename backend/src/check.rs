@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use listgate_core::output::{self, OutputFile};
 use listgate_core::report::Report;
 use listgate_core::{
-    CheckError, CheckOptions, Encoding, Input, Mapping, Outputs, Profile, Segment, check_input,
-    fix_for,
+    CheckError, CheckLimits, CheckOptions, Encoding, Input, Mapping, Outputs, Profile, Segment,
+    check_input, fix_for,
 };
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
@@ -204,17 +204,19 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
             first: args.batch_first,
             cap: args.batch_cap,
         },
-        max_file_bytes: None,
-        max_listed_issues: None,
-        max_rows: Some(args.max_rows),
-        max_columns: Some(args.max_columns),
-        max_cell_chars: Some(args.max_cell_chars),
-        max_xlsx_bytes: Some(args.max_xlsx_mb.saturating_mul(1 << 20)),
-        max_cells: Some(args.max_cells),
-        threads: Some(args.threads.map_or_else(
-            || std::thread::available_parallelism().map_or(1, usize::from),
-            usize::from,
-        )),
+        limits: CheckLimits {
+            max_file_bytes: None,
+            max_listed_issues: None,
+            max_rows: Some(args.max_rows),
+            max_columns: Some(args.max_columns),
+            max_cell_chars: Some(args.max_cell_chars),
+            max_xlsx_bytes: Some(args.max_xlsx_mb.saturating_mul(1 << 20)),
+            max_cells: Some(args.max_cells),
+            threads: Some(args.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, usize::from),
+                usize::from,
+            )),
+        },
     })
 }
 

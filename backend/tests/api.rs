@@ -7,7 +7,7 @@ use common::{
     Database, MESSY, Session, TestApp, clean_list, form, form_for, postgres_url, spawn_app,
 };
 use listgate::tenants::{ApiKey, TenantName, add_tenant};
-use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckLimits, CheckOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
@@ -1484,8 +1484,11 @@ async fn the_form_cannot_raise_the_servers_limits(app: TestApp) {
     csv.push_str(&",".repeat(1_495));
     csv.push('\n');
     let options = CheckOptions {
-        max_columns: Some(5_000),
-        threads: Some(64),
+        limits: CheckLimits {
+            max_columns: Some(5_000),
+            threads: Some(64),
+            ..CheckLimits::default()
+        },
         ..common::options()
     };
     let clean = {

@@ -47,7 +47,7 @@ pub use decode::Encoding;
 pub use error::{CheckError, Position};
 pub use input::{Input, InputKind, check_input};
 pub use mapping::Mapping;
-pub use options::{BatchOptions, CheckOptions};
+pub use options::{BatchOptions, CheckLimits, CheckOptions};
 pub use output::Outputs;
 pub use preview::{Preview, preview};
 pub use profile::{Profile, ProfileError};

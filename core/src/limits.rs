@@ -20,9 +20,12 @@ impl Limits {
     /// The options' limits, each defaulted.
     pub(crate) fn of(options: &CheckOptions) -> Limits {
         Limits {
-            rows: options.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
-            columns: options.max_columns.unwrap_or(DEFAULT_MAX_COLUMNS),
-            cell_chars: options.max_cell_chars.unwrap_or(DEFAULT_MAX_CELL_CHARS),
+            rows: options.limits.max_rows.unwrap_or(DEFAULT_MAX_ROWS),
+            columns: options.limits.max_columns.unwrap_or(DEFAULT_MAX_COLUMNS),
+            cell_chars: options
+                .limits
+                .max_cell_chars
+                .unwrap_or(DEFAULT_MAX_CELL_CHARS),
         }
     }
 

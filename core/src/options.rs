@@ -32,18 +32,47 @@ impl Default for BatchOptions {
     }
 }
 
-/// Contact rows checked at most unless [`CheckOptions::max_rows`] says otherwise.
+/// Contact rows checked at most unless [`CheckLimits::max_rows`] says otherwise.
 pub const DEFAULT_MAX_ROWS: u64 = 5_000_000;
-/// Cells in a row at most unless [`CheckOptions::max_columns`] says otherwise.
+/// Cells in a row at most unless [`CheckLimits::max_columns`] says otherwise.
 pub const DEFAULT_MAX_COLUMNS: usize = 1_000;
-/// Characters in a cell at most unless [`CheckOptions::max_cell_chars`] says otherwise.
+/// Characters in a cell at most unless [`CheckLimits::max_cell_chars`] says otherwise.
 pub const DEFAULT_MAX_CELL_CHARS: usize = 65_536;
-/// Unpacked workbook bytes at most unless [`CheckOptions::max_xlsx_bytes`] says otherwise.
+/// Unpacked workbook bytes at most unless [`CheckLimits::max_xlsx_bytes`] says otherwise.
 pub const DEFAULT_MAX_XLSX_BYTES: u64 = 1 << 30;
-/// Cells a worksheet may span unless [`CheckOptions::max_cells`] says otherwise:
+/// Cells a worksheet may span unless [`CheckLimits::max_cells`] says otherwise:
 /// its rows that hold cells times its width (20,000,000 is a million rows of
 /// twenty columns).
 pub const DEFAULT_MAX_CELLS: u64 = 20_000_000;
+
+/// What one check may take, against damaged and hostile files, and the
+/// threads it judges with. Each unset limit takes its default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckLimits {
+    /// Largest input in bytes, on top of the profile's own limit.
+    pub max_file_bytes: Option<u64>,
+    /// Most contact rows (default [`DEFAULT_MAX_ROWS`]).
+    pub max_rows: Option<u64>,
+    /// Most cells in a row (default [`DEFAULT_MAX_COLUMNS`]).
+    pub max_columns: Option<usize>,
+    /// Longest cell in characters (default [`DEFAULT_MAX_CELL_CHARS`]).
+    pub max_cell_chars: Option<usize>,
+    /// Largest `.xlsx` workbook once unpacked, in bytes, as its zip directory
+    /// declares it (default [`DEFAULT_MAX_XLSX_BYTES`]): a zip bomb is
+    /// refused before anything is unpacked.
+    pub max_xlsx_bytes: Option<u64>,
+    /// Most cells a worksheet may span: the rows that hold cells times the
+    /// column of its rightmost cell (default [`DEFAULT_MAX_CELLS`]). A few
+    /// far-apart cells in a tiny workbook would otherwise make every row as
+    /// wide as the widest; a CSV is read row by row and has no such limit.
+    pub max_cells: Option<u64>,
+    /// Most issues listed in the report (counts stay exact). Default 100,000.
+    pub max_listed_issues: Option<usize>,
+    /// Threads that check rows (native only; the browser build has one).
+    /// Default 1; verdicts, report and files are the same for any number.
+    pub threads: Option<usize>,
+}
 
 /// Options for one check. Every field has a default (`CheckOptions::default()`):
 /// detect encoding, delimiter, title rows and header; suggest the mapping;
@@ -86,28 +115,11 @@ pub struct CheckOptions {
     pub sheet: Option<String>,
     /// Import schedule settings.
     pub batches: BatchOptions,
-    /// Largest input in bytes, on top of the profile's own limit.
-    pub max_file_bytes: Option<u64>,
-    /// Most contact rows (default [`DEFAULT_MAX_ROWS`]).
-    pub max_rows: Option<u64>,
-    /// Most cells in a row (default [`DEFAULT_MAX_COLUMNS`]).
-    pub max_columns: Option<usize>,
-    /// Longest cell in characters (default [`DEFAULT_MAX_CELL_CHARS`]).
-    pub max_cell_chars: Option<usize>,
-    /// Largest `.xlsx` workbook once unpacked, in bytes, as its zip directory
-    /// declares it (default [`DEFAULT_MAX_XLSX_BYTES`]): a zip bomb is
-    /// refused before anything is unpacked.
-    pub max_xlsx_bytes: Option<u64>,
-    /// Most cells a worksheet may span: the rows that hold cells times the
-    /// column of its rightmost cell (default [`DEFAULT_MAX_CELLS`]). A few
-    /// far-apart cells in a tiny workbook would otherwise make every row as
-    /// wide as the widest; a CSV is read row by row and has no such limit.
-    pub max_cells: Option<u64>,
-    /// Most issues listed in the report (counts stay exact). Default 100,000.
-    pub max_listed_issues: Option<usize>,
-    /// Threads that check rows (native only; the browser build has one).
-    /// Default 1; verdicts, report and files are the same for any number.
-    pub threads: Option<usize>,
+    /// The check's limits and threads: chosen by the program that runs the
+    /// check (the CLI's flags, the server), never by a merchant's settings,
+    /// so they are not read from (or written to) JSON.
+    #[serde(skip)]
+    pub limits: CheckLimits,
 }
 
 impl CheckOptions {
@@ -124,15 +136,65 @@ impl CheckOptions {
             encoding: Some(Encoding::Utf8Bom),
             pasted: false,
             sheet: None,
-            max_file_bytes: None,
-            max_rows: None,
-            max_columns: None,
-            max_cell_chars: None,
-            max_xlsx_bytes: None,
-            max_cells: None,
-            max_listed_issues: None,
-            threads: None,
+            limits: CheckLimits::default(),
             ..self
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_never_read_from_a_merchants_settings() {
+        let options: CheckOptions = serde_json::from_str(
+            r#"{"default_region": "GB", "max_rows": 1, "max_columns": 2, "threads": 64, "limits": {"max_rows": 1}}"#,
+        )
+        .expect("options");
+        assert_eq!(options.default_region.as_deref(), Some("GB"));
+        assert_eq!(options.limits, CheckLimits::default());
+        let written = serde_json::to_value(CheckOptions {
+            limits: CheckLimits {
+                max_rows: Some(1),
+                ..CheckLimits::default()
+            },
+            ..CheckOptions::default()
+        })
+        .expect("json");
+        assert!(
+            written.get("limits").is_none() && written.get("max_rows").is_none(),
+            "{written}"
+        );
+    }
+
+    #[test]
+    fn a_listgate_csv_is_read_one_way_whatever_the_settings_say() {
+        let merchant = CheckOptions {
+            delimiter: Some(';'),
+            header: Some(false),
+            skip_rows: Some(3),
+            encoding: Some(Encoding::Windows1252),
+            pasted: true,
+            sheet: Some("Sheet2".into()),
+            default_region: Some("US".into()),
+            limits: CheckLimits {
+                max_rows: Some(1),
+                threads: Some(8),
+                ..CheckLimits::default()
+            },
+            ..CheckOptions::default()
+        };
+        let read = merchant.clone().listgate_csv();
+        assert_eq!(read.delimiter, Some(','));
+        assert_eq!(read.header, Some(true));
+        assert_eq!(read.skip_rows, Some(0));
+        assert_eq!(read.encoding, Some(Encoding::Utf8Bom));
+        assert!(!read.pasted && read.sheet.is_none());
+        assert_eq!(read.limits, CheckLimits::default());
+        assert_eq!(
+            read.default_region, merchant.default_region,
+            "judging options stay"
+        );
     }
 }

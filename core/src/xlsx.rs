@@ -43,7 +43,7 @@ fn unreadable(why: String) -> CheckError {
 /// Returns the sheet's name and its rows.
 ///
 /// Refused: a workbook whose zip directory says it unpacks to more than
-/// `options.max_xlsx_bytes` (before anything is unpacked); a cell past
+/// `options.limits.max_xlsx_bytes` (before anything is unpacked); a cell past
 /// `max_columns`; more rows than `max_rows` (plus a few above the table);
 /// rows times width over `max_cells` — each as soon as the cell that crosses
 /// the limit is read.
@@ -51,7 +51,10 @@ pub fn read_xlsx(
     bytes: &[u8],
     options: &CheckOptions,
 ) -> Result<(String, Vec<Record>), CheckError> {
-    let limit = options.max_xlsx_bytes.unwrap_or(DEFAULT_MAX_XLSX_BYTES);
+    let limit = options
+        .limits
+        .max_xlsx_bytes
+        .unwrap_or(DEFAULT_MAX_XLSX_BYTES);
     if let Some(unpacked) = unpacked_size(bytes)
         && unpacked > limit
     {
@@ -207,7 +210,7 @@ impl<'a> SheetRows<'a> {
             sheet,
             options,
             limits: Limits::of(options),
-            max_cells: options.max_cells.unwrap_or(DEFAULT_MAX_CELLS),
+            max_cells: options.limits.max_cells.unwrap_or(DEFAULT_MAX_CELLS),
             rows: Vec::new(),
             width: 0,
         }
@@ -320,7 +323,7 @@ fn cell_text(cell: &DataRef<'_>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::output::Outputs;
-    use crate::{Profile, check_bytes};
+    use crate::{CheckLimits, Profile, check_bytes};
     use std::io::Write as _;
 
     /// A workbook of one sheet, `Contacts`, whose `<sheetData>` is `rows`.
@@ -475,7 +478,10 @@ mod tests {
             "{message}"
         );
         let raised = CheckOptions {
-            max_cells: Some(30_000_000),
+            limits: CheckLimits {
+                max_cells: Some(30_000_000),
+                ..CheckLimits::default()
+            },
             ..CheckOptions::default()
         };
         let (_, records) = read_xlsx(&bytes, &raised).expect("within a raised limit");
@@ -487,13 +493,19 @@ mod tests {
         let rows: String = (2..40).map(contact).collect();
         let bytes = workbook(&format!("{}{rows}", header()));
         let options = CheckOptions {
-            max_rows: Some(10),
+            limits: CheckLimits {
+                max_rows: Some(10),
+                ..CheckLimits::default()
+            },
             ..CheckOptions::default()
         };
         // Ten contacts and up to a hundred rows above the table fit.
         assert!(read_xlsx(&bytes, &options).is_ok());
         let options = CheckOptions {
-            max_rows: Some(0),
+            limits: CheckLimits {
+                max_rows: Some(0),
+                ..CheckLimits::default()
+            },
             ..CheckOptions::default()
         };
         let rows: String = (2..120).map(contact).collect();

@@ -38,6 +38,15 @@ fn options(table: Option<&toml::Value>) -> CheckOptions {
     serde_json::from_value(json).expect("options")
 }
 
+/// `options` with the fixture's `key` table (`limits`, `passes_limits`) as
+/// its limits.
+fn with_limits(mut options: CheckOptions, f: &toml::Table, key: &str) -> CheckOptions {
+    if let Some(table) = f.get(key) {
+        options.limits = table.clone().try_into().expect("limits");
+    }
+    options
+}
+
 fn input(f: &toml::Table, key: &str, repeat_key: &str) -> String {
     let mut text = f[key].as_str().expect("input text").to_owned();
     if let (Some(n), Some(template)) = (
@@ -71,7 +80,7 @@ fn codes_of(result: &Result<Report, CheckError>) -> Vec<(Code, Severity)> {
 fn every_code_trips_on_its_fixture_and_passes_on_the_twin() {
     for &code in Code::ALL {
         let f = fixture(code);
-        let trip_options = options(f.get("options"));
+        let trip_options = with_limits(options(f.get("options")), &f, "limits");
         let trips = run(&f, &input(&f, "trips", "repeat_rows"), trip_options.clone());
         assert!(
             codes_of(&trips).iter().any(|(c, _)| *c == code),
@@ -82,7 +91,11 @@ fn every_code_trips_on_its_fixture_and_passes_on_the_twin() {
         }
         let pass_options = f
             .get("passes_options")
-            .map_or(trip_options, |o| options(Some(o)));
+            .map_or(trip_options.clone(), |o| options(Some(o)));
+        let pass_options = match f.get("passes_limits") {
+            Some(_) => with_limits(pass_options, &f, "passes_limits"),
+            None => pass_options,
+        };
         let passes = run(&f, &input(&f, "passes", "passes_repeat_rows"), pass_options);
         assert!(
             passes.is_ok(),
@@ -124,7 +137,7 @@ fn the_whole_fixture_set_keeps_counts_consistent() {
         if let Ok(r) = run(
             &f,
             &input(&f, "trips", "repeat_rows"),
-            options(f.get("options")),
+            with_limits(options(f.get("options")), &f, "limits"),
         ) {
             let s = r.summary;
             assert_eq!(s.rows, s.importable + s.rejected, "{code}");

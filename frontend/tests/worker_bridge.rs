@@ -24,8 +24,6 @@ fn settings() -> Settings {
         options: CheckOptions {
             default_region: Some("GB".into()),
             business_name: Some("Acme Boutique".into()),
-            // Every issue listed, so the tests can count rows with issues.
-            max_listed_issues: Some(usize::MAX),
             ..CheckOptions::default()
         },
     }

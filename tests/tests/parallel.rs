@@ -2,7 +2,7 @@
 //! same report, the same clean, error and segment files, byte for byte —
 //! on the fixtures and on a generated list long enough for many batches.
 
-use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckLimits, CheckOptions, Outputs, Profile, check_bytes};
 use listgate_e2e::fixture;
 
 fn check(bytes: &[u8], profile: &str, options: &CheckOptions, threads: usize) -> (String, Outputs) {
@@ -11,7 +11,10 @@ fn check(bytes: &[u8], profile: &str, options: &CheckOptions, threads: usize) ->
         bytes,
         Profile::builtin(profile).expect("profile"),
         CheckOptions {
-            threads: Some(threads),
+            limits: CheckLimits {
+                threads: Some(threads),
+                ..CheckLimits::default()
+            },
             ..options.clone()
         },
         &mut outputs,

@@ -153,7 +153,7 @@ impl Engine {
         let threads = if cfg!(target_family = "wasm") {
             1
         } else {
-            options.threads.unwrap_or(1).clamp(1, MAX_THREADS)
+            options.limits.threads.unwrap_or(1).clamp(1, MAX_THREADS)
         };
         // This thread reads, settles and judges when the others are busy.
         let pool = (threads > 1).then(|| Pool::start(&judge, threads - 1));
@@ -161,7 +161,10 @@ impl Engine {
             .ctx
             .field(Role::OptInSource)
             .filter(|&f| fields[f].is_some());
-        let listed_issues = options.max_listed_issues.unwrap_or(DEFAULT_LISTED_ISSUES);
+        let listed_issues = options
+            .limits
+            .max_listed_issues
+            .unwrap_or(DEFAULT_LISTED_ISSUES);
         Ok(Engine {
             limits: Limits::of(&options),
             judge,

@@ -180,10 +180,13 @@ impl Checker {
     }
 
     fn check_size(&self) -> Result<(), CheckError> {
-        let limit = [self.profile.max_file_bytes, self.options.max_file_bytes]
-            .into_iter()
-            .flatten()
-            .min();
+        let limit = [
+            self.profile.max_file_bytes,
+            self.options.limits.max_file_bytes,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         match limit {
             Some(limit) if self.bytes > limit => Err(CheckError::refused(
                 Code::FileTooLarge,

@@ -14,7 +14,9 @@
 //! Prints a table and writes `target/bench/native.json`.
 
 use anyhow::Context as _;
-use listgate_core::{CheckOptions, Checker, Layout, Outputs, Profile, RowVerdict, Sink, Stage};
+use listgate_core::{
+    CheckLimits, CheckOptions, Checker, Layout, Outputs, Profile, RowVerdict, Sink, Stage,
+};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,13 +28,16 @@ const CHUNK: usize = 1 << 20;
 fn options(threads: usize) -> CheckOptions {
     CheckOptions {
         default_region: Some("GB".into()),
-        threads: Some(threads),
         // Judged as of a fixed moment, so every run gives the same verdicts.
         now: Some(
             chrono::DateTime::parse_from_rfc3339("2025-12-01T00:00:00Z")
                 .expect("time")
                 .into(),
         ),
+        limits: CheckLimits {
+            threads: Some(threads),
+            ..CheckLimits::default()
+        },
         ..CheckOptions::default()
     }
 }
