@@ -182,3 +182,34 @@ pub fn markup_list(dir: &std::path::Path) -> std::path::PathBuf {
     .expect("write the list");
     list
 }
+
+/// Lists refused for one place in them: `(file name, text, code, row, column
+/// letter)`. Five good rows and a row 7 of 1,201 cells (over the 1,000 a list
+/// may have); 2,000 good rows and a 70,000-character cell at row 2,002,
+/// column C (over 65,536).
+pub fn refused_at_a_place() -> [(
+    &'static str,
+    String,
+    &'static str,
+    u64,
+    Option<&'static str>,
+); 2] {
+    let header = "phone,opt_in_at,opt_in_source,opt_in_text\n";
+    let good = |rows: usize| {
+        (0..rows).fold(String::from(header), |mut text, i| {
+            let _ = writeln!(
+                text,
+                "+4479111{i:05},2025-01-05,shop.example,Yes to WhatsApp"
+            );
+            text
+        })
+    };
+    let mut wide = good(5);
+    let _ = writeln!(wide, "+447911199999{}", ",x".repeat(1200));
+    let mut long = good(2000);
+    let _ = writeln!(long, "+447911199999,2025-01-05,{},x", "s".repeat(70_000));
+    [
+        ("wide.csv", wide, "file.too_many_columns", 7, None),
+        ("long.csv", long, "file.cell_too_long", 2002, Some("C")),
+    ]
+}

@@ -395,41 +395,18 @@ async fn alert_for(b: &Browser, url: &str, file: &Path) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_app_points_at_the_row_and_cell_a_file_was_refused_for() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let header = "phone,opt_in_at,opt_in_source,opt_in_text\n";
-    let wide = dir.path().join("wide.csv");
-    let mut text = String::from(header);
-    for i in 0..5 {
-        text.push_str(&format!(
-            "+4479111234{i:02},2025-01-05,shop.example,Yes to WhatsApp\n"
-        ));
-    }
-    text.push_str(&format!("+447911123499{}\n", ",x".repeat(1200)));
-    std::fs::write(&wide, text).expect("write");
-    let long = dir.path().join("long.csv");
-    let mut text = String::from(header);
-    for i in 0..2000 {
-        text.push_str(&format!(
-            "+4479111{i:05},2025-01-05,shop.example,Yes to WhatsApp\n"
-        ));
-    }
-    text.push_str(&format!(
-        "+447911199999,2025-01-05,{},x\n",
-        "s".repeat(70_000)
-    ));
-    std::fs::write(&long, text).expect("write");
-
     let server = Server::start();
     let b = Browser::start().await;
-    for (file, code, row, column) in [
-        (&wide, "file.too_many_columns", "7", None),
-        (&long, "file.cell_too_long", "2002", Some("C")),
-    ] {
-        let alert = alert_for(&b, &server.url, file).await;
+    for (name, text, code, row, column) in listgate_e2e::lists::refused_at_a_place() {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        let row = row.to_string();
+        let alert = alert_for(&b, &server.url, &file).await;
         assert!(alert.contains(code), "{alert}");
         let position = b.wait("[role=alert] #failure-position", 5).await;
         assert_eq!(
             position.attr("data-row").await.expect("attr").as_deref(),
-            Some(row),
+            Some(row.as_str()),
             "{alert}"
         );
         assert_eq!(

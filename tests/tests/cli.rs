@@ -305,55 +305,37 @@ fn refused_files_leave_only_the_refusal_behind() {
 #[test]
 fn a_refusal_points_at_its_row_and_column() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let wide = dir.path().join("wide.csv");
-    let mut text = String::from("phone,opt_in_at,opt_in_source,opt_in_text\n");
-    for i in 0..5 {
-        text.push_str(&format!(
-            "+4479111234{i:02},2025-01-05,shop.example,Yes to WhatsApp\n"
-        ));
+    for (name, text, code, row, column) in listgate_e2e::lists::refused_at_a_place() {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        let out_dir = dir.path().join(format!("out-{name}"));
+        let out = listgate(&[
+            "check",
+            file.to_str().expect("path"),
+            "--json",
+            "--out-dir",
+            out_dir.to_str().expect("path"),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let printed: Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
+        let written: Value =
+            serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).expect("read"))
+                .expect("json");
+        assert_eq!(printed, written, "{name}");
+        let refused = &printed["refused"];
+        assert_eq!(refused["code"], code, "{refused}");
+        assert_eq!(refused["position"]["row"], row, "{refused}");
+        let letter = refused["position"]["column"]
+            .as_u64()
+            .map(|c| listgate_core::text::column_letter(c as usize));
+        assert_eq!(letter.as_deref(), column, "{refused}");
+        assert!(
+            refused["fix"].as_str().is_some_and(|f| !f.is_empty()),
+            "{refused}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("row {row}")), "{stderr}");
     }
-    text.push_str(&format!("+447911123499{}\n", ",x".repeat(1200)));
-    std::fs::write(&wide, text).expect("write");
-    let out_dir = dir.path().join("out");
-    let out = listgate(&[
-        "check",
-        wide.to_str().expect("path"),
-        "--json",
-        "--out-dir",
-        out_dir.to_str().expect("path"),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let printed: Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
-    let written: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).expect("read"))
-            .expect("json");
-    assert_eq!(printed, written);
-    let refused = &printed["refused"];
-    assert_eq!(refused["code"], "file.too_many_columns");
-    assert_eq!(refused["position"]["row"], 7, "{refused}");
-    assert!(
-        refused["fix"]
-            .as_str()
-            .is_some_and(|f| f.contains("delimiter"))
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("row 7"), "{stderr}");
-
-    // A cell too long is pointed at by row and column.
-    let long = dir.path().join("long.csv");
-    std::fs::write(
-        &long,
-        format!(
-            "phone,opt_in_at,opt_in_source,opt_in_text\n+447911123456,2025-01-05,{},x\n",
-            "s".repeat(70_000)
-        ),
-    )
-    .expect("write");
-    let out = listgate(&["check", long.to_str().expect("path"), "--json"]);
-    let printed: Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
-    assert_eq!(printed["refused"]["code"], "file.cell_too_long");
-    assert_eq!(printed["refused"]["position"]["row"], 2);
-    assert_eq!(printed["refused"]["position"]["column"], 2);
 }
 
 #[test]
