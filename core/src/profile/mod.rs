@@ -146,6 +146,9 @@ pub struct Profile {
     pub max_pasted_rows: Option<u64>,
     /// Most unmapped (custom) columns accepted.
     pub max_custom_fields: Option<usize>,
+    /// The merchant attests GDPR consent before the list is submitted
+    /// (email-gdpr).
+    pub gdpr_confirmation: bool,
 }
 
 /// Names of the built-in profiles.

@@ -46,6 +46,7 @@ pub(crate) struct ProfileSpec {
     max_file_bytes: Option<u64>,
     max_pasted_rows: Option<u64>,
     max_custom_fields: Option<usize>,
+    gdpr_confirmation: Option<bool>,
 }
 
 /// `rules = ["phone.missing", …]` (exactly these) or a `[rules]` table of
@@ -160,6 +161,7 @@ impl ProfileSpec {
         profile.max_file_bytes = self.max_file_bytes.or(profile.max_file_bytes);
         profile.max_pasted_rows = self.max_pasted_rows.or(profile.max_pasted_rows);
         profile.max_custom_fields = self.max_custom_fields.or(profile.max_custom_fields);
+        profile.gdpr_confirmation = self.gdpr_confirmation.unwrap_or(profile.gdpr_confirmation);
         validate(&profile)?;
         Ok(Draft {
             profile,
@@ -188,6 +190,7 @@ fn empty(default_rules: &[Code]) -> Profile {
         max_file_bytes: None,
         max_pasted_rows: None,
         max_custom_fields: None,
+        gdpr_confirmation: false,
     }
 }
 

@@ -5,6 +5,7 @@ use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::app::state::{Evidence, SELF_CHECK};
 use crate::protocol::Checked;
+use listgate_core::Profile;
 use listgate_core::output::OutputFile;
 use serde_json::json;
 use std::rc::Rc;
@@ -72,10 +73,15 @@ pub fn missing(texts: &Texts, evidence: &Evidence, checked: &Checked) -> Vec<Str
             missing.push(texts.format("evidence.missing.confirm", &[("question", &question)]));
         }
     }
-    if checked.report.profile == "email-gdpr" && !evidence.gdpr_confirmed {
+    if asks_gdpr_confirmation(checked) && !evidence.gdpr_confirmed {
         missing.push(texts.get("evidence.missing.gdpr").to_owned());
     }
     missing
+}
+
+/// Whether the list's profile has the merchant attest GDPR consent.
+fn asks_gdpr_confirmation(checked: &Checked) -> bool {
+    Profile::builtin(&checked.report.profile).is_ok_and(|p| p.gdpr_confirmation)
 }
 
 /// An opt-in source as the merchant reads it: quoted, or words for a blank one.
@@ -271,7 +277,7 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
                             on.emit(next);
                         }))
                 }) }
-                if props.checked.report.profile == "email-gdpr" {
+                if asks_gdpr_confirmation(&props.checked) {
                     { checkbox("gdpr", t.get("evidence.gdpr"),
                         e.gdpr_confirmed, { let (ev, on) = (e.clone(), props.on_change.clone());
                             Callback::from(move |v: bool| { let mut next = ev.clone(); next.gdpr_confirmed = v; on.emit(next); }) }) }
