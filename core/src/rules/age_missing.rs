@@ -2,6 +2,8 @@
 //!
 //! Why: the profile may only message adults (US SMS: 18+); without an age
 //! that cannot be shown.
+//!
+//! Example: an `sms-us` row whose `date_of_birth` and `age` cells are both empty.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //! (US SMS: 18 by default).
 //!
 //! Why: marketing to minors is restricted by law and by carrier rules.
+//!
+//! Example: `age = 16` under `sms-us` (minimum 18).
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

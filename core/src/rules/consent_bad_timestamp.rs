@@ -2,6 +2,8 @@
 //! message) that cannot be read.
 //!
 //! Why: an unreadable date proves nothing about consent.
+//!
+//! Example: `opt_in_at = "last spring"`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -3,6 +3,8 @@
 //!
 //! Why: a confirmation cannot precede the request; the dates are wrong, so the
 //! double opt-in evidence is not credible.
+//!
+//! Example: `opt_in_at = 2025-03-05`, `double_opt_in_at = 2025-03-01`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

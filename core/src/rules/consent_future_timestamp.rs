@@ -3,6 +3,8 @@
 //!
 //! Why: consent cannot come from the future; the date is wrong (often a
 //! day/month swap or a wrong year) and so is the evidence.
+//!
+//! Example: `opt_in_at = 2031-01-05` in a check run in 2025.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

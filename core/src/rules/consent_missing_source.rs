@@ -2,6 +2,8 @@
 //!
 //! Why: reviewers and platforms ask where each subscriber signed up (a form
 //! URL, a shop, an event); without it consent cannot be verified.
+//!
+//! Example: a `whatsapp` row with an empty `opt_in_source`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //!
 //! Why: consent is only explicit if the contact saw words that say what they
 //! agree to; the exact wording is part of the evidence.
+//!
+//! Example: a `whatsapp` row with an empty `opt_in_text`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //!
 //! Why: consent must be provable per subscriber; without the moment it was
 //! given, it cannot be shown to be current or to predate the first message.
+//!
+//! Example: a `whatsapp` row with an empty `opt_in_at`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

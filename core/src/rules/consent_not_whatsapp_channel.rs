@@ -4,6 +4,8 @@
 //! Why: consent is channel-specific. The row is not imported; when it has no
 //! other problem it goes to its segment's file (sms_only, email_only,
 //! unknown) so it can be used on the channel it consented to.
+//!
+//! Example: `opt_in_channel = "sms"` under `whatsapp`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;

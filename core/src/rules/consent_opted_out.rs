@@ -2,6 +2,8 @@
 //!
 //! Why: messaging someone who withdrew consent is unlawful, whatever consent
 //! they gave before.
+//!
+//! Example: `opted_out = yes`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -3,6 +3,8 @@
 //!
 //! Why: contacts who have not heard from the sender for a long time no longer
 //! expect messages; they report them as spam.
+//!
+//! Example: `opt_in_at = 2024-01-05` with no later message, checked under `sms-us` in December 2025.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

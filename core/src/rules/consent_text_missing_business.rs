@@ -3,6 +3,8 @@
 //!
 //! Why: consent is given to a business; wording that names another business
 //! (or none) does not cover messages from this one.
+//!
+//! Example: `--business-name "Acme"` and `opt_in_text = "Yes to WhatsApp offers from Globex"`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;

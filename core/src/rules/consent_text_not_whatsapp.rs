@@ -2,6 +2,8 @@
 //!
 //! Why: WhatsApp requires opt-in that names WhatsApp; consent to "news and
 //! offers" or to SMS is not consent to WhatsApp messages.
+//!
+//! Example: `opt_in_text = "Yes, send me news and offers"`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;

@@ -3,6 +3,8 @@
 //!
 //! Why: guessing wrong moves consent dates by months, which can make consent
 //! look valid when it is stale, or the reverse. listgate never guesses.
+//!
+//! Example: a column of `03/04/2025`, `05/06/2025`, … with no day above 12 and no `--date-format`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -1,6 +1,8 @@
 //! `email.duplicate`: the same address (ignoring case) is on an earlier clean row.
 //!
 //! Why: the contact would be stored twice and receive every mail twice.
+//!
+//! Example: `Ana@Example.com` on row 2 and `ana@example.com` on row 9.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;

@@ -1,6 +1,8 @@
 //! `email.invalid`: the email address is malformed (no @, spaces, no domain).
 //!
 //! Why: mail to it bounces, and many bounces get the sender blocked.
+//!
+//! Example: `ana.example.com`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

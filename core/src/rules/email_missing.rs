@@ -1,6 +1,8 @@
 //! `email.missing`: the required email column is empty on this row.
 //!
 //! Why: for email imports the address is both where messages go and the key.
+//!
+//! Example: an `email-gdpr` row with an empty `email`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //! something other than true/false/yes/no/y/n/1/0.
 //!
 //! Why: an unreadable opt-out flag could hide a withdrawal of consent.
+//!
+//! Example: `WhatsAppOptedOut = maybe`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

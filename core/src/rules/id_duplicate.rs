@@ -2,6 +2,8 @@
 //!
 //! Why: two rows for one id overwrite each other during the import, and which
 //! one wins depends on batch order.
+//!
+//! Example: `ContactId = C-1001` on rows 2 and 7 of a `mongoose` file.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //!
 //! Why: the import updates contacts by id; a row without one cannot be matched
 //! and would create an orphan contact.
+//!
+//! Example: a `mongoose` row with both StudentId and ContactId empty.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -336,6 +336,34 @@ pub(crate) fn check_duplicate<K: std::hash::Hash + Eq>(
 mod tests {
     use super::*;
 
+    /// Each code's file says what it checks (naming its code first), why it
+    /// matters and an example; its `fix` is the fourth section.
+    #[test]
+    fn every_rule_file_has_the_same_doc_sections() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for code in Code::ALL {
+            let file = dir.join(format!("{}.rs", code.as_str().replace('.', "_")));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{code} has no file {}: {e}", file.display()));
+            let doc: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
+            assert!(
+                doc.first()
+                    .is_some_and(|l| l.starts_with(&format!("//! `{code}`: "))),
+                "{code}: the doc starts with the code and what it checks"
+            );
+            for section in ["//! Why: ", "//! Example: "] {
+                assert!(
+                    doc.iter().any(|l| l.starts_with(section)),
+                    "{code}: no `{section}` section"
+                );
+            }
+            assert!(
+                text.contains(&format!("code: Code::{code:?},")),
+                "{code}: its RULE is here"
+            );
+        }
+    }
+
     #[test]
     fn every_code_has_exactly_one_rule_with_a_fix() {
         for code in Code::ALL {

@@ -3,6 +3,8 @@
 //!
 //! Why: duplicates get the same message twice and double-count consent. The
 //! first clean occurrence is kept; later ones name it.
+//!
+//! Example: `07911 123456` (default region GB) on row 2 and `+44 7911 123456` on row 5.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;

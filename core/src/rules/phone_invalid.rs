@@ -3,6 +3,8 @@
 //!
 //! Why: sending to invalid numbers fails, costs money and hurts the sender's
 //! quality rating.
+//!
+//! Example: `+44 7911 12345` (one digit short).
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //!
 //! Why: the phone number is the address the message goes to and the key the
 //! contact is stored under.
+//!
+//! Example: a `whatsapp` row with an empty `phone`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -3,6 +3,8 @@
 //! Why: `07911 123456` means different people in different countries. With a
 //! default country the number is read in it (a warning, so the merchant can
 //! confirm); without one the row cannot be imported (an error).
+//!
+//! Example: `07911 123456` with no default country.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

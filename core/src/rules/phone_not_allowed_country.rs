@@ -3,6 +3,8 @@
 //!
 //! Why: the sender is registered for some countries only; messages elsewhere
 //! are blocked or unlawful.
+//!
+//! Example: `+44 7911 123456` under `sms-us`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

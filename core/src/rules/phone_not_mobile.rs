@@ -3,6 +3,8 @@
 //!
 //! Why: most such numbers cannot receive WhatsApp or SMS messages; the row is
 //! importable but likely to fail delivery.
+//!
+//! Example: `+44 20 7946 0958`, a London landline.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

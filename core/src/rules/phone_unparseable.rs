@@ -2,6 +2,8 @@
 //! no digits, a number a spreadsheet turned into `4.47E+11`).
 //!
 //! Why: nothing can be sent to it, and guessing digits would message a stranger.
+//!
+//! Example: `4.47911E+11` or `call me`.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Value};
 use crate::code::Code;

@@ -3,6 +3,9 @@
 //! Why: extra filled cells mean a value was split or shifted (an unquoted
 //! delimiter in a name or consent text), so every later column may hold the
 //! wrong data: an error. Missing trailing cells are read as empty: a warning.
+//!
+//! Example: `+447911123456,Smith, Ana,2025-01-05` under the header
+//! `phone,name,opt_in_at`: the unquoted comma in the name makes four cells.
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;

@@ -2,6 +2,8 @@
 //!
 //! Why: everything after the opening quote, to the end of the file, was read
 //! as one cell, so the rows after it are missing.
+//!
+//! Example: `+447911123456,"Yes to WhatsApp` and no closing quote before the end of the file.
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;

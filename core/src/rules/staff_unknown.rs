@@ -3,6 +3,8 @@
 //!
 //! Why: contacts assigned to a staff member who does not exist are invisible
 //! to everyone in the target system.
+//!
+//! Example: `StaffId = ST-99` when the known staff are ST-1 to ST-7.
 
 use super::{Check, Context, Findings, Needs, Row, Rule};
 use crate::code::Code;
