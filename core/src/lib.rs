@@ -49,7 +49,7 @@ pub use input::{Input, InputKind, check_input};
 pub use mapping::Mapping;
 pub use options::{BatchOptions, CheckLimits, CheckOptions};
 pub use output::Outputs;
-pub use preview::{Preview, preview};
+pub use preview::{Preview, preview, preview_input};
 pub use profile::{Profile, ProfileError};
 pub use report::{Issue, Outcome, Report};
 pub use rules::fix_for;

@@ -4,10 +4,12 @@
 //! The preview reads the same sample the check does and maps it the same
 //! way, so what the merchant confirms here is what the check will use.
 
-use crate::check::{Table, read_sample, text_file_info, workbook_file_info, workbook_sample};
+use crate::check::{
+    SAMPLE_BYTES, Table, read_sample, text_file_info, workbook_file_info, workbook_sample,
+};
 use crate::decode::Decoder;
 use crate::error::CheckError;
-use crate::input::InputKind;
+use crate::input::{Input, InputKind};
 use crate::limits::Limits;
 use crate::options::CheckOptions;
 use crate::profile::Profile;
@@ -71,6 +73,25 @@ pub fn preview(
     let mut file = text_file_info(&decoder, delimiter);
     file.replaced_invalid_bytes = decoder.replaced_invalid_bytes();
     build(profile, options, &sample, file)
+}
+
+/// Previews `input` as [`check_input`](crate::check_input) would read it: a
+/// workbook whole, text by its first [`SAMPLE_BYTES`] (the whole of it when
+/// shorter).
+pub fn preview_input<I: Input>(
+    input: &mut I,
+    profile: &Profile,
+    options: &CheckOptions,
+) -> Result<Preview, I::Error> {
+    // One byte more than the sample says whether the sample is everything.
+    let head = input.head(SAMPLE_BYTES + 1)?;
+    if InputKind::of(&head) == InputKind::Workbook {
+        let bytes = input.read_all()?;
+        return Ok(preview(&bytes, true, profile, options)?);
+    }
+    let complete = head.len() <= SAMPLE_BYTES;
+    let sample = &head[..head.len().min(SAMPLE_BYTES)];
+    Ok(preview(sample, complete, profile, options)?)
 }
 
 fn build(
@@ -138,6 +159,27 @@ mod tests {
 
     fn whatsapp() -> Profile {
         Profile::builtin("whatsapp").unwrap()
+    }
+
+    #[test]
+    fn an_input_is_previewed_by_its_sample_or_whole() {
+        let options = CheckOptions::default();
+        let mut csv = String::from("phone,opt_in_at,opt_in_source,opt_in_text\n");
+        let short = preview_input(&mut csv.as_bytes(), &whatsapp(), &options).expect("preview");
+        assert_eq!(
+            short,
+            preview(csv.as_bytes(), true, &whatsapp(), &options).expect("preview")
+        );
+        while csv.len() <= SAMPLE_BYTES {
+            csv.push_str("+447911123456,2025-01-05,shop,Yes to WhatsApp\n");
+        }
+        // A longer file is previewed by its sample, not as if it ended there.
+        let long = preview_input(&mut csv.as_bytes(), &whatsapp(), &options).expect("preview");
+        let sample = &csv.as_bytes()[..SAMPLE_BYTES];
+        assert_eq!(
+            long,
+            preview(sample, false, &whatsapp(), &options).expect("preview")
+        );
     }
 
     #[test]

@@ -9,12 +9,11 @@ use crate::protocol::{
     RowIssue, Settings,
 };
 use js_sys::{Array, Uint8Array};
-use listgate_core::check::SAMPLE_BYTES;
 use listgate_core::output::{OutputFile, batch_plan_csv, report_json, write_csv_row};
 use listgate_core::records::Record;
 use listgate_core::{
-    Input, InputKind, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink, check_bytes,
-    check_input, preview,
+    Input, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink, check_bytes, check_input,
+    preview_input,
 };
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -210,14 +209,7 @@ impl Input for BlobInput<'_> {
 
 fn run_preview(file: &Blob, settings: &Settings) -> Result<listgate_core::Preview, Failure> {
     let profile = profile(settings)?;
-    let head = read_head(file, SAMPLE_BYTES).map_err(|e| browser_failure("read the file", e))?;
-    let (bytes, complete) = if InputKind::of(&head) == InputKind::Workbook {
-        (read_all(file)?, true)
-    } else {
-        let complete = head.len() as f64 >= file.size();
-        (head, complete)
-    };
-    Ok(preview(&bytes, complete, &profile, &settings.options)?)
+    preview_input(&mut BlobInput(file), &profile, &settings.options)
 }
 
 /// Checks the whole file: progress after every slice, then the report, the
