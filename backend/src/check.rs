@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use listgate_core::output::{self, OutputFile};
 use listgate_core::report::Report;
 use listgate_core::{
-    CheckError, CheckLimits, CheckOptions, Encoding, Input, Mapping, Outputs, Profile, Segment,
-    check_input, fix_for,
+    CheckError, CheckLimits, CheckOptions, Encoding, Input, JudgeOptions, Mapping, Outputs,
+    Profile, ReadOptions, Segment, check_input, fix_for,
 };
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
@@ -174,32 +174,6 @@ fn mapping(args: &CheckArgs) -> anyhow::Result<Mapping> {
 
 fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
     Ok(CheckOptions {
-        default_region: args.default_region.clone(),
-        date_format: args.date_format.clone(),
-        now: Some(
-            args.now
-                .as_deref()
-                .map(parse_now)
-                .transpose()?
-                .unwrap_or_else(Utc::now),
-        ),
-        business_name: args.business_name.clone(),
-        header: match (args.header, args.no_header) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        },
-        skip_rows: args.skip_rows,
-        delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
-        encoding: args.encoding,
-        mapping: mapping(args)?,
-        channel: args.channel,
-        house_number_in_street: args.house_number_in_street,
-        infer_mobile_number: args.infer_mobile_number,
-        allow_mobile_number_updates: args.allow_mobile_number_updates,
-        known_staff_ids: args.known_staff_ids.clone(),
-        pasted: args.pasted,
-        sheet: args.sheet.clone(),
         batches: listgate_core::BatchOptions {
             first: args.batch_first,
             cap: args.batch_cap,
@@ -216,6 +190,36 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
                 || std::thread::available_parallelism().map_or(1, usize::from),
                 usize::from,
             )),
+        },
+        reading: ReadOptions {
+            header: match (args.header, args.no_header) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+            skip_rows: args.skip_rows,
+            delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
+            encoding: args.encoding,
+            mapping: mapping(args)?,
+            pasted: args.pasted,
+            sheet: args.sheet.clone(),
+        },
+        judging: JudgeOptions {
+            default_region: args.default_region.clone(),
+            date_format: args.date_format.clone(),
+            now: Some(
+                args.now
+                    .as_deref()
+                    .map(parse_now)
+                    .transpose()?
+                    .unwrap_or_else(Utc::now),
+            ),
+            business_name: args.business_name.clone(),
+            channel: args.channel,
+            house_number_in_street: args.house_number_in_street,
+            infer_mobile_number: args.infer_mobile_number,
+            allow_mobile_number_updates: args.allow_mobile_number_updates,
+            known_staff_ids: args.known_staff_ids.clone(),
         },
     })
 }

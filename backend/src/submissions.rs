@@ -184,7 +184,7 @@ impl Declared {
         if !settings.business_name_is_tenants {
             all.push(declared(
                 "business_name",
-                match &options.business_name {
+                match &options.judging.business_name {
                     Some(name) => format!(
                         "the consent wording was checked for the business name the merchant typed, {name}: the tenant has set none (listgate tenant set-business-name)"
                     ),
@@ -192,7 +192,7 @@ impl Declared {
                 },
             ));
         }
-        if let Some(channel) = options.channel {
+        if let Some(channel) = options.judging.channel {
             all.push(declared(
                 "channel",
                 format!(
@@ -201,13 +201,13 @@ impl Declared {
                 ),
             ));
         }
-        if options.infer_mobile_number {
+        if options.judging.infer_mobile_number {
             all.push(declared(
                 "infer_mobile_number",
                 "a blank MobileNumber was filled from the WhatsApp number".into(),
             ));
         }
-        if options.allow_mobile_number_updates {
+        if options.judging.allow_mobile_number_updates {
             all.push(declared(
                 "allow_mobile_number_updates",
                 "the import may change existing contacts' mobile numbers".into(),
@@ -466,11 +466,9 @@ fn revalidate(settings: &SubmittedSettings, clean: &[u8]) -> Result<Report, ApiE
     let profile = Profile::builtin(&settings.profile)
         .map_err(|e| ApiError::BadRequest(format!("settings.profile: {e}")))?;
     // The clean file's headers are the profile's field names: no mapping.
-    let options = CheckOptions {
-        mapping: Mapping::default(),
-        now: Some(chrono::Utc::now()),
-        ..settings.options.clone().listgate_csv()
-    };
+    let mut options = settings.options.clone().listgate_csv();
+    options.reading.mapping = Mapping::default();
+    options.judging.now = Some(chrono::Utc::now());
     let report = check_bytes(clean, profile, options, &mut Discard).map_err(|e| {
         ApiError::Unprocessable {
             message: format!("the list was refused: {e}"),
@@ -572,7 +570,7 @@ async fn create(
     // The tenant's own staff list, when it has one, is the truth, not the merchant's.
     let staff = crate::tenants::staff_ids(&state.db, &tenant.id).await?;
     if !staff.is_empty() {
-        settings.options.known_staff_ids = staff;
+        settings.options.judging.known_staff_ids = staff;
     }
     // So is its business name: leaving it out of the form skips no brand check.
     let business_name = crate::tenants::business_name(&state.db, &tenant.id).await?;
@@ -580,9 +578,9 @@ async fn create(
     // When the merchant checked with another name, the refusal says which.
     let other_name = business_name
         .clone()
-        .filter(|name| settings.options.business_name.as_ref() != Some(name));
+        .filter(|name| settings.options.judging.business_name.as_ref() != Some(name));
     if business_name.is_some() {
-        settings.options.business_name = business_name;
+        settings.options.judging.business_name = business_name;
     }
     let clean = form.clean.ok_or_else(|| missing("clean"))?;
     let consent = form.consent.ok_or_else(|| missing("consent"))?;

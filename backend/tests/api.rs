@@ -7,7 +7,7 @@ use common::{
     Database, MESSY, Session, TestApp, clean_list, form, form_for, postgres_url, spawn_app,
 };
 use listgate::tenants::{ApiKey, TenantName, add_tenant};
-use listgate_core::{CheckLimits, CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckLimits, CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
@@ -927,9 +927,12 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
     let merchant = app.tenant("College").await;
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let mongoose = |allow: bool| CheckOptions {
-        infer_mobile_number: true,
-        allow_mobile_number_updates: allow,
-        now: Some(chrono::Utc::now()),
+        judging: JudgeOptions {
+            infer_mobile_number: true,
+            allow_mobile_number_updates: allow,
+            now: Some(chrono::Utc::now()),
+            ..JudgeOptions::default()
+        },
         ..CheckOptions::default()
     };
     let mut outputs = Outputs::default();
@@ -1086,8 +1089,11 @@ async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     // The merchant checked without a staff list; the server holds the tenant's.
     let options = CheckOptions {
-        infer_mobile_number: true,
-        now: Some(chrono::Utc::now()),
+        judging: JudgeOptions {
+            infer_mobile_number: true,
+            now: Some(chrono::Utc::now()),
+            ..JudgeOptions::default()
+        },
         ..CheckOptions::default()
     };
     let with_unknown = mongoose_clean(&options, &[]);
@@ -1546,7 +1552,10 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
     // against the tenant's business all the same.
     for business_name in [None, Some("Acme Boutique".to_owned())] {
         let options = CheckOptions {
-            business_name,
+            judging: JudgeOptions {
+                business_name,
+                ..(common::options()).judging
+            },
             ..common::options()
         };
         let clean = clean_with(csv, &options);
@@ -1575,8 +1584,11 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
     let csv = "phone,opt_in_at,opt_in_source,opt_in_text\n\
                +447911123456,2025-01-05,shop,Yes to WhatsApp offers from Globex Outfitters\n";
     let options = CheckOptions {
-        channel: Some(listgate_core::Segment::Whatsapp),
-        business_name: Some("Globex Outfitters".into()),
+        judging: JudgeOptions {
+            channel: Some(listgate_core::Segment::Whatsapp),
+            business_name: Some("Globex Outfitters".into()),
+            ..(common::options()).judging
+        },
         ..common::options()
     };
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
@@ -1594,8 +1606,11 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
     // reads that its wording was not checked for one.
     let other = app.tenant("Initech").await;
     let options = CheckOptions {
-        business_name: None,
-        channel: Some(listgate_core::Segment::Whatsapp),
+        judging: JudgeOptions {
+            business_name: None,
+            channel: Some(listgate_core::Segment::Whatsapp),
+            ..(common::options()).judging
+        },
         ..common::options()
     };
     let declared = declared_on_submit(&app, &session, &other, csv, &options).await;

@@ -2,7 +2,7 @@
 //! WhatsApp / SMS / email imports.
 //!
 //! Bytes in, verdicts out: no I/O, no clock, threads only when asked
-//! ([`CheckOptions::threads`], native builds). The same code runs in
+//! ([`CheckLimits::threads`], native builds). The same code runs in
 //! the CLI, the server and the browser (WebAssembly), so all three give the
 //! same verdict for the same file.
 //!
@@ -47,7 +47,7 @@ pub use decode::Encoding;
 pub use error::{CheckError, Position};
 pub use input::{Input, InputKind, check_input};
 pub use mapping::Mapping;
-pub use options::{BatchOptions, CheckLimits, CheckOptions};
+pub use options::{BatchOptions, CheckLimits, CheckOptions, JudgeOptions, ReadOptions};
 pub use output::Outputs;
 pub use preview::{Preview, preview, preview_input};
 pub use profile::{Profile, ProfileError};

@@ -74,21 +74,10 @@ pub struct CheckLimits {
     pub threads: Option<usize>,
 }
 
-/// Options for one check. Every field has a default (`CheckOptions::default()`):
-/// detect encoding, delimiter, title rows and header; suggest the mapping;
-/// no default region; no clock (rules that need "now" — future dates,
-/// staleness, age from date of birth — are skipped unless `now` is given).
+/// How the file is read. Every field's default detects or suggests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct CheckOptions {
-    /// ISO country for numbers without a country code (`GB`). Default none.
-    pub default_region: Option<String>,
-    /// Declared date format, `strftime` (`%d/%m/%Y`) or `DD/MM/YYYY` style.
-    pub date_format: Option<String>,
-    /// The moment of the check. Core has no clock; callers pass it.
-    pub now: Option<DateTime<Utc>>,
-    /// The business that must be named in the consent wording.
-    pub business_name: Option<String>,
+pub struct ReadOptions {
     /// Whether the file has a header row; detected when `None`.
     pub header: Option<bool>,
     /// Rows above the table to skip; detected when `None`.
@@ -99,6 +88,26 @@ pub struct CheckOptions {
     pub encoding: Option<Encoding>,
     /// Field → header overrides on top of the suggested mapping.
     pub mapping: Mapping,
+    /// The input was pasted (paste limits apply).
+    pub pasted: bool,
+    /// Worksheet to read from a workbook; the first when `None`.
+    pub sheet: Option<String>,
+}
+
+/// What the rules judge by. The defaults: no default region, no declared
+/// date format, no clock (rules that need "now" are skipped), no business
+/// name, no declared channel, every switch off.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JudgeOptions {
+    /// ISO country for numbers without a country code (`GB`). Default none.
+    pub default_region: Option<String>,
+    /// Declared date format, `strftime` (`%d/%m/%Y`) or `DD/MM/YYYY` style.
+    pub date_format: Option<String>,
+    /// The moment of the check. Core has no clock; callers pass it.
+    pub now: Option<DateTime<Utc>>,
+    /// The business that must be named in the consent wording.
+    pub business_name: Option<String>,
     /// The channel every contact consented to, for lists without a channel column.
     pub channel: Option<Segment>,
     /// The street column holds the house number too; split it out.
@@ -109,10 +118,22 @@ pub struct CheckOptions {
     pub allow_mobile_number_updates: bool,
     /// Mongoose: StaffIds that exist; empty means any.
     pub known_staff_ids: Vec<String>,
-    /// The input was pasted (paste limits apply).
-    pub pasted: bool,
-    /// Worksheet to read from a workbook; the first when `None`.
-    pub sheet: Option<String>,
+}
+
+/// Options for one check. Every field has a default (`CheckOptions::default()`):
+/// detect encoding, delimiter, title rows and header; suggest the mapping;
+/// no default region; no clock (rules that need "now" — future dates,
+/// staleness, age from date of birth — are skipped unless `now` is given).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckOptions {
+    /// How the file is read: its layout and the mapping of its columns.
+    #[serde(flatten)]
+    pub reading: ReadOptions,
+    /// What the rules judge by: region, dates, the clock, the business, the
+    /// declared channel, the profile's switches.
+    #[serde(flatten)]
+    pub judging: JudgeOptions,
     /// Import schedule settings.
     pub batches: BatchOptions,
     /// The check's limits and threads: chosen by the program that runs the
@@ -130,12 +151,15 @@ impl CheckOptions {
     /// never choose them. The judging options and the mapping are kept.
     pub fn listgate_csv(self) -> CheckOptions {
         CheckOptions {
-            header: Some(true),
-            skip_rows: Some(0),
-            delimiter: Some(','),
-            encoding: Some(Encoding::Utf8Bom),
-            pasted: false,
-            sheet: None,
+            reading: ReadOptions {
+                header: Some(true),
+                skip_rows: Some(0),
+                delimiter: Some(','),
+                encoding: Some(Encoding::Utf8Bom),
+                pasted: false,
+                sheet: None,
+                mapping: self.reading.mapping,
+            },
             limits: CheckLimits::default(),
             ..self
         }
@@ -152,7 +176,7 @@ mod tests {
             r#"{"default_region": "GB", "max_rows": 1, "max_columns": 2, "threads": 64, "limits": {"max_rows": 1}}"#,
         )
         .expect("options");
-        assert_eq!(options.default_region.as_deref(), Some("GB"));
+        assert_eq!(options.judging.default_region.as_deref(), Some("GB"));
         assert_eq!(options.limits, CheckLimits::default());
         let written = serde_json::to_value(CheckOptions {
             limits: CheckLimits {
@@ -169,15 +193,38 @@ mod tests {
     }
 
     #[test]
+    fn the_json_shape_stays_flat() {
+        let json = r#"{"default_region": "GB", "delimiter": ";", "mapping": {"phone": "Mobile"}, "batches": {"first": 50}}"#;
+        let options: CheckOptions = serde_json::from_str(json).expect("options");
+        assert_eq!(options.judging.default_region.as_deref(), Some("GB"));
+        assert_eq!(options.reading.delimiter, Some(';'));
+        assert_eq!(options.reading.mapping.0["phone"], "Mobile");
+        assert_eq!(options.batches.first, 50);
+        let back = serde_json::to_value(&options).expect("json");
+        assert_eq!(back["delimiter"], ";");
+        assert_eq!(back["default_region"], "GB");
+        assert!(
+            back.get("reading").is_none() && back.get("judging").is_none(),
+            "{back}"
+        );
+    }
+
+    #[test]
     fn a_listgate_csv_is_read_one_way_whatever_the_settings_say() {
         let merchant = CheckOptions {
-            delimiter: Some(';'),
-            header: Some(false),
-            skip_rows: Some(3),
-            encoding: Some(Encoding::Windows1252),
-            pasted: true,
-            sheet: Some("Sheet2".into()),
-            default_region: Some("US".into()),
+            reading: ReadOptions {
+                delimiter: Some(';'),
+                header: Some(false),
+                skip_rows: Some(3),
+                encoding: Some(Encoding::Windows1252),
+                pasted: true,
+                sheet: Some("Sheet2".into()),
+                mapping: Mapping::from_pairs(&["phone=Mobile"]).expect("pairs"),
+            },
+            judging: JudgeOptions {
+                default_region: Some("US".into()),
+                ..JudgeOptions::default()
+            },
             limits: CheckLimits {
                 max_rows: Some(1),
                 threads: Some(8),
@@ -186,15 +233,16 @@ mod tests {
             ..CheckOptions::default()
         };
         let read = merchant.clone().listgate_csv();
-        assert_eq!(read.delimiter, Some(','));
-        assert_eq!(read.header, Some(true));
-        assert_eq!(read.skip_rows, Some(0));
-        assert_eq!(read.encoding, Some(Encoding::Utf8Bom));
-        assert!(!read.pasted && read.sheet.is_none());
-        assert_eq!(read.limits, CheckLimits::default());
+        assert_eq!(read.reading.delimiter, Some(','));
+        assert_eq!(read.reading.header, Some(true));
+        assert_eq!(read.reading.skip_rows, Some(0));
+        assert_eq!(read.reading.encoding, Some(Encoding::Utf8Bom));
+        assert!(!read.reading.pasted && read.reading.sheet.is_none());
         assert_eq!(
-            read.default_region, merchant.default_region,
-            "judging options stay"
+            read.reading.mapping, merchant.reading.mapping,
+            "the mapping stays"
         );
+        assert_eq!(read.limits, CheckLimits::default());
+        assert_eq!(read.judging, merchant.judging, "judging options stay");
     }
 }

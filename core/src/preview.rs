@@ -60,7 +60,7 @@ pub fn preview(
             workbook_file_info(sheet),
         );
     }
-    let mut decoder = Decoder::new(options.encoding);
+    let mut decoder = Decoder::new(options.reading.encoding);
     let mut text = String::new();
     decoder.feed(bytes, &mut text);
     if complete {

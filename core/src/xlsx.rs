@@ -11,7 +11,7 @@
 //! (blank rows between them are counted by the checker, see
 //! [`Checker::check_records`](crate::Checker::check_records)), and the column, row and cell
 //! limits are enforced as each cell arrives, so memory is bounded by the
-//! cells present and [`CheckOptions::max_cells`].
+//! cells present and [`CheckLimits::max_cells`](crate::CheckLimits::max_cells).
 
 use crate::code::Code;
 use crate::error::{CheckError, Position};
@@ -38,7 +38,7 @@ fn unreadable(why: String) -> CheckError {
     CheckError::refused(Code::FileUnreadable, why)
 }
 
-/// Reads one worksheet (`options.sheet`, else the first) into records, one
+/// Reads one worksheet (`options.reading.sheet`, else the first) into records, one
 /// per row that holds a value, each as wide as the sheet's rightmost cell.
 /// Returns the sheet's name and its rows.
 ///
@@ -81,12 +81,12 @@ pub fn read_xlsx(
 /// a header).
 const SHEET_HEADER_ROWS: u64 = 100;
 
-/// Opens the workbook and reads sheet `options.sheet` (the first when `None`).
+/// Opens the workbook and reads sheet `options.reading.sheet` (the first when `None`).
 fn read_sheet(bytes: &[u8], options: &CheckOptions) -> Result<(String, Vec<Record>), CheckError> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| unreadable(format!("this is not a readable .xlsx workbook ({e}); export the list as CSV or save it again in Excel")))?;
     let names = calamine::Reader::sheet_names(&book);
-    let name = match options.sheet.as_deref() {
+    let name = match options.reading.sheet.as_deref() {
         Some(wanted) => names
             .iter()
             .find(|n| n.as_str() == wanted || n.eq_ignore_ascii_case(wanted))

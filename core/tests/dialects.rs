@@ -8,8 +8,8 @@
 use chrono::{TimeZone, Utc};
 use listgate_core::records::read_all;
 use listgate_core::{
-    CheckError, CheckOptions, Checker, Code, Mapping, Outputs, Profile, Report, Severity,
-    check_bytes,
+    CheckError, CheckOptions, Checker, Code, JudgeOptions, Mapping, Outputs, Profile, ReadOptions,
+    Report, Severity, check_bytes,
 };
 use std::collections::BTreeMap;
 
@@ -30,8 +30,11 @@ const BOM: &str = "\u{FEFF}";
 /// GB as the default country and a fixed clock after every opt-in date.
 fn options() -> CheckOptions {
     CheckOptions {
-        default_region: Some("GB".into()),
-        now: Some(Utc.with_ymd_and_hms(2025, 12, 1, 0, 0, 0).unwrap()),
+        judging: JudgeOptions {
+            default_region: Some("GB".into()),
+            now: Some(Utc.with_ymd_and_hms(2025, 12, 1, 0, 0, 0).unwrap()),
+            ..JudgeOptions::default()
+        },
         ..CheckOptions::default()
     }
 }
@@ -394,14 +397,17 @@ fn title_rows_above_the_header_are_skipped() {
 /// The merchant maps the columns values cannot reveal, by letter.
 fn headerless_options(header: Option<bool>) -> CheckOptions {
     CheckOptions {
-        header,
-        mapping: Mapping::from_pairs(&[
-            "first_name=A",
-            "opt_in_source=E",
-            "opt_in_text=F",
-            "opt_in_channel=G",
-        ])
-        .expect("mapping"),
+        reading: ReadOptions {
+            header,
+            mapping: Mapping::from_pairs(&[
+                "first_name=A",
+                "opt_in_source=E",
+                "opt_in_text=F",
+                "opt_in_channel=G",
+            ])
+            .expect("mapping"),
+            ..(options()).reading
+        },
         ..options()
     }
 }
@@ -464,7 +470,10 @@ fn pasted_tab_separated_cells() {
     let (report, outputs) = check(
         &bytes,
         CheckOptions {
-            pasted: true,
+            reading: ReadOptions {
+                pasted: true,
+                ..(options()).reading
+            },
             ..options()
         },
     );
@@ -564,7 +573,10 @@ fn xlsx_values_stay_text() {
 fn xlsx_list_on_a_second_named_sheet() {
     let bytes = fixture!("second_sheet.xlsx");
     let sheet = |name: &str| CheckOptions {
-        sheet: Some(name.into()),
+        reading: ReadOptions {
+            sheet: Some(name.into()),
+            ..(options()).reading
+        },
         ..options()
     };
     let (report, outputs) = check(&bytes, sheet("Contacts"));
@@ -630,7 +642,10 @@ fn xlsx_table_starting_at_b2_adds_no_empty_column() {
     let (_, outputs) = check(
         &bytes,
         CheckOptions {
-            sheet: Some("Contacts".into()),
+            reading: ReadOptions {
+                sheet: Some("Contacts".into()),
+                ..(options()).reading
+            },
             ..options()
         },
     );
@@ -662,7 +677,10 @@ fn text_fixtures_stream_in_any_chunk_size() {
             "pasted",
             fixture!("pasted_tab.txt"),
             CheckOptions {
-                pasted: true,
+                reading: ReadOptions {
+                    pasted: true,
+                    ..(options()).reading
+                },
                 ..options()
             },
         ),

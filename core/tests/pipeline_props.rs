@@ -2,13 +2,16 @@
 //! counts add up, every row lands in exactly one output, and feeding the
 //! same bytes in any chunk sizes gives the same report.
 
-use listgate_core::{CheckOptions, Checker, Outputs, Profile, check_bytes};
+use listgate_core::{CheckOptions, Checker, JudgeOptions, Outputs, Profile, check_bytes};
 use proptest::prelude::*;
 
 fn options() -> CheckOptions {
     CheckOptions {
-        default_region: Some("GB".into()),
-        now: "2025-11-26T00:00:00Z".parse().ok(),
+        judging: JudgeOptions {
+            default_region: Some("GB".into()),
+            now: "2025-11-26T00:00:00Z".parse().ok(),
+            ..JudgeOptions::default()
+        },
         ..CheckOptions::default()
     }
 }

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
-use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use listgate_frontend::protocol::{Request, Response, RowQuery, Settings};
 use listgate_frontend::worker::{SLICE_BYTES, read_head, read_slices, respond, set};
 use wasm_bindgen::JsValue;
@@ -22,8 +22,11 @@ fn settings() -> Settings {
     Settings {
         profile: "whatsapp".into(),
         options: CheckOptions {
-            default_region: Some("GB".into()),
-            business_name: Some("Acme Boutique".into()),
+            judging: JudgeOptions {
+                default_region: Some("GB".into()),
+                business_name: Some("Acme Boutique".into()),
+                ..JudgeOptions::default()
+            },
             ..CheckOptions::default()
         },
     }

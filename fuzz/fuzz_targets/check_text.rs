@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, ReadOptions, check_bytes};
 
 const PROFILES: [&str; 4] = ["whatsapp", "mongoose", "sms-us", "email-gdpr"];
 
@@ -15,11 +15,17 @@ fuzz_target!(|data: &[u8]| {
     let profile =
         Profile::builtin(PROFILES[usize::from(choice) % PROFILES.len()]).expect("built in");
     let options = CheckOptions {
-        default_region: (choice & 4 != 0).then(|| "GB".to_owned()),
-        header: match choice & 24 {
-            8 => Some(true),
-            16 => Some(false),
-            _ => None,
+        reading: ReadOptions {
+            header: match choice & 24 {
+                8 => Some(true),
+                16 => Some(false),
+                _ => None,
+            },
+            ..ReadOptions::default()
+        },
+        judging: JudgeOptions {
+            default_region: (choice & 4 != 0).then(|| "GB".to_owned()),
+            ..JudgeOptions::default()
         },
         ..CheckOptions::default()
     };

@@ -300,7 +300,7 @@ fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
     use listgate_core::normalize::date::{DateRules, parse_date, parse_instant};
     use listgate_core::normalize::phone::{PhoneRules, normalize_phone, parse_region};
     use listgate_core::profile::PhoneStyle;
-    use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+    use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 
     let root = fixture("broken");
     let mut inputs: Vec<(String, Vec<u8>)> = Vec::new();
@@ -354,7 +354,10 @@ fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
                 for profile in ["whatsapp", "mongoose", "sms-us", "email-gdpr"] {
                     let mut outputs = Outputs::default();
                     let options = CheckOptions {
-                        default_region: Some("GB".into()),
+                        judging: JudgeOptions {
+                            default_region: Some("GB".into()),
+                            ..JudgeOptions::default()
+                        },
                         ..CheckOptions::default()
                     };
                     if let Ok(report) = check_bytes(

@@ -2,7 +2,7 @@
 //! same report, the same clean, error and segment files, byte for byte —
 //! on the fixtures and on a generated list long enough for many batches.
 
-use listgate_core::{CheckLimits, CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckLimits, CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use listgate_e2e::fixture;
 
 fn check(bytes: &[u8], profile: &str, options: &CheckOptions, threads: usize) -> (String, Outputs) {
@@ -57,11 +57,14 @@ fn assert_same_on_any_number_of_threads(
 
 fn at_a_fixed_moment(options: CheckOptions) -> CheckOptions {
     CheckOptions {
-        now: Some(
-            chrono::DateTime::parse_from_rfc3339("2025-12-01T00:00:00Z")
-                .expect("time")
-                .into(),
-        ),
+        judging: JudgeOptions {
+            now: Some(
+                chrono::DateTime::parse_from_rfc3339("2025-12-01T00:00:00Z")
+                    .expect("time")
+                    .into(),
+            ),
+            ..options.judging
+        },
         ..options
     }
 }
@@ -73,8 +76,11 @@ fn threads_change_nothing_on_the_fixtures() {
             "whatsapp_messy.csv",
             "whatsapp",
             CheckOptions {
-                default_region: Some("GB".into()),
-                business_name: Some("Acme Boutique".into()),
+                judging: JudgeOptions {
+                    default_region: Some("GB".into()),
+                    business_name: Some("Acme Boutique".into()),
+                    ..JudgeOptions::default()
+                },
                 ..CheckOptions::default()
             },
         ),
@@ -82,7 +88,10 @@ fn threads_change_nothing_on_the_fixtures() {
             "mongoose_export.csv",
             "mongoose",
             CheckOptions {
-                infer_mobile_number: true,
+                judging: JudgeOptions {
+                    infer_mobile_number: true,
+                    ..JudgeOptions::default()
+                },
                 ..CheckOptions::default()
             },
         ),
@@ -91,8 +100,11 @@ fn threads_change_nothing_on_the_fixtures() {
             "email_gdpr_export.csv",
             "email-gdpr",
             CheckOptions {
-                default_region: Some("DE".into()),
-                house_number_in_street: true,
+                judging: JudgeOptions {
+                    default_region: Some("DE".into()),
+                    house_number_in_street: true,
+                    ..JudgeOptions::default()
+                },
                 ..CheckOptions::default()
             },
         ),
@@ -111,7 +123,10 @@ fn threads_change_nothing_on_a_long_generated_list() {
         &list,
         "whatsapp",
         at_a_fixed_moment(CheckOptions {
-            default_region: Some("GB".into()),
+            judging: JudgeOptions {
+                default_region: Some("GB".into()),
+                ..JudgeOptions::default()
+            },
             ..CheckOptions::default()
         }),
     );

@@ -6,7 +6,7 @@
 use listgate::AppState;
 use listgate::tenants::{ApiKey, NewTenant, Origin, TenantName, add_tenant};
 use listgate::throttle::{AbuseLimits, Throttles};
-use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -278,9 +278,12 @@ pub async fn postgres_url() -> Option<String> {
 /// now (like the server's re-check).
 pub fn options() -> CheckOptions {
     CheckOptions {
-        default_region: Some("GB".into()),
-        business_name: Some("Acme Boutique".into()),
-        now: Some(chrono::Utc::now()),
+        judging: JudgeOptions {
+            default_region: Some("GB".into()),
+            business_name: Some("Acme Boutique".into()),
+            now: Some(chrono::Utc::now()),
+            ..JudgeOptions::default()
+        },
         ..CheckOptions::default()
     }
 }

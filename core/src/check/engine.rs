@@ -89,7 +89,7 @@ impl Engine {
             region: profile
                 .assumed_region
                 .as_deref()
-                .or(options.default_region.as_deref())
+                .or(options.judging.default_region.as_deref())
                 .and_then(parse_region),
             region_forced,
             nanp_only: profile.nanp_only,
@@ -100,7 +100,7 @@ impl Engine {
                 .collect(),
             style: profile.phone_style,
         };
-        let declared = DateRules::declared(options.date_format.as_deref());
+        let declared = DateRules::declared(options.judging.date_format.as_deref());
         let date_rules = profile
             .fields
             .iter()
@@ -125,12 +125,14 @@ impl Engine {
             .zip(&fields)
             .any(|(f, c)| f.kind == FieldKind::Channel && c.is_some());
         let ctx = Context {
-            now: options.now,
+            now: options.judging.now,
             business_name: options
+                .judging
                 .business_name
                 .clone()
                 .filter(|b| !b.trim().is_empty()),
             known_staff: options
+                .judging
                 .known_staff_ids
                 .iter()
                 .map(|s| s.trim().to_owned())
@@ -146,8 +148,8 @@ impl Engine {
             fields: fields.clone(),
             phone_rules,
             date_rules,
-            infer_mobile_number: options.infer_mobile_number,
-            channel: options.channel,
+            infer_mobile_number: options.judging.infer_mobile_number,
+            channel: options.judging.channel,
         });
         // WebAssembly in the browser has no threads to start.
         let threads = if cfg!(target_family = "wasm") {
@@ -245,7 +247,9 @@ impl Engine {
             ));
         }
         let profile = &self.judge.ctx.profile;
-        if let Some(limit) = profile.max_pasted_rows.filter(|_| self.options.pasted)
+        if let Some(limit) = profile
+            .max_pasted_rows
+            .filter(|_| self.options.reading.pasted)
             && self.rows_seen > limit
         {
             return Err(CheckError::refused(
@@ -307,7 +311,7 @@ impl Engine {
         use std::fmt::Write as _;
         let street = self.judge.ctx.field(Role::Street);
         let split = street
-            .filter(|_| self.options.house_number_in_street)
+            .filter(|_| self.options.judging.house_number_in_street)
             .and_then(|s| split_house_number(row.raw[s]));
         let columns = self.layout.output_columns.len();
         self.output.resize_with(columns, String::new);

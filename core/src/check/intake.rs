@@ -21,7 +21,7 @@ pub(crate) fn read_sample(
     complete: bool,
     options: &CheckOptions,
 ) -> Result<(u8, RecordReader, Vec<Record>), CheckError> {
-    let delimiter = options.delimiter;
+    let delimiter = options.reading.delimiter;
     refuse_binary(head)?;
     if text.trim().is_empty() {
         return Err(CheckError::refused(Code::FileEmpty, "the file is empty"));
@@ -133,6 +133,7 @@ fn refuse_binary_text(sample: &str) -> Result<(), CheckError> {
 mod tests {
     use super::*;
     use crate::code::Code;
+    use crate::options::ReadOptions;
 
     fn refused_code(result: Result<(u8, RecordReader, Vec<Record>), CheckError>) -> Code {
         match result {
@@ -188,7 +189,10 @@ mod tests {
     #[test]
     fn a_declared_delimiter_must_be_one_ascii_character() {
         let options = CheckOptions {
-            delimiter: Some('§'),
+            reading: ReadOptions {
+                delimiter: Some('§'),
+                ..ReadOptions::default()
+            },
             ..CheckOptions::default()
         };
         let error = read_sample(b"a", "a§b\n", true, &options).expect_err("refused");

@@ -76,7 +76,7 @@ impl Checker {
     /// Starts a check; fails on unusable options.
     pub fn new(profile: Profile, options: CheckOptions) -> Result<Checker, CheckError> {
         validate_options(&profile, &options)?;
-        let decoder = Decoder::new(options.encoding);
+        let decoder = Decoder::new(options.reading.encoding);
         Ok(Checker {
             profile,
             options,
@@ -239,14 +239,14 @@ fn run(
 }
 
 fn validate_options(profile: &Profile, options: &CheckOptions) -> Result<(), CheckError> {
-    if let Some(region) = &options.default_region
+    if let Some(region) = &options.judging.default_region
         && parse_region(region).is_none()
     {
         return Err(CheckError::InvalidOption(format!(
             "`{region}` is not a country code; use two letters such as GB or US"
         )));
     }
-    for field in options.mapping.0.keys() {
+    for field in options.reading.mapping.0.keys() {
         if profile.field(field).is_none() {
             let names: Vec<&str> = profile.fields.iter().map(|f| f.name.as_str()).collect();
             return Err(CheckError::InvalidOption(format!(

@@ -37,7 +37,12 @@ impl Table {
         options: &CheckOptions,
         sample: &[Record],
     ) -> Result<Table, CheckError> {
-        let start = find_table(sample, profile, options.header, options.skip_rows);
+        let start = find_table(
+            sample,
+            profile,
+            options.reading.header,
+            options.reading.skip_rows,
+        );
         let header_record = sample.get(start.skipped).filter(|_| start.header);
         let width = start.width.max(header_record.map_or(0, Record::len));
         let source_headers: Vec<String> = match header_record {
@@ -105,7 +110,7 @@ fn map_fields(
             .collect();
         suggest_from_values(profile, &values)
     };
-    for (name, header) in &options.mapping.0 {
+    for (name, header) in &options.reading.mapping.0 {
         let Some(f) = profile.fields.iter().position(|f| &f.name == name) else {
             continue;
         };
@@ -145,7 +150,7 @@ pub(super) fn output_layout(
         if fields[i].is_some() {
             headers.push(field.name.clone());
             layout.push(OutputColumn::Field(i));
-        } else if field.role == Some(Role::HouseNumber) && options.house_number_in_street {
+        } else if field.role == Some(Role::HouseNumber) && options.judging.house_number_in_street {
             let street_mapped = profile
                 .roles()
                 .get(Role::Street)
@@ -171,6 +176,7 @@ pub(super) fn output_layout(
 mod tests {
     use super::*;
     use crate::mapping::Mapping;
+    use crate::options::{JudgeOptions, ReadOptions};
 
     fn records(rows: &[&[&str]]) -> Vec<Record> {
         rows.iter()
@@ -226,13 +232,19 @@ mod tests {
             ],
         ]);
         let options = CheckOptions {
-            mapping: Mapping::from_pairs(&["phone=Other"]).expect("pairs"),
+            reading: ReadOptions {
+                mapping: Mapping::from_pairs(&["phone=Other"]).expect("pairs"),
+                ..ReadOptions::default()
+            },
             ..CheckOptions::default()
         };
         let table = Table::find(&profile, &options, &sample).expect("table");
         assert_eq!(table.fields[field(&profile, "phone")], Some(1));
         let options = CheckOptions {
-            mapping: Mapping::from_pairs(&["phone=Nope"]).expect("pairs"),
+            reading: ReadOptions {
+                mapping: Mapping::from_pairs(&["phone=Nope"]).expect("pairs"),
+                ..ReadOptions::default()
+            },
             ..CheckOptions::default()
         };
         let error = Table::find(&profile, &options, &sample)
@@ -262,7 +274,10 @@ mod tests {
         fields[field(&profile, "email")] = Some(0);
         fields[field(&profile, "street")] = Some(1);
         let options = CheckOptions {
-            house_number_in_street: true,
+            judging: JudgeOptions {
+                house_number_in_street: true,
+                ..JudgeOptions::default()
+            },
             ..CheckOptions::default()
         };
         let (headers, layout) =

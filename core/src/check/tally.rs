@@ -136,7 +136,7 @@ impl Tally {
             .collect();
         Ok(Report {
             profile: profile.name.clone(),
-            checked_at: options.now,
+            checked_at: options.judging.now,
             file: layout.file,
             mapping,
             summary: self.summary,

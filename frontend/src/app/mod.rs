@@ -261,7 +261,8 @@ pub fn App(props: &AppProps) -> Html {
             };
             // Re-check with the mapping the check used, so the row reads the same way.
             let mut settings = settings.clone();
-            settings.options.mapping = listgate_core::Mapping(checked.report.mapping.clone());
+            settings.options.reading.mapping =
+                listgate_core::Mapping(checked.report.mapping.clone());
             worker.send(
                 &Request::Recheck {
                     settings,

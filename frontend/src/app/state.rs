@@ -6,7 +6,7 @@ use crate::app::i18n::Texts;
 use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
 use listgate_core::output::OutputFile;
-use listgate_core::{CheckOptions, Encoding, Mapping, Preview};
+use listgate_core::{CheckOptions, Encoding, JudgeOptions, Mapping, Preview, ReadOptions};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -301,23 +301,29 @@ impl AppState {
         let c = &self.choices;
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let options = CheckOptions {
-            default_region: text(&c.default_region).map(|r| r.to_ascii_uppercase()),
-            date_format: text(&c.date_format),
-            now: Some(now),
-            business_name: text(&c.business_name),
-            header: match c.header {
-                HeaderChoice::Detect => None,
-                HeaderChoice::Yes => Some(true),
-                HeaderChoice::No => Some(false),
+            reading: ReadOptions {
+                header: match c.header {
+                    HeaderChoice::Detect => None,
+                    HeaderChoice::Yes => Some(true),
+                    HeaderChoice::No => Some(false),
+                },
+                skip_rows: self.reading.skip_rows,
+                delimiter: self.reading.delimiter,
+                encoding: self.reading.encoding,
+                mapping: Mapping(self.mapping.clone()),
+                pasted: self.source.as_ref().is_some_and(|s| s.pasted),
+                ..ReadOptions::default()
             },
-            skip_rows: self.reading.skip_rows,
-            delimiter: self.reading.delimiter,
-            encoding: self.reading.encoding,
-            mapping: Mapping(self.mapping.clone()),
-            house_number_in_street: c.house_number_in_street,
-            infer_mobile_number: c.infer_mobile_number,
-            allow_mobile_number_updates: c.allow_mobile_number_updates,
-            pasted: self.source.as_ref().is_some_and(|s| s.pasted),
+            judging: JudgeOptions {
+                default_region: text(&c.default_region).map(|r| r.to_ascii_uppercase()),
+                date_format: text(&c.date_format),
+                now: Some(now),
+                business_name: text(&c.business_name),
+                house_number_in_street: c.house_number_in_street,
+                infer_mobile_number: c.infer_mobile_number,
+                allow_mobile_number_updates: c.allow_mobile_number_updates,
+                ..JudgeOptions::default()
+            },
             ..CheckOptions::default()
         };
         Settings {
@@ -552,14 +558,18 @@ mod tests {
         let settings = state.settings(now);
         assert_eq!(settings.profile, "mongoose");
         let o = settings.options;
-        assert_eq!(o.default_region.as_deref(), Some("GB"));
-        assert_eq!(o.date_format.as_deref(), Some("%d/%m/%Y"));
-        assert_eq!(o.business_name, None);
-        assert_eq!(o.header, Some(false));
-        assert_eq!(o.delimiter, Some(';'));
-        assert_eq!(o.now, Some(now));
-        assert!(o.house_number_in_street && o.infer_mobile_number && o.allow_mobile_number_updates);
-        assert_eq!(o.mapping.0["FirstName"], "Column B");
+        assert_eq!(o.judging.default_region.as_deref(), Some("GB"));
+        assert_eq!(o.judging.date_format.as_deref(), Some("%d/%m/%Y"));
+        assert_eq!(o.judging.business_name, None);
+        assert_eq!(o.reading.header, Some(false));
+        assert_eq!(o.reading.delimiter, Some(';'));
+        assert_eq!(o.judging.now, Some(now));
+        assert!(
+            o.judging.house_number_in_street
+                && o.judging.infer_mobile_number
+                && o.judging.allow_mobile_number_updates
+        );
+        assert_eq!(o.reading.mapping.0["FirstName"], "Column B");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! `target/bench/load.json`.
 
 use anyhow::Context as _;
-use listgate_core::{CheckOptions, Outputs, Profile, check_bytes};
+use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use listgate_e2e::add_tenant;
 use listgate_e2e::browser::{Server, dist};
 use serde_json::{Value, json};
@@ -56,7 +56,10 @@ fn clean_list(rows: usize) -> anyhow::Result<Vec<u8>> {
         &listgate_e2e::lists::whatsapp_list(rows * 3),
         Profile::builtin("whatsapp")?,
         CheckOptions {
-            default_region: Some("GB".into()),
+            judging: JudgeOptions {
+                default_region: Some("GB".into()),
+                ..JudgeOptions::default()
+            },
             ..CheckOptions::default()
         },
         &mut outputs,

@@ -15,7 +15,8 @@
 
 use anyhow::Context as _;
 use listgate_core::{
-    CheckLimits, CheckOptions, Checker, Layout, Outputs, Profile, RowVerdict, Sink, Stage,
+    CheckLimits, CheckOptions, Checker, JudgeOptions, Layout, Outputs, Profile, RowVerdict, Sink,
+    Stage,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -27,16 +28,19 @@ const CHUNK: usize = 1 << 20;
 
 fn options(threads: usize) -> CheckOptions {
     CheckOptions {
-        default_region: Some("GB".into()),
-        // Judged as of a fixed moment, so every run gives the same verdicts.
-        now: Some(
-            chrono::DateTime::parse_from_rfc3339("2025-12-01T00:00:00Z")
-                .expect("time")
-                .into(),
-        ),
         limits: CheckLimits {
             threads: Some(threads),
             ..CheckLimits::default()
+        },
+        judging: JudgeOptions {
+            default_region: Some("GB".into()),
+            // Judged as of a fixed moment, so every run gives the same verdicts.
+            now: Some(
+                chrono::DateTime::parse_from_rfc3339("2025-12-01T00:00:00Z")
+                    .expect("time")
+                    .into(),
+            ),
+            ..JudgeOptions::default()
         },
         ..CheckOptions::default()
     }
