@@ -505,7 +505,10 @@ fn write_summary(
     let delimiter = f
         .delimiter
         .as_deref()
-        .map(|d| format!(", delimiter `{d}`"))
+        .map(|d| match d {
+            "\t" => ", delimiter tab".to_owned(),
+            d => format!(", delimiter `{d}`"),
+        })
         .unwrap_or_default();
     let header = f
         .header_row

@@ -118,7 +118,7 @@ fn utf16le_unicode_text_from_excel() {
     let (report, outputs) = check(&bytes, options());
 
     assert_eq!(report.file.encoding, "UTF-16LE");
-    assert_eq!(report.file.delimiter.as_deref(), Some("\\t"));
+    assert_eq!(report.file.delimiter.as_deref(), Some("\t"));
     assert_eq!(report.file.header_row, Some(1));
     assert_eq!(report.file.skipped_rows, 0);
     assert_eq!(report.file.blank_rows, 0);
@@ -479,7 +479,7 @@ fn pasted_tab_separated_cells() {
     );
 
     assert_eq!(report.file.encoding, "UTF-8");
-    assert_eq!(report.file.delimiter.as_deref(), Some("\\t"));
+    assert_eq!(report.file.delimiter.as_deref(), Some("\t"));
     assert_eq!(report.file.header_row, Some(1));
     assert_eq!(report.file.skipped_rows, 0);
     assert_eq!(report.file.blank_rows, 0);
@@ -720,7 +720,7 @@ fn large_utf16le_export_streams_past_the_sample() {
 
     let (whole, whole_outputs) = check(&bytes, options());
     assert_eq!(whole.file.encoding, "UTF-16LE");
-    assert_eq!(whole.file.delimiter.as_deref(), Some("\\t"));
+    assert_eq!(whole.file.delimiter.as_deref(), Some("\t"));
     assert_eq!(whole.summary.rows, 1500);
     assert_eq!(whole.summary.importable, 1500);
     let clean = csv_rows(&whole_outputs.clean);

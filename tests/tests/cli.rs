@@ -546,3 +546,23 @@ fn a_saved_mapping_is_reused_from_an_earlier_report() {
         String::from_utf8_lossy(&with.stderr)
     );
 }
+
+/// A tab-separated file's report names the tab itself (JSON `"\t"`, not a
+/// backslash and a t); the summary says "tab".
+#[test]
+fn a_tab_delimiter_is_reported_as_a_tab() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tsv = dir.path().join("list.tsv");
+    std::fs::write(
+        &tsv,
+        "phone\topt_in_at\topt_in_source\topt_in_text\n+447911123456\t2025-01-05\tshop.example\tYes to WhatsApp\n",
+    )
+    .expect("write");
+    let path = tsv.to_str().expect("path");
+    let out = listgate(&["check", path, "--json", NOW]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["file"]["delimiter"], "\t");
+    let out = listgate(&["check", path, NOW]);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains(", delimiter tab,"), "{summary}");
+}

@@ -54,11 +54,8 @@ pub(crate) fn read_sample(
 pub(crate) fn text_file_info(decoder: &Decoder, delimiter: u8) -> FileInfo {
     FileInfo {
         encoding: decoder.encoding().unwrap_or(Encoding::Utf8).name().into(),
-        delimiter: Some(if delimiter == b'\t' {
-            "\\t".into()
-        } else {
-            char::from(delimiter).to_string()
-        }),
+        // The character itself: a tab is a tab (JSON writes it `"\t"`).
+        delimiter: Some(char::from(delimiter).to_string()),
         ..FileInfo::default()
     }
 }
@@ -214,9 +211,11 @@ mod tests {
     }
 
     #[test]
-    fn a_tab_is_reported_as_written() {
+    fn a_tab_is_reported_as_the_character() {
         let info = text_file_info(&Decoder::new(Some(Encoding::Utf8)), b'\t');
-        assert_eq!(info.delimiter.as_deref(), Some("\\t"));
+        assert_eq!(info.delimiter.as_deref(), Some("\t"));
+        let json = serde_json::to_string(&info).expect("json");
+        assert!(json.contains(r#""delimiter":"\t""#), "{json}");
         assert_eq!(info.encoding, "UTF-8");
     }
 }

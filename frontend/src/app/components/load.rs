@@ -169,7 +169,7 @@ fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Re
     let delimiter_name = |d: &str| match d {
         "," => t.get("load.delimiter.comma").to_owned(),
         ";" => t.get("load.delimiter.semicolon").to_owned(),
-        "\\t" | "\t" => t.get("load.delimiter.tab").to_owned(),
+        "\t" => t.get("load.delimiter.tab").to_owned(),
         "|" => t.get("load.delimiter.pipe").to_owned(),
         other => other.to_owned(),
     };
