@@ -4,14 +4,27 @@
 //! default runs only where its roles are.
 
 use crate::code::Code;
-use crate::profile::{Draft, Profile, ProfileError, ProfileSpec, builtin_toml};
+use crate::profile::{BUILTIN_PROFILES, Draft, Profile, ProfileError, ProfileSpec, builtin_toml};
 use crate::rules;
+use std::sync::OnceLock;
 
 impl Profile {
     /// A built-in profile by name (see [`BUILTIN_PROFILES`](crate::profile::BUILTIN_PROFILES)).
+    /// Each is read from its TOML once per process; later calls clone it
+    /// (the app asks on every render).
     pub fn builtin(name: &str) -> Result<Profile, ProfileError> {
-        let text = builtin_toml(name).ok_or_else(|| ProfileError::Unknown(name.into()))?;
-        Profile::from_toml(text)
+        static LOADED: [OnceLock<Result<Profile, ProfileError>>; BUILTIN_PROFILES.len()] =
+            [const { OnceLock::new() }; BUILTIN_PROFILES.len()];
+        let index = BUILTIN_PROFILES
+            .iter()
+            .position(|n| *n == name)
+            .ok_or_else(|| ProfileError::Unknown(name.into()))?;
+        LOADED[index]
+            .get_or_init(|| {
+                let text = builtin_toml(name).ok_or_else(|| ProfileError::Unknown(name.into()))?;
+                Profile::from_toml(text)
+            })
+            .clone()
     }
 
     /// Loads a profile from TOML: a custom one, or the text of a built-in.

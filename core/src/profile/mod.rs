@@ -166,7 +166,7 @@ pub fn builtin_toml(name: &str) -> Option<&'static str> {
 }
 
 /// A profile could not be loaded.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ProfileError {
     /// No built-in profile has this name.
     #[error(
