@@ -151,18 +151,8 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// A count with thousands separators: 1,000,000.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// A count with thousands separators: 1,000,000 (core's, as in its messages).
+pub use listgate_core::text::thousands as count;
 
 #[cfg(test)]
 mod tests {
