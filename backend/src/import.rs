@@ -5,7 +5,8 @@
 //! Each batch commits in one transaction with the next batch's creation, so
 //! a crash loses or repeats nothing; an interrupted batch is claimed again.
 //! Mongoose rows keep an existing contact's MobileNumber unless updates were
-//! allowed, and a blank StaffId keeps the staff member it already has.
+//! allowed. A row replaces its contact's data whole, so a Mongoose row with
+//! a blank or absent StaffId clears the staff assignment, as Mongoose does.
 //!
 //! Ramp: the next batch doubles (up to the cap) while a batch finishes with
 //! under 2 % failures, stays the same up to 5 %, and above 5 % it halves and
@@ -109,28 +110,6 @@ fn mobile_number_change(
     Err(format!(
         "{name} would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
     ))
-}
-
-/// Mongoose: a row without a StaffId leaves an existing contact with the
-/// staff member it already has (an upsert never unassigns).
-fn keep_staff_assignment(
-    profile: &Profile,
-    existing: Option<&serde_json::Value>,
-    row: &mut serde_json::Map<String, serde_json::Value>,
-) {
-    let Some(staff) = profile.field_for(Role::StaffId) else {
-        return;
-    };
-    let name = staff.name.as_str();
-    if cell(row, name).is_some() {
-        return;
-    }
-    if let Some(assigned) = existing
-        .and_then(|e| e[name].as_str())
-        .filter(|s| !s.is_empty())
-    {
-        row.insert(name.to_owned(), assigned.into());
-    }
 }
 
 /// Starts the schedule of an approved submission: the first batch is due now.
@@ -352,7 +331,7 @@ async fn execute(
         .iter()
         .filter(|r| r.row() >= first_row as u64 && r.row() < (first_row + size) as u64)
     {
-        let mut row: serde_json::Map<String, serde_json::Value> = header
+        let row: serde_json::Map<String, serde_json::Value> = header
             .iter()
             .zip(record.cells())
             .map(|(h, v)| (h.clone(), serde_json::Value::from(v)))
@@ -367,16 +346,12 @@ async fn execute(
                 .fetch_optional(&mut *tx)
                 .await?;
                 let existing = existing.and_then(|e| serde_json::from_str(&e).ok());
-                mobile_number_change(&profile, allow_updates, existing.as_ref(), &row)
-                    .map(|()| (key, existing))
+                mobile_number_change(&profile, allow_updates, existing.as_ref(), &row).map(|()| key)
             }
             Err(reason) => Err(reason),
         };
         let contact_key = match verdict {
-            Ok((key, existing)) => {
-                keep_staff_assignment(&profile, existing.as_ref(), &mut row);
-                key
-            }
+            Ok(key) => key,
             Err(reason) => {
                 failed += 1;
                 sqlx::query(
@@ -391,8 +366,7 @@ async fn execute(
                 continue;
             }
         };
-        let data = row;
-        let data = serde_json::Value::Object(data);
+        let data = serde_json::Value::Object(row);
         sqlx::query(
             "INSERT INTO contacts (tenant_id, contact_key, data, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id, contact_key) DO UPDATE SET data = excluded.data,

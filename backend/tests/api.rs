@@ -56,6 +56,7 @@ on_every_database! {
     a_given_up_webhook_delivery_is_sent_again_on_request(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
+    a_mongoose_import_sets_and_clears_staff_assignments(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
     finished_submissions_lose_their_files_after_the_retention_period(10 << 20, 0);
     evidence_over_the_limits_is_refused_and_nothing_is_stored(10 << 20, 0);
@@ -474,7 +475,13 @@ async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
 impl TestApp {
     /// Submits `clean`, approves it, and returns the submission id.
     async fn approved(&self, merchant: &ApiKey, session: &Session, clean: Vec<u8>) -> String {
-        let (status, created) = self.submit(Some(merchant), None, form(clean, b"x")).await;
+        self.approved_form(merchant, session, form(clean, b"x"))
+            .await
+    }
+
+    /// Submits `form`, approves it, and returns the submission id.
+    async fn approved_form(&self, merchant: &ApiKey, session: &Session, form: Form) -> String {
+        let (status, created) = self.submit(Some(merchant), None, form).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         let id = created["id"].as_str().expect("id").to_owned();
         let (status, body) = self
@@ -487,6 +494,19 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         id
+    }
+
+    /// The merchant's download of the rows of `id` that failed at import.
+    async fn failures_csv(&self, merchant: &ApiKey, id: &str) -> String {
+        let response = self
+            .http
+            .get(format!("{}/submissions/{id}/failures.csv", self.url))
+            .bearer_auth(merchant.expose())
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.expect("text")
     }
 
     /// Polls the submission until `done` holds (10 s at most).
@@ -558,18 +578,11 @@ async fn an_approved_list_is_imported_in_growing_batches_without_duplicates(app:
     let other = app.tenant("Other").await;
     let (_, theirs) = app.get(&other, "/contacts").await;
     assert_eq!(theirs, json!([]));
-    let (status, csv) = {
-        let response = app
-            .http
-            .get(format!("{}/submissions/{first}/failures.csv", app.url))
-            .bearer_auth(merchant.expose())
-            .send()
-            .await
-            .expect("send");
-        (response.status(), response.text().await.expect("text"))
-    };
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(csv, "row,reason\r\n", "no row failed");
+    assert_eq!(
+        app.failures_csv(&merchant, &first).await,
+        "row,reason\r\n",
+        "no row failed"
+    );
 }
 
 async fn a_reviewer_pauses_resizes_and_resumes_an_import(app: TestApp) {
@@ -923,71 +936,117 @@ async fn webhooks_retried(app: TestApp, first: FirstAnswer, first_error: &str) {
 
 const MONGOOSE: &[u8] = include_bytes!("../../tests/fixtures/mongoose_export.csv");
 
-async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
-    let merchant = app.tenant("College").await;
-    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
-    let mongoose = |allow: bool| CheckOptions {
+/// How the merchant's browser checks the Mongoose fixture.
+fn mongoose_options(allow_mobile_number_updates: bool) -> CheckOptions {
+    CheckOptions {
         judging: JudgeOptions {
             infer_mobile_number: true,
-            allow_mobile_number_updates: allow,
+            allow_mobile_number_updates,
             now: Some(chrono::Utc::now()),
             ..JudgeOptions::default()
         },
         ..CheckOptions::default()
-    };
-    let mut outputs = Outputs::default();
-    check_bytes(
-        MONGOOSE,
-        Profile::builtin("mongoose").expect("profile"),
-        mongoose(false),
-        &mut outputs,
-    )
-    .expect("check");
-    let clean = outputs.clean;
-    let changed = String::from_utf8(clean.clone())
-        .expect("utf-8")
-        .replace(
-            "+1 201-555-0123,+1 201-555-0123",
-            "+1 201-555-0199,+1 201-555-0199",
+    }
+}
+
+/// A clean file as cells, edited the way a merchant's next export differs.
+struct CleanFile(Vec<Vec<String>>);
+
+impl CleanFile {
+    /// The Mongoose fixture as the merchant's browser cleans it.
+    fn mongoose(options: &CheckOptions) -> CleanFile {
+        let mut outputs = Outputs::default();
+        check_bytes(
+            MONGOOSE,
+            Profile::builtin("mongoose").expect("profile"),
+            options.clone(),
+            &mut outputs,
         )
-        .into_bytes();
-    let submit_and_approve = |clean: Vec<u8>, allow: bool| {
-        let (app, merchant, session) = (&app, &merchant, &session);
-        async move {
-            let (status, created) = app
-                .submit(
-                    Some(merchant),
-                    None,
-                    form_for("mongoose", &mongoose(allow), clean, b"x"),
-                )
-                .await;
-            assert_eq!(status, StatusCode::CREATED, "{created}");
-            let id = created["id"].as_str().expect("id").to_owned();
-            let decision = json!({ "decision": "approve" });
-            app.review(
-                session,
-                &format!("/submissions/{id}/decision"),
-                Some(decision),
-                true,
-            )
-            .await;
-            id
+        .expect("check");
+        let text = String::from_utf8(outputs.clean).expect("utf-8");
+        // The fixture's cells hold no commas or quotes: a split is the parse.
+        CleanFile(
+            text.lines()
+                .map(|line| line.split(',').map(str::to_owned).collect())
+                .collect(),
+        )
+    }
+
+    fn column(&self, name: &str) -> usize {
+        self.0[0]
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .unwrap_or_else(|| panic!("a {name} column"))
+    }
+
+    /// Sets `column` of the row whose cells include `id`.
+    fn set(mut self, id: &str, column: &str, value: &str) -> CleanFile {
+        let at = self.column(column);
+        for row in self.0.iter_mut().filter(|r| r.iter().any(|c| c == id)) {
+            row[at] = value.to_owned();
         }
-    };
-    let mobile = |contacts: &Value, key: &str| {
+        self
+    }
+
+    /// Sets both of the row's numbers, as a contact's new number reads.
+    fn set_number(self, id: &str, number: &str) -> CleanFile {
+        self.set(id, "MobileNumber", number)
+            .set(id, "WhatsAppMobileNumber", number)
+    }
+
+    /// Leaves out `column`.
+    fn without_column(mut self, column: &str) -> CleanFile {
+        let at = self.column(column);
+        for row in &mut self.0 {
+            row.remove(at);
+        }
+        self
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.0
+            .iter()
+            .map(|row| row.join(",") + "\r\n")
+            .collect::<String>()
+            .into_bytes()
+    }
+}
+
+impl TestApp {
+    /// Submits a Mongoose list checked with `options`, approves it, waits
+    /// until it is imported and returns the submission as the merchant sees it.
+    async fn imported_mongoose(
+        &self,
+        merchant: &ApiKey,
+        session: &Session,
+        options: &CheckOptions,
+        clean: &CleanFile,
+    ) -> Value {
+        let form = form_for("mongoose", options, clean.bytes(), b"x");
+        let id = self.approved_form(merchant, session, form).await;
+        self.wait_for(merchant, &id, "the import", |s| s["status"] == "imported")
+            .await
+    }
+
+    /// The stored data of the merchant's contact `key`.
+    async fn contact(&self, merchant: &ApiKey, key: &str) -> Value {
+        let (_, contacts) = self.get(merchant, "/contacts").await;
         contacts
             .as_array()
             .expect("contacts")
             .iter()
             .find(|c| c["key"] == key)
-            .map(|c| c["data"]["MobileNumber"].clone())
-    };
+            .map(|c| c["data"].clone())
+            .unwrap_or_else(|| panic!("no contact {key}"))
+    }
+}
 
-    let first = submit_and_approve(clean, false).await;
-    app.wait_for(&merchant, &first, "the first import", |s| {
-        s["status"] == "imported"
-    })
-    .await;
+async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
+    let merchant = app.tenant("College").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (kept, allowed) = (mongoose_options(false), mongoose_options(true));
+    app.imported_mongoose(&merchant, &session, &kept, &CleanFile::mongoose(&kept))
+        .await;
     let (_, contacts) = app.get(&merchant, "/contacts").await;
     let keys: Vec<&str> = contacts
         .as_array()
@@ -1000,79 +1059,38 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
         ["C-1001", "C-1002", "C-1003", "StudentId:S-504"],
         "ContactId, else StudentId"
     );
+    let mobile = |contact: Value| contact["MobileNumber"].clone();
 
     // A changed number without permission fails that row and pauses the import (1 of 4 > 5 %).
-    let refused = submit_and_approve(changed.clone(), false).await;
-    let seen = app
-        .wait_for(&merchant, &refused, "the refused row", |s| {
-            s["schedule"]["batches"][0]["status"] == "done"
-        })
+    let changed = |options| CleanFile::mongoose(options).set_number("C-1001", "+1 201-555-0199");
+    let refused = app
+        .imported_mongoose(&merchant, &session, &kept, &changed(&kept))
         .await;
-    assert_eq!(seen["schedule"]["batches"][0]["failed"], 1);
-    assert_eq!(seen["schedule"]["paused"], true);
+    assert_eq!(refused["schedule"]["batches"][0]["failed"], 1);
+    assert_eq!(refused["schedule"]["paused"], true);
     let csv = app
-        .http
-        .get(format!("{}/submissions/{refused}/failures.csv", app.url))
-        .bearer_auth(merchant.expose())
-        .send()
-        .await
-        .expect("send")
-        .text()
-        .await
-        .expect("csv");
+        .failures_csv(&merchant, refused["id"].as_str().expect("id"))
+        .await;
     assert!(
         csv.starts_with(
             "row,reason\r\n2,\"MobileNumber would change from +1 201-555-0123 to +1 201-555-0199"
         ),
         "{csv}"
     );
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
-    assert_eq!(mobile(&contacts, "C-1001"), Some(json!("+1 201-555-0123")));
+    let maria = app.contact(&merchant, "C-1001").await;
+    assert_eq!(mobile(maria), "+1 201-555-0123");
 
     // With "allow mobile number updates" the number changes.
-    let allowed = submit_and_approve(changed, true).await;
-    app.wait_for(&merchant, &allowed, "the allowed import", |s| {
-        s["status"] == "imported"
-    })
-    .await;
+    app.imported_mongoose(&merchant, &session, &allowed, &changed(&allowed))
+        .await;
+    let maria = app.contact(&merchant, "C-1001").await;
+    assert_eq!(mobile(maria), "+1 201-555-0199");
     let (_, contacts) = app.get(&merchant, "/contacts").await;
-    assert_eq!(mobile(&contacts, "C-1001"), Some(json!("+1 201-555-0199")));
     assert_eq!(
         contacts.as_array().expect("contacts").len(),
         4,
         "never a duplicate"
     );
-}
-
-/// The Mongoose fixture as the merchant's browser cleans it; for each
-/// `(id, staff)` in `changes` the StaffId of the row with that id is `staff`.
-fn mongoose_clean(options: &CheckOptions, changes: &[(&str, &str)]) -> Vec<u8> {
-    let mut outputs = Outputs::default();
-    check_bytes(
-        MONGOOSE,
-        Profile::builtin("mongoose").expect("profile"),
-        options.clone(),
-        &mut outputs,
-    )
-    .expect("check");
-    let text = String::from_utf8(outputs.clean).expect("utf-8");
-    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
-    let column = header
-        .iter()
-        .position(|h| h.trim_start_matches('\u{feff}') == "StaffId")
-        .expect("a StaffId column");
-    text.split_inclusive('\n')
-        .map(|line| {
-            let mut cells: Vec<&str> = line.split(',').collect();
-            for (id, staff) in changes {
-                if cells.contains(id) {
-                    cells[column] = staff;
-                }
-            }
-            cells.join(",")
-        })
-        .collect::<String>()
-        .into_bytes()
 }
 
 async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
@@ -1088,20 +1106,13 @@ async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
     );
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     // The merchant checked without a staff list; the server holds the tenant's.
-    let options = CheckOptions {
-        judging: JudgeOptions {
-            infer_mobile_number: true,
-            now: Some(chrono::Utc::now()),
-            ..JudgeOptions::default()
-        },
-        ..CheckOptions::default()
-    };
-    let with_unknown = mongoose_clean(&options, &[]);
+    let options = mongoose_options(false);
+    let with_unknown = CleanFile::mongoose(&options);
     let (status, refused) = app
         .submit(
             Some(&tenant.key),
             None,
-            form_for("mongoose", &options, with_unknown, b"x"),
+            form_for("mongoose", &options, with_unknown.bytes(), b"x"),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
@@ -1116,49 +1127,50 @@ async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
     );
 
     // Without the unknown StaffId the list goes in.
-    let approve = |clean: Vec<u8>| {
-        let (app, tenant, session, options) = (&app, &tenant, &session, &options);
+    let known = with_unknown.set("S-504", "StaffId", "");
+    app.imported_mongoose(&tenant.key, &session, &options, &known)
+        .await;
+    assert_eq!(app.contact(&tenant.key, "C-1001").await["StaffId"], "ST-7");
+}
+
+async fn a_mongoose_import_sets_and_clears_staff_assignments(app: TestApp) {
+    let merchant = app.tenant("College").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let options = mongoose_options(false);
+    let import = |clean: CleanFile| {
+        let (app, merchant, session, options) = (&app, &merchant, &session, &options);
         async move {
-            let (status, created) = app
-                .submit(
-                    Some(&tenant.key),
-                    None,
-                    form_for("mongoose", options, clean, b"x"),
-                )
+            app.imported_mongoose(merchant, session, options, &clean)
                 .await;
-            assert_eq!(status, StatusCode::CREATED, "{created}");
-            let id = created["id"].as_str().expect("id").to_owned();
-            let decision = Some(json!({ "decision": "approve" }));
-            app.review(
-                session,
-                &format!("/submissions/{id}/decision"),
-                decision,
-                true,
-            )
-            .await;
-            app.wait_for(&tenant.key, &id, "the import", |s| {
-                s["status"] == "imported"
-            })
-            .await;
         }
     };
-    let without_st2 = ("S-504", "");
-    approve(mongoose_clean(&options, &[without_st2])).await;
-    let staff_of = |contacts: &Value, key: &str| {
-        contacts
-            .as_array()
-            .expect("contacts")
-            .iter()
-            .find(|c| c["key"] == key)
-            .map(|c| c["data"]["StaffId"].clone())
-    };
-    let (_, contacts) = app.get(&tenant.key, "/contacts").await;
-    assert_eq!(staff_of(&contacts, "C-1001"), Some(json!("ST-7")));
+    let staff = |contact: Value| contact.get("StaffId").cloned();
 
-    // A later list without a StaffId leaves the contact with its staff member.
-    approve(mongoose_clean(&options, &[without_st2, ("C-1001", "")])).await;
-    let (_, contacts) = app.get(&tenant.key, "/contacts").await;
-    assert_eq!(staff_of(&contacts, "C-1001"), Some(json!("ST-7")));
+    import(CleanFile::mongoose(&options)).await;
+    assert_eq!(
+        staff(app.contact(&merchant, "C-1001").await),
+        Some(json!("ST-7"))
+    );
+
+    // A blank StaffId clears the assignment, as Mongoose does.
+    import(CleanFile::mongoose(&options).set("C-1001", "StaffId", "")).await;
+    assert_eq!(
+        staff(app.contact(&merchant, "C-1001").await),
+        Some(json!(""))
+    );
+
+    // A StaffId sets it again, on an existing contact too.
+    import(CleanFile::mongoose(&options).set("C-1001", "StaffId", "ST-9")).await;
+    assert_eq!(
+        staff(app.contact(&merchant, "C-1001").await),
+        Some(json!("ST-9"))
+    );
+
+    // A file without the StaffId column clears every contact's assignment.
+    import(CleanFile::mongoose(&options).without_column("StaffId")).await;
+    for key in ["C-1001", "C-1002", "C-1003", "StudentId:S-504"] {
+        assert_eq!(staff(app.contact(&merchant, key).await), None, "{key}");
+    }
 }
 
 async fn hostile_evidence_and_injected_ids_change_nothing(app: TestApp) {
