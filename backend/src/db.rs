@@ -40,6 +40,9 @@ pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
         .run(&pool)
         .await
         .context("cannot migrate the database")?;
+    crate::import::index_phones(&pool)
+        .await
+        .context("cannot index the contacts' phones")?;
     Ok(pool)
 }
 

@@ -5,8 +5,9 @@
 //! Each batch commits in one transaction with the next batch's creation, so
 //! a crash loses or repeats nothing; an interrupted batch is claimed again.
 //! Mongoose rows keep an existing contact's MobileNumber unless updates were
-//! allowed. A row replaces its contact's data whole, so a Mongoose row with
-//! a blank or absent StaffId clears the staff assignment, as Mongoose does.
+//! allowed and no other contact of the tenant has the new number. A row
+//! replaces its contact's data whole, so a Mongoose row with a blank or
+//! absent StaffId clears the staff assignment, as Mongoose does.
 //!
 //! Ramp: the next batch doubles (up to the cap) while a batch finishes with
 //! under 2 % failures, stays the same up to 5 %, and above 5 % it halves and
@@ -17,7 +18,7 @@ use listgate_core::profile::Role;
 use listgate_core::records::read_all;
 use listgate_core::{BatchOptions, Profile};
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, AssertSqlSafe, Transaction};
+use sqlx::{Any, AnyPool, AssertSqlSafe, Transaction};
 use std::time::Duration;
 
 /// How often an idle worker looks for due batches.
@@ -50,6 +51,9 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// A clean-file row, column → value: what the store keeps of a contact.
+type Row = serde_json::Map<String, serde_json::Value>;
+
 /// The key that identifies a row's contact in the tenant's store: the
 /// value of the profile's first key field that is filled (the E.164 phone;
 /// for Mongoose the ContactId, else the StudentId; for the email profile
@@ -80,36 +84,127 @@ pub fn contact_key(
 }
 
 /// The trimmed, non-empty text of cell `name`.
-fn cell<'r>(row: &'r serde_json::Map<String, serde_json::Value>, name: &str) -> Option<&'r str> {
+fn cell<'r>(row: &'r Row, name: &str) -> Option<&'r str> {
     row.get(name)
         .and_then(|v| v.as_str())
         .map(str::trim)
         .filter(|v| !v.is_empty())
 }
 
+/// A contact's phone as the store indexes it: the E.164 form of its
+/// profile's phone cell, however the clean file writes it (Mongoose writes
+/// `+1 201-555-0123`), so that one number is one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct E164(String);
+
+impl E164 {
+    /// The phone of `row` under `profile`, when it has one. Clean files hold
+    /// normalized numbers only, so a cell's digits are its E.164 form.
+    fn of(profile: &Profile, row: &Row) -> Option<E164> {
+        let field = profile.field_for(Role::Phone)?;
+        let digits: String = cell(row, &field.name)?
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty()).then(|| E164(format!("+{digits}")))
+    }
+
+    /// The `contacts.phone` value: '' for none, so that NULL keeps meaning
+    /// "not derived yet" (see [`index_phones`]).
+    fn column(phone: Option<&E164>) -> &str {
+        phone.map_or("", |p| p.0.as_str())
+    }
+}
+
+/// Derives `contacts.phone` for contacts stored before the store indexed
+/// phones, a page at a time, when the server connects; once every contact
+/// has one this is a single indexed look-up that finds nothing.
+pub async fn index_phones(db: &AnyPool) -> anyhow::Result<()> {
+    loop {
+        let page: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.tenant_id, c.contact_key, c.data, s.profile FROM contacts c
+             LEFT JOIN submissions s ON s.id = c.submission_id
+             WHERE c.phone IS NULL LIMIT 500",
+        )
+        .fetch_all(db)
+        .await?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await?;
+        for (tenant, key, data, profile) in page {
+            let profile = profile.and_then(|name| Profile::builtin(&name).ok());
+            let data = serde_json::from_str::<Row>(&data).ok();
+            let phone = profile.zip(data).and_then(|(p, d)| E164::of(&p, &d));
+            sqlx::query("UPDATE contacts SET phone = $1 WHERE tenant_id = $2 AND contact_key = $3")
+                .bind(E164::column(phone.as_ref()))
+                .bind(tenant)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+}
+
 /// Mongoose: an existing contact's MobileNumber changes only when the
-/// merchant allowed mobile number updates.
-fn mobile_number_change(
+/// merchant allowed mobile number updates and no other contact of the
+/// tenant already has the new number, as on the platform (the contact's
+/// `phone` index finds that other contact). The inner `Err` is the reason
+/// the row fails.
+async fn mobile_number_change(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    key: &str,
     profile: &Profile,
     allow_updates: bool,
-    existing: Option<&serde_json::Value>,
-    row: &serde_json::Map<String, serde_json::Value>,
-) -> Result<(), String> {
-    let Some(phone) = profile.field_for(Role::Phone) else {
-        return Ok(());
+    row: &Row,
+    phone: Option<&E164>,
+) -> Result<Result<(), String>, sqlx::Error> {
+    let Some(field) = profile
+        .field_for(Role::Phone)
+        .filter(|_| profile.number_updates_need_permission)
+    else {
+        return Ok(Ok(()));
     };
-    if !profile.number_updates_need_permission || allow_updates {
-        return Ok(());
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT data FROM contacts WHERE tenant_id = $1 AND contact_key = $2")
+            .bind(tenant)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(stored) = stored.and_then(|data| serde_json::from_str::<Row>(&data).ok()) else {
+        return Ok(Ok(()));
+    };
+    let name = field.name.as_str();
+    let (Some(old), new) = (cell(&stored, name), cell(row, name).unwrap_or_default()) else {
+        return Ok(Ok(()));
+    };
+    if E164::of(profile, &stored).as_ref() == phone {
+        return Ok(Ok(()));
     }
-    let name = phone.name.as_str();
-    let old = existing.and_then(|e| e[name].as_str()).unwrap_or_default();
-    let new = row.get(name).and_then(|v| v.as_str()).unwrap_or_default();
-    if old.is_empty() || old == new {
-        return Ok(());
+    if !allow_updates {
+        return Ok(Err(format!(
+            "{name} would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
+        )));
     }
-    Err(format!(
-        "{name} would change from {old} to {new}; check again with \"allow mobile number updates\" to change it"
-    ))
+    let Some(number) = phone else {
+        return Ok(Ok(()));
+    };
+    let holder: Option<String> = sqlx::query_scalar(
+        "SELECT contact_key FROM contacts WHERE phone = $1 AND tenant_id = $2 AND contact_key <> $3 LIMIT 1",
+    )
+    .bind(&number.0)
+    .bind(tenant)
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match holder {
+        Some(other) => Err(format!(
+            "{name} {new} belongs to another contact ({other}); a number moves to an existing contact only while no other contact has it"
+        )),
+        None => Ok(()),
+    })
 }
 
 /// Starts the schedule of an approved submission: the first batch is due now.
@@ -331,23 +426,24 @@ async fn execute(
         .iter()
         .filter(|r| r.row() >= first_row as u64 && r.row() < (first_row + size) as u64)
     {
-        let row: serde_json::Map<String, serde_json::Value> = header
+        let row: Row = header
             .iter()
             .zip(record.cells())
             .map(|(h, v)| (h.clone(), serde_json::Value::from(v)))
             .collect();
+        let phone = E164::of(&profile, &row);
         let verdict = match contact_key(&profile, &row) {
-            Ok(key) => {
-                let existing: Option<String> = sqlx::query_scalar(
-                    "SELECT data FROM contacts WHERE tenant_id = $1 AND contact_key = $2",
-                )
-                .bind(&tenant)
-                .bind(&key)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let existing = existing.and_then(|e| serde_json::from_str(&e).ok());
-                mobile_number_change(&profile, allow_updates, existing.as_ref(), &row).map(|()| key)
-            }
+            Ok(key) => mobile_number_change(
+                &mut tx,
+                &tenant,
+                &key,
+                &profile,
+                allow_updates,
+                &row,
+                phone.as_ref(),
+            )
+            .await?
+            .map(|()| key),
             Err(reason) => Err(reason),
         };
         let contact_key = match verdict {
@@ -368,13 +464,14 @@ async fn execute(
         };
         let data = serde_json::Value::Object(row);
         sqlx::query(
-            "INSERT INTO contacts (tenant_id, contact_key, data, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (tenant_id, contact_key) DO UPDATE SET data = excluded.data,
+            "INSERT INTO contacts (tenant_id, contact_key, data, phone, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (tenant_id, contact_key) DO UPDATE SET data = excluded.data, phone = excluded.phone,
                submission_id = excluded.submission_id, updated_at = excluded.updated_at",
         )
         .bind(&tenant)
         .bind(contact_key)
         .bind(data.to_string())
+        .bind(E164::column(phone.as_ref()))
         .bind(submission)
         .bind(&now)
         .execute(&mut *tx)

@@ -57,6 +57,7 @@ on_every_database! {
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     a_mongoose_import_sets_and_clears_staff_assignments(10 << 20, 0);
+    a_mobile_number_another_contact_has_is_not_taken(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
     finished_submissions_lose_their_files_after_the_retention_period(10 << 20, 0);
     evidence_over_the_limits_is_refused_and_nothing_is_stored(10 << 20, 0);
@@ -994,6 +995,12 @@ impl CleanFile {
             .set(id, "WhatsAppMobileNumber", number)
     }
 
+    /// Leaves out the row whose cells include `id`.
+    fn without_row(mut self, id: &str) -> CleanFile {
+        self.0.retain(|r| !r.iter().any(|c| c == id));
+        self
+    }
+
     /// Leaves out `column`.
     fn without_column(mut self, column: &str) -> CleanFile {
         let at = self.column(column);
@@ -1091,6 +1098,56 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
         4,
         "never a duplicate"
     );
+}
+
+async fn a_mobile_number_another_contact_has_is_not_taken(app: TestApp) {
+    let merchant = app.tenant("College").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let allowed = mongoose_options(true);
+    app.imported_mongoose(
+        &merchant,
+        &session,
+        &allowed,
+        &CleanFile::mongoose(&allowed),
+    )
+    .await;
+    let (maria, priya) = (
+        app.contact(&merchant, "C-1001").await,
+        app.contact(&merchant, "C-1003").await,
+    );
+    // Contacts stored before the store indexed phones are found all the same.
+    sqlx::query("UPDATE contacts SET phone = NULL")
+        .execute(&app.db)
+        .await
+        .expect("unindex");
+    listgate::import::index_phones(&app.db)
+        .await
+        .expect("index");
+
+    // Maria's export gives her Priya's number (Priya's row left out, as
+    // the check refuses a number twice in one list): Maria's row fails.
+    let taken = CleanFile::mongoose(&allowed)
+        .without_row("C-1003")
+        .set_number("C-1001", "+1 201-555-0124");
+    let seen = app
+        .imported_mongoose(&merchant, &session, &allowed, &taken)
+        .await;
+    let batch = &seen["schedule"]["batches"][0];
+    assert_eq!(
+        [&batch["contacts"], &batch["imported"], &batch["failed"]],
+        [3, 2, 1],
+        "every contact of the batch imported or failed"
+    );
+    let csv = app
+        .failures_csv(&merchant, seen["id"].as_str().expect("id"))
+        .await;
+    assert_eq!(
+        csv,
+        "row,reason\r\n2,MobileNumber +1 201-555-0124 belongs to another contact (C-1003); \
+         a number moves to an existing contact only while no other contact has it\r\n"
+    );
+    assert_eq!(app.contact(&merchant, "C-1001").await, maria);
+    assert_eq!(app.contact(&merchant, "C-1003").await, priya);
 }
 
 async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
