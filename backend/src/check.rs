@@ -10,8 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use listgate_core::output::{self, OutputFile};
 use listgate_core::report::Report;
 use listgate_core::{
-    CheckError, CheckLimits, CheckOptions, Encoding, Input, JudgeOptions, Mapping, Outputs,
-    Profile, ReadOptions, Segment, check_input, fix_for,
+    Channels, CheckError, CheckLimits, CheckOptions, Encoding, Input, JudgeOptions, Mapping,
+    Outputs, Profile, ReadOptions, check_input, fix_for,
 };
 use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
@@ -52,9 +52,10 @@ pub struct CheckArgs {
     /// Print the report as JSON on standard output.
     #[arg(long)]
     json: bool,
-    /// The channel all contacts consented to, for lists without a channel column.
+    /// The channels all contacts consented to, for lists without a channel
+    /// column (`sms`, or several: `sms;email`).
     #[arg(long, value_name = "whatsapp|sms|email")]
-    channel: Option<Segment>,
+    channel: Option<Channels>,
     /// The file has a header row (default: detected).
     #[arg(long, conflicts_with = "no_header")]
     header: bool,
@@ -536,6 +537,13 @@ fn write_summary(
         "  segments: whatsapp {}  sms_only {}  email_only {}  unknown {}",
         g.whatsapp, g.sms_only, g.email_only, g.unknown
     )?;
+    for notice in &report.notices {
+        writeln!(
+            out,
+            "  note: {} ({})\n        fix: {}",
+            notice.message, notice.code, notice.fix
+        )?;
+    }
     if !report.issue_counts.is_empty() {
         writeln!(out, "\nIssues by code:")?;
         for c in &report.issue_counts {

@@ -197,7 +197,7 @@ impl Declared {
                 "channel",
                 format!(
                     "the list has no channel column: the merchant declared that every contact consented to {}",
-                    channel.channel_name()
+                    channel.names()
                 ),
             ));
         }

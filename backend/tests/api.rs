@@ -1654,7 +1654,9 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
                +447911123456,2025-01-05,shop,Yes to WhatsApp offers from Globex Outfitters\n";
     let options = CheckOptions {
         judging: JudgeOptions {
-            channel: Some(listgate_core::Segment::Whatsapp),
+            channel: Some(listgate_core::Channels::only(
+                listgate_core::Channel::Whatsapp,
+            )),
             business_name: Some("Globex Outfitters".into()),
             ..(common::options()).judging
         },
@@ -1677,7 +1679,9 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
     let options = CheckOptions {
         judging: JudgeOptions {
             business_name: None,
-            channel: Some(listgate_core::Segment::Whatsapp),
+            channel: Some(listgate_core::Channels::only(
+                listgate_core::Channel::Whatsapp,
+            )),
             ..(common::options()).judging
         },
         ..common::options()

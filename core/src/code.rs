@@ -3,6 +3,7 @@
 //! Codes are part of the public contract: tests, reports, the error file and
 //! the HTTP API all use the dotted string form (`phone.invalid`).
 
+use crate::segment::Channel;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -86,6 +87,8 @@ codes! {
     PhoneNoCountryCode = "phone.no_country_code",
     /// The phone number is not a mobile number.
     PhoneNotMobile = "phone.not_mobile",
+    /// The phone number cannot receive text messages.
+    PhoneNotSmsCapable = "phone.not_sms_capable",
     /// The phone number's country is not allowed.
     PhoneNotAllowedCountry = "phone.not_allowed_country",
     /// The phone number appeared on an earlier row.
@@ -120,16 +123,24 @@ codes! {
     ConsentTextMissingBusiness = "consent.text_missing_business",
     /// The contact consented on another channel than WhatsApp.
     ConsentNotWhatsappChannel = "consent.not_whatsapp_channel",
+    /// The contact did not consent to SMS.
+    ConsentNotSmsChannel = "consent.not_sms_channel",
+    /// The contact did not consent to email.
+    ConsentNotEmailChannel = "consent.not_email_channel",
     /// The contact opted out.
     ConsentOptedOut = "consent.opted_out",
     /// The double opt-in confirmation predates the opt-in.
     ConsentDoubleOptInBeforeOptIn = "consent.double_opt_in_before_opt_in",
+    /// A +1 mobile number inferred from the WhatsApp number will be opted in for texts.
+    ConsentInferredTextOptIn = "consent.inferred_text_opt_in",
     /// No date of birth or age.
     AgeMissing = "age.missing",
     /// The contact is younger than the minimum age.
     AgeUnderMinimum = "age.under_minimum",
     /// A yes/no cell holds something else.
     FlagInvalidBoolean = "flag.invalid_boolean",
+    /// No StaffId: the platform clears the contact's staff assignment.
+    StaffMissing = "staff.missing",
     /// The StaffId is not one of the known staff.
     StaffUnknown = "staff.unknown",
 }
@@ -149,6 +160,26 @@ impl Code {
                 | Code::HeaderDuplicate
                 | Code::HeaderTooManyCustomFields
         )
+    }
+}
+
+impl Code {
+    /// The code for a contact who did not consent to `channel`: its row is
+    /// set aside in its segment's file rather than counted as rejected.
+    pub fn not_channel(channel: Channel) -> Code {
+        match channel {
+            Channel::Whatsapp => Code::ConsentNotWhatsappChannel,
+            Channel::Sms => Code::ConsentNotSmsChannel,
+            Channel::Email => Code::ConsentNotEmailChannel,
+        }
+    }
+
+    /// Whether a row with no error but this one is set aside (in its
+    /// segment's file) instead of rejected.
+    pub fn sets_aside(self) -> bool {
+        Channel::ALL
+            .into_iter()
+            .any(|c| Code::not_channel(c) == self)
     }
 }
 

@@ -51,9 +51,9 @@ pub use options::{BatchOptions, CheckLimits, CheckOptions, JudgeOptions, ReadOpt
 pub use output::Outputs;
 pub use preview::{Preview, preview, preview_input};
 pub use profile::{Profile, ProfileError};
-pub use report::{Issue, Outcome, Report};
+pub use report::{Issue, Notice, Outcome, Report};
 pub use rules::fix_for;
-pub use segment::Segment;
+pub use segment::{Channel, Channels, Segment};
 pub use sink::{Discard, Disposition, Layout, RowVerdict, Sink, Stage};
 
 /// Checks a whole file held in memory: `.xlsx` workbooks by their zip

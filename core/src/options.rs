@@ -2,7 +2,7 @@
 
 use crate::decode::Encoding;
 use crate::mapping::Mapping;
-use crate::segment::Segment;
+use crate::segment::Channels;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -108,8 +108,9 @@ pub struct JudgeOptions {
     pub now: Option<DateTime<Utc>>,
     /// The business that must be named in the consent wording.
     pub business_name: Option<String>,
-    /// The channel every contact consented to, for lists without a channel column.
-    pub channel: Option<Segment>,
+    /// The channels every contact consented to, for lists without a
+    /// channel column (`sms`, `sms;email`).
+    pub channel: Option<Channels>,
     /// The street column holds the house number too; split it out.
     pub house_number_in_street: bool,
     /// Mongoose: fill a blank MobileNumber from WhatsAppMobileNumber instead of failing.

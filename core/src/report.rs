@@ -140,6 +140,19 @@ pub struct CodeCount {
     pub fix: String,
 }
 
+/// A note on the whole file that rejects no row: something the platform
+/// will do because of what the file leaves out (Mongoose clears the staff
+/// assignment of a file without StaffId).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The code of the rule that gives it.
+    pub code: Code,
+    /// What will happen and why.
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+}
+
 /// One proposed import batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Batch {
@@ -243,6 +256,9 @@ pub struct Report {
     /// Importable contacts whose source is not listed because of that limit.
     #[serde(default)]
     pub opt_in_sources_not_listed: u64,
+    /// Notes on the whole file; most files have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
 }
 
 /// Plans batches: `first`, then doubling up to `cap`, covering `contacts`.

@@ -2,6 +2,7 @@
 
 use crate::output::write_csv_row;
 use crate::profile::{FieldKind, FieldSpec, Profile, Role};
+use crate::segment::Channel;
 
 /// A template CSV for `profile`: all fields, or required ones only.
 pub fn template(profile: &Profile, required_only: bool) -> Vec<u8> {
@@ -33,7 +34,7 @@ fn example(profile: &Profile, field: &FieldSpec) -> &'static str {
         (FieldKind::Date, _) => "1990-07-14",
         (FieldKind::Age, _) => "34",
         (FieldKind::Boolean, _) => "false",
-        (FieldKind::Channel, _) => "whatsapp",
+        (FieldKind::Channel, _) => profile.channel.map_or("whatsapp", Channel::as_str),
         (FieldKind::Id, _) => "10001",
         (FieldKind::Staff, _) => "",
         (FieldKind::Text, Some(Role::FirstName)) => "Ana",

@@ -150,3 +150,102 @@ fn the_whole_fixture_set_keeps_counts_consistent() {
         }
     }
 }
+
+/// A checked `profile` list, at the fixtures' moment, with `settings` JSON.
+fn check_list(profile: &str, text: &str, settings: serde_json::Value) -> Report {
+    let mut options = serde_json::to_value(options(None)).expect("json");
+    options
+        .as_object_mut()
+        .expect("object")
+        .extend(settings.as_object().expect("settings").clone());
+    let options = serde_json::from_value(options).expect("options");
+    check_bytes(
+        text.as_bytes(),
+        Profile::builtin(profile).expect("builtin"),
+        options,
+        &mut Discard,
+    )
+    .expect("report")
+}
+
+#[test]
+fn an_sms_list_without_a_channel_column_is_importable_only_once_declared() {
+    let list = "phone,opt_in_at,date_of_birth\n(201) 555-0123,2025-10-01,1990-07-14\n";
+    let undeclared = check_list("sms-us", list, serde_json::json!({}));
+    assert_eq!(undeclared.summary.importable, 0);
+    assert_eq!(undeclared.summary.set_aside, 1);
+    assert_eq!(undeclared.issues[0].code, Code::ConsentNotSmsChannel);
+    assert_eq!(
+        undeclared.issues[0].message,
+        "no channel column, so consent for SMS is not shown: set aside in unknown.csv"
+    );
+    let declared = check_list("sms-us", list, serde_json::json!({"channel": "sms;email"}));
+    assert_eq!(declared.summary.importable, 1);
+    let elsewhere = check_list("sms-us", list, serde_json::json!({"channel": "whatsapp"}));
+    assert_eq!(
+        elsewhere.issues[0].message,
+        "the contact consented to WhatsApp, not SMS: set aside in whatsapp.csv"
+    );
+}
+
+#[test]
+fn a_mongoose_file_without_staff_ids_gets_one_notice_and_no_row_warning() {
+    let list = "ContactId,FirstName,LastName,MobileNumber,WhatsAppMobileNumber\n\
+                1001,Ana,Silva,+1 201 555 0123,\n\
+                1002,Ben,Okafor,,\n";
+    let report = check_list("mongoose", list, serde_json::json!({}));
+    assert_eq!(report.notices.len(), 1);
+    assert_eq!(report.notices[0].code, Code::StaffMissing);
+    assert!(report.notices[0].message.contains("no StaffId column"));
+    // A blank WhatsApp number is a contact without WhatsApp; both blank is
+    // no number at all.
+    let codes: Vec<(u64, Code)> = report.issues.iter().map(|i| (i.row, i.code)).collect();
+    assert_eq!(codes, vec![(3, Code::PhoneMissing)]);
+    assert_eq!(
+        report.issues[0].message,
+        "no MobileNumber and no WhatsAppMobileNumber"
+    );
+    let with_staff = check_list(
+        "mongoose",
+        "ContactId,FirstName,LastName,MobileNumber,WhatsAppMobileNumber,StaffId\n1001,Ana,Silva,+1 201 555 0123,,ST-1\n",
+        serde_json::json!({}),
+    );
+    assert!(with_staff.notices.is_empty());
+    assert_eq!(with_staff.summary.importable, 1);
+}
+
+#[test]
+fn a_mongoose_number_twice_in_either_column_is_a_duplicate_naming_it() {
+    let list = "ContactId,FirstName,LastName,MobileNumber,WhatsAppMobileNumber,StaffId\n\
+                1001,Ana,Silva,+1 201 555 0123,+44 7911 123456,ST-1\n\
+                1002,Ben,Okafor,+1 201 555 0124,+44 7911 123456,ST-1\n\
+                1003,Chloé,Martin,+1 201 555 0123,,ST-1\n";
+    let report = check_list("mongoose", list, serde_json::json!({}));
+    let found: Vec<(u64, &str)> = report.issues.iter().map(|i| (i.row, &*i.message)).collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                3,
+                "+447911123456 is already on row 2 (WhatsAppMobileNumber)"
+            ),
+            (4, "+12015550123 is already on row 2 (MobileNumber)"),
+        ]
+    );
+}
+
+#[test]
+fn a_blank_mongoose_mobile_number_says_how_to_infer_it() {
+    let list = "ContactId,FirstName,LastName,MobileNumber,WhatsAppMobileNumber,StaffId\n1001,Ana,Silva,,+1 201 555 0123,ST-1\n";
+    let report = check_list("mongoose", list, serde_json::json!({}));
+    assert_eq!(
+        report.issues[0].message,
+        "no MobileNumber: choose \"infer mobile number\" to take it from WhatsAppMobileNumber"
+    );
+    let inferred = check_list(
+        "mongoose",
+        list,
+        serde_json::json!({"infer_mobile_number": true}),
+    );
+    assert_eq!(inferred.summary.importable, 1);
+}

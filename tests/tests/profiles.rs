@@ -43,7 +43,30 @@ fn mongoose_export() {
     );
     assert_eq!(code, Some(1));
     let clean = read(&dir, "clean.csv");
-    assert!(clean.contains("S-501,C-1001,Maria,Lopez,+1 201-555-0123,+1 201-555-0123,false,false,ST-7,Nursing,Fall 2025"), "{clean}");
+    assert!(clean.contains("S-501,C-1001,Maria,Lopez,+1 201-555-0123,+1 201-555-0123,false,false,,ST-7,Nursing,Fall 2025"), "{clean}");
+    assert!(
+        clean.contains("S-508,C-1008,Noah,Kim,+1 201-555-0128,,"),
+        "a contact without WhatsApp is imported: {clean}"
+    );
+    // Mongoose's own rules, each on its row.
+    let found = |code: &str, row: u64| {
+        report["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .any(|i| i["code"] == code && i["row"] == row)
+    };
+    assert!(found("phone.missing", 10), "both numbers blank");
+    assert!(
+        found("flag.invalid_boolean", 11),
+        "1 is not a Mongoose flag"
+    );
+    assert!(
+        found("consent.inferred_text_opt_in", 12),
+        "inferred +1 number"
+    );
+    assert!(found("phone.duplicate", 13), "a WhatsApp number twice");
+    assert!(found("staff.missing", 8), "no StaffId");
     assert!(
         clean.contains("James,Okoro,+44 7911 123456,+44 7911 123456"),
         "MobileNumber inferred: {clean}"
@@ -60,6 +83,28 @@ fn sms_us_export() {
     let (code, report, _dir) = check("sms_us_export.csv", &["--profile", "sms-us"]);
     assert_eq!(code, Some(1));
     assert_eq!(report["mapping"]["date_of_birth"], "dob");
+    let codes: Vec<(u64, &str)> = report["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| Some((i["row"].as_u64()?, i["code"].as_str()?)))
+        .collect();
+    assert!(
+        codes.contains(&(10, "consent.not_sms_channel")),
+        "email only: {codes:?}"
+    );
+    assert!(
+        codes.contains(&(11, "consent.not_sms_channel")),
+        "WhatsApp only: {codes:?}"
+    );
+    assert!(
+        codes.contains(&(12, "phone.not_sms_capable")),
+        "toll-free: {codes:?}"
+    );
+    assert!(
+        !codes.iter().any(|(row, _)| *row == 13),
+        "text message is SMS: {codes:?}"
+    );
     insta::assert_json_snapshot!(report);
 }
 

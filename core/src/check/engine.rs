@@ -20,6 +20,7 @@ use crate::profile::{FieldKind, Profile, Role};
 use crate::records::Record;
 use crate::report::{FileInfo, Report};
 use crate::rules::{Check, Context, Findings, RULES, Row, Seen, Value};
+use crate::segment::{Channel, Channels};
 use crate::sink::{Disposition, Layout, OutputColumn, RowVerdict, Sink, Stage};
 use crate::text::thousands;
 use std::collections::{HashSet, VecDeque};
@@ -124,6 +125,15 @@ impl Engine {
             .iter()
             .zip(&fields)
             .any(|(f, c)| f.kind == FieldKind::Channel && c.is_some());
+        // Declared for the whole list; else a GDPR list (its merchant confirms
+        // consent before submitting) consented to email.
+        let list_channels = options.judging.channel.unwrap_or_else(|| {
+            if profile.gdpr_confirmation {
+                Channels::only(Channel::Email)
+            } else {
+                Channels::NONE
+            }
+        });
         let ctx = Context {
             now: options.judging.now,
             business_name: options
@@ -139,6 +149,7 @@ impl Engine {
                 .collect::<HashSet<_>>(),
             width: columns.len(),
             channel_mapped,
+            infer_mobile_number: options.judging.infer_mobile_number,
             roles: profile.roles(),
             region_forced,
             profile,
@@ -148,8 +159,7 @@ impl Engine {
             fields: fields.clone(),
             phone_rules,
             date_rules,
-            infer_mobile_number: options.judging.infer_mobile_number,
-            channel: options.judging.channel,
+            list_channels,
         });
         // WebAssembly in the browser has no threads to start.
         let threads = if cfg!(target_family = "wasm") {
@@ -271,7 +281,7 @@ impl Engine {
         let clean = !findings
             .0
             .iter()
-            .any(|f| f.severity == Severity::Error && f.code != Code::ConsentNotWhatsappChannel);
+            .any(|f| f.severity == Severity::Error && !f.code.sets_aside());
         let ctx = &self.judge.ctx;
         for rule in RULES {
             if let Check::Set(check) = rule.check
@@ -280,16 +290,17 @@ impl Engine {
                 check(&row, ctx, &mut self.seen, clean, &mut findings);
             }
         }
-        let disposition =
-            if !findings.has_error() {
-                Disposition::Clean
-            } else if findings.0.iter().all(|f| {
-                f.severity == Severity::Warning || f.code == Code::ConsentNotWhatsappChannel
-            }) {
-                Disposition::SetAside
-            } else {
-                Disposition::Rejected
-            };
+        let disposition = if !findings.has_error() {
+            Disposition::Clean
+        } else if findings
+            .0
+            .iter()
+            .all(|f| f.severity == Severity::Warning || f.code.sets_aside())
+        {
+            Disposition::SetAside
+        } else {
+            Disposition::Rejected
+        };
         sink.stage(Stage::Outputs);
         self.fill_output(&row);
         self.tally
@@ -298,7 +309,7 @@ impl Engine {
             record: row.record,
             output: &self.output,
             issues: self.tally.row_issues(),
-            segment: row.segment,
+            segment: row.channels.segment(),
             disposition,
         });
         // Back to reading records.
@@ -339,7 +350,7 @@ impl Engine {
 
     /// The report, once every record is settled.
     pub(super) fn into_report(self) -> Result<Report, CheckError> {
-        let profile = &self.judge.ctx.profile;
-        self.tally.into_report(profile, &self.options, self.layout)
+        self.tally
+            .into_report(&self.judge.ctx, &self.options, self.layout)
     }
 }

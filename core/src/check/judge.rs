@@ -11,7 +11,7 @@ use crate::normalize::{normalize_email, parse_bool};
 use crate::profile::{FieldKind, Role};
 use crate::records::Record;
 use crate::rules::{Check, Context, Findings, RULES, Row, Value};
-use crate::segment::Segment;
+use crate::segment::Channels;
 use crate::sink::{Discard, Sink, Stage};
 
 /// Everything judging a row needs; read-only, shared by the judging threads.
@@ -23,18 +23,16 @@ pub(crate) struct Judge {
     pub phone_rules: PhoneRules,
     /// Per profile field.
     pub date_rules: Vec<DateRules>,
-    /// A blank phone takes the WhatsApp number (Mongoose's MobileNumber).
-    pub infer_mobile_number: bool,
-    /// The channel of every row when no column holds it.
-    pub channel: Option<Segment>,
+    /// The channels of every row when no column holds them.
+    pub list_channels: Channels,
 }
 
-/// A row judged away from its record: its values, segment and findings.
+/// A row judged away from its record: its values, channels and findings.
 /// [`Judge::row`] puts it back together with the record's cells.
 #[derive(Debug)]
 pub(crate) struct Judged {
     fields: Vec<(Option<usize>, Value)>,
-    segment: Segment,
+    channels: Channels,
     pub findings: Findings,
 }
 
@@ -46,7 +44,7 @@ impl Judge {
         sink.stage(Stage::Rules);
         let mut findings = Findings::default();
         for rule in RULES.iter().filter(|r| self.ctx.profile.runs(r.code)) {
-            if let Check::Row(check) = rule.check {
+            if let Check::Row(check) | Check::RowAndFile(check, _) = rule.check {
                 check(&row, &self.ctx, &mut findings);
             }
         }
@@ -63,7 +61,7 @@ impl Judge {
                     let (row, findings) = self.judge(record, &mut Discard);
                     Judged {
                         fields: row.fields,
-                        segment: row.segment,
+                        channels: row.channels,
                         findings,
                     }
                 })
@@ -77,7 +75,7 @@ impl Judge {
             record,
             raw: self.raw(record),
             fields: judged.fields,
-            segment: judged.segment,
+            channels: judged.channels,
         };
         (row, judged.findings)
     }
@@ -98,7 +96,7 @@ impl Judge {
             let column = self.fields[i];
             let mut text = raw[i];
             if text.is_empty()
-                && self.infer_mobile_number
+                && self.ctx.infer_mobile_number
                 && field.role == Some(Role::Phone)
                 && let Some(whatsapp) = self.ctx.field(Role::WhatsappNumber)
             {
@@ -117,8 +115,8 @@ impl Judge {
                         }
                         FieldKind::Date => Value::Date(parse_date(text, &self.date_rules[i])),
                         FieldKind::Age => Value::Age(text.parse().ok().filter(|a| *a < 150)),
-                        FieldKind::Boolean => Value::Flag(parse_bool(text)),
-                        FieldKind::Channel => Value::Channel(Segment::from_channels(text)),
+                        FieldKind::Boolean => Value::Flag(parse_bool(text, profile.strict_flags)),
+                        FieldKind::Channel => Value::Channel(Channels::from_cell(text)),
                         FieldKind::Text | FieldKind::Id | FieldKind::Staff => Value::Text,
                     };
                     sink.stage(Stage::Map);
@@ -127,22 +125,22 @@ impl Judge {
             };
             fields.push((column, value));
         }
-        let segment = if self.ctx.channel_mapped {
+        let channels = if self.ctx.channel_mapped {
             fields
                 .iter()
                 .find_map(|(_, v)| match v {
-                    Value::Channel(s) => Some(*s),
+                    Value::Channel(c) => Some(*c),
                     _ => None,
                 })
-                .unwrap_or(Segment::Unknown)
+                .unwrap_or(Channels::NONE)
         } else {
-            self.channel.unwrap_or(Segment::Unknown)
+            self.list_channels
         };
         Row {
             record,
             fields,
             raw,
-            segment,
+            channels,
         }
     }
 }

@@ -5,11 +5,10 @@
 use crate::code::{Code, Severity};
 use crate::error::CheckError;
 use crate::options::CheckOptions;
-use crate::profile::Profile;
 use crate::report::{
     CodeCount, Issue, Outcome, Report, Segments, SourceTally, Summary, plan_batches,
 };
-use crate::rules::{Finding, Findings, Row, fix_for};
+use crate::rules::{Context, Finding, Findings, Row, fix_for};
 use crate::sink::{Disposition, Layout};
 use crate::text::column_letter;
 use std::collections::BTreeMap;
@@ -56,7 +55,7 @@ impl Tally {
         columns: &[String],
     ) {
         self.summary.rows += 1;
-        self.segments.add(row.segment);
+        self.segments.add(row.channels.segment());
         match disposition {
             Disposition::Clean => {
                 self.summary.importable += 1;
@@ -110,7 +109,7 @@ impl Tally {
     /// The report; a file without contact rows is refused.
     pub(super) fn into_report(
         self,
-        profile: &Profile,
+        ctx: &Context,
         options: &CheckOptions,
         layout: Layout,
     ) -> Result<Report, CheckError> {
@@ -128,6 +127,7 @@ impl Tally {
             (0, _) => Outcome::NoneImportable,
             _ => Outcome::SomeImportable,
         };
+        let profile = &ctx.profile;
         let mapping = profile
             .fields
             .iter()
@@ -137,6 +137,7 @@ impl Tally {
         Ok(Report {
             profile: profile.name.clone(),
             checked_at: options.judging.now,
+            notices: crate::rules::file_notices(ctx, &layout.fields),
             file: layout.file,
             mapping,
             summary: self.summary,

@@ -13,11 +13,13 @@ pub fn clean_cell(raw: &str) -> &str {
     }
 }
 
-/// Reads `true/false/yes/no/y/n/1/0` (any case).
-pub fn parse_bool(cell: &str) -> Option<bool> {
+/// Reads `true/false/yes/no` (any case), and `y/n/1/0` unless `strict`.
+pub fn parse_bool(cell: &str, strict: bool) -> Option<bool> {
     match cell.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
+        "true" | "yes" => Some(true),
+        "false" | "no" => Some(false),
+        "y" | "1" if !strict => Some(true),
+        "n" | "0" if !strict => Some(false),
         _ => None,
     }
 }
@@ -79,9 +81,13 @@ mod tests {
     #[test]
     fn booleans() {
         for (cell, value) in [("Yes", true), ("n", false), ("TRUE", true), ("0", false)] {
-            assert_eq!(parse_bool(cell), Some(value));
+            assert_eq!(parse_bool(cell, false), Some(value));
         }
-        assert_eq!(parse_bool("maybe"), None);
+        assert_eq!(parse_bool("maybe", false), None);
+        assert_eq!(parse_bool("No", true), Some(false));
+        assert_eq!(parse_bool("TRUE", true), Some(true));
+        assert_eq!(parse_bool("1", true), None);
+        assert_eq!(parse_bool("y", true), None);
     }
 
     #[test]

@@ -29,8 +29,87 @@ pub struct Phone {
     pub region: Option<Region>,
     /// The cell had no country code; the default region was applied.
     pub region_applied: bool,
-    /// A mobile number (or one that may be mobile, as in North America).
-    pub mobile: bool,
+    /// What kind of line the number is.
+    pub line: Line,
+}
+
+/// The kind of line a valid number belongs to, from its country's
+/// numbering plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    /// A mobile number.
+    Mobile,
+    /// Either: North American plans do not tell mobiles from landlines.
+    FixedLineOrMobile,
+    /// A landline.
+    FixedLine,
+    /// Free to call (`+1 800 …`).
+    TollFree,
+    /// Charged above the normal rate.
+    PremiumRate,
+    /// Cost shared between caller and called.
+    SharedCost,
+    /// Voice over IP.
+    Voip,
+    /// A personal number that forwards elsewhere.
+    PersonalNumber,
+    /// A pager.
+    Pager,
+    /// A company's universal access number.
+    Uan,
+    /// A voicemail access number.
+    Voicemail,
+}
+
+impl Line {
+    fn of(kind: PhoneNumberType) -> Option<Line> {
+        Some(match kind {
+            PhoneNumberType::Mobile => Line::Mobile,
+            PhoneNumberType::FixedLineOrMobile => Line::FixedLineOrMobile,
+            PhoneNumberType::FixedLine => Line::FixedLine,
+            PhoneNumberType::TollFree => Line::TollFree,
+            PhoneNumberType::PremiumRate => Line::PremiumRate,
+            PhoneNumberType::SharedCost => Line::SharedCost,
+            PhoneNumberType::VoIP => Line::Voip,
+            PhoneNumberType::PersonalNumber => Line::PersonalNumber,
+            PhoneNumberType::Pager => Line::Pager,
+            PhoneNumberType::UAN => Line::Uan,
+            PhoneNumberType::VoiceMail => Line::Voicemail,
+            PhoneNumberType::Unknown => return None,
+        })
+    }
+
+    /// A mobile number, or one that may be.
+    pub fn may_be_mobile(self) -> bool {
+        matches!(self, Line::Mobile | Line::FixedLineOrMobile)
+    }
+
+    /// Whether the line can receive text messages: service lines
+    /// (toll-free, premium-rate, shared-cost, UAN, voicemail), VoIP and
+    /// pagers cannot be relied on to.
+    pub fn takes_texts(self) -> bool {
+        matches!(
+            self,
+            Line::Mobile | Line::FixedLineOrMobile | Line::FixedLine | Line::PersonalNumber
+        )
+    }
+
+    /// The line in a sentence: `a toll-free number`.
+    pub fn described(self) -> &'static str {
+        match self {
+            Line::Mobile => "a mobile number",
+            Line::FixedLineOrMobile => "a mobile or landline number",
+            Line::FixedLine => "a landline number",
+            Line::TollFree => "a toll-free number",
+            Line::PremiumRate => "a premium-rate number",
+            Line::SharedCost => "a shared-cost number",
+            Line::Voip => "a VoIP number",
+            Line::PersonalNumber => "a personal forwarding number",
+            Line::Pager => "a pager number",
+            Line::Uan => "a company access (UAN) number",
+            Line::Voicemail => "a voicemail access number",
+        }
+    }
 }
 
 impl Phone {
@@ -150,12 +229,11 @@ fn normalize_with(
     // `is_valid` is exactly "the number's region has a type for it", and
     // asking both separately would match the number against its country's
     // patterns twice more (`one_type_lookup_gives_the_librarys_verdicts`).
-    let kind = util.get_number_type(&number);
-    if kind == PhoneNumberType::Unknown {
+    let Some(line) = Line::of(util.get_number_type(&number)) else {
         return Err(PhoneProblem::Invalid(format!(
             "{e164} is not a valid number in its country"
         )));
-    }
+    };
     let region = util.get_region_for_number(&number);
     if !rules.allowed.is_empty() && !region.is_some_and(|r| rules.allowed.contains(&r)) {
         let name = region.map_or_else(|| "an international service".to_owned(), |r| r.to_string());
@@ -163,10 +241,6 @@ fn normalize_with(
             "belongs to {name}, which is not an allowed country"
         )));
     }
-    let mobile = matches!(
-        kind,
-        PhoneNumberType::Mobile | PhoneNumberType::FixedLineOrMobile
-    );
     let written = match rules.style {
         PhoneStyle::E164 => None,
         PhoneStyle::International => Some(
@@ -179,7 +253,7 @@ fn normalize_with(
         international: written,
         region,
         region_applied: !international,
-        mobile,
+        line,
     })
 }
 
@@ -313,15 +387,28 @@ mod tests {
     }
 
     #[test]
-    fn international_style_and_mobile_flag() {
+    fn international_style_and_line_kind() {
         let intl = PhoneRules {
             style: PhoneStyle::International,
             ..rules(Some("US"))
         };
         let p = normalize_phone("+447911123456", &intl).expect("gb");
         assert_eq!(p.written(), "+44 7911 123456");
-        assert!(p.mobile);
+        assert_eq!(p.line, Line::Mobile);
         let landline = normalize_phone("+44 20 7946 0958", &intl).expect("london");
-        assert!(!landline.mobile);
+        assert_eq!(landline.line, Line::FixedLine);
+        assert!(!landline.line.may_be_mobile());
+    }
+
+    #[test]
+    fn service_lines_cannot_take_texts() {
+        let us = rules(Some("US"));
+        let line = |raw: &str| normalize_phone(raw, &us).expect(raw).line;
+        assert_eq!(line("+1 800 555 0199"), Line::TollFree);
+        assert!(!line("+1 800 555 0199").takes_texts());
+        assert_eq!(line("+1 900 555 0199"), Line::PremiumRate);
+        assert_eq!(line("+1 201 555 0123"), Line::FixedLineOrMobile);
+        assert!(line("+1 201 555 0123").takes_texts());
+        assert_eq!(line("+44 7911 123456"), Line::Mobile);
     }
 }

@@ -13,7 +13,7 @@ pub use role::{Role, RoleMap};
 pub(crate) use spec::{Draft, ProfileSpec};
 
 use crate::code::Code;
-use crate::segment::Segment;
+use crate::segment::Channel;
 use serde::{Deserialize, Serialize};
 
 /// What kind of value a field holds; decides how it is normalized.
@@ -87,6 +87,10 @@ pub struct FieldSpec {
     /// Whether a column for it must be mapped (and, for most kinds, filled).
     #[serde(default)]
     pub required: bool,
+    /// A required column whose cells may be blank (Mongoose's
+    /// WhatsAppMobileNumber, blank for contacts without WhatsApp).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub may_be_blank: bool,
     /// Other header names that mean this field.
     #[serde(default)]
     pub synonyms: Vec<String>,
@@ -135,8 +139,10 @@ pub struct Profile {
     pub assumed_region: Option<String>,
     /// How phones are written in the clean file.
     pub phone_style: PhoneStyle,
-    /// Consent segments whose rows may be imported.
-    pub importable_segments: Vec<Segment>,
+    /// The channel the profile imports: a row is importable only when its
+    /// contact consented to it; the others are set aside in their segment's
+    /// file. `None`: any channel (Mongoose imports opt-out flags instead).
+    pub channel: Option<Channel>,
     /// An existing contact's number changes only when the merchant allows
     /// number updates (Mongoose).
     pub number_updates_need_permission: bool,
@@ -149,6 +155,10 @@ pub struct Profile {
     /// The merchant attests GDPR consent before the list is submitted
     /// (email-gdpr).
     pub gdpr_confirmation: bool,
+    /// Yes/no columns take only true, false, yes and no, in any letter case
+    /// (Mongoose); otherwise y, n, 1 and 0 are read too.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict_flags: bool,
 }
 
 /// Names of the built-in profiles.
@@ -191,6 +201,8 @@ pub enum Needs {
     AnyRole(&'static [Role]),
     /// A field of this kind (every such field is judged).
     Kind(FieldKind),
+    /// The profile imports this channel.
+    Channel(Channel),
 }
 
 impl Needs {
@@ -215,6 +227,9 @@ impl Needs {
                 .then(|| format!("a field with role {}", names(roles))),
             Needs::Kind(kind) => (!profile.fields.iter().any(|f| f.kind == kind))
                 .then(|| format!("a field of kind {}", kind.as_str())),
+            Needs::Channel(channel) => {
+                (profile.channel != Some(channel)).then(|| format!("channel = \"{channel}\""))
+            }
         }
     }
 }

@@ -64,6 +64,8 @@ roles! {
     WhatsappOptedOut = "whatsapp_opted_out": Boolean,
     /// Mongoose: the contact opted out of marketing on WhatsApp.
     WhatsappMarketingOptedOut = "whatsapp_marketing_opted_out": Boolean,
+    /// Mongoose: the contact opted out of text messages (`OptedOut`).
+    TextOptedOut = "text_opted_out": Boolean,
     /// When the contact was last messaged.
     LastMessageAt = "last_message_at": Timestamp,
     /// Date of birth.

@@ -5,7 +5,7 @@
 
 use super::{FieldKind, FieldSpec, PhoneStyle, Profile, ProfileError, Role};
 use crate::code::{Code, UnknownCode};
-use crate::segment::Segment;
+use crate::segment::Channel;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -41,12 +41,23 @@ pub(crate) struct ProfileSpec {
     nanp_only: Option<bool>,
     assumed_region: Option<String>,
     phone_style: Option<PhoneStyle>,
-    importable_segments: Option<Vec<Segment>>,
+    channel: Option<ChannelText>,
     number_updates_need_permission: Option<bool>,
     max_file_bytes: Option<u64>,
     max_pasted_rows: Option<u64>,
     max_custom_fields: Option<usize>,
     gdpr_confirmation: Option<bool>,
+    strict_flags: Option<bool>,
+}
+
+/// `channel = "sms"`: the channel the profile imports, or `any`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ChannelText {
+    Whatsapp,
+    Sms,
+    Email,
+    Any,
 }
 
 /// `rules = ["phone.missing", …]` (exactly these) or a `[rules]` table of
@@ -65,6 +76,7 @@ struct FieldText {
     kind: Option<FieldKind>,
     role: Option<Role>,
     required: Option<bool>,
+    may_be_blank: Option<bool>,
     #[serde(default)]
     synonyms: Vec<String>,
     description: Option<String>,
@@ -143,8 +155,13 @@ impl ProfileSpec {
                 .map(|c| c.to_ascii_uppercase())
                 .collect();
         }
-        if let Some(segments) = self.importable_segments {
-            profile.importable_segments = segments;
+        if let Some(channel) = self.channel {
+            profile.channel = match channel {
+                ChannelText::Whatsapp => Some(Channel::Whatsapp),
+                ChannelText::Sms => Some(Channel::Sms),
+                ChannelText::Email => Some(Channel::Email),
+                ChannelText::Any => None,
+            };
         }
         profile.exact_headers = self.exact_headers.unwrap_or(profile.exact_headers);
         profile.min_age = self.min_age.or(profile.min_age);
@@ -162,6 +179,7 @@ impl ProfileSpec {
         profile.max_pasted_rows = self.max_pasted_rows.or(profile.max_pasted_rows);
         profile.max_custom_fields = self.max_custom_fields.or(profile.max_custom_fields);
         profile.gdpr_confirmation = self.gdpr_confirmation.unwrap_or(profile.gdpr_confirmation);
+        profile.strict_flags = self.strict_flags.unwrap_or(profile.strict_flags);
         validate(&profile)?;
         Ok(Draft {
             profile,
@@ -185,12 +203,13 @@ fn empty(default_rules: &[Code]) -> Profile {
         nanp_only: false,
         assumed_region: None,
         phone_style: PhoneStyle::E164,
-        importable_segments: Segment::ALL.to_vec(),
+        channel: None,
         number_updates_need_permission: false,
         max_file_bytes: None,
         max_pasted_rows: None,
         max_custom_fields: None,
         gdpr_confirmation: false,
+        strict_flags: false,
     }
 }
 
@@ -217,6 +236,7 @@ fn merge_field(fields: &mut Vec<FieldSpec>, text: FieldText) -> Result<(), Profi
         Some(existing) => {
             existing.synonyms.extend(text.synonyms);
             existing.required = text.required.unwrap_or(existing.required);
+            existing.may_be_blank = text.may_be_blank.unwrap_or(existing.may_be_blank);
             if let Some(kind) = kind {
                 existing.kind = kind;
                 // A new kind drops a role it cannot hold.
@@ -232,6 +252,7 @@ fn merge_field(fields: &mut Vec<FieldSpec>, text: FieldText) -> Result<(), Profi
             kind: kind.unwrap_or(FieldKind::Text),
             role: text.role,
             required: text.required.unwrap_or(false),
+            may_be_blank: text.may_be_blank.unwrap_or(false),
             synonyms: text.synonyms,
             description: text.description.unwrap_or_default(),
         }),

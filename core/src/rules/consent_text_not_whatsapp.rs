@@ -19,7 +19,7 @@ pub(super) const RULE: Rule = Rule {
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     // Contacts of other channels are set aside, not judged on WhatsApp wording.
-    if !ctx.profile.importable_segments.contains(&row.segment) {
+    if !ctx.imports(row) {
         return;
     }
     let Some(text) = row.role_text(ctx, Role::OptInText) else {

@@ -11,7 +11,7 @@ use crate::normalize::date::DateProblem;
 use crate::normalize::phone::{Phone, PhoneProblem};
 use crate::profile::{FieldKind, Needs, Profile, Role, RoleMap};
 use crate::records::Record;
-use crate::segment::Segment;
+use crate::segment::{Channel, Channels};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -21,9 +21,12 @@ mod age_under_minimum;
 mod consent_bad_timestamp;
 mod consent_double_opt_in_before_opt_in;
 mod consent_future_timestamp;
+mod consent_inferred_text_opt_in;
 mod consent_missing_source;
 mod consent_missing_text;
 mod consent_missing_timestamp;
+mod consent_not_email_channel;
+mod consent_not_sms_channel;
 mod consent_not_whatsapp_channel;
 mod consent_opted_out;
 mod consent_stale;
@@ -51,9 +54,11 @@ mod phone_missing;
 mod phone_no_country_code;
 mod phone_not_allowed_country;
 mod phone_not_mobile;
+mod phone_not_sms_capable;
 mod phone_unparseable;
 mod row_ragged;
 mod row_unclosed_quote;
+mod staff_missing;
 mod staff_unknown;
 
 /// A rule: its code, the fix shown to merchants, the roles it needs and its check.
@@ -75,6 +80,12 @@ pub(crate) enum Check {
     Header(fn(&Header<'_>) -> Result<(), CheckError>),
     /// Judges one row.
     Row(fn(&Row<'_>, &Context, &mut Findings)),
+    /// Judges one row, and gives a [`Notice`] for the whole file from its
+    /// mapping (the source column per profile field) when one is due.
+    RowAndFile(
+        fn(&Row<'_>, &Context, &mut Findings),
+        fn(&Context, &[Option<usize>]) -> Option<String>,
+    ),
     /// Judges a row against earlier rows; `clean` says whether the row rules found no error.
     Set(fn(&Row<'_>, &Context, &mut Seen, bool, &mut Findings)),
 }
@@ -98,6 +109,7 @@ pub(crate) const RULES: &[Rule] = &[
     phone_invalid::RULE,
     phone_no_country_code::RULE,
     phone_not_mobile::RULE,
+    phone_not_sms_capable::RULE,
     phone_not_allowed_country::RULE,
     phone_duplicate::RULE,
     id_missing::RULE,
@@ -115,11 +127,15 @@ pub(crate) const RULES: &[Rule] = &[
     consent_text_not_whatsapp::RULE,
     consent_text_missing_business::RULE,
     consent_not_whatsapp_channel::RULE,
+    consent_not_sms_channel::RULE,
+    consent_not_email_channel::RULE,
     consent_opted_out::RULE,
     consent_double_opt_in_before_opt_in::RULE,
+    consent_inferred_text_opt_in::RULE,
     age_missing::RULE,
     age_under_minimum::RULE,
     flag_invalid_boolean::RULE,
+    staff_missing::RULE,
     staff_unknown::RULE,
 ];
 
@@ -144,6 +160,22 @@ impl CheckError {
     }
 }
 
+/// The notices the profile's rules give for a file mapped as `fields`.
+pub(crate) fn file_notices(ctx: &Context, fields: &[Option<usize>]) -> Vec<Notice> {
+    RULES
+        .iter()
+        .filter(|r| ctx.profile.runs(r.code))
+        .filter_map(|rule| match rule.check {
+            Check::RowAndFile(_, notice) => notice(ctx, fields).map(|message| Notice {
+                code: rule.code,
+                message,
+                fix: rule.fix.to_owned(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The table's header and mapping, as the header rules see them.
 #[derive(Debug)]
 pub(crate) struct Header<'a> {
@@ -166,7 +198,7 @@ pub(crate) fn check_header(header: &Header<'_>) -> Result<(), CheckError> {
     Ok(())
 }
 
-use crate::report::Message;
+use crate::report::{Message, Notice};
 
 /// One problem found on a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -220,7 +252,7 @@ pub(crate) enum Value {
     Date(Result<NaiveDate, DateProblem>),
     Age(Option<u32>),
     Flag(Option<bool>),
-    Channel(Segment),
+    Channel(Channels),
 }
 
 /// One row as the rules see it.
@@ -231,7 +263,8 @@ pub(crate) struct Row<'a> {
     pub fields: Vec<(Option<usize>, Value)>,
     /// The raw cell per profile field (trimmed), for messages.
     pub raw: Vec<&'a str>,
-    pub segment: Segment,
+    /// The channels the contact consented to (its cell's, or the list's).
+    pub channels: Channels,
 }
 
 /// What rules need besides the row: the settings of the check (read-only,
@@ -246,6 +279,8 @@ pub(crate) struct Context {
     pub known_staff: HashSet<String>,
     pub width: usize,
     pub channel_mapped: bool,
+    /// A blank phone takes the WhatsApp number (Mongoose's "infer mobile number").
+    pub infer_mobile_number: bool,
     /// The profile forces the region for numbers without `+` (no warning is due).
     pub region_forced: bool,
 }
@@ -256,6 +291,8 @@ pub(crate) struct Context {
 #[derive(Debug, Default)]
 pub(crate) struct Seen {
     pub phones: SeenKeys<u128>,
+    /// WhatsApp numbers (Mongoose), kept apart from the phones.
+    pub whatsapp_numbers: SeenKeys<u128>,
     pub emails: SeenKeys,
     pub ids: SeenKeys,
 }
@@ -281,6 +318,39 @@ impl Context {
             .filter(move |(_, f)| f.kind == kind)
             .map(|(i, _)| i)
     }
+}
+
+impl Context {
+    /// Whether the row's contact consented to the channel the profile
+    /// imports (any row, for a profile of any channel).
+    pub fn imports(&self, row: &Row<'_>) -> bool {
+        self.profile
+            .channel
+            .is_none_or(|c| row.channels.contains(c))
+    }
+}
+
+/// The `consent.not_*_channel` rules: a contact who did not consent to
+/// `channel`, the one the profile imports, is set aside in its segment's file.
+pub(crate) fn check_channel(row: &Row<'_>, ctx: &Context, out: &mut Findings, channel: Channel) {
+    if row.channels.contains(channel) {
+        return;
+    }
+    let column = ctx.field(Role::OptInChannel).and_then(|i| row.column(i));
+    let segment = row.channels.segment();
+    let message = if row.channels.is_empty() && !ctx.channel_mapped {
+        format!(
+            "no channel column, so consent for {} is not shown: set aside in {segment}.csv",
+            channel.name()
+        )
+    } else {
+        format!(
+            "the contact consented to {}, not {}: set aside in {segment}.csv",
+            row.channels.names(),
+            channel.name()
+        )
+    };
+    out.error(Code::not_channel(channel), column, message);
 }
 
 impl Row<'_> {

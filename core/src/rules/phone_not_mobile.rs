@@ -20,14 +20,15 @@ pub(super) const RULE: Rule = Rule {
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     for i in ctx.fields_of(FieldKind::Phone) {
         if let Value::Phone(Ok(phone)) = row.value(i)
-            && !phone.mobile
+            && !phone.line.may_be_mobile()
         {
             out.warning(
                 Code::PhoneNotMobile,
                 row.column(i),
                 format!(
-                    "{} is a landline or service number, not a mobile number",
-                    phone.e164
+                    "{} is {}, not a mobile number",
+                    phone.e164,
+                    phone.line.described()
                 ),
             );
         }

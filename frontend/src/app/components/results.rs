@@ -83,6 +83,14 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                 { stat("summary-warnings", "results.stat.warnings", s.warnings) }
                 { stat("summary-duplicates", "results.stat.duplicates", s.duplicates) }
             </div>
+            if !report.notices.is_empty() {
+                <ul id="notices" class="notices">
+                    { for report.notices.iter().map(|n| html! {
+                        <li data-code={n.code.as_str()}><strong>{ t.get("results.notice") }</strong>{ " " }
+                            { &n.message }{ ". " }{ t.localize(&format!("fix.{}", n.code.as_str()), &n.fix) }</li>
+                    }) }
+                </ul>
+            }
             <h3>{ t.get("results.segments") }</h3>
             <table class="segments">
                 <thead><tr><th scope="col">{ t.get("results.segment") }</th><th scope="col">{ t.get("results.rows") }</th>

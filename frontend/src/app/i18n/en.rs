@@ -148,17 +148,30 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("field.mongoose.FirstName", "Given name"),
     ("field.mongoose.LastName", "Family name"),
-    ("field.mongoose.MobileNumber", "Mobile number"),
-    ("field.mongoose.WhatsAppMobileNumber", "WhatsApp number"),
+    (
+        "field.mongoose.MobileNumber",
+        "Mobile number (blank: inferred from the WhatsApp number when \"infer mobile number\" is chosen)",
+    ),
+    (
+        "field.mongoose.WhatsAppMobileNumber",
+        "WhatsApp number with + and the country code (blank for contacts without WhatsApp)",
+    ),
     (
         "field.mongoose.WhatsAppOptedOut",
-        "true when the contact opted out of WhatsApp",
+        "yes or true when the contact opted out of WhatsApp; no, false or blank means opted in",
     ),
     (
         "field.mongoose.WhatsAppMarketingOptedOut",
-        "true when the contact opted out of marketing",
+        "yes or true when the contact opted out of WhatsApp marketing; no, false or blank means opted in",
     ),
-    ("field.mongoose.StaffId", "Owning staff member"),
+    (
+        "field.mongoose.OptedOut",
+        "yes or true when the contact opted out of text messages; no, false or blank means opted in",
+    ),
+    (
+        "field.mongoose.StaffId",
+        "Staff member the contact is assigned to (left out or blank, Mongoose clears the assignment)",
+    ),
     (
         "field.sms-us.phone",
         "US or Canadian number, 10 or 11 digits",
@@ -192,6 +205,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("field.email-gdpr.postal_code", "Postal code"),
     ("field.email-gdpr.city", "City"),
     ("field.email-gdpr.country", "Country"),
+    (
+        "field.email-gdpr.opt_in_channel",
+        "Channels consented to (without this column, the GDPR confirmation counts as email consent)",
+    ),
     // 2. Load.
     ("load.title", "2. Load the list"),
     (
@@ -284,6 +301,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("results.stat.duplicates.other", "duplicates"),
     ("results.segments", "Consent segments"),
     ("results.segment", "Segment"),
+    ("results.notice", "Note:"),
     ("results.rows", "Rows"),
     ("results.meaning", "What it means"),
     ("segment.whatsapp.name", "WhatsApp"),
@@ -402,6 +420,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Replace it with the contact's mobile number if you have it; otherwise leave it and expect delivery failures.",
     ),
     (
+        "fix.phone.not_sms_capable",
+        "Replace it with the contact's mobile number, or remove the row: service and VoIP numbers cannot receive texts.",
+    ),
+    (
         "fix.phone.not_allowed_country",
         "Remove contacts from other countries, or import them with a profile for their country.",
     ),
@@ -470,12 +492,24 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Message these contacts only on the channel they chose, or ask them for WhatsApp consent first; map the channel column if it is missing (or declare the list's channel).",
     ),
     (
+        "fix.consent.not_sms_channel",
+        "Text only the contacts who agreed to SMS, or ask the others for SMS consent first; map the channel column if it is missing (or declare the list's channel).",
+    ),
+    (
+        "fix.consent.not_email_channel",
+        "E-mail only the contacts who agreed to email, or ask the others for email consent first; leave out the channel column only when every contact agreed to email.",
+    ),
+    (
         "fix.consent.opted_out",
         "Do not import this contact. Keep them on your suppression list.",
     ),
     (
         "fix.consent.double_opt_in_before_opt_in",
         "Correct the opt-in or the confirmation date from your records (check for swapped day and month).",
+    ),
+    (
+        "fix.consent.inferred_text_opt_in",
+        "Set OptedOut to yes for contacts who cannot receive text messages or did not agree to them; no for those who did.",
     ),
     (
         "fix.age.missing",
@@ -487,7 +521,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.flag.invalid_boolean",
-        "Write true or false (yes/no, y/n and 1/0 are also read).",
+        "Write true or false, or yes or no (other profiles than mongoose also read y/n and 1/0).",
+    ),
+    (
+        "fix.staff.missing",
+        "Fill in each contact's StaffId (and keep supplying it on every import) if contacts are assigned to staff; leave it out only to clear the assignments.",
     ),
     (
         "fix.staff.unknown",

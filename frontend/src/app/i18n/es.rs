@@ -160,17 +160,30 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("field.mongoose.FirstName", "Nombre"),
     ("field.mongoose.LastName", "Apellidos"),
-    ("field.mongoose.MobileNumber", "Número de móvil"),
-    ("field.mongoose.WhatsAppMobileNumber", "Número de WhatsApp"),
+    (
+        "field.mongoose.MobileNumber",
+        "Número de móvil (en blanco: se toma del número de WhatsApp si se elige «inferir el número de móvil»)",
+    ),
+    (
+        "field.mongoose.WhatsAppMobileNumber",
+        "Número de WhatsApp con + y el prefijo del país (en blanco para contactos sin WhatsApp)",
+    ),
     (
         "field.mongoose.WhatsAppOptedOut",
-        "«true» si el contacto se dio de baja de WhatsApp",
+        "yes o true si el contacto se dio de baja de WhatsApp; no, false o en blanco significa que está suscrito",
     ),
     (
         "field.mongoose.WhatsAppMarketingOptedOut",
-        "«true» si el contacto se dio de baja del marketing",
+        "yes o true si el contacto se dio de baja del marketing por WhatsApp; no, false o en blanco significa que está suscrito",
     ),
-    ("field.mongoose.StaffId", "Miembro del personal responsable"),
+    (
+        "field.mongoose.OptedOut",
+        "yes o true si el contacto se dio de baja de los SMS; no, false o en blanco significa que está suscrito",
+    ),
+    (
+        "field.mongoose.StaffId",
+        "Miembro del personal asignado al contacto (si se omite o queda en blanco, Mongoose borra la asignación)",
+    ),
     (
         "field.sms-us.phone",
         "Número de EE. UU. o Canadá, de 10 u 11 dígitos",
@@ -210,6 +223,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("field.email-gdpr.postal_code", "Código postal"),
     ("field.email-gdpr.city", "Ciudad"),
     ("field.email-gdpr.country", "País"),
+    (
+        "field.email-gdpr.opt_in_channel",
+        "Canales aceptados (sin esta columna, la confirmación del RGPD cuenta como consentimiento para el correo)",
+    ),
     // 2. Cargar.
     ("load.title", "2. Carga la lista"),
     (
@@ -317,6 +334,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("results.stat.duplicates.other", "duplicadas"),
     ("results.segments", "Segmentos de consentimiento"),
     ("results.segment", "Segmento"),
+    ("results.notice", "Nota:"),
     ("results.rows", "Filas"),
     ("results.meaning", "Qué significa"),
     ("segment.whatsapp.name", "WhatsApp"),
@@ -441,6 +459,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Sustitúyelo por el número de móvil del contacto si lo tienes; si no, déjalo, pero cuenta con que algunos mensajes no se entregarán.",
     ),
     (
+        "fix.phone.not_sms_capable",
+        "Sustitúyalo por el móvil del contacto o elimine la fila: los números de servicio y VoIP no pueden recibir SMS.",
+    ),
+    (
         "fix.phone.not_allowed_country",
         "Quita los contactos de otros países o impórtalos con un perfil para su país.",
     ),
@@ -509,12 +531,24 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Escribe a estos contactos solo por el canal que eligieron o pídeles antes su consentimiento para WhatsApp; asigna la columna del canal si falta (o indica el canal de la lista).",
     ),
     (
+        "fix.consent.not_sms_channel",
+        "Envíe SMS solo a los contactos que aceptaron SMS, o pida antes a los demás su consentimiento para SMS; asigne la columna de canal si falta (o declare el canal de la lista).",
+    ),
+    (
+        "fix.consent.not_email_channel",
+        "Envíe correos solo a los contactos que aceptaron el correo electrónico, o pida antes a los demás su consentimiento; omita la columna de canal solo si todos aceptaron el correo.",
+    ),
+    (
         "fix.consent.opted_out",
         "No importes este contacto. Mantenlo en tu lista de exclusión.",
     ),
     (
         "fix.consent.double_opt_in_before_opt_in",
         "Corrige, según tus registros, la fecha del consentimiento o la de la confirmación (comprueba si el día y el mes están intercambiados).",
+    ),
+    (
+        "fix.consent.inferred_text_opt_in",
+        "Ponga OptedOut a yes para los contactos que no pueden recibir SMS o no los aceptaron; no para los que sí.",
     ),
     (
         "fix.age.missing",
@@ -526,7 +560,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.flag.invalid_boolean",
-        "Escribe true o false (también se aceptan yes/no, y/n y 1/0).",
+        "Escriba true o false, o yes o no (los perfiles distintos de mongoose también leen y/n y 1/0).",
+    ),
+    (
+        "fix.staff.missing",
+        "Rellene el StaffId de cada contacto (y siga enviándolo en cada importación) si los contactos están asignados a personal; omítalo solo para borrar las asignaciones.",
     ),
     (
         "fix.staff.unknown",
