@@ -13,6 +13,8 @@ const MAX_DOMAIN: usize = 253;
 const MAX_LABEL: usize = 63;
 /// The longest address: a path is at most 256 octets with its `<` `>`.
 const MAX_ADDRESS: usize = 254;
+/// What the part before the @ may hold besides letters and digits (WHATWG).
+const LOCAL_SYMBOLS: &str = ".!#$%&'*+/=?^_`{|}~-";
 
 /// Why an address was not accepted; each says which part is wrong, as a
 /// phrase that follows the address in a message.
@@ -31,7 +33,9 @@ pub enum EmailProblem {
     #[error("has nothing before the @")]
     NoLocalPart,
     /// A character the part before the `@` cannot hold.
-    #[error("the part before @ contains `{0}`, which an address cannot hold")]
+    #[error(
+        "the part before @ contains `{0}`: it holds only letters a–z, digits and {LOCAL_SYMBOLS}"
+    )]
     LocalCharacter(char),
     /// The part before the `@` is over 64 octets.
     #[error("the part before @ is longer than {MAX_LOCAL} characters")]
@@ -128,9 +132,8 @@ fn check_shape(address: &str) -> Result<(), EmailProblem> {
     Ok(())
 }
 
-/// WHATWG's `atext` and the dot.
 fn is_local_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c)
+    c.is_ascii_alphanumeric() || LOCAL_SYMBOLS.contains(c)
 }
 
 /// WHATWG's label: letters, digits and hyphens, 1 to 63 of them, no hyphen
@@ -232,6 +235,10 @@ mod tests {
         assert_eq!(
             LocalTooLong.to_string(),
             "the part before @ is longer than 64 characters"
+        );
+        assert_eq!(
+            LocalCharacter('ü').to_string(),
+            "the part before @ contains `ü`: it holds only letters a–z, digits and .!#$%&'*+/=?^_`{|}~-"
         );
     }
 }
