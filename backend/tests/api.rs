@@ -55,6 +55,7 @@ on_every_database! {
     a_redirecting_webhook_is_not_followed(10 << 20, 0);
     a_given_up_webhook_delivery_is_sent_again_on_request(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
+    addresses_differing_only_in_case_update_one_contact(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     hostile_evidence_and_injected_ids_change_nothing(10 << 20, 0);
     finished_submissions_lose_their_files_after_the_retention_period(10 << 20, 0);
@@ -474,7 +475,13 @@ async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
 impl TestApp {
     /// Submits `clean`, approves it, and returns the submission id.
     async fn approved(&self, merchant: &ApiKey, session: &Session, clean: Vec<u8>) -> String {
-        let (status, created) = self.submit(Some(merchant), None, form(clean, b"x")).await;
+        self.approved_form(merchant, session, form(clean, b"x"))
+            .await
+    }
+
+    /// Submits `form`, approves it, and returns the submission id.
+    async fn approved_form(&self, merchant: &ApiKey, session: &Session, form: Form) -> String {
+        let (status, created) = self.submit(Some(merchant), None, form).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         let id = created["id"].as_str().expect("id").to_owned();
         let (status, body) = self
@@ -1041,6 +1048,40 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
         contacts.as_array().expect("contacts").len(),
         4,
         "never a duplicate"
+    );
+}
+
+async fn addresses_differing_only_in_case_update_one_contact(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let options = CheckOptions {
+        judging: JudgeOptions {
+            now: Some(chrono::Utc::now()),
+            ..JudgeOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    // Written by hand, not by core (which writes the lowercase key): the
+    // server keys the contact itself, whatever the client wrote.
+    for (email, name) in [("Ann@Example.com", "Ann"), ("ann@example.COM", "Annie")] {
+        let clean = format!("\u{feff}email,first_name\r\n{email},{name}\r\n").into_bytes();
+        let id = app
+            .approved_form(
+                &merchant,
+                &session,
+                form_for("email-gdpr", &options, clean, b"x"),
+            )
+            .await;
+        app.wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+            .await;
+    }
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = contacts.as_array().expect("contacts");
+    assert_eq!(contacts.len(), 1, "one contact: {contacts:?}");
+    assert_eq!(contacts[0]["key"], "ann@example.com");
+    assert_eq!(
+        contacts[0]["data"]["first_name"], "Annie",
+        "updated in place"
     );
 }
 
