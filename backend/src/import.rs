@@ -14,7 +14,8 @@
 //! the schedule pauses for a reviewer.
 
 use crate::web::AppState;
-use listgate_core::profile::Role;
+use listgate_core::normalize::email::email_key;
+use listgate_core::profile::{FieldKind, FieldSpec, Role};
 use listgate_core::records::read_all;
 use listgate_core::{BatchOptions, Profile};
 use serde::{Deserialize, Serialize};
@@ -58,29 +59,38 @@ type Row = serde_json::Map<String, serde_json::Value>;
 /// value of the profile's first key field that is filled (the E.164 phone;
 /// for Mongoose the ContactId, else the StudentId; for the email profile
 /// the email), prefixed with its field name when it is not the first, so
-/// that keys of different fields never meet. `Err` says what is missing.
+/// that keys of different fields never meet. An address is keyed on core's
+/// [`email_key`], the form duplicates are found by, so that `Ann@Example.com`
+/// and `ann@example.com` update one contact whichever client wrote the file.
+/// `Err` says what is missing.
 pub fn contact_key(
     profile: &Profile,
     row: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<String, String> {
-    let names: Vec<&str> = profile
+    let fields: Vec<&FieldSpec> = profile
         .key
         .iter()
         .filter_map(|role| profile.field_for(*role))
-        .map(|f| f.name.as_str())
         .collect();
-    names
+    fields
         .iter()
         .enumerate()
-        .find_map(|(i, name)| {
-            let value = cell(row, name)?;
+        .find_map(|(i, field)| {
+            let value = cell(row, &field.name)?;
+            let value = match field.kind {
+                FieldKind::Email => email_key(value),
+                _ => value.to_owned(),
+            };
             Some(if i == 0 {
-                value.to_owned()
+                value
             } else {
-                format!("{name}:{value}")
+                format!("{}:{value}", field.name)
             })
         })
-        .ok_or_else(|| format!("no {} to identify the contact", names.join(" or ")))
+        .ok_or_else(|| {
+            let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+            format!("no {} to identify the contact", names.join(" or "))
+        })
 }
 
 /// The trimmed, non-empty text of cell `name`.

@@ -55,6 +55,7 @@ on_every_database! {
     a_redirecting_webhook_is_not_followed(10 << 20, 0);
     a_given_up_webhook_delivery_is_sent_again_on_request(10 << 20, 0);
     mongoose_numbers_change_only_when_updates_are_allowed(10 << 20, 0);
+    addresses_differing_only_in_case_update_one_contact(10 << 20, 0);
     staff_ids_are_checked_against_the_tenants_own_list(10 << 20, 0);
     a_mongoose_import_sets_and_clears_staff_assignments(10 << 20, 0);
     a_mobile_number_another_contact_has_is_not_taken(10 << 20, 0);
@@ -1097,6 +1098,40 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
         contacts.as_array().expect("contacts").len(),
         4,
         "never a duplicate"
+    );
+}
+
+async fn addresses_differing_only_in_case_update_one_contact(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let options = CheckOptions {
+        judging: JudgeOptions {
+            now: Some(chrono::Utc::now()),
+            ..JudgeOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    // Written by hand, not by core (which writes the lowercase key): the
+    // server keys the contact itself, whatever the client wrote.
+    for (email, name) in [("Ann@Example.com", "Ann"), ("ann@example.COM", "Annie")] {
+        let clean = format!("\u{feff}email,first_name\r\n{email},{name}\r\n").into_bytes();
+        let id = app
+            .approved_form(
+                &merchant,
+                &session,
+                form_for("email-gdpr", &options, clean, b"x"),
+            )
+            .await;
+        app.wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+            .await;
+    }
+    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = contacts.as_array().expect("contacts");
+    assert_eq!(contacts.len(), 1, "one contact: {contacts:?}");
+    assert_eq!(contacts[0]["key"], "ann@example.com");
+    assert_eq!(
+        contacts[0]["data"]["first_name"], "Annie",
+        "updated in place"
     );
 }
 

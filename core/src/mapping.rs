@@ -97,7 +97,7 @@ pub fn suggest_from_values(profile: &Profile, columns: &[Vec<&str>]) -> Vec<Opti
             values.iter().filter(|v| test(v.trim())).count() as f64 / values.len() as f64
         }
     };
-    let is_email = |v: &str| crate::normalize::normalize_email(v).is_ok();
+    let is_email = |v: &str| crate::normalize::email::normalize_email(v).is_ok();
     let is_phone = |v: &str| {
         let digits = v.chars().filter(char::is_ascii_digit).count();
         (7..=15).contains(&digits)

@@ -3,7 +3,7 @@
 //! refusal) for every `trips` input is snapshotted.
 
 use listgate_core::{
-    CheckError, CheckOptions, Code, Discard, Profile, Report, Severity, check_bytes,
+    CheckError, CheckOptions, Code, Discard, Outputs, Profile, Report, Severity, check_bytes,
 };
 use std::path::PathBuf;
 
@@ -63,9 +63,18 @@ fn input(f: &toml::Table, key: &str, repeat_key: &str) -> String {
 }
 
 fn run(f: &toml::Table, text: &str, options: CheckOptions) -> Result<Report, CheckError> {
+    run_into(f, text, options, &mut Discard)
+}
+
+fn run_into(
+    f: &toml::Table,
+    text: &str,
+    options: CheckOptions,
+    sink: &mut impl listgate_core::Sink,
+) -> Result<Report, CheckError> {
     let profile =
         Profile::builtin(f["profile"].as_str().expect("profile")).expect("builtin profile");
-    check_bytes(text.as_bytes(), profile, options, &mut Discard)
+    check_bytes(text.as_bytes(), profile, options, sink)
 }
 
 fn codes_of(result: &Result<Report, CheckError>) -> Vec<(Code, Severity)> {
@@ -128,6 +137,41 @@ fn missing_country_code_is_a_warning_once_a_default_region_applies() {
         vec![(Code::PhoneNoCountryCode, Severity::Warning)]
     );
     assert_eq!(report.summary.importable, 1);
+}
+
+/// `Ann@Example.com` and `ann@example.COM` are one contact: the second is
+/// the duplicate, and the clean file writes the address's key.
+#[test]
+fn addresses_differing_only_in_case_are_one_contact_written_lowercase() {
+    let f = fixture(Code::EmailDuplicate);
+    let mut outputs = Outputs::default();
+    let report = run_into(
+        &f,
+        &input(&f, "trips", "repeat_rows"),
+        options(None),
+        &mut outputs,
+    )
+    .expect("report");
+    let duplicates: Vec<_> = report
+        .issues
+        .iter()
+        .map(|i| (i.row, i.code, &*i.message))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [(
+            3,
+            Code::EmailDuplicate,
+            "ann@example.COM is already on row 2"
+        )]
+    );
+    let clean = String::from_utf8(outputs.clean).expect("utf-8");
+    let emails: Vec<&str> = clean
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next())
+        .collect();
+    assert_eq!(emails, ["ann@example.com"], "{clean}");
 }
 
 #[test]

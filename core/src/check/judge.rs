@@ -6,8 +6,9 @@
 
 use crate::normalize::clean_cell;
 use crate::normalize::date::{DateRules, parse_date, parse_instant};
+use crate::normalize::email::normalize_email;
+use crate::normalize::parse_bool;
 use crate::normalize::phone::{PhoneRules, normalize_phone};
-use crate::normalize::{normalize_email, parse_bool};
 use crate::profile::{FieldKind, Role};
 use crate::records::Record;
 use crate::rules::{Check, Context, Findings, RULES, Row, Value};

@@ -193,6 +193,9 @@ fn normalize_with(
             Some(rest) => format!("+{rest}"),
             None => text.to_owned(),
         };
+        // `+44 (0) 7911 123456`: after the country code the library drops
+        // the national prefix where the country has one, so a bracketed
+        // trunk `(0)` goes; Italy's 0 is part of the number and stays.
         util.parse(&plus_form, None)
     } else {
         let Some(region) = rules.region else {
@@ -312,6 +315,32 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn a_trunk_zero_in_parentheses_after_the_country_code_is_dropped() {
+        let us = rules(Some("US"));
+        let e164 = |raw: &str| normalize_phone(raw, &us).expect(raw).e164;
+        for raw in [
+            "+44 (0) 7911 123456",
+            "0044 (0)7911 123456",
+            "+44(0)7911123456",
+            "+44 7911 123456",
+        ] {
+            assert_eq!(e164(raw), "+447911123456", "{raw}");
+        }
+        assert_eq!(e164("+49 (0)151 23456789"), "+4915123456789");
+        // Italian numbers keep their 0: it is dialled from abroad too.
+        assert_eq!(e164("+39 (0)6 1234 5678"), "+390612345678");
+        assert_eq!(e164("+39 06 1234 5678"), "+390612345678");
+    }
+
+    #[test]
+    fn a_zero_in_parentheses_elsewhere_is_a_digit_of_the_number() {
+        assert!(matches!(
+            normalize_phone("+44 7911 (0) 123456", &rules(Some("GB"))),
+            Err(PhoneProblem::Invalid(_))
+        ));
     }
 
     #[test]

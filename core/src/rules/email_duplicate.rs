@@ -1,8 +1,10 @@
-//! `email.duplicate`: the same address (ignoring case) is on an earlier clean row.
+//! `email.duplicate`: the same address is on an earlier clean row, compared
+//! by its [`email_key`](crate::normalize::email::email_key) (the whole
+//! address, ignoring case).
 //!
 //! Why: the contact would be stored twice and receive every mail twice.
 //!
-//! Example: `Ana@Example.com` on row 2 and `ana@example.com` on row 9.
+//! Example: `Ann@Example.com` on row 2 and `ann@example.COM` on row 9.
 
 use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
@@ -19,17 +21,17 @@ fn check(row: &Row<'_>, ctx: &Context, seen: &mut Seen, clean: bool, out: &mut F
     let Some(i) = ctx.field(Role::Email) else {
         return;
     };
-    if let Value::Email(Ok(email)) = row.value(i) {
+    if let Value::Email(Ok(key)) = row.value(i) {
         check_duplicate(
             &mut seen.emails,
-            email.to_lowercase(),
+            key.clone(),
             row.record.row(),
             clean,
             |first| {
                 out.error(
                     Code::EmailDuplicate,
                     row.column(i),
-                    format!("{email} is already on row {first}"),
+                    format!("{} is already on row {first}", row.raw[i]),
                 );
             },
         );

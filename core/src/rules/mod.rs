@@ -8,6 +8,7 @@
 use crate::code::{Code, Severity};
 use crate::error::CheckError;
 use crate::normalize::date::DateProblem;
+use crate::normalize::email::EmailProblem;
 use crate::normalize::phone::{Phone, PhoneProblem};
 use crate::profile::{FieldKind, Needs, Profile, Role, RoleMap};
 use crate::records::Record;
@@ -247,7 +248,8 @@ pub(crate) enum Value {
     /// Non-empty text (read it from `Row::raw`).
     Text,
     Phone(Result<Phone, PhoneProblem>),
-    Email(Result<String, &'static str>),
+    /// The address's [`email_key`](crate::normalize::email::email_key).
+    Email(Result<String, EmailProblem>),
     Instant(Result<DateTime<Utc>, DateProblem>),
     Date(Result<NaiveDate, DateProblem>),
     Age(Option<u32>),
@@ -286,7 +288,7 @@ pub(crate) struct Context {
 }
 
 /// What earlier rows held: the first clean row per number (see
-/// [`Phone::key`](crate::normalize::phone::Phone::key)), lower-cased email
+/// [`Phone::key`](crate::normalize::phone::Phone::key)), email key
 /// and id. Only the rules over earlier rows, run in file order, see it.
 #[derive(Debug, Default)]
 pub(crate) struct Seen {
