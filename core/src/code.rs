@@ -121,6 +121,8 @@ codes! {
     ConsentTextNotWhatsapp = "consent.text_not_whatsapp",
     /// The consent wording does not name the business.
     ConsentTextMissingBusiness = "consent.text_missing_business",
+    /// The consent wording describes only service messages, not marketing.
+    ConsentTextNotMarketing = "consent.text_not_marketing",
     /// The contact consented on another channel than WhatsApp.
     ConsentNotWhatsappChannel = "consent.not_whatsapp_channel",
     /// The contact did not consent to SMS.

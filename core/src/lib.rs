@@ -52,7 +52,7 @@ pub use output::Outputs;
 pub use preview::{Preview, preview, preview_input};
 pub use profile::{Profile, ProfileError};
 pub use report::{Issue, Notice, Outcome, Report};
-pub use rules::fix_for;
+pub use rules::{app_fix_for, fix_for};
 pub use segment::{Channel, Channels, Segment};
 pub use sink::{Discard, Disposition, Layout, RowVerdict, Sink, Stage};
 

@@ -55,6 +55,9 @@ pub struct ProfileOptions {
     pub infer_mobile_number: bool,
     /// Mongoose: existing contacts' numbers may change.
     pub allow_mobile_number_updates: bool,
+    /// The channels every contact consented to, for lists without a
+    /// channel column (`sms`, `sms;email`); blank: not declared.
+    pub channel: String,
 }
 
 impl WidgetOptions {
@@ -88,6 +91,14 @@ impl WidgetOptions {
             infer_mobile_number: o.infer_mobile_number,
             allow_mobile_number_updates: o.allow_mobile_number_updates,
             business_name: o.business_name.clone(),
+            channel: match o.channel.trim() {
+                "" => None,
+                declared => Some(
+                    declared
+                        .parse()
+                        .map_err(|e| format!("the `channel` attribute: {e}"))?,
+                ),
+            },
         })
     }
 

@@ -48,7 +48,7 @@ async function mount(element, options = {}) {
 }
 
 const FLAGS = ["house-number-in-street", "infer-mobile-number", "allow-mobile-number-updates"];
-const TEXTS = ["default-region", "business-name", "date-format"];
+const TEXTS = ["default-region", "business-name", "date-format", "channel"];
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
 class ListgateImport extends HTMLElement {

@@ -26,6 +26,8 @@ pub struct Choices {
     pub allow_mobile_number_updates: bool,
     /// Paste the file's text into the paste box instead of choosing the file.
     pub pasted: bool,
+    /// The channel every contact consented to (blank: not declared).
+    pub channel: &'static str,
 }
 
 impl Choices {
@@ -62,6 +64,9 @@ impl Choices {
         }
         if self.pasted {
             args.push("--pasted");
+        }
+        if !self.channel.is_empty() {
+            args.extend(["--channel", self.channel]);
         }
         args
     }

@@ -38,6 +38,9 @@ async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices
     if choices.allow_mobile_number_updates {
         b.click("#allow-updates").await;
     }
+    if !choices.channel.is_empty() {
+        b.select("#channel", choices.channel).await;
+    }
     b.click("section .actions button.primary").await;
     if choices.pasted {
         let text = std::fs::read_to_string(file).expect("UTF-8 text to paste");
@@ -170,11 +173,15 @@ async fn assert_results_equal(b: &Browser, report: &Value) {
             count["count"].as_u64(),
             "{css}"
         );
-        assert_eq!(
-            Some(b.text(&format!("{css} + td")).await.as_str()),
-            count["fix"].as_str(),
-            "the fix for {css}"
-        );
+        // The app's own words: its steps and options, not CLI flags.
+        let code: listgate_core::Code = count["code"]
+            .as_str()
+            .expect("code")
+            .parse()
+            .expect("a code");
+        let fix = b.text(&format!("{css} + td")).await;
+        assert_eq!(fix, listgate_core::app_fix_for(code), "the fix for {css}");
+        assert!(!fix.contains("--"), "{css}: {fix}");
     }
     assert_eq!(
         b.text("#outcome").await,
@@ -569,6 +576,81 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     assert!(alert.contains("the file is empty"), "{alert}");
     b.choose_file(&fixture("whatsapp_messy.csv"), 10).await;
     b.wait("#preview", 30).await;
+    b.close().await;
+}
+
+/// One of this profile's platform rules on a small list: the code on the
+/// Results page with the app's fix text, and the same report as the CLI.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_profiles_platform_rules_show_with_the_apps_fix_text() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (list, choices, code) in [
+        (
+            "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
+             07911 123456,2025-03-05T14:30:00Z,https://acme.example/join,Send me Acme Boutique order and delivery updates on WhatsApp,whatsapp\n",
+            Choices::acme_whatsapp(),
+            "consent.text_not_marketing",
+        ),
+        (
+            "phone,opt_in_at,dob,opt_in_channel\n+1 800 555 0199,2025-10-01,07/14/1990,SMS\n(415) 555-2671,2025-10-01,07/14/1990,email\n",
+            Choices {
+                profile: "sms-us",
+                ..Choices::default()
+            },
+            "phone.not_sms_capable",
+        ),
+        (
+            // No channel column: declared on the Start step.
+            "phone,opt_in_at,dob\n(415) 555-2671,2025-10-01,07/14/1990\n1-800-555-0199,2025-10-01,07/14/1990\n",
+            Choices {
+                profile: "sms-us",
+                channel: "sms",
+                ..Choices::default()
+            },
+            "phone.not_sms_capable",
+        ),
+        (
+            "ContactId,FirstName,LastName,MobileNumber,WhatsAppMobileNumber,WhatsAppOptedOut,StaffId\n\
+             C-1,Ana,Silva,(201) 555-0123,,1,ST-1\nC-2,Ben,Okafor,(201) 555-0124,,,\n",
+            Choices {
+                profile: "mongoose",
+                ..Choices::default()
+            },
+            "staff.missing",
+        ),
+        (
+            "email,first_name,channel\nann@example.com,Ann,email\nbob@example.com,Bob,sms\n",
+            Choices {
+                profile: "email-gdpr",
+                ..Choices::default()
+            },
+            "consent.not_email_channel",
+        ),
+    ] {
+        let file = dir.path().join(format!("{}.csv", choices.profile));
+        std::fs::write(&file, list).expect("write the list");
+        check_in_browser(&b, &server.url, &file, &choices).await;
+        b.wait(&format!("td.count[data-code='{code}']"), 10).await;
+        let out = tempfile::tempdir().expect("tempdir");
+        let report = cli(&b, &file, &choices, out.path()).await;
+        assert!(
+            report["issue_counts"]
+                .as_array()
+                .expect("counts")
+                .iter()
+                .any(|c| c["code"] == code),
+            "{code}: {report}"
+        );
+        assert_results_equal(&b, &report).await;
+        if !choices.channel.is_empty() {
+            assert_eq!(
+                report["summary"]["importable"], 1,
+                "the declared channel makes the mobile importable"
+            );
+        }
+    }
     b.close().await;
 }
 

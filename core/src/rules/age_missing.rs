@@ -5,13 +5,13 @@
 //!
 //! Example: an `sms-us` row whose `date_of_birth` and `age` cells are both empty.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::AgeMissing,
-    fix: "Fill in the date of birth (2001-07-14) or the age in whole years.",
+    fix: Fix::same("Fill in the date of birth (2001-07-14) or the age in whole years."),
     needs: Needs::AnyRole(&[Role::DateOfBirth, Role::Age]),
     check: Check::Row(check),
 };

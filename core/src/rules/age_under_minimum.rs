@@ -5,14 +5,14 @@
 //!
 //! Example: `age = 16` under `sms-us` (minimum 18).
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::age_on;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::AgeUnderMinimum,
-    fix: "Do not import this contact until they reach the minimum age.",
+    fix: Fix::same("Do not import this contact until they reach the minimum age."),
     needs: Needs::AnyRole(&[Role::DateOfBirth, Role::Age]),
     check: Check::Row(check),
 };

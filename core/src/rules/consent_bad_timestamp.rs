@@ -5,14 +5,17 @@
 //!
 //! Example: `opt_in_at = "last spring"`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::DateProblem;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentBadTimestamp,
-    fix: "Write the date as 2025-03-05 14:30 (or declare your format with --date-format).",
+    fix: Fix {
+        cli: "Write the date as 2025-03-05 14:30 (or declare your format with --date-format).",
+        app: "Write the date as 2025-03-05 14:30, or choose your date format on the Start step (Date format).",
+    },
     needs: Needs::Kind(FieldKind::Timestamp),
     check: Check::Row(check),
 };

@@ -6,14 +6,16 @@
 //!
 //! Example: `opt_in_at = 2025-03-05`, `double_opt_in_at = 2025-03-01`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::format_instant;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentDoubleOptInBeforeOptIn,
-    fix: "Correct the opt-in or the confirmation date from your records (check for swapped day and month).",
+    fix: Fix::same(
+        "Correct the opt-in or the confirmation date from your records (check for swapped day and month).",
+    ),
     needs: Needs::Roles(&[Role::OptInAt, Role::DoubleOptInAt]),
     check: Check::Row(check),
 };

@@ -6,14 +6,14 @@
 //!
 //! Example: `opt_in_at = 2031-01-05` in a check run in 2025.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::format_instant;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentFutureTimestamp,
-    fix: "Correct the date: check the year and whether day and month are swapped.",
+    fix: Fix::same("Correct the date: check the year and whether day and month are swapped."),
     needs: Needs::AnyRole(&[Role::OptInAt, Role::DoubleOptInAt]),
     check: Check::Row(check),
 };

@@ -10,13 +10,15 @@
 //! Example: `MobileNumber` blank, `WhatsAppMobileNumber = +1 201 555 0123`,
 //! "infer mobile number" chosen, `OptedOut` blank or absent.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentInferredTextOptIn,
-    fix: "Set OptedOut to yes for contacts who cannot receive text messages or did not agree to them; no for those who did.",
+    fix: Fix::same(
+        "Set OptedOut to yes for contacts who cannot receive text messages or did not agree to them; no for those who did.",
+    ),
     needs: Needs::Roles(&[Role::Phone, Role::WhatsappNumber, Role::TextOptedOut]),
     check: Check::Row(check),
 };

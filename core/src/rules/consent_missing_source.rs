@@ -5,13 +5,15 @@
 //!
 //! Example: a `whatsapp` row with an empty `opt_in_source`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentMissingSource,
-    fix: "Fill in where the contact opted in, e.g. https://shop.example/signup or 'in-store tablet'.",
+    fix: Fix::same(
+        "Fill in where the contact opted in, e.g. https://shop.example/signup or 'in-store tablet'.",
+    ),
     needs: Needs::Role(Role::OptInSource),
     check: Check::Row(check),
 };

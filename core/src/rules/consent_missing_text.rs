@@ -5,13 +5,15 @@
 //!
 //! Example: a `whatsapp` row with an empty `opt_in_text`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentMissingText,
-    fix: "Fill in the exact text the contact agreed to, e.g. 'Yes, send me offers from Acme on WhatsApp'.",
+    fix: Fix::same(
+        "Fill in the exact text the contact agreed to, e.g. 'Yes, send me offers from Acme on WhatsApp'.",
+    ),
     needs: Needs::Role(Role::OptInText),
     check: Check::Row(check),
 };

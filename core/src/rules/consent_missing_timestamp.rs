@@ -5,13 +5,15 @@
 //!
 //! Example: a `whatsapp` row with an empty `opt_in_at`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentMissingTimestamp,
-    fix: "Fill in when the contact opted in (date and time, e.g. 2025-03-05 14:30) from your signup records.",
+    fix: Fix::same(
+        "Fill in when the contact opted in (date and time, e.g. 2025-03-05 14:30) from your signup records.",
+    ),
     needs: Needs::Role(Role::OptInAt),
     check: Check::Row(check),
 };

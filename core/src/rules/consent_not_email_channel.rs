@@ -9,13 +9,15 @@
 //!
 //! Example: `opt_in_channel = "sms"` under `email-gdpr`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, check_channel};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, check_channel};
 use crate::code::Code;
 use crate::segment::Channel;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentNotEmailChannel,
-    fix: "E-mail only the contacts who agreed to email, or ask the others for email consent first; leave out the channel column only when every contact agreed to email.",
+    fix: Fix::same(
+        "E-mail only the contacts who agreed to email, or ask the others for email consent first; leave out the channel column only when every contact agreed to email.",
+    ),
     needs: Needs::Channel(Channel::Email),
     check: Check::Row(check),
 };

@@ -8,13 +8,15 @@
 //!
 //! Example: `opt_in_channel = "email"` under `sms-us`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, check_channel};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, check_channel};
 use crate::code::Code;
 use crate::segment::Channel;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentNotSmsChannel,
-    fix: "Text only the contacts who agreed to SMS, or ask the others for SMS consent first; map the channel column if it is missing (or declare the list's channel).",
+    fix: Fix::same(
+        "Text only the contacts who agreed to SMS, or ask the others for SMS consent first; map the channel column if it is missing (or declare the list's channel).",
+    ),
     needs: Needs::Channel(Channel::Sms),
     check: Check::Row(check),
 };

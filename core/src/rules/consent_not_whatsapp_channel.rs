@@ -7,13 +7,15 @@
 //!
 //! Example: `opt_in_channel = "sms"` under `whatsapp`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, check_channel};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, check_channel};
 use crate::code::Code;
 use crate::segment::Channel;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentNotWhatsappChannel,
-    fix: "Message these contacts only on the channel they chose, or ask them for WhatsApp consent first; map the channel column if it is missing (or declare the list's channel).",
+    fix: Fix::same(
+        "Message these contacts only on the channel they chose, or ask them for WhatsApp consent first; map the channel column if it is missing (or declare the list's channel).",
+    ),
     needs: Needs::Channel(Channel::Whatsapp),
     check: Check::Row(check),
 };

@@ -5,13 +5,13 @@
 //!
 //! Example: `opted_out = yes`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentOptedOut,
-    fix: "Do not import this contact. Keep them on your suppression list.",
+    fix: Fix::same("Do not import this contact. Keep them on your suppression list."),
     needs: Needs::Role(Role::OptedOut),
     check: Check::Row(check),
 };

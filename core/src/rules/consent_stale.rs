@@ -6,13 +6,15 @@
 //!
 //! Example: `opt_in_at = 2024-01-05` with no later message, checked under `sms-us` in December 2025.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentStale,
-    fix: "Re-confirm consent with these contacts through another channel before importing them, or leave them out.",
+    fix: Fix::same(
+        "Re-confirm consent with these contacts through another channel before importing them, or leave them out.",
+    ),
     needs: Needs::AnyRole(&[Role::OptInAt, Role::LastMessageAt]),
     check: Check::Row(check),
 };

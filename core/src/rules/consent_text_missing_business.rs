@@ -6,14 +6,16 @@
 //!
 //! Example: `--business-name "Acme"` and `opt_in_text = "Yes to WhatsApp offers from Globex"`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 use crate::profile::Role;
 use crate::text::{squash, squashed_contains};
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextMissingBusiness,
-    fix: "Only import contacts whose opt-in wording named your business; check the business name you entered.",
+    fix: Fix::same(
+        "Only import contacts whose opt-in wording named your business; check the business name you entered.",
+    ),
     needs: Needs::Role(Role::OptInText),
     check: Check::Row(check),
 };

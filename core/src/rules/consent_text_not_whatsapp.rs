@@ -5,14 +5,16 @@
 //!
 //! Example: `opt_in_text = "Yes, send me news and offers"`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 use crate::profile::Role;
 use crate::text::squashed_contains;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextNotWhatsapp,
-    fix: "Only import contacts whose opt-in wording named WhatsApp; collect new WhatsApp consent from the others.",
+    fix: Fix::same(
+        "Only import contacts whose opt-in wording named WhatsApp; collect new WhatsApp consent from the others.",
+    ),
     needs: Needs::Role(Role::OptInText),
     check: Check::Row(check),
 };

@@ -6,13 +6,16 @@
 //!
 //! Example: a column of `03/04/2025`, `05/06/2025`, … with no day above 12 and no `--date-format`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::date::DateProblem;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::DateAmbiguous,
-    fix: "Declare the column's date format (--date-format %d/%m/%Y or %m/%d/%Y), or write dates as 2025-04-03.",
+    fix: Fix {
+        cli: "Declare the column's date format (--date-format %d/%m/%Y or %m/%d/%Y), or write dates as 2025-04-03.",
+        app: "Choose the column's date format on the Start step (Date format: %d/%m/%Y or %m/%d/%Y), or write dates as 2025-04-03.",
+    },
     needs: Needs::Nothing,
     check: Check::Row(check),
 };

@@ -6,13 +6,13 @@
 //!
 //! Example: `Ann@Example.com` on row 2 and `ann@example.COM` on row 9.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::EmailDuplicate,
-    fix: "Delete this row, or merge what it adds into the row it duplicates.",
+    fix: Fix::same("Delete this row, or merge what it adds into the row it duplicates."),
     needs: Needs::Role(Role::Email),
     check: Check::Set(check),
 };

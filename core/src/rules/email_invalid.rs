@@ -18,13 +18,15 @@
 //! Example: `ana.example.com` (no @), `ana@-acme.com` (a hyphen starts the
 //! domain), `ana@localhost` (no dot).
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::EmailInvalid,
-    fix: "Correct the address (name@example.com) or clear the cell if you do not have one.",
+    fix: Fix::same(
+        "Correct the address (name@example.com) or clear the cell if you do not have one.",
+    ),
     needs: Needs::Role(Role::Email),
     check: Check::Row(check),
 };

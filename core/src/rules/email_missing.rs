@@ -4,13 +4,13 @@
 //!
 //! Example: an `email-gdpr` row with an empty `email`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::EmailMissing,
-    fix: "Fill in the contact's email address, or remove the row.",
+    fix: Fix::same("Fill in the contact's email address, or remove the row."),
     needs: Needs::Role(Role::Email),
     check: Check::Row(check),
 };

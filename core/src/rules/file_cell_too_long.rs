@@ -8,12 +8,14 @@
 //! Example: `"Ana,+447911123456,...` with no closing quote before the end of
 //! the file.
 
-use super::{Check, Needs, Rule};
+use super::{Check, Fix, Needs, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FileCellTooLong,
-    fix: "Look for a quote (\") that is opened and never closed at the row named, fix it and export again.",
+    fix: Fix::same(
+        "Look for a quote (\") that is opened and never closed at the row named, fix it and export again.",
+    ),
     needs: Needs::Nothing,
     check: Check::File,
 };

@@ -7,12 +7,14 @@
 //!
 //! Example: a file holding only `phone,opt_in_at`.
 
-use super::{Check, Needs, Rule};
+use super::{Check, Fix, Needs, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FileEmpty,
-    fix: "Check that you exported the right list and that the export contains contacts below the header row.",
+    fix: Fix::same(
+        "Check that you exported the right list and that the export contains contacts below the header row.",
+    ),
     needs: Needs::Nothing,
     check: Check::File,
 };

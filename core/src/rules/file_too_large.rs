@@ -8,12 +8,12 @@
 //!
 //! Example: a 6 MB CSV under the `mongoose` profile.
 
-use super::{Check, Needs, Rule};
+use super::{Check, Fix, Needs, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FileTooLarge,
-    fix: "Split the list into several smaller files and check each one.",
+    fix: Fix::same("Split the list into several smaller files and check each one."),
     needs: Needs::Nothing,
     check: Check::File,
 };

@@ -7,12 +7,15 @@
 //!
 //! Example: with `max_columns = 7`, a row of 8 cells.
 
-use super::{Check, Needs, Rule};
+use super::{Check, Fix, Needs, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FileTooManyColumns,
-    fix: "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+    fix: Fix {
+        cli: "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+        app: "Check that the file is a contact list and that the delimiter chosen on the Load step is right; delete empty columns and export again.",
+    },
     needs: Needs::Nothing,
     check: Check::File,
 };

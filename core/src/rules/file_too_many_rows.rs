@@ -7,12 +7,14 @@
 //!
 //! Example: 5,001 rows pasted under the `mongoose` profile.
 
-use super::{Check, Needs, Rule};
+use super::{Check, Fix, Needs, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FileTooManyRows,
-    fix: "Split the list into smaller files and check each one; a pasted list can instead be uploaded as a file.",
+    fix: Fix::same(
+        "Split the list into smaller files and check each one; a pasted list can instead be uploaded as a file.",
+    ),
     needs: Needs::Nothing,
     check: Check::File,
 };

@@ -7,12 +7,14 @@
 //!
 //! Example: `contacts.csv` that starts with `%PDF-1.7`.
 
-use super::{Check, Needs, Rule};
+use super::{Check, Fix, Needs, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FileUnreadable,
-    fix: "Export the list again from your tool as CSV (comma or semicolon separated) or as an Excel .xlsx workbook.",
+    fix: Fix::same(
+        "Export the list again from your tool as CSV (comma or semicolon separated) or as an Excel .xlsx workbook.",
+    ),
     needs: Needs::Nothing,
     check: Check::File,
 };

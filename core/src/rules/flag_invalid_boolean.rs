@@ -7,13 +7,15 @@
 //!
 //! Example: `WhatsAppOptedOut = maybe`; `WhatsAppOptedOut = 1` under `mongoose`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::FlagInvalidBoolean,
-    fix: "Write true or false, or yes or no (other profiles than mongoose also read y/n and 1/0).",
+    fix: Fix::same(
+        "Write true or false, or yes or no (other profiles than mongoose also read y/n and 1/0).",
+    ),
     needs: Needs::Kind(FieldKind::Boolean),
     check: Check::Row(check),
 };

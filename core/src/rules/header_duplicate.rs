@@ -7,14 +7,17 @@
 //!
 //! Example: `Phone,Name,phone`.
 
-use super::{Check, Header, Needs, Rule};
+use super::{Check, Fix, Header, Needs, Rule};
 use crate::code::Code;
 use crate::error::{CheckError, Position};
 use crate::text::{column_letter, squash};
 
 pub(super) const RULE: Rule = Rule {
     code: Code::HeaderDuplicate,
-    fix: "Rename or delete one of the two columns, or map the right one explicitly (--map field=Header).",
+    fix: Fix {
+        cli: "Rename or delete one of the two columns, or map the right one explicitly (--map field=Header).",
+        app: "Rename or delete one of the two columns, or choose the right one for the field on the Map step.",
+    },
     needs: Needs::Nothing,
     check: Check::Header(check),
 };

@@ -8,13 +8,16 @@
 //!
 //! Example: a `whatsapp` list without any opt-in date column.
 
-use super::{Check, Header, Needs, Rule};
+use super::{Check, Fix, Header, Needs, Rule};
 use crate::code::Code;
 use crate::error::CheckError;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::HeaderMissingRequired,
-    fix: "Add the missing column to the file, rename its header, or map it explicitly (--map field=Header).",
+    fix: Fix {
+        cli: "Add the missing column to the file, rename its header, or map it explicitly (--map field=Header).",
+        app: "Add the missing column to the file, rename its header, or choose the column for the field on the Map step.",
+    },
     needs: Needs::Nothing,
     check: Check::Header(check),
 };

@@ -6,13 +6,15 @@
 //!
 //! Example: a `mongoose` file with the required columns and 26 more.
 
-use super::{Check, Header, Needs, Rule};
+use super::{Check, Fix, Header, Needs, Rule};
 use crate::code::Code;
 use crate::error::CheckError;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::HeaderTooManyCustomFields,
-    fix: "Delete the columns you do not need to import so that at most the allowed number of custom columns remain.",
+    fix: Fix::same(
+        "Delete the columns you do not need to import so that at most the allowed number of custom columns remain.",
+    ),
     needs: Needs::Nothing,
     check: Check::Header(check),
 };

@@ -5,13 +5,13 @@
 //!
 //! Example: `ContactId = C-1001` on rows 2 and 7 of a `mongoose` file.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::IdDuplicate,
-    fix: "Keep one row per id: delete this row or merge it into the earlier one.",
+    fix: Fix::same("Keep one row per id: delete this row or merge it into the earlier one."),
     needs: Needs::Kind(FieldKind::Id),
     check: Check::Set(check),
 };

@@ -5,13 +5,13 @@
 //!
 //! Example: a `mongoose` row with both StudentId and ContactId empty.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::IdMissing,
-    fix: "Fill in the contact's StudentId or ContactId from your system.",
+    fix: Fix::same("Fill in the contact's StudentId or ContactId from your system."),
     needs: Needs::Kind(FieldKind::Id),
     check: Check::Row(check),
 };

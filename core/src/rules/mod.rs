@@ -32,6 +32,7 @@ mod consent_not_whatsapp_channel;
 mod consent_opted_out;
 mod consent_stale;
 mod consent_text_missing_business;
+mod consent_text_not_marketing;
 mod consent_text_not_whatsapp;
 mod date_ambiguous;
 mod email_duplicate;
@@ -66,10 +67,28 @@ mod staff_unknown;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rule {
     pub code: Code,
-    pub fix: &'static str,
+    pub fix: Fix,
     /// What a profile must have for the rule to run (checked when it loads).
     pub needs: Needs,
     pub check: Check,
+}
+
+/// How to fix a finding: on the command line (and in reports), and in the
+/// browser app, which names its steps and options instead of CLI flags.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fix {
+    pub cli: &'static str,
+    pub app: &'static str,
+}
+
+impl Fix {
+    /// The same words everywhere: the fix names no option.
+    pub const fn same(text: &'static str) -> Fix {
+        Fix {
+            cli: text,
+            app: text,
+        }
+    }
 }
 
 /// When a rule runs and what it sees.
@@ -127,6 +146,7 @@ pub(crate) const RULES: &[Rule] = &[
     consent_missing_text::RULE,
     consent_text_not_whatsapp::RULE,
     consent_text_missing_business::RULE,
+    consent_text_not_marketing::RULE,
     consent_not_whatsapp_channel::RULE,
     consent_not_sms_channel::RULE,
     consent_not_email_channel::RULE,
@@ -144,9 +164,15 @@ fn rule(code: Code) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
 }
 
-/// The fix text for `code`.
+/// The fix text for `code`, as reports and the command line give it.
 pub fn fix_for(code: Code) -> &'static str {
-    rule(code).map_or("", |r| r.fix)
+    rule(code).map_or("", |r| r.fix.cli)
+}
+
+/// The fix text for `code` in the browser app: it names the app's steps
+/// and options where [`fix_for`] names command-line flags.
+pub fn app_fix_for(code: Code) -> &'static str {
+    rule(code).map_or("", |r| r.fix.app)
 }
 
 /// What a profile must have for rule `code` to run.
@@ -170,7 +196,7 @@ pub(crate) fn file_notices(ctx: &Context, fields: &[Option<usize>]) -> Vec<Notic
             Check::RowAndFile(_, notice) => notice(ctx, fields).map(|message| Notice {
                 code: rule.code,
                 message,
-                fix: rule.fix.to_owned(),
+                fix: rule.fix.cli.to_owned(),
             }),
             _ => None,
         })
@@ -441,7 +467,11 @@ mod tests {
         for code in Code::ALL {
             let rules: Vec<_> = RULES.iter().filter(|r| r.code == *code).collect();
             assert_eq!(rules.len(), 1, "{code}");
-            assert!(rules[0].fix.len() > 20, "{code} needs a real fix text");
+            assert!(rules[0].fix.cli.len() > 20, "{code} needs a real fix text");
+            assert!(
+                !rules[0].fix.app.contains("--"),
+                "{code}: the app's fix names the step and option, not a CLI flag"
+            );
             assert_eq!(
                 matches!(rules[0].check, Check::File | Check::Header(_)),
                 code.is_file_level(),

@@ -8,13 +8,13 @@
 //!
 //! Example: `07911 123456` (default region GB) on row 2 and `+44 7911 123456` on row 5.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Seen, Value, check_duplicate};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Seen, Value, check_duplicate};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneDuplicate,
-    fix: "Delete this row, or merge what it adds into the row it duplicates.",
+    fix: Fix::same("Delete this row, or merge what it adds into the row it duplicates."),
     needs: Needs::Role(Role::Phone),
     check: Check::Set(check),
 };

@@ -6,14 +6,14 @@
 //!
 //! Example: `+44 7911 12345` (one digit short).
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneInvalid,
-    fix: "Check the number for a missing or extra digit and for the right country code.",
+    fix: Fix::same("Check the number for a missing or extra digit and for the right country code."),
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

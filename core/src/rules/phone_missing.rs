@@ -7,13 +7,15 @@
 //! Example: a `whatsapp` row with an empty `phone`; a `mongoose` row with
 //! both MobileNumber and WhatsAppMobileNumber blank.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::{FieldKind, Role};
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneMissing,
-    fix: "Fill in the contact's mobile number with its country code (+44 7911 123456), or remove the row.",
+    fix: Fix::same(
+        "Fill in the contact's mobile number with its country code (+44 7911 123456), or remove the row.",
+    ),
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

@@ -6,14 +6,17 @@
 //!
 //! Example: `07911 123456` with no default country.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNoCountryCode,
-    fix: "Write numbers with + and the country code, or choose the default country the numbers belong to (--default-region GB).",
+    fix: Fix {
+        cli: "Write numbers with + and the country code, or choose the default country the numbers belong to (--default-region GB).",
+        app: "Write numbers with + and the country code, or choose the country the numbers belong to on the Start step (Default country).",
+    },
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

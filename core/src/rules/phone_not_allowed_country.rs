@@ -6,14 +6,16 @@
 //!
 //! Example: `+44 7911 123456` under `sms-us`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNotAllowedCountry,
-    fix: "Remove contacts from other countries, or import them with a profile for their country.",
+    fix: Fix::same(
+        "Remove contacts from other countries, or import them with a profile for their country.",
+    ),
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

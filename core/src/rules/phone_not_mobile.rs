@@ -6,13 +6,15 @@
 //!
 //! Example: `+44 20 7946 0958`, a London landline.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNotMobile,
-    fix: "Replace it with the contact's mobile number if you have it; otherwise leave it and expect delivery failures.",
+    fix: Fix::same(
+        "Replace it with the contact's mobile number if you have it; otherwise leave it and expect delivery failures.",
+    ),
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

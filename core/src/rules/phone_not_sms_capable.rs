@@ -9,13 +9,15 @@
 //!
 //! Example: `+1 800 555 0199`, a toll-free number, under `sms-us`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneNotSmsCapable,
-    fix: "Replace it with the contact's mobile number, or remove the row: service and VoIP numbers cannot receive texts.",
+    fix: Fix::same(
+        "Replace it with the contact's mobile number, or remove the row: service and VoIP numbers cannot receive texts.",
+    ),
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

@@ -5,14 +5,16 @@
 //!
 //! Example: `4.47911E+11` or `call me`.
 
-use super::{Check, Context, Findings, Needs, Row, Rule, Value};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule, Value};
 use crate::code::Code;
 use crate::normalize::phone::PhoneProblem;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::PhoneUnparseable,
-    fix: "Write the number with digits only, optionally with + and spaces, e.g. +44 7911 123456; format phone columns as text in spreadsheets.",
+    fix: Fix::same(
+        "Write the number with digits only, optionally with + and spaces, e.g. +44 7911 123456; format phone columns as text in spreadsheets.",
+    ),
     needs: Needs::Kind(FieldKind::Phone),
     check: Check::Row(check),
 };

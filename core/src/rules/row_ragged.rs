@@ -7,12 +7,14 @@
 //! Example: `+447911123456,Smith, Ana,2025-01-05` under the header
 //! `phone,name,opt_in_at`: the unquoted comma in the name makes four cells.
 
-use super::{Check, Context, Findings, Needs, Row, Rule};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::RowRagged,
-    fix: "Put quotes around values that contain the delimiter (or re-export the file from your tool) so every row has one cell per column.",
+    fix: Fix::same(
+        "Put quotes around values that contain the delimiter (or re-export the file from your tool) so every row has one cell per column.",
+    ),
     needs: Needs::Nothing,
     check: Check::Row(check),
 };

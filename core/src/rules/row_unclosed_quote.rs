@@ -5,12 +5,14 @@
 //!
 //! Example: `+447911123456,"Yes to WhatsApp` and no closing quote before the end of the file.
 
-use super::{Check, Context, Findings, Needs, Row, Rule};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::RowUnclosedQuote,
-    fix: "Close the quote on this row (or double quotes inside a quoted value: \"\" ) and check again.",
+    fix: Fix::same(
+        "Close the quote on this row (or double quotes inside a quoted value: \"\" ) and check again.",
+    ),
     needs: Needs::Nothing,
     check: Check::Row(check),
 };

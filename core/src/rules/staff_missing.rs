@@ -8,13 +8,15 @@
 //! Example: `StaffId` blank on a `mongoose` row, or a `mongoose` file without
 //! the StaffId column.
 
-use super::{Check, Context, Findings, Needs, Row, Rule};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 use crate::profile::Role;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::StaffMissing,
-    fix: "Fill in each contact's StaffId (and keep supplying it on every import) if contacts are assigned to staff; leave it out only to clear the assignments.",
+    fix: Fix::same(
+        "Fill in each contact's StaffId (and keep supplying it on every import) if contacts are assigned to staff; leave it out only to clear the assignments.",
+    ),
     needs: Needs::Role(Role::StaffId),
     check: Check::RowAndFile(check, notice),
 };

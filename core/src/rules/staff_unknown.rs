@@ -6,13 +6,13 @@
 //!
 //! Example: `StaffId = ST-99` when the known staff are ST-1 to ST-7.
 
-use super::{Check, Context, Findings, Needs, Row, Rule};
+use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 use crate::profile::FieldKind;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::StaffUnknown,
-    fix: "Use a StaffId that exists in your account, or leave the cell empty.",
+    fix: Fix::same("Use a StaffId that exists in your account, or leave the cell empty."),
     needs: Needs::Kind(FieldKind::Staff),
     check: Check::Row(check),
 };

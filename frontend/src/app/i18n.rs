@@ -469,7 +469,7 @@ mod tests {
     /// page reads exactly as before, and the browser tests find them.
     #[test]
     fn english_copies_of_core_texts_match_core() {
-        use listgate_core::{Code, Outcome, Profile, Segment, fix_for};
+        use listgate_core::{Code, Outcome, Profile, Segment, app_fix_for};
         let en = Texts::default();
         for segment in Segment::ALL {
             let s = segment.as_str();
@@ -490,7 +490,7 @@ mod tests {
         for code in Code::ALL {
             assert_eq!(
                 en.get(&format!("fix.{}", code.as_str())),
-                fix_for(*code),
+                app_fix_for(*code),
                 "{code:?}"
             );
         }

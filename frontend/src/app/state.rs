@@ -6,7 +6,9 @@ use crate::app::i18n::Texts;
 use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
 use listgate_core::output::OutputFile;
-use listgate_core::{CheckOptions, Encoding, JudgeOptions, Mapping, Preview, ReadOptions};
+use listgate_core::{
+    Channels, CheckOptions, Encoding, JudgeOptions, Mapping, Preview, ReadOptions,
+};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -93,6 +95,9 @@ pub struct Choices {
     pub allow_mobile_number_updates: bool,
     /// The business the consent wording must name.
     pub business_name: String,
+    /// The channels every contact consented to, declared for a list
+    /// without a channel column.
+    pub channel: Option<Channels>,
 }
 
 impl Default for Choices {
@@ -107,6 +112,7 @@ impl Default for Choices {
             infer_mobile_number: false,
             allow_mobile_number_updates: false,
             business_name: String::new(),
+            channel: None,
         }
     }
 }
@@ -322,6 +328,7 @@ impl AppState {
                 house_number_in_street: c.house_number_in_street,
                 infer_mobile_number: c.infer_mobile_number,
                 allow_mobile_number_updates: c.allow_mobile_number_updates,
+                channel: c.channel,
                 ..JudgeOptions::default()
             },
             ..CheckOptions::default()
@@ -533,6 +540,7 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use listgate_core::Channel;
 
     #[test]
     fn settings_carry_every_choice_and_override() {
@@ -547,6 +555,7 @@ mod tests {
                 infer_mobile_number: true,
                 allow_mobile_number_updates: true,
                 business_name: "  ".into(),
+                channel: Some(Channels::only(Channel::Sms)),
             },
             ..AppState::default()
         };
@@ -570,6 +579,7 @@ mod tests {
                 && o.judging.allow_mobile_number_updates
         );
         assert_eq!(o.reading.mapping.0["FirstName"], "Column B");
+        assert_eq!(o.judging.channel, Some(Channels::only(Channel::Sms)));
     }
 
     #[test]

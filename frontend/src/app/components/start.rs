@@ -2,10 +2,11 @@
 
 use super::form::{checkbox, header_select, select, text_input};
 use crate::app::hooks::use_texts::use_texts;
+use crate::app::i18n::Texts;
 use crate::app::state::Choices;
-use listgate_core::Profile;
 use listgate_core::profile::Role;
 use listgate_core::template::template;
+use listgate_core::{Channel, Profile};
 use web_sys::{Blob, BlobPropertyBag, Url};
 use yew::prelude::*;
 
@@ -76,6 +77,17 @@ pub fn StartStep(props: &StartProps) -> Html {
                 t.get("start.date_format_hint"), edit(|c, v| c.date_format = v)) }
             { text_input("business-name", t.get("start.business"), &c.business_name,
                 t.get("start.business_hint"), edit(|c, v| c.business_name = v)) }
+            if let Some(imported) = profile.as_ref().and_then(|p| p.channel) {
+                { select("channel", t.get("start.channel"),
+                    &c.channel.map(|ch| ch.to_string()).unwrap_or_default(),
+                    &channel_options(&t, imported), {
+                        let (choices, on) = (c.clone(), props.on_change.clone());
+                        Callback::from(move |v: String| on.emit(Choices {
+                            channel: v.parse().ok(),
+                            ..choices.clone()
+                        }))
+                    }) }
+            }
             { checkbox("house-number", t.get("start.house_number"), c.house_number_in_street,
                 toggle(|c, v| c.house_number_in_street = v)) }
             { checkbox("last-mapping", t.get("start.last_mapping"), c.use_last_mapping,
@@ -92,6 +104,21 @@ pub fn StartStep(props: &StartProps) -> Html {
             <div class="actions"><button class="primary" onclick={on_next}>{ t.get("start.next") }</button></div>
         </section>
     }
+}
+
+/// "Every contact consented to": not declared (the list's channel column
+/// says), or one channel, the profile's own first.
+fn channel_options(t: &Texts, imported: Channel) -> Vec<(String, String)> {
+    let mut channels = Channel::ALL.to_vec();
+    channels.sort_by_key(|c| *c != imported);
+    std::iter::once((String::new(), t.get("start.channel.column").to_owned()))
+        .chain(channels.into_iter().map(|c| {
+            (
+                c.as_str().to_owned(),
+                t.get(&format!("start.channel.{c}")).to_owned(),
+            )
+        }))
+        .collect()
 }
 
 /// Properties of [`Templates`].

@@ -65,6 +65,20 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("start.business", "Business name"),
     ("start.business_hint", "The consent wording must name it."),
     (
+        "start.channel",
+        "Consent channel, for a list without a channel column",
+    ),
+    (
+        "start.channel.column",
+        "Not declared: the list's channel column says",
+    ),
+    (
+        "start.channel.whatsapp",
+        "Every contact consented to WhatsApp",
+    ),
+    ("start.channel.sms", "Every contact consented to SMS"),
+    ("start.channel.email", "Every contact consented to email"),
+    (
         "start.house_number",
         "The house number is part of the street address",
     ),
@@ -373,7 +387,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.file.too_many_columns",
-        "Check that the file is a contact list and that the delimiter is right (--delimiter); delete empty columns and export again.",
+        "Check that the file is a contact list and that the delimiter chosen on the Load step is right; delete empty columns and export again.",
     ),
     (
         "fix.file.cell_too_long",
@@ -381,11 +395,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.header.missing_required",
-        "Add the missing column to the file, rename its header, or map it explicitly (--map field=Header).",
+        "Add the missing column to the file, rename its header, or choose the column for the field on the Map step.",
     ),
     (
         "fix.header.duplicate",
-        "Rename or delete one of the two columns, or map the right one explicitly (--map field=Header).",
+        "Rename or delete one of the two columns, or choose the right one for the field on the Map step.",
     ),
     (
         "fix.header.too_many_custom_fields",
@@ -413,7 +427,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.phone.no_country_code",
-        "Write numbers with + and the country code, or choose the default country the numbers belong to (--default-region GB).",
+        "Write numbers with + and the country code, or choose the country the numbers belong to on the Start step (Default country).",
     ),
     (
         "fix.phone.not_mobile",
@@ -453,7 +467,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.date.ambiguous",
-        "Declare the column's date format (--date-format %d/%m/%Y or %m/%d/%Y), or write dates as 2025-04-03.",
+        "Choose the column's date format on the Start step (Date format: %d/%m/%Y or %m/%d/%Y), or write dates as 2025-04-03.",
     ),
     (
         "fix.consent.missing_timestamp",
@@ -461,7 +475,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.consent.bad_timestamp",
-        "Write the date as 2025-03-05 14:30 (or declare your format with --date-format).",
+        "Write the date as 2025-03-05 14:30, or choose your date format on the Start step (Date format).",
     ),
     (
         "fix.consent.future_timestamp",
@@ -486,6 +500,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     (
         "fix.consent.text_missing_business",
         "Only import contacts whose opt-in wording named your business; check the business name you entered.",
+    ),
+    (
+        "fix.consent.text_not_marketing",
+        "Import only contacts whose opt-in wording named marketing (offers, news, promotions); ask the others for marketing consent first.",
     ),
     (
         "fix.consent.not_whatsapp_channel",

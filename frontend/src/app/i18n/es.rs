@@ -74,6 +74,23 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "El texto de consentimiento debe mencionarlo.",
     ),
     (
+        "start.channel",
+        "Canal del consentimiento, para una lista sin columna de canal",
+    ),
+    (
+        "start.channel.column",
+        "Sin declarar: lo dice la columna de canal de la lista",
+    ),
+    (
+        "start.channel.whatsapp",
+        "Todos los contactos aceptaron WhatsApp",
+    ),
+    ("start.channel.sms", "Todos los contactos aceptaron SMS"),
+    (
+        "start.channel.email",
+        "Todos los contactos aceptaron el correo electrónico",
+    ),
+    (
         "start.house_number",
         "El número de la casa está incluido en la calle",
     ),
@@ -412,7 +429,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.file.too_many_columns",
-        "Comprueba que el archivo sea una lista de contactos y que el delimitador sea el correcto (--delimiter); borra las columnas vacías y vuelve a exportar.",
+        "Comprueba que el archivo sea una lista de contactos y que el separador elegido en el paso 2 sea el correcto; borra las columnas vacías y vuelve a exportar.",
     ),
     (
         "fix.file.cell_too_long",
@@ -420,11 +437,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.header.missing_required",
-        "Añade la columna que falta al archivo, cambia el nombre de su encabezado o asígnala expresamente (--map campo=Encabezado).",
+        "Añade la columna que falta al archivo, cambia el nombre de su encabezado o elige la columna del campo en el paso 3.",
     ),
     (
         "fix.header.duplicate",
-        "Cambia el nombre de una de las dos columnas o elimínala, o asigna expresamente la correcta (--map campo=Encabezado).",
+        "Cambia el nombre de una de las dos columnas o elimínala, o elige la correcta para el campo en el paso 3.",
     ),
     (
         "fix.header.too_many_custom_fields",
@@ -452,7 +469,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.phone.no_country_code",
-        "Escribe los números con + y el prefijo del país, o elige el país predeterminado al que pertenecen (--default-region ES).",
+        "Escribe los números con + y el prefijo del país, o elige en el paso 1 el país al que pertenecen (País predeterminado).",
     ),
     (
         "fix.phone.not_mobile",
@@ -460,7 +477,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.phone.not_sms_capable",
-        "Sustitúyalo por el móvil del contacto o elimine la fila: los números de servicio y VoIP no pueden recibir SMS.",
+        "Sustitúyelo por el móvil del contacto o elimina la fila: los números de servicio y VoIP no pueden recibir SMS.",
     ),
     (
         "fix.phone.not_allowed_country",
@@ -492,7 +509,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.date.ambiguous",
-        "Indica el formato de fecha de la columna (--date-format %d/%m/%Y o %m/%d/%Y) o escribe las fechas como 2025-04-03.",
+        "Elige el formato de fecha de la columna en el paso 1 (Formato de fecha: %d/%m/%Y o %m/%d/%Y) o escribe las fechas como 2025-04-03.",
     ),
     (
         "fix.consent.missing_timestamp",
@@ -500,7 +517,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.consent.bad_timestamp",
-        "Escribe la fecha como 2025-03-05 14:30 (o indica tu formato con --date-format).",
+        "Escribe la fecha como 2025-03-05 14:30, o elige tu formato en el paso 1 (Formato de fecha).",
     ),
     (
         "fix.consent.future_timestamp",
@@ -527,16 +544,20 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Importa solo los contactos cuyo texto de consentimiento mencionaba tu empresa; revisa el nombre de la empresa que escribiste.",
     ),
     (
+        "fix.consent.text_not_marketing",
+        "Importa solo los contactos cuyo texto de consentimiento mencionaba marketing (ofertas, novedades, promociones); pide antes a los demás su consentimiento para marketing.",
+    ),
+    (
         "fix.consent.not_whatsapp_channel",
         "Escribe a estos contactos solo por el canal que eligieron o pídeles antes su consentimiento para WhatsApp; asigna la columna del canal si falta (o indica el canal de la lista).",
     ),
     (
         "fix.consent.not_sms_channel",
-        "Envíe SMS solo a los contactos que aceptaron SMS, o pida antes a los demás su consentimiento para SMS; asigne la columna de canal si falta (o declare el canal de la lista).",
+        "Envía SMS solo a los contactos que aceptaron SMS, o pide antes a los demás su consentimiento para SMS; asigna la columna de canal si falta (o declara el canal de la lista).",
     ),
     (
         "fix.consent.not_email_channel",
-        "Envíe correos solo a los contactos que aceptaron el correo electrónico, o pida antes a los demás su consentimiento; omita la columna de canal solo si todos aceptaron el correo.",
+        "Envía correos solo a los contactos que aceptaron el correo electrónico, o pide antes a los demás su consentimiento; omite la columna de canal solo si todos aceptaron el correo.",
     ),
     (
         "fix.consent.opted_out",
@@ -548,7 +569,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.consent.inferred_text_opt_in",
-        "Ponga OptedOut a yes para los contactos que no pueden recibir SMS o no los aceptaron; no para los que sí.",
+        "Pon OptedOut a yes para los contactos que no pueden recibir SMS o no los aceptaron; no para los que sí.",
     ),
     (
         "fix.age.missing",
@@ -560,11 +581,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "fix.flag.invalid_boolean",
-        "Escriba true o false, o yes o no (los perfiles distintos de mongoose también leen y/n y 1/0).",
+        "Escribe true o false, o yes o no (los perfiles distintos de mongoose también leen y/n y 1/0).",
     ),
     (
         "fix.staff.missing",
-        "Rellene el StaffId de cada contacto (y siga enviándolo en cada importación) si los contactos están asignados a personal; omítalo solo para borrar las asignaciones.",
+        "Rellena el StaffId de cada contacto (y sigue enviándolo en cada importación) si los contactos están asignados a personal; omítelo solo para borrar las asignaciones.",
     ),
     (
         "fix.staff.unknown",
