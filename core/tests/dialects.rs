@@ -8,8 +8,8 @@
 use chrono::{TimeZone, Utc};
 use listgate_core::records::read_all;
 use listgate_core::{
-    CheckError, CheckOptions, Checker, Code, JudgeOptions, Mapping, Outputs, Profile, ReadOptions,
-    Report, Severity, check_bytes,
+    CheckError, CheckOptions, Checker, Code, EncodingSource, JudgeOptions, Mapping, Outputs,
+    Profile, ReadOptions, Report, Severity, check_bytes,
 };
 use std::collections::BTreeMap;
 
@@ -187,7 +187,8 @@ fn windows_1252_with_semicolons() {
     assert!(bytes.windows(2).any(|w| w == b"\r\n"), "fixture uses CRLF");
     let (report, outputs) = check(&bytes, options());
 
-    assert_eq!(report.file.encoding, "Windows-1252");
+    assert_eq!(report.file.encoding, "windows-1252");
+    assert_eq!(report.file.encoding_source, Some(EncodingSource::Detected));
     assert_eq!(report.file.delimiter.as_deref(), Some(";"));
     assert_eq!(report.file.header_row, Some(1));
     assert_eq!(report.file.skipped_rows, 0);
@@ -299,7 +300,11 @@ fn utf8_bom_and_crlf_from_excel() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBFPhone Number,"));
     let (report, outputs) = check(&bytes, options());
 
-    assert_eq!(report.file.encoding, "UTF-8 with BOM");
+    assert_eq!(report.file.encoding, "UTF-8");
+    assert_eq!(
+        report.file.encoding_source,
+        Some(EncodingSource::ByteOrderMark)
+    );
     assert_eq!(report.file.delimiter.as_deref(), Some(","));
     assert_eq!(report.file.header_row, Some(1));
     assert_eq!(report.file.skipped_rows, 0);
