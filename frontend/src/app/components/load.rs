@@ -259,7 +259,7 @@ fn EncodingChoice(props: &EncodingProps) -> Html {
         .chain(ENCODINGS.map(|e| (e.name().to_owned(), e.name().to_owned())))
         .chain(std::iter::once((
             OTHER.to_owned(),
-            t.get("load.encoding.other").to_owned(),
+            t.get("load.encoding.other_choice").to_owned(),
         )))
         .collect();
     let value = match (*other, props.value) {

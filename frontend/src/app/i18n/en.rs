@@ -219,7 +219,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("load.header_is", "Header: {header}"),
     ("load.excel_sheet", "Excel workbook, sheet {sheet}"),
     ("load.encoding", "Text encoding"),
-    ("load.encoding.other", "Other…"),
+    ("load.encoding.other_choice", "Other…"),
     (
         "load.encoding.other_label",
         "Encoding label (such as windows-1251, iso-8859-2 or shift_jis)",

@@ -240,7 +240,7 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("load.header_is", "Encabezado: {header}"),
     ("load.excel_sheet", "Libro de Excel, hoja {sheet}"),
     ("load.encoding", "Codificación del texto"),
-    ("load.encoding.other", "Otra…"),
+    ("load.encoding.other_choice", "Otra…"),
     (
         "load.encoding.other_label",
         "Nombre de la codificación (como windows-1251, iso-8859-2 o shift_jis)",
