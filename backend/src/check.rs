@@ -68,7 +68,7 @@ pub struct CheckArgs {
     /// Cell delimiter: , ; | or tab (default: detected).
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<String>,
-    /// Text encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detected).
+    /// Text encoding, any WHATWG label: utf-8, utf-16le, windows-1252, windows-1251, shift_jis… (default: detected).
     #[arg(long)]
     encoding: Option<Encoding>,
     /// Worksheet to read from an .xlsx workbook (default: the first).
@@ -514,10 +514,14 @@ fn write_summary(
     let header = f
         .header_row
         .map_or("no header row".to_owned(), |r| format!("header on row {r}"));
+    let encoding = match f.encoding_source {
+        Some(source) => format!("encoding {} ({source})", f.encoding),
+        None => f.encoding.clone(),
+    };
     writeln!(
         out,
-        "  read as {}{delimiter}, {header}, profile {}",
-        f.encoding, report.profile
+        "  read as {encoding}{delimiter}, {header}, profile {}",
+        report.profile
     )?;
     if f.replaced_invalid_bytes {
         writeln!(

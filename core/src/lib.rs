@@ -43,7 +43,7 @@ pub mod xlsx;
 
 pub use check::Checker;
 pub use code::{Code, Severity};
-pub use decode::Encoding;
+pub use decode::{Encoding, EncodingSource, UnknownEncoding};
 pub use error::{CheckError, Position};
 pub use input::{Input, InputKind, check_input};
 pub use mapping::Mapping;

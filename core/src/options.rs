@@ -156,7 +156,7 @@ impl CheckOptions {
                 header: Some(true),
                 skip_rows: Some(0),
                 delimiter: Some(','),
-                encoding: Some(Encoding::Utf8Bom),
+                encoding: Some(Encoding::UTF_8),
                 pasted: false,
                 sheet: None,
                 mapping: self.reading.mapping,
@@ -217,7 +217,7 @@ mod tests {
                 delimiter: Some(';'),
                 header: Some(false),
                 skip_rows: Some(3),
-                encoding: Some(Encoding::Windows1252),
+                encoding: Some(Encoding::WINDOWS_1252),
                 pasted: true,
                 sheet: Some("Sheet2".into()),
                 mapping: Mapping::from_pairs(&["phone=Mobile"]).expect("pairs"),
@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(read.reading.delimiter, Some(','));
         assert_eq!(read.reading.header, Some(true));
         assert_eq!(read.reading.skip_rows, Some(0));
-        assert_eq!(read.reading.encoding, Some(Encoding::Utf8Bom));
+        assert_eq!(read.reading.encoding, Some(Encoding::UTF_8));
         assert!(!read.reading.pasted && read.reading.sheet.is_none());
         assert_eq!(
             read.reading.mapping, merchant.reading.mapping,

@@ -1,6 +1,7 @@
 //! The report: what was read, what was found, what can be imported.
 
 use crate::code::{Code, Severity};
+use crate::decode::EncodingSource;
 use crate::options::BatchOptions;
 use crate::segment::Segment;
 use chrono::{DateTime, Utc};
@@ -29,8 +30,12 @@ pub struct Issue {
 /// How the file was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileInfo {
-    /// Text encoding used, or `xlsx`.
+    /// Text encoding used (its WHATWG name, such as `UTF-8` or
+    /// `windows-1251`), or `xlsx`.
     pub encoding: String,
+    /// Whether the encoding was declared, taken from a byte-order mark or
+    /// detected; absent for workbooks.
+    pub encoding_source: Option<EncodingSource>,
     /// Cell delimiter (`,` `;` `\t` `|`), absent for workbooks.
     pub delimiter: Option<String>,
     /// Spreadsheet row of the header, absent when the file has none.

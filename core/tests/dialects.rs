@@ -8,8 +8,8 @@
 use chrono::{TimeZone, Utc};
 use listgate_core::records::read_all;
 use listgate_core::{
-    CheckError, CheckOptions, Checker, Code, JudgeOptions, Mapping, Outputs, Profile, ReadOptions,
-    Report, Severity, check_bytes,
+    CheckError, CheckOptions, Checker, Code, EncodingSource, JudgeOptions, Mapping, Outputs,
+    Profile, ReadOptions, Report, Severity, check_bytes,
 };
 use std::collections::BTreeMap;
 
@@ -187,7 +187,8 @@ fn windows_1252_with_semicolons() {
     assert!(bytes.windows(2).any(|w| w == b"\r\n"), "fixture uses CRLF");
     let (report, outputs) = check(&bytes, options());
 
-    assert_eq!(report.file.encoding, "Windows-1252");
+    assert_eq!(report.file.encoding, "windows-1252");
+    assert_eq!(report.file.encoding_source, Some(EncodingSource::Detected));
     assert_eq!(report.file.delimiter.as_deref(), Some(";"));
     assert_eq!(report.file.header_row, Some(1));
     assert_eq!(report.file.skipped_rows, 0);
@@ -247,6 +248,100 @@ fn windows_1252_with_semicolons() {
     assert_eq!(email_only[0]["last_name"], "Lefèvre");
 }
 
+/// A legacy export: its encoding's WHATWG name, its delimiter, the
+/// `field=Header` pairs that map it (its headers are in its own language),
+/// and the first importable contact as clean.csv writes it.
+struct Legacy {
+    bytes: Vec<u8>,
+    encoding: &'static str,
+    delimiter: &'static str,
+    mapping: [&'static str; 6],
+    first: [(&'static str, &'static str); 3],
+}
+
+#[test]
+fn legacy_code_pages_are_detected_and_decoded() {
+    let cases = [
+        Legacy {
+            bytes: fixture!("windows1251_cyrillic.csv"),
+            encoding: "windows-1251",
+            delimiter: ";",
+            mapping: [
+                "phone=Телефон",
+                "first_name=Имя",
+                "opt_in_at=Дата согласия",
+                "opt_in_source=Источник",
+                "opt_in_text=Текст согласия",
+                "opt_in_channel=Канал",
+            ],
+            first: [
+                ("phone", "+79161234567"),
+                ("first_name", "Алексей"),
+                ("opt_in_source", "Магазин на Тверской"),
+            ],
+        },
+        Legacy {
+            bytes: fixture!("windows1250_central_european.csv"),
+            encoding: "windows-1250",
+            delimiter: ";",
+            mapping: [
+                "phone=Mobil",
+                "first_name=Jméno",
+                "opt_in_at=Datum souhlasu",
+                "opt_in_source=Zdroj",
+                "opt_in_text=Text souhlasu",
+                "opt_in_channel=Kanál",
+            ],
+            first: [
+                ("phone", "+420601123456"),
+                ("first_name", "Jiří"),
+                ("opt_in_source", "Prodejna Brno"),
+            ],
+        },
+        Legacy {
+            bytes: fixture!("shift_jis_japanese.csv"),
+            encoding: "Shift_JIS",
+            delimiter: ",",
+            mapping: [
+                "phone=電話番号",
+                "first_name=名",
+                "opt_in_at=同意日時",
+                "opt_in_source=取得元",
+                "opt_in_text=同意文",
+                "opt_in_channel=チャネル",
+            ],
+            first: [
+                ("phone", "+819012345678"),
+                ("first_name", "太郎"),
+                ("opt_in_source", "渋谷店"),
+            ],
+        },
+    ];
+    for case in cases {
+        assert!(
+            std::str::from_utf8(&case.bytes).is_err(),
+            "{}",
+            case.encoding
+        );
+        let mut options = options();
+        options.reading.mapping = Mapping::from_pairs(&case.mapping).expect("pairs");
+        let (report, outputs) = check(&case.bytes, options);
+        assert_eq!(report.file.encoding, case.encoding);
+        assert_eq!(report.file.encoding_source, Some(EncodingSource::Detected));
+        assert_eq!(report.file.delimiter.as_deref(), Some(case.delimiter));
+        assert_eq!(report.file.header_row, Some(1), "{}", case.encoding);
+        for pair in case.mapping {
+            let (field, header) = pair.split_once('=').expect("pair");
+            assert_eq!(report.mapping[field], header, "{}", case.encoding);
+        }
+        assert_eq!(report.summary.rows, 4, "{}", case.encoding);
+        let clean = csv_rows(&outputs.clean);
+        for (field, value) in case.first {
+            assert_eq!(clean[0][field], value, "{}", case.encoding);
+        }
+    }
+}
+
 #[test]
 fn quoted_newlines_keep_spreadsheet_row_numbers() {
     let bytes = fixture!("quoted_newlines.csv");
@@ -299,7 +394,11 @@ fn utf8_bom_and_crlf_from_excel() {
     assert!(bytes.starts_with(b"\xEF\xBB\xBFPhone Number,"));
     let (report, outputs) = check(&bytes, options());
 
-    assert_eq!(report.file.encoding, "UTF-8 with BOM");
+    assert_eq!(report.file.encoding, "UTF-8");
+    assert_eq!(
+        report.file.encoding_source,
+        Some(EncodingSource::ByteOrderMark)
+    );
     assert_eq!(report.file.delimiter.as_deref(), Some(","));
     assert_eq!(report.file.header_row, Some(1));
     assert_eq!(report.file.skipped_rows, 0);

@@ -704,6 +704,41 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     b.close().await;
 }
 
+/// A Windows-1251 export reads with its Cyrillic headers; the Load step's
+/// "Other…" encoding takes any WHATWG label and says so when a label names
+/// no encoding.
+#[tokio::test(flavor = "multi_thread")]
+async fn other_encodings_are_chosen_by_their_label() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    b.client.goto(&server.url).await.expect("open the app");
+    b.click("section .actions button.primary").await;
+    b.choose_file(&fixture("dialects/windows1251_cyrillic.csv"), 10)
+        .await;
+    b.wait_for_text("#preview thead", "Телефон", 30).await;
+    b.wait_for_text("#encoding", "Detected: windows-1251", 10)
+        .await;
+    b.select("#encoding", "other").await;
+    b.type_into("#encoding-other", "klingon").await;
+    press_enter(&b).await;
+    b.wait_for_text(
+        "#encoding-other-problem",
+        "“klingon” is not an encoding label",
+        10,
+    )
+    .await;
+    b.wait("#encoding-other[aria-invalid='true']", 10).await;
+    // Read as Windows-1252, the same bytes are the mojibake detection avoids.
+    let label = b.wait("#encoding-other", 10).await;
+    label.clear().await.expect("clear the label");
+    label.send_keys("cp1252").await.expect("type a label");
+    press_enter(&b).await;
+    b.wait_for_text("#preview thead", "Òåëåôîí", 30).await;
+    assert!(b.find_all("#encoding-other-problem").await.is_empty());
+    assert_accessible(&b, "Load other encoding").await;
+    b.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     let server = Server::start();

@@ -135,7 +135,7 @@ fn unusable_input_gets_one_clear_line_and_exit_2() {
 fn json_report_has_the_contract_schema() {
     let out = messy(&["--json"]);
     let report: Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
-    for key in ["encoding", "delimiter", "header_row"] {
+    for key in ["encoding", "encoding_source", "delimiter", "header_row"] {
         assert!(report["file"].get(key).is_some(), "file.{key}");
     }
     for key in ["rows", "importable", "rejected", "warnings", "duplicates"] {
@@ -565,4 +565,59 @@ fn a_tab_delimiter_is_reported_as_a_tab() {
     let out = listgate(&["check", path, NOW]);
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains(", delimiter tab,"), "{summary}");
+}
+
+/// A Windows-1251 export with Cyrillic headers: its encoding is detected,
+/// `--map` finds its columns by their Cyrillic names, and the summary names
+/// the encoding and how it was chosen.
+#[test]
+fn a_cyrillic_export_is_detected_and_mapped_by_its_own_headers() {
+    let path = fixture("dialects/windows1251_cyrillic.csv");
+    let mut args = vec![
+        "check",
+        path.to_str().expect("utf8 path"),
+        NOW,
+        "--business-name",
+        "Acme Boutique",
+    ];
+    for pair in [
+        "phone=Телефон",
+        "opt_in_at=Дата согласия",
+        "opt_in_source=Источник",
+        "opt_in_text=Текст согласия",
+        "opt_in_channel=Канал",
+    ] {
+        args.extend(["--map", pair]);
+    }
+    let out = listgate(&[args.as_slice(), &["--json"]].concat());
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("json: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["file"]["encoding"], "windows-1251");
+    assert_eq!(report["file"]["encoding_source"], "detected");
+    assert_eq!(report["mapping"]["phone"], "Телефон");
+    assert_eq!(report["summary"]["rows"], 4);
+    assert_eq!(report["summary"]["importable"], 3, "{report:#}");
+
+    let out = listgate(&args);
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("read as encoding windows-1251 (detected), delimiter `;`"),
+        "{summary}"
+    );
+}
+
+/// `--encoding` takes any WHATWG label and the report says it was declared;
+/// a label that names no encoding is refused with a message naming it.
+#[test]
+fn encoding_labels_are_whatwg_labels() {
+    let out = messy(&["--encoding", "latin1", "--json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["file"]["encoding"], "windows-1252");
+    assert_eq!(report["file"]["encoding_source"], "declared");
+
+    let out = messy(&["--encoding", "klingon-8"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown encoding `klingon-8`"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -121,7 +121,7 @@ fn email_gdpr_export() {
         ],
     );
     assert_eq!(code, Some(1));
-    assert_eq!(report["file"]["encoding"], "Windows-1252");
+    assert_eq!(report["file"]["encoding"], "windows-1252");
     assert_eq!(report["file"]["delimiter"], ";");
     let clean = read(&dir, "clean.csv");
     assert!(

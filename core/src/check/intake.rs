@@ -53,7 +53,8 @@ pub(crate) fn read_sample(
 /// How a delimited text file was read.
 pub(crate) fn text_file_info(decoder: &Decoder, delimiter: u8) -> FileInfo {
     FileInfo {
-        encoding: decoder.encoding().unwrap_or(Encoding::Utf8).name().into(),
+        encoding: decoder.encoding().unwrap_or(Encoding::UTF_8).name().into(),
+        encoding_source: decoder.encoding_source(),
         // The character itself: a tab is a tab (JSON writes it `"\t"`).
         delimiter: Some(char::from(delimiter).to_string()),
         ..FileInfo::default()
@@ -212,7 +213,7 @@ mod tests {
 
     #[test]
     fn a_tab_is_reported_as_the_character() {
-        let info = text_file_info(&Decoder::new(Some(Encoding::Utf8)), b'\t');
+        let info = text_file_info(&Decoder::new(Some(Encoding::UTF_8)), b'\t');
         assert_eq!(info.delimiter.as_deref(), Some("\t"));
         let json = serde_json::to_string(&info).expect("json");
         assert!(json.contains(r#""delimiter":"\t""#), "{json}");

@@ -483,10 +483,6 @@ mod tests {
         ] {
             assert_eq!(en.get(id), outcome.message());
         }
-        assert_eq!(
-            en.get("load.encoding.utf8_bom"),
-            listgate_core::Encoding::Utf8Bom.name()
-        );
         for code in Code::ALL {
             assert_eq!(
                 en.get(&format!("fix.{}", code.as_str())),

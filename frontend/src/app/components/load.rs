@@ -144,28 +144,6 @@ pub fn LoadStep(props: &LoadProps) -> Html {
 fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Reading>) -> Html {
     let file = &preview.file;
     let detected = |what: &str| t.format("load.detected", &[("value", what)]);
-    // Encoding names are core's; only "with BOM" has words to translate.
-    let encoding_name = |name: &str| {
-        if name == Encoding::Utf8Bom.name() {
-            t.localize("load.encoding.utf8_bom", name).to_owned()
-        } else {
-            name.to_owned()
-        }
-    };
-    let encodings: Vec<(String, String)> =
-        std::iter::once((String::new(), detected(&encoding_name(&file.encoding))))
-            .chain(
-                [
-                    Encoding::Utf8,
-                    Encoding::Utf8Bom,
-                    Encoding::Utf16Le,
-                    Encoding::Utf16Be,
-                    Encoding::Windows1252,
-                ]
-                .iter()
-                .map(|e| (e.name().to_owned(), encoding_name(e.name()))),
-            )
-            .collect();
     let delimiter_name = |d: &str| match d {
         "," => t.get("load.delimiter.comma").to_owned(),
         ";" => t.get("load.delimiter.semicolon").to_owned(),
@@ -191,9 +169,9 @@ fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Re
     .collect();
     let on_encoding = {
         let (reading, on) = (reading.clone(), on_read.clone());
-        Callback::from(move |v: String| {
+        Callback::from(move |encoding: Option<Encoding>| {
             on.emit(Reading {
-                encoding: v.parse().ok(),
+                encoding,
                 ..reading.clone()
             })
         })
@@ -217,10 +195,6 @@ fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Re
             })
         })
     };
-    let encoding_value = reading
-        .encoding
-        .map(|e| e.name().to_owned())
-        .unwrap_or_default();
     let delimiter_value = reading.delimiter.map(String::from).unwrap_or_default();
     let header = match file.header_row {
         Some(row) => t.format("load.header_row", &[("row", &row.to_string())]),
@@ -232,7 +206,7 @@ fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Re
             if xlsx {
                 <p>{ t.format("load.excel_sheet", &[("sheet", file.sheet.as_deref().unwrap_or_default())]) }</p>
             } else {
-                { select("encoding", t.get("load.encoding"), &encoding_value, &encodings, on_encoding) }
+                <EncodingChoice detected={detected(&file.encoding)} value={reading.encoding} on={on_encoding} />
                 { select("delimiter", t.get("load.delimiter"), &delimiter_value, &delimiters, on_delimiter) }
             }
             <div class="field">
@@ -246,6 +220,95 @@ fn layout(t: &Texts, preview: &Preview, reading: &Reading, on_read: &Callback<Re
                 <p class="warning">{ t.get("load.invalid_bytes") }</p>
             }
         </div>
+    }
+}
+
+/// The encodings offered by name; any other is typed as a WHATWG label.
+const ENCODINGS: [Encoding; 4] = [
+    Encoding::UTF_8,
+    Encoding::UTF_16LE,
+    Encoding::UTF_16BE,
+    Encoding::WINDOWS_1252,
+];
+
+/// The encoding select's value for "Other…".
+const OTHER: &str = "other";
+
+/// Properties of [`EncodingChoice`].
+#[derive(Properties, PartialEq, Debug)]
+struct EncodingProps {
+    /// The "Detected: …" choice's text.
+    detected: String,
+    /// The merchant's encoding; detected when `None`.
+    value: Option<Encoding>,
+    /// The merchant chose another encoding (or detection).
+    on: Callback<Option<Encoding>>,
+}
+
+/// The encoding select: detected, the usual encodings, or "Other…" with a
+/// box for any WHATWG label, which says so when the label names none.
+#[function_component]
+fn EncodingChoice(props: &EncodingProps) -> Html {
+    let t = use_texts();
+    let typed = props.value.filter(|e| !ENCODINGS.contains(e));
+    let other = use_state(|| typed.is_some());
+    let label = use_state(|| typed.map(|e| e.name().to_owned()).unwrap_or_default());
+    // The label that names no encoding, while the merchant has not fixed it.
+    let unknown = use_state(|| None::<String>);
+    let options: Vec<(String, String)> = std::iter::once((String::new(), props.detected.clone()))
+        .chain(ENCODINGS.map(|e| (e.name().to_owned(), e.name().to_owned())))
+        .chain(std::iter::once((
+            OTHER.to_owned(),
+            t.get("load.encoding.other_choice").to_owned(),
+        )))
+        .collect();
+    let value = match (*other, props.value) {
+        (true, _) => OTHER.to_owned(),
+        (false, Some(e)) => e.name().to_owned(),
+        (false, None) => String::new(),
+    };
+    let on_select = {
+        let (other, unknown, on) = (other.clone(), unknown.clone(), props.on.clone());
+        Callback::from(move |v: String| {
+            unknown.set(None);
+            other.set(v == OTHER);
+            if v != OTHER {
+                on.emit(v.parse().ok());
+            }
+        })
+    };
+    let on_label = {
+        let (label, unknown, on) = (label.clone(), unknown.clone(), props.on.clone());
+        Callback::from(move |e: Event| {
+            let typed = e.target_unchecked_into::<HtmlInputElement>().value();
+            match typed.parse::<Encoding>() {
+                Ok(encoding) => {
+                    unknown.set(None);
+                    on.emit(Some(encoding));
+                }
+                Err(_) => unknown.set(Some(typed.trim().to_owned())),
+            }
+            label.set(typed);
+        })
+    };
+    html! {
+        <>
+            { select("encoding", t.get("load.encoding"), &value, &options, on_select) }
+            if *other {
+                <div class="field">
+                    <label for="encoding-other">{ t.get("load.encoding.other_label") }</label>
+                    <input id="encoding-other" type="text" spellcheck="false" autocomplete="off"
+                        value={(*label).clone()} onchange={on_label}
+                        aria-invalid={unknown.is_some().to_string()}
+                        aria-describedby="encoding-other-problem" />
+                    if let Some(typed) = &*unknown {
+                        <p id="encoding-other-problem" class="alert" role="alert">
+                            { t.format("load.encoding.unknown", &[("label", typed)]) }
+                        </p>
+                    }
+                </div>
+            }
+        </>
     }
 }
 

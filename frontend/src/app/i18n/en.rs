@@ -250,7 +250,15 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("load.header_is", "Header: {header}"),
     ("load.excel_sheet", "Excel workbook, sheet {sheet}"),
     ("load.encoding", "Text encoding"),
-    ("load.encoding.utf8_bom", "UTF-8 with BOM"),
+    ("load.encoding.other_choice", "Other…"),
+    (
+        "load.encoding.other_label",
+        "Encoding label (such as windows-1251, iso-8859-2 or shift_jis)",
+    ),
+    (
+        "load.encoding.unknown",
+        "“{label}” is not an encoding label: type one such as windows-1251, iso-8859-2, shift_jis or gb18030.",
+    ),
     ("load.delimiter", "Delimiter"),
     ("load.skip_rows", "Rows to skip above the header"),
     (

@@ -274,7 +274,15 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("load.header_is", "Encabezado: {header}"),
     ("load.excel_sheet", "Libro de Excel, hoja {sheet}"),
     ("load.encoding", "Codificación del texto"),
-    ("load.encoding.utf8_bom", "UTF-8 con BOM"),
+    ("load.encoding.other_choice", "Otra…"),
+    (
+        "load.encoding.other_label",
+        "Nombre de la codificación (como windows-1251, iso-8859-2 o shift_jis)",
+    ),
+    (
+        "load.encoding.unknown",
+        "«{label}» no es el nombre de una codificación: escriba uno como windows-1251, iso-8859-2, shift_jis o gb18030.",
+    ),
     ("load.delimiter", "Separador"),
     (
         "load.skip_rows",
