@@ -6,7 +6,9 @@
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
 use listgate_core::output::OutputFile;
-use listgate_core::{CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity};
+use listgate_core::{
+    CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity, app_fix_for,
+};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks the worker to do with the attached file.
@@ -240,7 +242,8 @@ impl From<CheckError> for Failure {
     fn from(error: CheckError) -> Failure {
         Failure {
             message: error.to_string(),
-            fix: error.fix().map(str::to_owned),
+            // The app's words: its steps and options, not CLI flags.
+            fix: error.code().map(|code| app_fix_for(code).to_owned()),
             position: error.position(),
         }
     }

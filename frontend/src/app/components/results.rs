@@ -3,7 +3,7 @@
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::protocol::{Checked, ProblemRow, RowQuery, RowsPage};
-use listgate_core::{Outcome, Segment, Severity};
+use listgate_core::{Outcome, Segment, Severity, app_fix_for};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
@@ -87,7 +87,7 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                 <ul id="notices" class="notices">
                     { for report.notices.iter().map(|n| html! {
                         <li data-code={n.code.as_str()}><strong>{ t.get("results.notice") }</strong>{ " " }
-                            { &n.message }{ ". " }{ t.localize(&format!("fix.{}", n.code.as_str()), &n.fix) }</li>
+                            { &n.message }{ ". " }{ t.localize(&format!("fix.{}", n.code.as_str()), app_fix_for(n.code)) }</li>
                     }) }
                 </ul>
             }
@@ -121,7 +121,7 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                                         aria-label={t.format("results.show_rows_with", &[("code", c.code.as_str())])}>
                                         { t.get("results.show_rows") }</button></th>
                                 <td class="count" data-code={c.code.as_str()} data-severity={severity_class(c.severity)}>{ t.count(c.count) }</td>
-                                <td>{ t.localize(&format!("fix.{}", c.code.as_str()), &c.fix) }</td>
+                                <td>{ t.localize(&format!("fix.{}", c.code.as_str()), app_fix_for(c.code)) }</td>
                             </tr>
                         }) }
                     </tbody>
