@@ -114,6 +114,23 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_that_changes_its_channel_judges_consent_to_that_channel() {
+        let texts =
+            Profile::from_toml("name = \"texts\"\nextends = \"whatsapp\"\nchannel = \"sms\"\n")
+                .expect("loads");
+        assert!(texts.runs(Code::ConsentNotSmsChannel));
+        assert!(!texts.runs(Code::ConsentNotWhatsappChannel));
+        let off = Profile::from_toml(
+            "name = \"texts\"\nextends = \"whatsapp\"\nchannel = \"sms\"\n[rules]\n\"consent.not_sms_channel\" = false\n",
+        )
+        .expect("loads");
+        assert!(!off.runs(Code::ConsentNotSmsChannel));
+        let any = Profile::from_toml("name = \"all\"\nextends = \"sms-us\"\nchannel = \"any\"\n")
+            .expect("loads");
+        assert!(!any.runs(Code::ConsentNotSmsChannel));
+    }
+
+    #[test]
     fn a_phone_field_of_any_name_is_the_phone() {
         let p = Profile::from_toml(
             "name = \"shop\"\n[[fields]]\nname = \"mobile\"\nkind = \"phone\"\nrequired = true\n[[fields]]\nname = \"given\"\n",

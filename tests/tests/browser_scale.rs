@@ -93,13 +93,18 @@ async fn a_million_rows_check_without_freezing_the_page() {
     // Virtualized: tens of thousands of rows with issues, a few dozen drawn;
     // scrolled far down, the rows there are drawn instead.
     let first_row = || async {
-        b.wait("#row-table tr[data-row]", 10)
-            .await
-            .attr("data-row")
-            .await
-            .expect("attr")
-            .and_then(|r| r.parse::<u64>().ok())
-            .expect("a row number")
+        // The table redraws as the worker's pages arrive: a row found a
+        // moment ago may be gone, so read again until one stays put.
+        for _ in 0..20 {
+            let row = b.wait("#row-table tr[data-row]", 10).await;
+            if let Ok(number) = row.attr("data-row").await {
+                return number
+                    .and_then(|r| r.parse::<u64>().ok())
+                    .expect("a row number");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the rows table kept redrawing for 2 s")
     };
     let top = first_row().await;
     let drawn = b.find_all("#row-table tr[data-row]").await.len();

@@ -116,6 +116,23 @@ impl ProfileSpec {
             merge_field(&mut profile.fields, text)?;
         }
         settle_roles(&mut profile.fields)?;
+        // The channel's own rule follows a changed channel (a copy of
+        // whatsapp that imports SMS judges SMS consent), unless the text
+        // lists its rules or switches that one itself.
+        if let Some(channel) = self.channel {
+            let channel = match channel {
+                ChannelText::Whatsapp => Some(Channel::Whatsapp),
+                ChannelText::Sms => Some(Channel::Sms),
+                ChannelText::Email => Some(Channel::Email),
+                ChannelText::Any => None,
+            };
+            if channel != profile.channel {
+                let was = profile.channel.map(Code::not_channel);
+                profile.rules.retain(|c| Some(*c) != was);
+                profile.rules.extend(channel.map(Code::not_channel));
+            }
+            profile.channel = channel;
+        }
         let mut switched_on = Vec::new();
         match self.rules {
             Some(RulesText::List(codes)) => {
@@ -154,14 +171,6 @@ impl ProfileSpec {
                 .into_iter()
                 .map(|c| c.to_ascii_uppercase())
                 .collect();
-        }
-        if let Some(channel) = self.channel {
-            profile.channel = match channel {
-                ChannelText::Whatsapp => Some(Channel::Whatsapp),
-                ChannelText::Sms => Some(Channel::Sms),
-                ChannelText::Email => Some(Channel::Email),
-                ChannelText::Any => None,
-            };
         }
         profile.exact_headers = self.exact_headers.unwrap_or(profile.exact_headers);
         profile.min_age = self.min_age.or(profile.min_age);
