@@ -43,7 +43,8 @@ pub struct CheckArgs {
     /// The moment of the check (RFC 3339 or YYYY-MM-DD); default: now.
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
-    /// Business name the consent wording must mention.
+    /// Business name the consent wording must mention (required by
+    /// whatsapp, whose platform refuses wording that names no brand).
     #[arg(long, value_name = "NAME")]
     business_name: Option<String>,
     /// Write clean.csv, errors.csv, report.json and one CSV per segment here.

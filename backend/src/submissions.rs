@@ -181,15 +181,15 @@ impl Declared {
         };
         let options = &settings.options;
         let mut all = Vec::new();
-        if !settings.business_name_is_tenants {
+        // Without any name, profiles that judge the brand refuse the check.
+        if !settings.business_name_is_tenants
+            && let Some(name) = &options.judging.business_name
+        {
             all.push(declared(
                 "business_name",
-                match &options.judging.business_name {
-                    Some(name) => format!(
-                        "the consent wording was checked for the business name the merchant typed, {name}: the tenant has set none (listgate tenant set-business-name)"
-                    ),
-                    None => "the consent wording was not checked for the business's name: neither the tenant nor the merchant gave one".into(),
-                },
+                format!(
+                    "the consent wording was checked for the business name the merchant typed, {name}: the tenant has set none (listgate tenant set-business-name)"
+                ),
             ));
         }
         if let Some(channel) = options.judging.channel {

@@ -1661,15 +1661,22 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
                +447911123456,2025-01-05,shop,Yes to WhatsApp offers from Acme Boutique,whatsapp\n";
     // Left out, or naming the business the wording names: the server checks
     // against the tenant's business all the same.
+    let acme = CheckOptions {
+        judging: JudgeOptions {
+            business_name: Some("Acme Boutique".to_owned()),
+            ..(common::options()).judging
+        },
+        ..common::options()
+    };
     for business_name in [None, Some("Acme Boutique".to_owned())] {
         let options = CheckOptions {
             judging: JudgeOptions {
                 business_name,
-                ..(common::options()).judging
+                ..acme.judging.clone()
             },
-            ..common::options()
+            ..acme.clone()
         };
-        let clean = clean_with(csv, &options);
+        let clean = clean_with(csv, &acme);
         let (status, body) = app
             .submit(
                 Some(&merchant.key),
@@ -1715,25 +1722,46 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
     );
     assert_eq!(declared.as_array().map(Vec::len), Some(1), "{declared}");
 
-    // A tenant without a business name: the list is taken, and the reviewer
-    // reads that its wording was not checked for one.
+    // A tenant without a business name: a whatsapp list sent without one is
+    // refused (its wording cannot be checked for the brand); with the
+    // merchant's, it is taken and the reviewer reads whose name it was.
     let other = app.tenant("Initech").await;
-    let options = CheckOptions {
+    let named = CheckOptions {
         judging: JudgeOptions {
-            business_name: None,
             channel: Some(listgate_core::Channels::only(
                 listgate_core::Channel::Whatsapp,
             )),
-            ..(common::options()).judging
+            ..options.judging.clone()
         },
-        ..common::options()
+        ..options.clone()
     };
-    let declared = declared_on_submit(&app, &session, &other, csv, &options).await;
+    let unnamed = CheckOptions {
+        judging: JudgeOptions {
+            business_name: None,
+            ..named.judging.clone()
+        },
+        ..named.clone()
+    };
+    let (status, body) = app
+        .submit(
+            Some(&other),
+            None,
+            form_for("whatsapp", &unnamed, clean_with(csv, &named), b"x"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("needs your business name")),
+        "{body}"
+    );
+    let declared = declared_on_submit(&app, &session, &other, csv, &named).await;
     assert_eq!(declared[0]["option"], "business_name", "{declared}");
     assert!(
         declared[0]["meaning"]
             .as_str()
-            .is_some_and(|m| m.contains("not checked for the business's name")),
+            .is_some_and(|m| m.contains("the business name the merchant typed, Globex Outfitters")),
         "{declared}"
     );
 }

@@ -57,6 +57,15 @@ pub enum CheckError {
     /// An option is not usable (unknown country, unknown mapping field…).
     #[error("{0}")]
     InvalidOption(String),
+    /// The profile checks that each contact's consent wording names the
+    /// business, and no business name was given.
+    #[error(
+        "the {profile} profile needs your business name: the platform refuses consent that does not name the brand the contact agreed to hear from, and listgate checks every row's wording for it"
+    )]
+    NeedsBusinessName {
+        /// The profile's name.
+        profile: String,
+    },
 }
 
 impl CheckError {
@@ -86,7 +95,7 @@ impl CheckError {
     pub fn code(&self) -> Option<Code> {
         match self {
             CheckError::Refused { code, .. } => Some(*code),
-            CheckError::InvalidOption(_) => None,
+            CheckError::InvalidOption(_) | CheckError::NeedsBusinessName { .. } => None,
         }
     }
 
@@ -94,7 +103,7 @@ impl CheckError {
     pub fn position(&self) -> Option<Position> {
         match self {
             CheckError::Refused { position, .. } => *position,
-            CheckError::InvalidOption(_) => None,
+            CheckError::InvalidOption(_) | CheckError::NeedsBusinessName { .. } => None,
         }
     }
 }

@@ -148,7 +148,7 @@ mod tests {
         let mut csv = String::from("phone,opt_in_at,opt_in_source,opt_in_text\n");
         for i in 0..3000 {
             csv.push_str(&format!(
-                "+4479111{:05},2025-01-05,shop.example,Yes to WhatsApp offers\n",
+                "+4479111{:05},2025-01-05,shop.example,Yes to Acme offers on WhatsApp\n",
                 i % 2500
             ));
         }
@@ -156,7 +156,7 @@ mod tests {
         let whole = check_input(
             &mut csv.as_bytes(),
             profile.clone(),
-            CheckOptions::default(),
+            CheckOptions::default().with_business_name("Acme"),
             &mut Outputs::default(),
             |_, _| Ok(()),
         )
@@ -169,7 +169,7 @@ mod tests {
                     size,
                 },
                 profile.clone(),
-                CheckOptions::default(),
+                CheckOptions::default().with_business_name("Acme"),
                 &mut Outputs::default(),
                 |_, done| {
                     seen.push(done);

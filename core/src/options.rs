@@ -145,6 +145,13 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
+    /// These options with the business the consent wording must name
+    /// (the `whatsapp` profile refuses a check without one).
+    pub fn with_business_name(mut self, name: impl Into<String>) -> CheckOptions {
+        self.judging.business_name = Some(name.into());
+        self
+    }
+
     /// These options for reading a CSV that listgate wrote (a clean file, an
     /// edited row): comma-separated, the header on row 1, UTF-8 with or
     /// without a BOM, not pasted, no sheet. The limits, the issue listing and

@@ -70,7 +70,7 @@ impl Refusal {
                 position: *position,
                 fix: fix_for(*code).to_owned(),
             }),
-            CheckError::InvalidOption(_) => None,
+            CheckError::InvalidOption(_) | CheckError::NeedsBusinessName { .. } => None,
         }
     }
 

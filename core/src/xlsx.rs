@@ -453,7 +453,7 @@ mod tests {
         let report = check_bytes(
             &bytes,
             Profile::builtin("whatsapp").expect("profile"),
-            CheckOptions::default(),
+            CheckOptions::default().with_business_name("Acme"),
             &mut Outputs::default(),
         )
         .expect("check");
@@ -570,7 +570,7 @@ mod tests {
             check_bytes(
                 bytes,
                 Profile::builtin("whatsapp").expect("profile"),
-                CheckOptions::default(),
+                CheckOptions::default().with_business_name("Acme"),
                 &mut Outputs::default(),
             )
             .expect("check")

@@ -27,11 +27,13 @@ macro_rules! fixture {
 const WA_TEXT: &str = "Yes, send me offers from Acme Boutique on WhatsApp";
 const BOM: &str = "\u{FEFF}";
 
-/// GB as the default country and a fixed clock after every opt-in date.
+/// GB as the default country, a fixed clock after every opt-in date and
+/// Acme, whose name every fixture's wording holds, as the business.
 fn options() -> CheckOptions {
     CheckOptions {
         judging: JudgeOptions {
             default_region: Some("GB".into()),
+            business_name: Some("Acme".into()),
             now: Some(Utc.with_ymd_and_hms(2025, 12, 1, 0, 0, 0).unwrap()),
             ..JudgeOptions::default()
         },
@@ -474,12 +476,20 @@ fn title_rows_above_the_header_are_skipped() {
     assert_eq!(report.summary.rejected, 1);
     assert_eq!(
         issues(&report),
-        [(
-            6,
-            Some("Consent Text"),
-            Code::ConsentTextNotWhatsapp,
-            Severity::Error
-        )]
+        [
+            (
+                6,
+                Some("Consent Text"),
+                Code::ConsentTextNotWhatsapp,
+                Severity::Error
+            ),
+            (
+                6,
+                Some("Consent Text"),
+                Code::ConsentTextMissingBusiness,
+                Severity::Error
+            )
+        ]
     );
     assert_eq!(error_rows(&outputs), ["6"]);
 
@@ -809,7 +819,7 @@ fn large_utf16le_export_streams_past_the_sample() {
     );
     for i in 0..1500u32 {
         text.push_str(&format!(
-            "Zoë\tMüller \u{1F338}\t+44 7911 {:06}\t18/03/2025 09:15\tshop\t\"Yes to WhatsApp,\r\nweekly\"\twhatsapp\r\n",
+            "Zoë\tMüller \u{1F338}\t+44 7911 {:06}\t18/03/2025 09:15\tshop\t\"Yes to Acme on WhatsApp,\r\nweekly\"\twhatsapp\r\n",
             100_000 + i
         ));
     }
@@ -826,7 +836,10 @@ fn large_utf16le_export_streams_past_the_sample() {
     assert_eq!(clean.len(), 1500);
     assert_eq!(clean[1499]["phone"], "+447911101499");
     assert_eq!(clean[1499]["last_name"], "Müller \u{1F338}");
-    assert_eq!(clean[1499]["opt_in_text"], "Yes to WhatsApp,\r\nweekly");
+    assert_eq!(
+        clean[1499]["opt_in_text"],
+        "Yes to Acme on WhatsApp,\r\nweekly"
+    );
 
     for chunk in [1, 3, 4095, 65_537] {
         let mut outputs = Outputs::default();

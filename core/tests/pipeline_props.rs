@@ -10,6 +10,7 @@ fn options() -> CheckOptions {
         judging: JudgeOptions {
             default_region: Some("GB".into()),
             now: "2025-11-26T00:00:00Z".parse().ok(),
+            business_name: Some("Acme".into()),
             ..JudgeOptions::default()
         },
         ..CheckOptions::default()
@@ -24,6 +25,7 @@ fn list_like() -> impl Strategy<Value = Vec<u8>> {
         Just("2025-03-05".to_owned()),
         Just("03/04/2025".to_owned()),
         Just("Yes to WhatsApp".to_owned()),
+        Just("Yes to Acme offers on WhatsApp".to_owned()),
         Just("whatsapp".to_owned()),
         Just("sms".to_owned()),
         Just("\"quoted, \"\"text\"\"\n\"".to_owned()),

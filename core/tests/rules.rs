@@ -24,6 +24,8 @@ fn fixture(code: Code) -> toml::Table {
     toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The fixture's options, judged as of [`NOW`] for Acme (the business the
+/// fixtures' wording names) unless the fixture says otherwise.
 fn options(table: Option<&toml::Value>) -> CheckOptions {
     let mut json = serde_json::to_value(
         table
@@ -31,10 +33,9 @@ fn options(table: Option<&toml::Value>) -> CheckOptions {
             .unwrap_or(toml::Value::Table(Default::default())),
     )
     .expect("json");
-    json.as_object_mut()
-        .expect("table")
-        .entry("now")
-        .or_insert(NOW.into());
+    let json_table = json.as_object_mut().expect("table");
+    json_table.entry("now").or_insert(NOW.into());
+    json_table.entry("business_name").or_insert("Acme".into());
     serde_json::from_value(json).expect("options")
 }
 
@@ -292,4 +293,33 @@ fn a_blank_mongoose_mobile_number_says_how_to_infer_it() {
         serde_json::json!({"infer_mobile_number": true}),
     );
     assert_eq!(inferred.summary.importable, 1);
+}
+
+#[test]
+fn a_profile_that_judges_the_brand_refuses_a_check_without_a_business_name() {
+    let list = "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
+                +447911123456,2025-03-05T14:30:00Z,shop,Yes to WhatsApp offers,whatsapp\n";
+    let without = |name: Option<&str>| CheckOptions {
+        judging: listgate_core::JudgeOptions {
+            business_name: name.map(str::to_owned),
+            ..options(None).judging
+        },
+        ..options(None)
+    };
+    for name in [None, Some("  ")] {
+        let whatsapp = Profile::builtin("whatsapp").expect("profile");
+        let error = check_bytes(list.as_bytes(), whatsapp, without(name), &mut Discard)
+            .expect_err("refused without a business name");
+        assert!(
+            matches!(&error, CheckError::NeedsBusinessName { profile } if profile == "whatsapp"),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("brand"), "{error}");
+        assert!(error.fix().is_some_and(|f| f.contains("--business-name")));
+        assert!(error.app_fix().is_some_and(|f| f.contains("Start step")));
+    }
+    // Profiles that do not judge the brand check without one.
+    let email = Profile::builtin("email-gdpr").expect("profile");
+    let list = "email\nana@example.com\n";
+    check_bytes(list.as_bytes(), email, without(None), &mut Discard).expect("email-gdpr checks");
 }

@@ -6,9 +6,7 @@
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
 use listgate_core::output::OutputFile;
-use listgate_core::{
-    CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity, app_fix_for,
-};
+use listgate_core::{CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks the worker to do with the attached file.
@@ -243,7 +241,7 @@ impl From<CheckError> for Failure {
         Failure {
             message: error.to_string(),
             // The app's words: its steps and options, not CLI flags.
-            fix: error.code().map(|code| app_fix_for(code).to_owned()),
+            fix: error.app_fix().map(str::to_owned),
             position: error.position(),
         }
     }

@@ -77,7 +77,7 @@ impl WidgetOptions {
             );
         }
         let o = &self.options;
-        Ok(Choices {
+        let choices = Choices {
             profile: profile.to_owned(),
             header: match o.header {
                 None => HeaderChoice::Detect,
@@ -99,7 +99,14 @@ impl WidgetOptions {
                         .map_err(|e| format!("the `channel` attribute: {e}"))?,
                 ),
             },
-        })
+        };
+        // A widget that submits may get the name from its tenant (asked at mount).
+        if self.headless
+            && let Some(missing) = business_name_missing(&choices)
+        {
+            return Err(missing);
+        }
+        Ok(choices)
     }
 
     /// The theme as `--listgate-*` declarations; names and values that
@@ -255,10 +262,21 @@ pub fn WidgetRoot(props: &WidgetProps) -> Html {
                 yew::platform::spawn_local(async move {
                     let verdict = crate::app::api::widget_permission(&embedding.api, &key).await;
                     let next = match verdict {
-                        Ok(permission) if permission.allowed => Permission::Allowed {
-                            tenant: permission.tenant,
-                            embedding: with_business_name(&embedding, permission.business_name),
-                        },
+                        Ok(permission) if permission.allowed => {
+                            let embedding =
+                                with_business_name(&embedding, permission.business_name);
+                            match embedding.choices.as_ref().and_then(business_name_missing) {
+                                Some(missing) => {
+                                    let detail = serde_json::json!({ "message": missing });
+                                    embedding.emit("error", &detail, &[]);
+                                    Permission::Refused(missing)
+                                }
+                                None => Permission::Allowed {
+                                    tenant: permission.tenant,
+                                    embedding,
+                                },
+                            }
+                        }
                         Ok(WidgetPermission { message, .. }) | Err(message) => {
                             let detail = serde_json::json!({ "message": message });
                             embedding.emit("error", &detail, &[]);
@@ -295,6 +313,17 @@ pub fn WidgetRoot(props: &WidgetProps) -> Html {
             <div lang={t.lang()}>{ body }</div>
         </ContextProvider<Rc<Texts>>>
     }
+}
+
+/// Why the widget cannot check with `choices`: its profile judges that the
+/// consent wording names the business, and neither the partner's
+/// `business-name` attribute nor the tenant's setting gave one.
+fn business_name_missing(choices: &Choices) -> Option<String> {
+    choices.missing_business_name().map(|missing| {
+        format!(
+            "{missing}; set the `business-name` attribute (or the tenant's business name: listgate tenant set-business-name)"
+        )
+    })
 }
 
 /// `embedding` with the tenant's business name, when it has one, in place

@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         },
         judging: JudgeOptions {
             default_region: (choice & 4 != 0).then(|| "GB".to_owned()),
+            // whatsapp refuses a check without one before reading a byte.
+            business_name: Some("Acme".to_owned()),
             ..JudgeOptions::default()
         },
         ..CheckOptions::default()

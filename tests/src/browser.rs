@@ -404,6 +404,13 @@ impl Browser {
         }
     }
 
+    /// Opens the app at `url` and names the business Acme on the Start step,
+    /// as the default `whatsapp` profile needs (the fixtures' wording names Acme).
+    pub async fn open_app(&self, url: &str) {
+        self.client.goto(url).await.expect("open the app");
+        self.type_into("#business-name", "Acme").await;
+    }
+
     /// Types `text` into the input matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
         self.wait(css, 20)

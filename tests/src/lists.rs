@@ -96,7 +96,7 @@ fn phone(n: u64, style: u64) -> String {
 /// 3 % repeats of an earlier subscriber (in another format), about 5 %
 /// invalid numbers, quoted consent wording with commas, opt-in times in two
 /// formats, and mixed channels (WhatsApp, WhatsApp and SMS, SMS, email,
-/// none).
+/// none). The wording names the business Acme (check it with that name).
 pub fn whatsapp_list(rows: usize) -> Vec<u8> {
     let mut out = String::with_capacity(rows * 110 + 100);
     out.push_str(HEADER);
@@ -118,9 +118,9 @@ pub fn whatsapp_list(rows: usize) -> Vec<u8> {
         "",
     ];
     const WORDING: [&str; 3] = [
-        "Yes, send me WhatsApp offers, news and tips",
-        "Yes, text me on WhatsApp or SMS about offers",
-        "Sign me up, please, for the monthly newsletter",
+        "Yes, send me Acme's WhatsApp offers, news and tips",
+        "Yes, Acme may text me on WhatsApp or SMS about offers",
+        "Sign me up, please, for the Acme monthly newsletter",
     ];
     for i in 0..rows as u64 {
         let r = random.next();

@@ -178,6 +178,7 @@ fn the_cli_gives_each_broken_file_its_outcome() {
             .arg("check")
             .arg(&file)
             .args(["--default-region", "GB", "--now", "2025-12-01"])
+            .args(["--business-name", "Acme"])
             .output()
             .expect("run listgate");
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -214,7 +215,7 @@ async fn the_server_refuses_broken_files_as_the_cli_does() {
     for (file, expect) in corpus(dir.path()) {
         let settings = serde_json::json!({
             "profile": "whatsapp",
-            "options": { "default_region": "GB", "now": "2025-12-01T00:00:00Z" },
+            "options": { "default_region": "GB", "now": "2025-12-01T00:00:00Z", "business_name": "Acme" },
         });
         let consent = serde_json::json!({ "consent": { "wording": "Yes to WhatsApp offers", "source": "shop.example" } });
         let bytes = std::fs::read(&file).expect("read");
@@ -262,7 +263,7 @@ async fn the_app_explains_each_refused_file() {
     let server = Server::start();
     let b = Browser::start().await;
     for (file, expect) in corpus(dir.path()) {
-        b.client.goto(&server.url).await.expect("open the app");
+        b.open_app(&server.url).await;
         b.click("section .actions button.primary").await;
         b.choose_file(&file, 10).await;
         let name = file.display();
@@ -356,6 +357,7 @@ fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
                     let options = CheckOptions {
                         judging: JudgeOptions {
                             default_region: Some("GB".into()),
+                            business_name: Some("Acme".into()),
                             ..JudgeOptions::default()
                         },
                         ..CheckOptions::default()
@@ -378,7 +380,7 @@ fn the_corpus_and_every_fuzz_crash_replay_cleanly() {
 /// Shows the file (and runs the check when the preview passes it) until the
 /// app raises its alert; the alert's text.
 async fn alert_for(b: &Browser, url: &str, file: &Path) -> String {
-    b.client.goto(url).await.expect("open the app");
+    b.open_app(url).await;
     b.click("section .actions button.primary").await;
     b.choose_file(file, 10).await;
     let first = b.wait("[role=alert], #preview", 60).await;

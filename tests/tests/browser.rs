@@ -447,6 +447,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
             Choices {
                 profile: "whatsapp",
                 region: "GB",
+                business: "Acme",
                 date_format: "%d.%m.%Y %H:%M",
                 ..Choices::default()
             },
@@ -456,6 +457,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
             Choices {
                 profile: "whatsapp",
                 region: "GB",
+                business: "Acme",
                 ..Choices::default()
             },
         ),
@@ -464,6 +466,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
             Choices {
                 profile: "whatsapp",
                 region: "GB",
+                business: "Acme",
                 ..Choices::default()
             },
         ),
@@ -489,7 +492,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
 
     // Reading overrides: a semicolon delimiter on a comma file reads one column.
     let messy = fixture("whatsapp_messy.csv");
-    b.client.goto(&server.url).await.expect("open the app");
+    b.open_app(&server.url).await;
     b.click("section .actions button.primary").await;
     b.choose_file(&messy, 10).await;
     b.wait("#preview", 30).await;
@@ -540,7 +543,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     b.select("#map-email", "").await;
     b.click("#mapping ~ .actions button:not(.primary)").await;
     b.wait("[role=status]", 10).await;
-    b.client.goto(&server.url).await.expect("reload the app");
+    b.open_app(&server.url).await;
     b.click("#last-mapping").await;
     b.click("section .actions button.primary").await;
     b.choose_file(&messy, 10).await;
@@ -569,7 +572,7 @@ async fn each_profile_shows_the_same_numbers_as_the_cli() {
     let dir = tempfile::tempdir().expect("tempdir");
     let blank = dir.path().join("blank.csv");
     std::fs::write(&blank, "  \n\n").expect("write");
-    b.client.goto(&server.url).await.expect("open the app");
+    b.open_app(&server.url).await;
     b.click("section .actions button.primary").await;
     b.choose_file(&blank, 10).await;
     let alert = b.text("[role=alert]").await;
@@ -657,7 +660,7 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     // A dropped file is read like a chosen one.
     let server = Server::start();
     let b = Browser::start().await;
-    b.client.goto(&server.url).await.expect("open the app");
+    b.open_app(&server.url).await;
     b.click("section .actions button.primary").await;
     b.wait(".drop", 10).await;
     let text = std::fs::read_to_string(fixture("whatsapp_messy.csv")).expect("fixture");
@@ -688,7 +691,7 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     }
     let server = Server::start_with(broken.path());
     let b = Browser::start().await;
-    b.client.goto(&server.url).await.expect("open the app");
+    b.open_app(&server.url).await;
     b.click("section .actions button.primary").await;
     b.choose_file(&fixture("whatsapp_messy.csv"), 10).await;
     let alert = b.text("[role=alert]").await;
@@ -709,7 +712,7 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
 async fn other_encodings_are_chosen_by_their_label() {
     let server = Server::start();
     let b = Browser::start().await;
-    b.client.goto(&server.url).await.expect("open the app");
+    b.open_app(&server.url).await;
     b.click("section .actions button.primary").await;
     b.choose_file(&fixture("dialects/windows1251_cyrillic.csv"), 10)
         .await;
@@ -888,6 +891,18 @@ async fn a_merchant_can_check_a_list_with_the_keyboard_alone() {
     b.client.goto(&server.url).await.expect("open the app");
     b.wait("#profile", 30).await;
     b.type_into("#default-region", "GB").await;
+    // whatsapp judges the brand: Next without a business name says why.
+    let hint = b.text("#business-name-hint").await;
+    assert!(hint.contains("Required for this profile"), "{hint}");
+    tab_to(&b, "section .actions button.primary").await;
+    press_enter(&b).await;
+    let alert = b.text("[role=alert]").await;
+    assert!(
+        alert.contains("needs your business name") && alert.contains("Start step"),
+        "{alert}"
+    );
+    assert!(b.find_all("#load-title").await.is_empty(), "still on Start");
+    b.type_into("#business-name", "Acme").await;
     tab_to(&b, "section .actions button.primary").await;
     press_enter(&b).await;
     b.wait("#load-title", 10).await;

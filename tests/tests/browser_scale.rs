@@ -64,6 +64,7 @@ async fn a_million_rows_check_without_freezing_the_page() {
         .expect("read long tasks");
     assert_eq!(seen.as_bool(), Some(true), "the long-task observer works");
     b.type_into("#default-region", "GB").await;
+    b.type_into("#business-name", "Acme").await;
     b.click("section .actions button.primary").await;
     b.choose_file(&file, 10).await;
     b.wait("#preview", 60).await;

@@ -36,7 +36,13 @@ fn exit_codes_follow_the_contract() {
     let dir = tempfile::tempdir().expect("tempdir");
     let clean = dir.path().join("clean.csv");
     std::fs::write(&clean, "phone,opt_in_at,opt_in_source,opt_in_text,channel\n+447911123456,2025-03-05,https://acme.example,Yes to WhatsApp from Acme,whatsapp\n").expect("write");
-    let out = listgate(&["check", clean.to_str().expect("path"), NOW]);
+    let out = listgate(&[
+        "check",
+        clean.to_str().expect("path"),
+        NOW,
+        "--business-name",
+        "Acme",
+    ]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -46,7 +52,13 @@ fn exit_codes_follow_the_contract() {
 
     let refused = dir.path().join("refused.csv");
     std::fs::write(&refused, "phone,opt_in_at\n+447911123456,2025-03-05\n").expect("write");
-    let out = listgate(&["check", refused.to_str().expect("path"), NOW]);
+    let out = listgate(&[
+        "check",
+        refused.to_str().expect("path"),
+        NOW,
+        "--business-name",
+        "Acme",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
@@ -119,7 +131,9 @@ fn unusable_input_gets_one_clear_line_and_exit_2() {
         ),
     ];
     for (args, expected) in cases {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // Named, so that only the unusable input is refused.
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.extend(["--business-name", "Acme Boutique"]);
         let out = listgate(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
@@ -128,6 +142,28 @@ fn unusable_input_gets_one_clear_line_and_exit_2() {
             "{args:?}: expected `{expected}` in {stderr}"
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_whatsapp_check_without_a_business_name_is_refused_saying_why() {
+    let path = fixture("whatsapp_messy.csv");
+    let path = path.to_str().expect("utf8 path");
+    for blank in [None, Some(" ")] {
+        let mut args = vec!["check", path, "--default-region", "GB", NOW];
+        if let Some(blank) = blank {
+            args.extend(["--business-name", blank]);
+        }
+        let out = listgate(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+        assert!(
+            stderr.contains("needs your business name")
+                && stderr.contains("brand")
+                && stderr.contains("--business-name"),
+            "{stderr}"
+        );
     }
 }
 
@@ -286,6 +322,8 @@ fn refused_files_leave_only_the_refusal_behind() {
     let out = listgate(&[
         "check",
         refused.to_str().expect("path"),
+        "--business-name",
+        "Acme",
         "--out-dir",
         out_dir.to_str().expect("path"),
     ]);
@@ -312,6 +350,8 @@ fn a_refusal_points_at_its_row_and_column() {
         let out = listgate(&[
             "check",
             file.to_str().expect("path"),
+            "--business-name",
+            "Acme",
             "--json",
             "--out-dir",
             out_dir.to_str().expect("path"),
@@ -350,6 +390,8 @@ fn stdin_and_custom_profiles_work() {
             "--profile",
             profile.to_str().expect("path"),
             NOW,
+            "--business-name",
+            "Laden",
             "--json",
         ])
         .stdin(Stdio::piped())
@@ -361,7 +403,7 @@ fn stdin_and_custom_profiles_work() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(b"Handynummer;Opt-in Date;Source;Consent Text;Channel\n+49 151 23456789;2025-03-05;https://laden.example;Ja zu WhatsApp;WhatsApp\n+44 7911 123456;2025-03-05;https://laden.example;Ja zu WhatsApp;WhatsApp\n")
+        .write_all(b"Handynummer;Opt-in Date;Source;Consent Text;Channel\n+49 151 23456789;2025-03-05;https://laden.example;Ja zu WhatsApp vom Laden;WhatsApp\n+44 7911 123456;2025-03-05;https://laden.example;Ja zu WhatsApp vom Laden;WhatsApp\n")
         .expect("write stdin");
     let out = child.wait_with_output().expect("wait");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -387,6 +429,8 @@ fn templates_check_clean() {
             profile,
             "--now",
             "2025-04-01",
+            "--business-name",
+            "Acme",
         ]);
         assert_eq!(
             check.status.code(),
@@ -493,7 +537,7 @@ fn a_saved_mapping_is_reused_from_an_earlier_report() {
     let first = dir.path().join("march.csv");
     std::fs::write(
         &first,
-        "Tel,When,Where,Words,Via\n+447911123456,2025-03-05,shop,Yes to WhatsApp,whatsapp\n",
+        "Tel,When,Where,Words,Via\n+447911123456,2025-03-05,shop,Yes to Acme on WhatsApp,whatsapp\n",
     )
     .expect("write");
     let maps = [
@@ -508,7 +552,14 @@ fn a_saved_mapping_is_reused_from_an_earlier_report() {
         "--map",
         "opt_in_channel=Via",
     ];
-    let mut args = vec!["check", first.to_str().expect("path"), NOW, "--json"];
+    let mut args = vec![
+        "check",
+        first.to_str().expect("path"),
+        NOW,
+        "--business-name",
+        "Acme",
+        "--json",
+    ];
     args.extend_from_slice(&maps);
     let out = listgate(&args);
     assert_eq!(
@@ -523,10 +574,11 @@ fn a_saved_mapping_is_reused_from_an_earlier_report() {
     let second = dir.path().join("april.csv");
     std::fs::write(
         &second,
-        "Tel,When,Where,Words,Via\n+447911123457,2025-04-05,shop,Yes to WhatsApp,whatsapp\n",
+        "Tel,When,Where,Words,Via\n+447911123457,2025-04-05,shop,Yes to Acme on WhatsApp,whatsapp\n",
     )
     .expect("write");
-    let without = listgate(&["check", second.to_str().expect("path"), NOW]);
+    let named = ["--business-name", "Acme"];
+    let without = listgate(&[&["check", second.to_str().expect("path"), NOW][..], &named].concat());
     assert_eq!(
         without.status.code(),
         Some(2),
@@ -536,6 +588,8 @@ fn a_saved_mapping_is_reused_from_an_earlier_report() {
         "check",
         second.to_str().expect("path"),
         NOW,
+        "--business-name",
+        "Acme",
         "--mapping-file",
         report.to_str().expect("path"),
     ]);
@@ -559,10 +613,11 @@ fn a_tab_delimiter_is_reported_as_a_tab() {
     )
     .expect("write");
     let path = tsv.to_str().expect("path");
-    let out = listgate(&["check", path, "--json", NOW]);
+    let named = ["--business-name", "Acme"];
+    let out = listgate(&[&["check", path, "--json", NOW][..], &named].concat());
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["file"]["delimiter"], "\t");
-    let out = listgate(&["check", path, NOW]);
+    let out = listgate(&[&["check", path, NOW][..], &named].concat());
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains(", delimiter tab,"), "{summary}");
 }

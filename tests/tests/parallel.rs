@@ -125,6 +125,7 @@ fn threads_change_nothing_on_a_long_generated_list() {
         at_a_fixed_moment(CheckOptions {
             judging: JudgeOptions {
                 default_region: Some("GB".into()),
+                business_name: Some("Acme".into()),
                 ..JudgeOptions::default()
             },
             ..CheckOptions::default()

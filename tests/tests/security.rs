@@ -23,7 +23,7 @@ async fn markup_in_lists_wording_and_file_names_never_runs() {
     let list = markup_list(dir.path());
 
     let b = Browser::start().await;
-    b.client.goto(&server.url).await.expect("open the app");
+    b.open_app(&server.url).await;
     b.type_into("#default-region", "GB").await;
     b.click("section .actions button.primary").await;
     b.choose_file(&list, 10).await;
@@ -87,7 +87,8 @@ fn no_generated_file_starts_a_cell_with_a_formula() {
     let status = Command::new(binary())
         .arg("check")
         .arg(&list)
-        .args(["--default-region", "GB", "--now", "2025-12-01", "--out-dir"])
+        .args(["--default-region", "GB", "--now", "2025-12-01"])
+        .args(["--business-name", "Acme", "--out-dir"])
         .arg(&out)
         .status()
         .expect("run listgate");

@@ -299,6 +299,33 @@ async fn a_page_on_an_origin_the_tenant_does_not_allow_is_refused_in_its_languag
     b.close().await;
 }
 
+/// A whatsapp widget with no `business-name` attribute, for a tenant with
+/// no business name, shows why instead of steps whose check would be refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_whatsapp_widget_without_a_business_name_says_which_attribute_is_missing() {
+    let Portal {
+        listgate: _listgate,
+        partner: _partner,
+        keys: _,
+        b,
+    } = Portal::open(None, "&business=").await;
+    b.look_inside(Some(WIDGET));
+    let refusal = b.text("#widget-refused").await;
+    assert!(
+        refusal.contains("needs your business name") && refusal.contains("`business-name`"),
+        "{refusal}"
+    );
+    assert!(b.find_all("#start-title, #load-title").await.is_empty());
+    let error = event(&b, "listgate:error").await;
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("set-business-name")),
+        "{error}"
+    );
+    b.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hostile_partner_stylesheet_leaves_the_widget_usable() {
     let Portal {

@@ -254,4 +254,12 @@ impl Profile {
     pub fn runs(&self, code: Code) -> bool {
         self.rules.contains(&code)
     }
+
+    /// Whether a check needs the business name: the profile judges that
+    /// consent wording names the business (`consent.text_missing_business`),
+    /// which it cannot do without one, and a brand check that is skipped
+    /// would pass wording that names nobody.
+    pub fn needs_business_name(&self) -> bool {
+        self.runs(Code::ConsentTextMissingBusiness)
+    }
 }

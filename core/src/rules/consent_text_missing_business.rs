@@ -1,8 +1,9 @@
-//! `consent.text_missing_business`: a business name was given but the consent
-//! wording does not name it.
+//! `consent.text_missing_business`: the consent wording does not name the
+//! business. A profile that runs this rule refuses a check without a
+//! business name ([`crate::CheckError::NeedsBusinessName`]).
 //!
 //! Why: consent is given to a business; wording that names another business
-//! (or none) does not cover messages from this one.
+//! (or none) does not cover messages from this one, and Coco rejects it.
 //!
 //! Example: `--business-name "Acme"` and `opt_in_text = "Yes to WhatsApp offers from Globex"`.
 
@@ -21,6 +22,11 @@ pub(super) const RULE: Rule = Rule {
 };
 
 fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
+    // Contacts of other channels are set aside, not judged on this wording.
+    if !ctx.imports(row) {
+        return;
+    }
+    // Checker::new refused the check when the profile runs this without one.
     let Some(business) = ctx.business_name.as_deref() else {
         return;
     };

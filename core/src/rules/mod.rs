@@ -181,9 +181,26 @@ pub(crate) fn needs(code: Code) -> Needs {
 }
 
 impl CheckError {
-    /// How to fix it, for refusals.
+    /// How to fix it, as the command line says it: for refusals and
+    /// missing options.
     pub fn fix(&self) -> Option<&'static str> {
-        self.code().map(fix_for)
+        match self {
+            CheckError::NeedsBusinessName { .. } => Some(
+                "Pass --business-name with your brand as your opt-in wording writes it (--business-name \"Acme Boutique\").",
+            ),
+            _ => self.code().map(fix_for),
+        }
+    }
+
+    /// How to fix it in the browser app: its steps and options where
+    /// [`CheckError::fix`] names command-line flags.
+    pub fn app_fix(&self) -> Option<&'static str> {
+        match self {
+            CheckError::NeedsBusinessName { .. } => Some(
+                "Enter your business name on the Start step, as your opt-in wording writes it.",
+            ),
+            _ => self.code().map(app_fix_for),
+        }
     }
 }
 

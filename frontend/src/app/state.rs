@@ -7,7 +7,8 @@ use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings
 use chrono::{DateTime, Utc};
 use listgate_core::output::OutputFile;
 use listgate_core::{
-    Channels, CheckOptions, Encoding, JudgeOptions, Mapping, Preview, ReadOptions,
+    Channels, CheckError, CheckOptions, Encoding, JudgeOptions, Mapping, Preview, Profile,
+    ReadOptions,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -114,6 +115,17 @@ impl Default for Choices {
             business_name: String::new(),
             channel: None,
         }
+    }
+}
+
+impl Choices {
+    /// Why the list cannot be checked with these choices yet: the profile
+    /// judges that consent wording names the business, and none was given.
+    pub fn missing_business_name(&self) -> Option<CheckError> {
+        let needs = Profile::builtin(&self.profile).is_ok_and(|p| p.needs_business_name());
+        (needs && self.business_name.trim().is_empty()).then(|| CheckError::NeedsBusinessName {
+            profile: self.profile.clone(),
+        })
     }
 }
 
@@ -442,6 +454,17 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            // The Start step is not done until the check can run.
+            Action::Go(step) if step > Step::Start && s.step.0 == Step::Start => {
+                match s.choices.missing_business_name() {
+                    Some(missing) => s.failure = Some(missing.into()),
+                    None if s.can_open(step) => {
+                        s.step = StepState(step);
+                        s.failure = None;
+                    }
+                    None => {}
+                }
+            }
             Action::Go(step) if s.can_open(step) => {
                 s.step = StepState(step);
                 s.failure = None;
@@ -452,6 +475,7 @@ impl Reducible for AppState {
                     s.mapping.clear();
                 }
                 s.choices = choices;
+                s.failure = None;
             }
             Action::Load(source) => {
                 // A new file is read and mapped afresh.
@@ -584,11 +608,36 @@ mod tests {
 
     #[test]
     fn later_steps_open_only_once_their_input_exists() {
-        let state = Rc::new(AppState::default());
+        let state = Rc::new(AppState::default()).reduce(Action::Choose(Choices {
+            business_name: "Acme".into(),
+            ..Choices::default()
+        }));
         let state = state.reduce(Action::Go(Step::Results));
         assert_eq!(state.step.0, Step::Start);
         let state = state.reduce(Action::Go(Step::Load));
         assert_eq!(state.step.0, Step::Load);
+    }
+
+    #[test]
+    fn the_whatsapp_start_step_is_done_only_with_a_business_name() {
+        let state = Rc::new(AppState::default()).reduce(Action::Go(Step::Load));
+        assert_eq!(state.step.0, Step::Start);
+        let failure = state.failure.clone().expect("a failure says why");
+        assert!(failure.message.contains("business name"), "{failure:?}");
+        assert!(failure.fix.is_some_and(|f| f.contains("Start step")));
+        // Typing the name clears the failure and opens the next step.
+        let named = state.reduce(Action::Choose(Choices {
+            business_name: "Acme".into(),
+            ..Choices::default()
+        }));
+        assert_eq!(named.failure, None);
+        assert_eq!(named.reduce(Action::Go(Step::Load)).step.0, Step::Load);
+        // Profiles that do not judge the brand need none.
+        let sms = Rc::new(AppState::default()).reduce(Action::Choose(Choices {
+            profile: "sms-us".into(),
+            ..Choices::default()
+        }));
+        assert_eq!(sms.reduce(Action::Go(Step::Load)).step.0, Step::Load);
     }
 
     #[test]

@@ -604,6 +604,7 @@ async fn run_listgate(b: &Browser, url: &str, file: &Path, rows: usize) -> Value
     b.client.goto(url).await.expect("open the app");
     b.wait("#profile", 30).await;
     b.type_into("#default-region", "GB").await;
+    b.type_into("#business-name", "Acme").await;
     b.click("section .actions button.primary").await;
     let input = b.wait("#file-input", 10).await;
     install_hooks(b).await;
@@ -848,7 +849,7 @@ async fn main() {
         "load_average_at_start": load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
         "runs_per_size": args.repeat,
         "reported_run": "per size and side, the run with the median total time (after one unreported warm-up run of each side)",
-        "listgate": "real app from dist/ served by listgate serve; whatsapp profile, default region GB; preview = file input change → #preview, check = click #run-check → #outcome",
+        "listgate": "real app from dist/ served by listgate serve; whatsapp profile, default region GB, business Acme; preview = file input change → #preview, check = click #run-check → #outcome",
         "baseline": "bench/js: Papa Parse (worker: false, chunk) + libphonenumber-js/max, same checks on the main thread; file input change → #result",
         "memory": {
             "page_js_heap_peak_mb": "peak Runtime.getHeapUsage usedSize of the page's main thread, sampled every 200 ms (a main thread busy in one task, as the baseline's is for each Papa chunk, answers between tasks only: see longest_sample_gap_ms)",

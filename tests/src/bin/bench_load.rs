@@ -58,6 +58,7 @@ fn clean_list(rows: usize) -> anyhow::Result<Vec<u8>> {
         CheckOptions {
             judging: JudgeOptions {
                 default_region: Some("GB".into()),
+                business_name: Some("Acme".into()),
                 ..JudgeOptions::default()
             },
             ..CheckOptions::default()

@@ -40,6 +40,7 @@ fn options(threads: usize) -> CheckOptions {
                     .expect("time")
                     .into(),
             ),
+            business_name: Some("Acme".into()),
             ..JudgeOptions::default()
         },
         ..CheckOptions::default()
@@ -152,6 +153,8 @@ fn cli(file: &Path, out: &Path) -> anyhow::Result<f64> {
             "GB",
             "--now",
             "2025-12-01T00:00:00Z",
+            "--business-name",
+            "Acme",
             "--out-dir",
         ])
         .arg(out)

@@ -76,7 +76,11 @@ pub fn StartStep(props: &StartProps) -> Html {
             { text_input("date-format", t.get("start.date_format"), &c.date_format,
                 t.get("start.date_format_hint"), edit(|c, v| c.date_format = v)) }
             { text_input("business-name", t.get("start.business"), &c.business_name,
-                t.get("start.business_hint"), edit(|c, v| c.business_name = v)) }
+                t.get(if profile.as_ref().is_some_and(Profile::needs_business_name) {
+                    "start.business_required_hint"
+                } else {
+                    "start.business_hint"
+                }), edit(|c, v| c.business_name = v)) }
             if let Some(imported) = profile.as_ref().and_then(|p| p.channel) {
                 { select("channel", t.get("start.channel"),
                     &c.channel.map(|ch| ch.to_string()).unwrap_or_default(),

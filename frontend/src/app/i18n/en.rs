@@ -65,6 +65,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("start.business", "Business name"),
     ("start.business_hint", "The consent wording must name it."),
     (
+        "start.business_required_hint",
+        "Required for this profile: the platform refuses consent wording that does not name your brand, so every row's wording must name it.",
+    ),
+    (
         "start.channel",
         "Consent channel, for a list without a channel column",
     ),

@@ -74,6 +74,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "El texto de consentimiento debe mencionarlo.",
     ),
     (
+        "start.business_required_hint",
+        "Obligatorio con este perfil: la plataforma rechaza el texto de consentimiento que no menciona tu marca, así que el de cada fila debe mencionarla.",
+    ),
+    (
         "start.channel",
         "Canal del consentimiento, para una lista sin columna de canal",
     ),
