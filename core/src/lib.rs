@@ -9,9 +9,11 @@
 //! ```
 //! use listgate_core::{check_bytes, CheckOptions, Outputs, Profile};
 //! let csv = b"phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
-//!             +447911123456,2025-01-05,shop.example/join,Yes to WhatsApp offers,whatsapp\n";
+//!             +447911123456,2025-01-05,shop.example/join,Yes to Acme offers on WhatsApp,whatsapp\n";
 //! let mut outputs = Outputs::default();
-//! let report = check_bytes(csv, Profile::builtin("whatsapp")?, CheckOptions::default(), &mut outputs)?;
+//! // The whatsapp profile checks that the wording names the business.
+//! let options = CheckOptions::default().with_business_name("Acme");
+//! let report = check_bytes(csv, Profile::builtin("whatsapp")?, options, &mut outputs)?;
 //! assert_eq!(report.summary.importable, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -175,8 +175,8 @@ pub fn markup_list(dir: &std::path::Path) -> std::path::PathBuf {
         &list,
         format!(
             "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel,\"{SCRIPT}\"\n\
-             +447911123456,2025-03-05T14:30:00Z,\"{quoted}\",Yes to WhatsApp offers {SVG},whatsapp,{SCRIPT}\n\
-             \"{quoted}\",2025-03-05T14:30:00Z,shop.example,Yes to WhatsApp offers,whatsapp,x\n",
+             +447911123456,2025-03-05T14:30:00Z,\"{quoted}\",Yes to Acme Boutique offers on WhatsApp {SVG},whatsapp,{SCRIPT}\n\
+             \"{quoted}\",2025-03-05T14:30:00Z,shop.example,Yes to Acme Boutique offers on WhatsApp,whatsapp,x\n",
         ),
     )
     .expect("write the list");
