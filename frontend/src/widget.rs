@@ -261,28 +261,24 @@ pub fn WidgetRoot(props: &WidgetProps) -> Html {
             if let Some(key) = embedding.publishable_key.clone() {
                 yew::platform::spawn_local(async move {
                     let verdict = crate::app::api::widget_permission(&embedding.api, &key).await;
-                    let next = match verdict {
+                    let allowed = match verdict {
                         Ok(permission) if permission.allowed => {
-                            let embedding =
-                                with_business_name(&embedding, permission.business_name);
-                            match embedding.choices.as_ref().and_then(business_name_missing) {
-                                Some(missing) => {
-                                    let detail = serde_json::json!({ "message": missing });
-                                    embedding.emit("error", &detail, &[]);
-                                    Permission::Refused(missing)
-                                }
-                                None => Permission::Allowed {
+                            let named = with_business_name(&embedding, permission.business_name);
+                            match named.choices.as_ref().and_then(business_name_missing) {
+                                Some(missing) => Err(missing),
+                                None => Ok(Permission::Allowed {
                                     tenant: permission.tenant,
-                                    embedding,
-                                },
+                                    embedding: named,
+                                }),
                             }
                         }
-                        Ok(WidgetPermission { message, .. }) | Err(message) => {
-                            let detail = serde_json::json!({ "message": message });
-                            embedding.emit("error", &detail, &[]);
-                            Permission::Refused(message)
-                        }
+                        Ok(WidgetPermission { message, .. }) | Err(message) => Err(message),
                     };
+                    let next = allowed.unwrap_or_else(|message| {
+                        let detail = serde_json::json!({ "message": message });
+                        embedding.emit("error", &detail, &[]);
+                        Permission::Refused(message)
+                    });
                     permission.set(next);
                 });
             }

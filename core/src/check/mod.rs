@@ -246,15 +246,8 @@ fn validate_options(profile: &Profile, options: &CheckOptions) -> Result<(), Che
             "`{region}` is not a country code; use two letters such as GB or US"
         )));
     }
-    let business_named = options
-        .judging
-        .business_name
-        .as_deref()
-        .is_some_and(|b| !b.trim().is_empty());
-    if profile.needs_business_name() && !business_named {
-        return Err(CheckError::NeedsBusinessName {
-            profile: profile.name.clone(),
-        });
+    if let Some(missing) = profile.missing_business_name(options.judging.business_name.as_deref()) {
+        return Err(missing);
     }
     for field in options.reading.mapping.0.keys() {
         if profile.field(field).is_none() {

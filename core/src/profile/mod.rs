@@ -13,6 +13,7 @@ pub use role::{Role, RoleMap};
 pub(crate) use spec::{Draft, ProfileSpec};
 
 use crate::code::Code;
+use crate::error::CheckError;
 use crate::segment::Channel;
 use serde::{Deserialize, Serialize};
 
@@ -261,5 +262,14 @@ impl Profile {
     /// would pass wording that names nobody.
     pub fn needs_business_name(&self) -> bool {
         self.runs(Code::ConsentTextMissingBusiness)
+    }
+
+    /// The refusal of a check under this profile with `business_name`
+    /// (blank counts as none), when it needs one.
+    pub fn missing_business_name(&self, business_name: Option<&str>) -> Option<CheckError> {
+        let named = business_name.is_some_and(|b| !b.trim().is_empty());
+        (self.needs_business_name() && !named).then(|| CheckError::NeedsBusinessName {
+            profile: self.name.clone(),
+        })
     }
 }

@@ -122,10 +122,9 @@ impl Choices {
     /// Why the list cannot be checked with these choices yet: the profile
     /// judges that consent wording names the business, and none was given.
     pub fn missing_business_name(&self) -> Option<CheckError> {
-        let needs = Profile::builtin(&self.profile).is_ok_and(|p| p.needs_business_name());
-        (needs && self.business_name.trim().is_empty()).then(|| CheckError::NeedsBusinessName {
-            profile: self.profile.clone(),
-        })
+        Profile::builtin(&self.profile)
+            .ok()?
+            .missing_business_name(Some(&self.business_name))
     }
 }
 
@@ -454,9 +453,13 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            // The Start step is not done until the check can run.
-            Action::Go(step) if step > Step::Start && s.step.0 == Step::Start => {
-                match s.choices.missing_business_name() {
+            Action::Go(step) => {
+                // The Start step is not done until the check can run.
+                let leaving_start = s.step.0 == Step::Start && step > Step::Start;
+                let missing = leaving_start
+                    .then(|| s.choices.missing_business_name())
+                    .flatten();
+                match missing {
                     Some(missing) => s.failure = Some(missing.into()),
                     None if s.can_open(step) => {
                         s.step = StepState(step);
@@ -465,11 +468,6 @@ impl Reducible for AppState {
                     None => {}
                 }
             }
-            Action::Go(step) if s.can_open(step) => {
-                s.step = StepState(step);
-                s.failure = None;
-            }
-            Action::Go(_) => {}
             Action::Choose(choices) => {
                 if choices.profile != s.choices.profile {
                     s.mapping.clear();
