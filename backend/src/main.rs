@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use listgate::ConnectionLimits;
-use listgate::throttle::{AbuseLimits, Throttles};
+use listgate::http::throttle::AbuseLimits;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,25 +69,30 @@ struct ServeArgs {
     dist: PathBuf,
     #[command(flatten)]
     data: DataArgs,
-    /// Days a finished (imported or rejected) submission's list and evidence
-    /// are kept before they are deleted; 0 keeps them.
-    #[arg(long, default_value_t = listgate::retention::DEFAULT_RETAIN_DAYS)]
+    /// Days a finished (imported or rejected) submission's list is kept
+    /// before it is deleted; 0 keeps it.
+    #[arg(long, default_value_t = listgate::services::DEFAULT_LIST_RETAIN_DAYS)]
     retain_days: u32,
+    /// Days a finished submission's consent evidence and answers are kept
+    /// (the proof for when consent is challenged); 0 keeps them.
+    #[arg(long, default_value_t = listgate::services::DEFAULT_EVIDENCE_RETAIN_DAYS)]
+    evidence_retain_days: u32,
     /// Submitted lists checked at once (default: one per core); more get 503
     /// with Retry-After.
     #[arg(long, value_name = "N")]
     max_concurrent_checks: Option<usize>,
     /// Most evidence files in one submission.
-    #[arg(long, default_value_t = listgate::submissions::EvidenceLimits::default().files)]
+    #[arg(long, default_value_t = listgate::http::submissions::EvidenceLimits::default().files)]
     max_evidence_files: usize,
     /// Largest evidence file, in MB.
-    #[arg(long, default_value_t = listgate::submissions::EvidenceLimits::default().bytes_per_file >> 20)]
+    #[arg(long, default_value_t = listgate::http::submissions::EvidenceLimits::default().bytes_per_file >> 20)]
     max_evidence_mb: usize,
     /// Largest submission in bytes (clean file and evidence together).
-    #[arg(long, default_value_t = listgate::web::DEFAULT_MAX_SUBMISSION_BYTES)]
+    #[arg(long, default_value_t = listgate::app::DEFAULT_MAX_SUBMISSION_BYTES)]
     max_submission_bytes: usize,
-    /// Seconds between import batches (reviewers can change it per submission).
-    #[arg(long, default_value_t = listgate::web::DEFAULT_BATCH_INTERVAL_SECONDS)]
+    /// Seconds between import batches in the plan reviewers are offered
+    /// (they confirm or change it per submission).
+    #[arg(long, default_value_t = listgate::app::DEFAULT_BATCH_INTERVAL_SECONDS)]
     batch_interval_seconds: u64,
     #[command(flatten)]
     s3: S3Args,
@@ -105,8 +110,8 @@ struct ServeArgs {
 struct TransportArgs {
     /// The address browsers use, e.g. https://lists.example (HTTPS ending
     /// at a proxy in front); with https:// every request counts as HTTPS.
-    #[arg(long, value_parser = listgate::transport::PublicUrl::parse)]
-    public_url: Option<listgate::transport::PublicUrl>,
+    #[arg(long, value_parser = listgate::http::transport::PublicUrl::parse)]
+    public_url: Option<listgate::http::transport::PublicUrl>,
     /// Every request comes through a reverse proxy that sets
     /// X-Forwarded-Proto: believe it (never set this when clients can reach
     /// the server directly, as they could send the header themselves).
@@ -200,8 +205,8 @@ struct S3Args {
 
 impl S3Args {
     /// The S3 store when a bucket is given, else the disk store in `data_dir`.
-    fn store(&self, data_dir: &std::path::Path) -> anyhow::Result<listgate::store::BlobStore> {
-        use listgate::store::{BlobStore, S3Config, S3Credentials};
+    fn store(&self, data_dir: &std::path::Path) -> anyhow::Result<listgate::db::blobs::BlobStore> {
+        use listgate::db::blobs::{BlobStore, S3Config, S3Credentials};
         let Some(bucket) = &self.s3_bucket else {
             return Ok(BlobStore::new(data_dir));
         };
@@ -329,7 +334,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    listgate::web::check_dist(&args.dist)?;
+    listgate::app::check_dist(&args.dist)?;
     runtime()?.block_on(async {
         let url = args.data.database_url();
         let db = listgate::db::connect(&url).await?;
@@ -338,31 +343,29 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .check()
             .await
             .context("the file store is not usable")?;
-        let state = listgate::AppState {
+        let postgres = url.starts_with("postgres");
+        let config = listgate::ServerConfig {
             dist: args.dist,
-            db,
-            store,
             max_submission_bytes: args.max_submission_bytes,
-            checks: std::sync::Arc::new(tokio::sync::Semaphore::new(
-                args.max_concurrent_checks
-                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-                    .max(1),
-            )),
-            evidence_limits: listgate::submissions::EvidenceLimits {
+            max_concurrent_checks: args
+                .max_concurrent_checks
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+            evidence_limits: listgate::http::submissions::EvidenceLimits {
                 files: args.max_evidence_files,
                 bytes_per_file: args.max_evidence_mb.saturating_mul(1 << 20),
             },
-            postgres: url.starts_with("postgres"),
-            batch_interval_ms: i64::try_from(args.batch_interval_seconds.saturating_mul(1000))
-                .unwrap_or(i64::MAX),
-            http: listgate::webhooks::client(),
-            retain_days: args.retain_days,
-            transport: listgate::transport::Transport {
+            batch_interval_seconds: args.batch_interval_seconds,
+            retention: listgate::services::Retention {
+                list_days: args.retain_days,
+                evidence_days: args.evidence_retain_days,
+            },
+            transport: listgate::http::transport::Transport {
                 public_url: args.transport.public_url,
                 behind_proxy: args.transport.behind_proxy,
             },
-            throttles: std::sync::Arc::new(Throttles::new(args.abuse.limits())),
+            abuse: args.abuse.limits(),
         };
+        let state = listgate::app::state(config, db, store, postgres);
         listgate::serve(state, args.addr, args.connections.limits()).await
     })
 }
@@ -389,24 +392,24 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
     };
     let business_name = business_name
         .as_deref()
-        .map(listgate::tenants::BusinessName::parse)
+        .map(listgate::domain::tenant::BusinessName::parse)
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let webhook = webhook
         .as_deref()
-        .map(listgate::tenants::WebhookUrl::parse)
+        .map(listgate::domain::tenant::WebhookUrl::parse)
         .transpose()
         .map_err(anyhow::Error::msg)?;
-    let name = listgate::tenants::TenantName::parse(&name).map_err(anyhow::Error::msg)?;
+    let name = listgate::domain::tenant::TenantName::parse(&name).map_err(anyhow::Error::msg)?;
     let origins = origins
         .iter()
-        .map(|o| listgate::tenants::Origin::parse(o).map_err(anyhow::Error::msg))
+        .map(|o| listgate::domain::tenant::Origin::parse(o).map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<_>>>()?;
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
-        let tenant = listgate::tenants::add_tenant(&db, &name, &origins, webhook.as_ref()).await?;
+        let tenant = listgate::db::tenants::add_tenant(&db, &name, &origins, webhook.as_ref()).await?;
         if let Some(business_name) = &business_name {
-            listgate::tenants::set_business_name(&db, &tenant.id, business_name).await?;
+            listgate::db::tenants::set_business_name(&db, &tenant.id, business_name).await?;
         }
         if let Some(secret) = &tenant.webhook_secret {
             eprintln!("webhook signing secret (check X-Listgate-Signature with it): {secret}");
@@ -424,11 +427,11 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
 fn set_staff(tenant: &str, ids: &[String], data: &DataArgs) -> anyhow::Result<()> {
     let ids = ids
         .iter()
-        .map(|id| listgate::tenants::StaffId::parse(id).map_err(anyhow::Error::msg))
+        .map(|id| listgate::domain::tenant::StaffId::parse(id).map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<_>>>()?;
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
-        if !listgate::tenants::set_staff_ids(&db, tenant, &ids).await? {
+        if !listgate::db::tenants::set_staff_ids(&db, tenant, &ids).await? {
             anyhow::bail!(
                 "no tenant has the id `{tenant}`: use the id `listgate tenant add` printed"
             );
@@ -446,10 +449,10 @@ fn set_staff(tenant: &str, ids: &[String], data: &DataArgs) -> anyhow::Result<()
 }
 
 fn set_business_name(tenant: &str, name: &str, data: &DataArgs) -> anyhow::Result<()> {
-    let name = listgate::tenants::BusinessName::parse(name).map_err(anyhow::Error::msg)?;
+    let name = listgate::domain::tenant::BusinessName::parse(name).map_err(anyhow::Error::msg)?;
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
-        if !listgate::tenants::set_business_name(&db, tenant, &name).await? {
+        if !listgate::db::tenants::set_business_name(&db, tenant, &name).await? {
             anyhow::bail!(
                 "no tenant has the id `{tenant}`: use the id `listgate tenant add` printed"
             );
@@ -464,17 +467,17 @@ fn reviewer(command: ReviewerCommand) -> anyhow::Result<()> {
         ReviewerCommand::Add { email, data } => (email, data),
         ReviewerCommand::Remove { email, data } => return remove_reviewer(&email, &data),
     };
-    let email = listgate::reviewers::Email::parse(&email).map_err(anyhow::Error::msg)?;
+    let email = listgate::domain::reviewer::Email::parse(&email).map_err(anyhow::Error::msg)?;
     eprintln!("password for the reviewer (at least 12 characters), then Enter:");
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
         .context("cannot read the password from standard input")?;
-    let password = listgate::reviewers::Password::parse(line.trim_end_matches(['\r', '\n']))
+    let password = listgate::domain::reviewer::Password::parse(line.trim_end_matches(['\r', '\n']))
         .map_err(anyhow::Error::msg)?;
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
-        listgate::reviewers::set_reviewer(&db, &email, &password).await?;
+        listgate::db::reviewers::set_reviewer(&db, &email, &password).await?;
         eprintln!(
             "reviewer saved (a changed password signs them out everywhere); they sign in at /api/v1/session"
         );
@@ -483,10 +486,10 @@ fn reviewer(command: ReviewerCommand) -> anyhow::Result<()> {
 }
 
 fn remove_reviewer(email: &str, data: &DataArgs) -> anyhow::Result<()> {
-    let email = listgate::reviewers::Email::parse(email).map_err(anyhow::Error::msg)?;
+    let email = listgate::domain::reviewer::Email::parse(email).map_err(anyhow::Error::msg)?;
     runtime()?.block_on(async {
         let db = listgate::db::connect(&data.database_url()).await?;
-        if !listgate::reviewers::remove_reviewer(&db, &email).await? {
+        if !listgate::db::reviewers::remove_reviewer(&db, &email).await? {
             anyhow::bail!(
                 "no reviewer has the email `{}`: nothing was removed",
                 email.as_str()

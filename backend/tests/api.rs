@@ -6,7 +6,8 @@ mod common;
 use common::{
     Database, MESSY, Session, TestApp, clean_list, form, form_for, postgres_url, spawn_app,
 };
-use listgate::tenants::{ApiKey, TenantName, add_tenant};
+use listgate::db::tenants::add_tenant;
+use listgate::domain::tenant::{ApiKey, TenantName};
 use listgate_core::{CheckLimits, CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
@@ -14,12 +15,12 @@ use serde_json::{Value, json};
 
 /// Runs each scenario once on SQLite and once on PostgreSQL.
 macro_rules! on_every_database {
-    ($($scenario:ident($limit:expr, $interval_ms:expr);)*) => {
+    ($($scenario:ident($limit:expr, $interval_seconds:expr);)*) => {
         mod sqlite {
             $(
                 #[tokio::test]
                 async fn $scenario() {
-                    let app = super::spawn_app(super::Database::Sqlite, $limit, $interval_ms).await.expect("app");
+                    let app = super::spawn_app(super::Database::Sqlite, $limit, $interval_seconds).await.expect("app");
                     super::$scenario(app).await;
                 }
             )*
@@ -28,7 +29,7 @@ macro_rules! on_every_database {
             $(
                 #[tokio::test]
                 async fn $scenario() {
-                    if let Some(app) = super::spawn_app(super::Database::Postgres, $limit, $interval_ms).await {
+                    if let Some(app) = super::spawn_app(super::Database::Postgres, $limit, $interval_seconds).await {
                         super::$scenario(app).await;
                     }
                 }
@@ -48,7 +49,7 @@ on_every_database! {
     a_reviewer_approves_or_rejects_and_the_merchant_sees_why(10 << 20, 0);
     reviewer_actions_need_a_session_and_its_csrf_token(10 << 20, 0);
     an_approved_list_is_imported_in_growing_batches_without_duplicates(10 << 20, 0);
-    a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60_000);
+    a_reviewer_pauses_resizes_and_resumes_an_import(10 << 20, 60);
     a_batch_cut_off_by_a_crash_is_imported_once_after_restart(10 << 20, 0);
     each_batch_reaches_the_webhook_signed_and_retried(10 << 20, 0);
     a_slow_webhook_is_cut_off_and_retried(10 << 20, 0);
@@ -102,19 +103,50 @@ async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
     assert_eq!(app.count("submissions").await, 1);
     assert_eq!(app.count("evidence").await, 1);
 
-    // Files are content-addressed: a second submission of the same bytes adds no file.
-    let blobs = || files_in(&app.data.path().join("blobs")).len();
-    let before = blobs();
-    let (status, _) = app
+    // The same list with the same evidence and answers under a new key is
+    // the same submission again: refused, naming the first.
+    let (status, repeated) = app
         .submit(
             Some(&key),
             Some("upload-2"),
             form(common::clean(MESSY), b"png bytes"),
         )
         .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{repeated}");
+    let message = repeated["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains(id) && message.contains("pending_review"),
+        "{message}"
+    );
+    // The first key with other content is refused too: nothing is silently dropped.
+    let (status, other) = app
+        .submit(
+            Some(&key),
+            Some("upload-1"),
+            form(common::clean(MESSY), b"another screenshot"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{other}");
+    assert!(
+        other["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("new key")
+    );
+
+    // Files are content-addressed: new evidence with the same list adds the evidence only.
+    let blobs = || files_in(&app.data.path().join("blobs")).len();
+    let before = blobs();
+    let (status, _) = app
+        .submit(
+            Some(&key),
+            Some("upload-3"),
+            form(common::clean(MESSY), b"another screenshot"),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(app.count("submissions").await, 2);
-    assert_eq!(blobs(), before);
+    assert_eq!(blobs(), before + 1);
     assert_eq!(before, 2, "the clean file and the evidence");
 }
 
@@ -157,7 +189,11 @@ async fn tenants_see_only_their_own_submissions(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, mine) = app
-        .submit(Some(&a), Some("same"), form(common::clean(MESSY), b"x"))
+        .submit(
+            Some(&a),
+            Some("same"),
+            form(common::clean(MESSY), b"a's own"),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_ne!(other["id"], mine["id"]);
@@ -223,14 +259,15 @@ async fn partner_pages_submit_only_from_allowed_origins(app: TestApp) {
     );
 
     let public = acme.publishable_key.as_str();
-    let post = || {
+    // Each accepted submission carries its own evidence: the same one twice is refused.
+    let post = |evidence: &'static [u8]| {
         app.http
             .post(&submissions)
-            .multipart(form(common::clean(MESSY), b"x"))
+            .multipart(form(common::clean(MESSY), evidence))
     };
     // The partner page on its allowed origin submits with the publishable key.
     let (status, cors, created) = app
-        .send_as_page(post(), public, Some("https://portal.example"))
+        .send_as_page(post(b"page"), public, Some("https://portal.example"))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(cors.as_deref(), Some("https://portal.example"));
@@ -254,7 +291,7 @@ async fn partner_pages_submit_only_from_allowed_origins(app: TestApp) {
         ),
     ];
     for (key, origin, message) in refusals {
-        let (status, _, body) = app.send_as_page(post(), key, origin).await;
+        let (status, _, body) = app.send_as_page(post(b"refused"), key, origin).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?}: {body}");
         let text = body["error"]["message"].as_str().expect("message");
         assert!(text.contains(message), "{text}");
@@ -274,10 +311,12 @@ async fn partner_pages_submit_only_from_allowed_origins(app: TestApp) {
     // The app on the server's own page, and servers (no Origin), use the secret key.
     let own = app.url.trim_end_matches("/api/v1").to_owned();
     let (status, _, body) = app
-        .send_as_page(post(), acme.key.expose(), Some(&own))
+        .send_as_page(post(b"own page"), acme.key.expose(), Some(&own))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, _, body) = app.send_as_page(post(), other.key.expose(), None).await;
+    let (status, _, body) = app
+        .send_as_page(post(b"server"), other.key.expose(), None)
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
@@ -406,14 +445,18 @@ async fn a_reviewer_approves_or_rejects_and_the_merchant_sees_why(app: TestApp) 
     assert_eq!(status, StatusCode::OK);
     let (_, seen) = app.get(&merchant, &format!("/submissions/{second}")).await;
     assert_eq!(seen["status"], "rejected");
-    assert_eq!(seen["review"]["reasons"][0]["reason"], "insufficient_proof");
+    assert_eq!(seen["decisions"][0]["verdict"], "rejected");
+    assert_eq!(
+        seen["decisions"][0]["reasons"][0]["reason"],
+        "insufficient_proof"
+    );
     assert!(
-        seen["review"]["reasons"][0]["missing"]
+        seen["decisions"][0]["reasons"][0]["missing"]
             .as_str()
             .expect("text")
             .contains("proof of opt-in")
     );
-    assert_eq!(seen["review"]["note"], "add the form");
+    assert_eq!(seen["decisions"][0]["note"], "add the form");
 
     let empty = json!({ "decision": "reject", "reasons": [] });
     let (_, third) = app
@@ -486,15 +529,7 @@ impl TestApp {
         let (status, created) = self.submit(Some(merchant), None, form).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         let id = created["id"].as_str().expect("id").to_owned();
-        let (status, body) = self
-            .review(
-                session,
-                &format!("/submissions/{id}/decision"),
-                Some(json!({ "decision": "approve" })),
-                true,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        self.approve(session, &id).await;
         id
     }
 
@@ -558,7 +593,7 @@ async fn an_approved_list_is_imported_in_growing_batches_without_duplicates(app:
         [(100, "done".into()), (150, "done".into())]
     );
     assert!(seen["schedule"]["completed_at"].is_string());
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = app.all_contacts(&merchant).await;
     assert_eq!(contacts.as_array().expect("contacts").len(), 250);
     assert_eq!(contacts[0]["key"], "+447911100000");
 
@@ -568,7 +603,7 @@ async fn an_approved_list_is_imported_in_growing_batches_without_duplicates(app:
         s["status"] == "imported"
     })
     .await;
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = app.all_contacts(&merchant).await;
     let contacts = contacts.as_array().expect("contacts");
     assert_eq!(contacts.len(), 260);
     assert!(
@@ -578,7 +613,7 @@ async fn an_approved_list_is_imported_in_growing_batches_without_duplicates(app:
     );
     // Another tenant's store is separate and empty.
     let other = app.tenant("Other").await;
-    let (_, theirs) = app.get(&other, "/contacts").await;
+    let theirs = app.all_contacts(&other).await;
     assert_eq!(theirs, json!([]));
     assert_eq!(
         app.failures_csv(&merchant, &first).await,
@@ -636,7 +671,7 @@ async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp)
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     // The worker is down; a batch is claimed and its server dies before it commits.
     app.stop_worker.send(true).expect("stop the worker");
-    tokio::time::sleep(listgate::import::POLL * 2).await;
+    tokio::time::sleep(listgate::services::import::POLL * 2).await;
     let id = app.approved(&merchant, &session, clean_list(250)).await;
     let long_ago = chrono::Utc::now().timestamp_millis() - 10 * 60 * 1000;
     sqlx::query(
@@ -652,7 +687,10 @@ async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp)
 
     // A server starts again: the batch is imported, once.
     let (_restarted, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(listgate::import::run_worker(app.state.clone(), stopped));
+    tokio::spawn(listgate::services::import::run_worker(
+        app.state.backend.clone(),
+        stopped,
+    ));
     let done = app
         .wait_for(&merchant, &id, "the import after the restart", |s| {
             s["status"] == "imported"
@@ -662,7 +700,7 @@ async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp)
         batch_sizes(&done),
         [(100, "done".into()), (150, "done".into())]
     );
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = app.all_contacts(&merchant).await;
     assert_eq!(contacts.as_array().expect("contacts").len(), 250);
 }
 
@@ -734,7 +772,7 @@ async fn a_given_up_webhook_delivery_is_sent_again_on_request(app: TestApp) {
         &app.db,
         &TenantName::parse("Hooked").expect("name"),
         &[],
-        Some(&listgate::tenants::WebhookUrl::parse(&url).expect("url")),
+        Some(&listgate::domain::tenant::WebhookUrl::parse(&url).expect("url")),
     )
     .await
     .expect("tenant");
@@ -856,7 +894,7 @@ async fn webhooks_retried(app: TestApp, first: FirstAnswer, first_error: &str) {
         &app.db,
         &TenantName::parse("Hooked").expect("name"),
         &[],
-        Some(&listgate::tenants::WebhookUrl::parse(&url).expect("url")),
+        Some(&listgate::domain::tenant::WebhookUrl::parse(&url).expect("url")),
     )
     .await
     .expect("tenant");
@@ -897,7 +935,7 @@ async fn webhooks_retried(app: TestApp, first: FirstAnswer, first_error: &str) {
     for (key, signature, body) in &log {
         assert_eq!(
             signature,
-            &listgate::webhooks::signature(&secret, body),
+            &listgate::support::signature(&secret, body),
             "{key} is signed"
         );
         let payload: Value = serde_json::from_slice(body).expect("json");
@@ -1030,7 +1068,9 @@ impl TestApp {
         options: &CheckOptions,
         clean: &CleanFile,
     ) -> Value {
-        let form = form_for("mongoose", options, clean.bytes(), b"x");
+        // Each import its own evidence: the same submission twice is refused.
+        let evidence = listgate::support::new_id();
+        let form = form_for("mongoose", options, clean.bytes(), evidence.as_bytes());
         let id = self.approved_form(merchant, session, form).await;
         self.wait_for(merchant, &id, "the import", |s| s["status"] == "imported")
             .await
@@ -1038,7 +1078,7 @@ impl TestApp {
 
     /// The stored data of the merchant's contact `key`.
     async fn contact(&self, merchant: &ApiKey, key: &str) -> Value {
-        let (_, contacts) = self.get(merchant, "/contacts").await;
+        let contacts = self.all_contacts(merchant).await;
         contacts
             .as_array()
             .expect("contacts")
@@ -1055,7 +1095,7 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
     let (kept, allowed) = (mongoose_options(false), mongoose_options(true));
     app.imported_mongoose(&merchant, &session, &kept, &CleanFile::mongoose(&kept))
         .await;
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = app.all_contacts(&merchant).await;
     let keys: Vec<&str> = contacts
         .as_array()
         .expect("contacts")
@@ -1100,7 +1140,7 @@ async fn mongoose_numbers_change_only_when_updates_are_allowed(app: TestApp) {
         .await;
     let maria = app.contact(&merchant, "C-1001").await;
     assert_eq!(mobile(maria), "+1 201-555-0199");
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = app.all_contacts(&merchant).await;
     assert_eq!(
         contacts.as_array().expect("contacts").len(),
         6,
@@ -1132,7 +1172,7 @@ async fn addresses_differing_only_in_case_update_one_contact(app: TestApp) {
         app.wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
             .await;
     }
-    let (_, contacts) = app.get(&merchant, "/contacts").await;
+    let contacts = app.all_contacts(&merchant).await;
     let contacts = contacts.as_array().expect("contacts");
     assert_eq!(contacts.len(), 1, "one contact: {contacts:?}");
     assert_eq!(contacts[0]["key"], "ann@example.com");
@@ -1162,7 +1202,7 @@ async fn a_mobile_number_another_contact_has_is_not_taken(app: TestApp) {
         .execute(&app.db)
         .await
         .expect("unindex");
-    listgate::import::index_phones(&app.db)
+    listgate::db::contacts::index_phones(&app.db)
         .await
         .expect("index");
 
@@ -1196,10 +1236,10 @@ async fn staff_ids_are_checked_against_the_tenants_own_list(app: TestApp) {
     let tenant = app.tenant_on("College", "https://portal.example").await;
     let staff: Vec<_> = ["ST-7", "ST-9"]
         .iter()
-        .map(|id| listgate::tenants::StaffId::parse(id).expect("staff id"))
+        .map(|id| listgate::domain::tenant::StaffId::parse(id).expect("staff id"))
         .collect();
     assert!(
-        listgate::tenants::set_staff_ids(&app.db, &tenant.id, &staff)
+        listgate::db::tenants::set_staff_ids(&app.db, &tenant.id, &staff)
             .await
             .expect("set")
     );
@@ -1384,7 +1424,7 @@ async fn finished_submissions_lose_their_files_after_the_retention_period(app: T
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let store = &app.state.store;
+    let store = &app.state.backend.store;
     let shas = |id: &str| {
         let db = app.db.clone();
         let id = id.to_owned();
@@ -1406,44 +1446,45 @@ async fn finished_submissions_lose_their_files_after_the_retention_period(app: T
     };
     let (clean, first_evidence) = shas(&ids[0]).await;
     let (_, second_evidence) = shas(&ids[1]).await;
-    let retain = chrono::Duration::days(90);
+    let retention = listgate::services::Retention::default();
     let purge = |days_later: i64| {
-        listgate::retention::purge_expired(
+        listgate::services::retention::purge_expired(
             &app.db,
             store,
-            retain,
+            retention,
             chrono::Utc::now() + chrono::Duration::days(days_later),
         )
     };
+    let purged = |lists, evidence| listgate::services::retention::Purged { lists, evidence };
+    let evidence_of = |id: &str| {
+        let url = format!("{}/review/submissions/{id}/evidence/0", app.url);
+        let request = app.http.get(url).header("cookie", &session.cookie);
+        async move { request.send().await.expect("send").status() }
+    };
 
     // Within the period nothing goes.
-    assert_eq!(purge(89).await.expect("purge"), 0);
-    // After it the rejected one goes; the pending one stays whole, and so
-    // does the list they share.
-    assert_eq!(purge(91).await.expect("purge"), 1);
-    assert!(
-        store.get(&first_evidence).await.is_err(),
-        "evidence deleted"
-    );
-    assert!(store.get(&second_evidence).await.is_ok(), "pending kept");
+    assert_eq!(purge(89).await.expect("purge"), purged(0, 0));
+    // After it the rejected one's list goes; the pending one stays whole,
+    // and so does the list they share. Evidence stays far longer.
+    assert_eq!(purge(91).await.expect("purge"), purged(1, 0));
     assert!(store.get(&clean).await.is_ok(), "shared list kept");
+    assert!(
+        store.get(&first_evidence).await.is_ok(),
+        "evidence kept with the list gone"
+    );
     let (_, seen) = app
         .get(&merchant, &format!("/submissions/{}", ids[0]))
         .await;
     assert!(seen["purged_at"].is_string(), "{seen}");
+    assert!(seen["evidence_purged_at"].is_null(), "{seen}");
     assert_eq!(seen["status"], "rejected", "the decision stays");
     assert_eq!(seen["report"]["issues"], json!([]), "no row data left");
-    let response = app
-        .http
-        .get(format!(
-            "{}/review/submissions/{}/evidence/0",
-            app.url, ids[0]
-        ))
-        .header("cookie", &session.cookie)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), StatusCode::GONE);
+    assert_eq!(
+        seen["consent"],
+        common::consent(),
+        "the answers stay with the evidence"
+    );
+    assert_eq!(evidence_of(&ids[0]).await, StatusCode::OK);
 
     // Once the second is finished and old, the shared list goes too; a
     // second sweep finds nothing more.
@@ -1456,10 +1497,27 @@ async fn finished_submissions_lose_their_files_after_the_retention_period(app: T
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(purge(91).await.expect("purge"), 1);
+    assert_eq!(purge(91).await.expect("purge"), purged(1, 0));
     assert!(store.get(&clean).await.is_err(), "list deleted");
+    assert_eq!(purge(91).await.expect("purge"), purged(0, 0));
+
+    // After the evidence period the proof goes too: files and answers.
+    assert_eq!(purge(1_096).await.expect("purge"), purged(0, 2));
+    assert!(
+        store.get(&first_evidence).await.is_err(),
+        "evidence deleted"
+    );
     assert!(store.get(&second_evidence).await.is_err());
-    assert_eq!(purge(91).await.expect("purge"), 0);
+    let (_, seen) = app
+        .get(&merchant, &format!("/submissions/{}", ids[0]))
+        .await;
+    assert!(seen["evidence_purged_at"].is_string(), "{seen}");
+    assert_eq!(seen["consent"], Value::Null);
+    assert_eq!(
+        seen["decisions"][0]["verdict"], "rejected",
+        "the decision stays"
+    );
+    assert_eq!(evidence_of(&ids[0]).await, StatusCode::GONE);
 }
 
 async fn evidence_over_the_limits_is_refused_and_nothing_is_stored(app: TestApp) {
@@ -1532,7 +1590,7 @@ async fn overload_answers_503_and_no_submission_is_lost(app: TestApp) {
                 .post(format!("{}/submissions", app.url))
                 .bearer_auth(merchant.expose())
                 .header("Idempotency-Key", format!("upload-{n}"))
-                .multipart(form(list, b"x"))
+                .multipart(form(list, n.to_string().as_bytes()))
                 .send()
                 .await
                 .expect("send");
@@ -1651,9 +1709,10 @@ fn clean_with(csv: &str, options: &CheckOptions) -> Vec<u8> {
 
 async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestApp) {
     let merchant = app.tenant_on("Acme Portal", "https://portal.example").await;
-    let business = listgate::tenants::BusinessName::parse("Globex Outfitters").expect("name");
+    let business =
+        listgate::domain::tenant::BusinessName::parse("Globex Outfitters").expect("name");
     assert!(
-        listgate::tenants::set_business_name(&app.db, &merchant.id, &business)
+        listgate::db::tenants::set_business_name(&app.db, &merchant.id, &business)
             .await
             .expect("set")
     );

@@ -7,7 +7,7 @@ mod common;
 
 use common::{Server, serve};
 use listgate::ConnectionLimits;
-use listgate::transport::Transport;
+use listgate::http::transport::Transport;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;

@@ -9,7 +9,7 @@ mod common;
 use base64::Engine as _;
 use common::{Server, form, serve};
 use listgate::ConnectionLimits;
-use listgate::transport::{PublicUrl, Transport};
+use listgate::http::transport::{PublicUrl, Transport};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
@@ -70,7 +70,7 @@ fn sha256(script: &str) -> String {
 #[tokio::test]
 async fn pages_allow_their_own_scripts_and_no_framing() {
     let server = server(Transport::default()).await;
-    let docs_script = listgate::openapi::DOCS_PAGE
+    let docs_script = listgate::http::openapi::DOCS_PAGE
         .split_once("<script>")
         .and_then(|(_, rest)| rest.split_once("</script>"))
         .expect("the docs page has its script inline")
@@ -139,10 +139,10 @@ async fn the_widget_files_stay_loadable_from_partner_pages() {
 /// A signed-in reviewer over `server`, with `forwarded` as the proxy's
 /// X-Forwarded-Proto: the `Set-Cookie` and HSTS answered.
 async fn sign_in(server: &Server, forwarded: Option<&str>) -> (String, Option<String>) {
-    listgate::reviewers::set_reviewer(
+    listgate::db::reviewers::set_reviewer(
         &server.db,
-        &listgate::reviewers::Email::parse(EMAIL).expect("email"),
-        &listgate::reviewers::Password::parse(PASSWORD).expect("password"),
+        &listgate::domain::reviewer::Email::parse(EMAIL).expect("email"),
+        &listgate::domain::reviewer::Password::parse(PASSWORD).expect("password"),
     )
     .await
     .expect("reviewer");
@@ -301,11 +301,11 @@ async fn api_answers_are_never_cached_and_evidence_keeps_its_sandbox() {
     assert!(policy.ends_with("sandbox"), "{policy}");
 }
 
-async fn tenant(server: &Server) -> listgate::tenants::NewTenant {
-    listgate::tenants::add_tenant(
+async fn tenant(server: &Server) -> listgate::db::tenants::NewTenant {
+    listgate::db::tenants::add_tenant(
         &server.db,
-        &listgate::tenants::TenantName::parse("Acme").expect("name"),
-        &[listgate::tenants::Origin::parse("https://portal.example").expect("origin")],
+        &listgate::domain::tenant::TenantName::parse("Acme").expect("name"),
+        &[listgate::domain::tenant::Origin::parse("https://portal.example").expect("origin")],
         None,
     )
     .await

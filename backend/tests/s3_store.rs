@@ -2,9 +2,10 @@
 //! started on a free loopback port for each test and killed after it
 //! (`scripts/setup all` installs it; `scripts/test` requires it).
 
-use listgate::AppState;
-use listgate::store::{BlobStore, S3Config, S3Credentials, StoreError};
-use listgate::tenants::{Origin, TenantName, add_tenant, sha256_hex};
+use listgate::db::blobs::{BlobStore, S3Config, S3Credentials, StoreError};
+use listgate::db::tenants::add_tenant;
+use listgate::domain::tenant::{Origin, TenantName};
+use listgate::support::sha256_hex;
 mod common;
 
 use common::{MESSY, form};
@@ -224,23 +225,8 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
     let db = listgate::db::connect(&listgate::db::default_url(data.path()))
         .await
         .expect("database");
-    let state = AppState {
-        dist: data.path().join("no-app"),
-        db: db.clone(),
-        store: moto.store(BUCKET),
-        max_submission_bytes: 10 << 20,
-        postgres: false,
-        batch_interval_ms: 0,
-        http: listgate::webhooks::client(),
-        retain_days: 0,
-        checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
-        evidence_limits: listgate::submissions::EvidenceLimits {
-            files: 3,
-            bytes_per_file: 1 << 20,
-        },
-        transport: listgate::transport::Transport::default(),
-        throttles: std::sync::Arc::new(listgate::throttle::Throttles::new(Default::default())),
-    };
+    let config = common::test_config(data.path().join("no-app"));
+    let state = listgate::app::state(config, db.clone(), moto.store(BUCKET), false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -298,10 +284,10 @@ async fn submitted_evidence_is_kept_in_the_bucket_and_served_to_the_reviewer() {
 
     // The reviewer's viewer reads it back from the bucket.
     let (email, password) = ("reviewer@acme.example", "correct horse battery");
-    listgate::reviewers::set_reviewer(
+    listgate::db::reviewers::set_reviewer(
         &db,
-        &listgate::reviewers::Email::parse(email).expect("email"),
-        &listgate::reviewers::Password::parse(password).expect("password"),
+        &listgate::domain::reviewer::Email::parse(email).expect("email"),
+        &listgate::domain::reviewer::Password::parse(password).expect("password"),
     )
     .await
     .expect("reviewer");

@@ -3,15 +3,15 @@
 //! clean lists and submission forms.
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
-use listgate::AppState;
-use listgate::tenants::{ApiKey, NewTenant, Origin, TenantName, add_tenant};
-use listgate::throttle::{AbuseLimits, Throttles};
+use listgate::db::tenants::{NewTenant, add_tenant};
+use listgate::domain::tenant::{ApiKey, Origin, TenantName};
+use listgate::services::Retention;
+use listgate::{AppState, ServerConfig};
 use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
-use std::sync::Arc;
 
 /// The messy WhatsApp fixture.
 pub const MESSY: &[u8] = include_bytes!("../../../tests/fixtures/whatsapp_messy.csv");
@@ -44,23 +44,45 @@ pub enum Database {
     PostgresAt(String),
 }
 
+/// The app on `database` taking submissions of up to `max_submission_bytes`,
+/// offering plans with batches `batch_interval_seconds` apart.
 pub async fn spawn_app(
     database: Database,
     max_submission_bytes: usize,
-    batch_interval_ms: i64,
+    batch_interval_seconds: u64,
 ) -> Option<TestApp> {
-    spawn_app_with(database, |state| {
-        state.max_submission_bytes = max_submission_bytes;
-        state.batch_interval_ms = batch_interval_ms;
+    spawn_app_with(database, |config| {
+        config.max_submission_bytes = max_submission_bytes;
+        config.batch_interval_seconds = batch_interval_seconds;
     })
     .await
+}
+
+/// The test defaults: no app files, 10 MiB submissions, two checks at once,
+/// 3 evidence files of 1 MiB, batches at once, nothing deleted.
+pub fn test_config(dist: std::path::PathBuf) -> ServerConfig {
+    ServerConfig {
+        dist,
+        max_submission_bytes: 10 << 20,
+        max_concurrent_checks: 2,
+        evidence_limits: listgate::http::submissions::EvidenceLimits {
+            files: 3,
+            bytes_per_file: 1 << 20,
+        },
+        batch_interval_seconds: 0,
+        retention: Retention {
+            list_days: 0,
+            evidence_days: 0,
+        },
+        ..ServerConfig::default()
+    }
 }
 
 /// The app on `database` with the test defaults changed by `configure`
 /// (`None` when PostgreSQL is asked for and not available).
 pub async fn spawn_app_with(
     database: Database,
-    configure: impl FnOnce(&mut AppState),
+    configure: impl FnOnce(&mut ServerConfig),
 ) -> Option<TestApp> {
     let data = tempfile::tempdir().expect("data dir");
     let url = match &database {
@@ -69,27 +91,17 @@ pub async fn spawn_app_with(
         Database::PostgresAt(url) => url.clone(),
     };
     let db = listgate::db::connect(&url).await.expect("database");
-    let mut state = AppState {
-        dist: data.path().join("no-app"),
-        db: db.clone(),
-        store: listgate::store::BlobStore::new(data.path()),
-        max_submission_bytes: 10 << 20,
-        postgres: !matches!(database, Database::Sqlite),
-        batch_interval_ms: 0,
-        retain_days: 0,
-        checks: Arc::new(tokio::sync::Semaphore::new(2)),
-        evidence_limits: listgate::submissions::EvidenceLimits {
-            files: 3,
-            bytes_per_file: 1 << 20,
-        },
-        http: listgate::webhooks::client(),
-        transport: listgate::transport::Transport::default(),
-        throttles: Arc::new(Throttles::new(AbuseLimits::default())),
-    };
-    configure(&mut state);
+    let mut config = test_config(data.path().join("no-app"));
+    configure(&mut config);
+    let store = listgate::db::blobs::BlobStore::new(data.path());
+    let postgres = !matches!(database, Database::Sqlite);
+    let state = listgate::app::state(config, db.clone(), store, postgres);
     // The import worker, as `listgate serve` runs it.
     let (stop_worker, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(listgate::import::run_worker(state.clone(), stopped));
+    tokio::spawn(listgate::services::import::run_worker(
+        state.backend.clone(),
+        stopped,
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -114,10 +126,10 @@ pub async fn spawn_app_with(
 impl TestApp {
     /// Adds (or resets) a reviewer and signs them in.
     pub async fn reviewer(&self, email: &str, password: &str) -> Session {
-        listgate::reviewers::set_reviewer(
+        listgate::db::reviewers::set_reviewer(
             &self.db,
-            &listgate::reviewers::Email::parse(email).expect("email"),
-            &listgate::reviewers::Password::parse(password).expect("password"),
+            &listgate::domain::reviewer::Email::parse(email).expect("email"),
+            &listgate::domain::reviewer::Password::parse(password).expect("password"),
         )
         .await
         .expect("reviewer");
@@ -149,6 +161,40 @@ impl TestApp {
         let response = request.send().await.expect("send");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Approves submission `id` and confirms the plan the reviewer is
+    /// offered (the merchant's); the submission as the reviewer then sees it.
+    pub async fn approve(&self, session: &Session, id: &str) -> Value {
+        let (status, approved) = self
+            .review(
+                session,
+                &format!("/submissions/{id}/decision"),
+                Some(json!({ "decision": "approve" })),
+                true,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{approved}");
+        assert_eq!(
+            approved["status"], "approved",
+            "nothing is imported before the plan"
+        );
+        self.confirm_plan(session, id, approved["proposed_plan"].clone())
+            .await
+    }
+
+    /// Confirms (or changes) the import plan of submission `id`.
+    pub async fn confirm_plan(&self, session: &Session, id: &str, plan: Value) -> Value {
+        let (status, planned) = self
+            .review(
+                session,
+                &format!("/submissions/{id}/plan"),
+                Some(plan),
+                true,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{planned}");
+        planned
     }
 
     /// A tenant on `https://portal.example`; its secret key.
@@ -238,6 +284,27 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Every contact in the tenant's store, page by page.
+    pub async fn all_contacts(&self, key: &ApiKey) -> Value {
+        let mut all = Vec::new();
+        let mut path = "/contacts?limit=1000".to_owned();
+        loop {
+            let (status, page) = self.get(key, &path).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            all.extend(
+                page["contacts"]
+                    .as_array()
+                    .expect("contacts")
+                    .iter()
+                    .cloned(),
+            );
+            match page["next_cursor"].as_str() {
+                Some(cursor) => path = format!("/contacts?limit=1000&cursor={cursor}"),
+                None => return Value::Array(all),
+            }
+        }
+    }
+
     /// Rows in `table`.
     pub async fn count(&self, table: &str) -> i64 {
         // Safe: table names come from the tests themselves.
@@ -263,7 +330,7 @@ pub async fn postgres_url() -> Option<String> {
     let pool = sqlx::AnyPool::connect(&admin)
         .await
         .expect("connect to PostgreSQL");
-    let name = format!("listgate_test_{}", listgate::tenants::new_id());
+    let name = format!("listgate_test_{}", listgate::support::new_id());
     // Safe: the name is a fixed prefix and hex digits.
     sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&pool)
@@ -322,7 +389,7 @@ pub fn form_for(profile: &str, options: &CheckOptions, clean: Vec<u8>, evidence:
     let settings = json!({ "profile": profile, "options": options });
     Form::new()
         .text("settings", settings.to_string())
-        .text("consent", consent().to_string())
+        .text("consent", consent_for(profile).to_string())
         .part("clean", Part::bytes(clean).file_name("clean.csv"))
         .text("evidence_source", "acme.example/join")
         .part(
@@ -351,6 +418,23 @@ pub fn consent() -> Value {
         },
         "gdpr_confirmed": false,
     })
+}
+
+/// The `consent` part for a list of built-in `profile`: every self-check
+/// question of its review answered yes, GDPR confirmed where it is asked.
+pub fn consent_for(profile: &str) -> Value {
+    if profile == "whatsapp" {
+        return consent();
+    }
+    let kind = listgate_api::ReviewKind::of_builtin(profile).expect("built-in profile");
+    let mut consent = consent();
+    consent["self_check"] = kind
+        .self_check()
+        .iter()
+        .map(|q| (q.as_str().to_owned(), Value::Bool(true)))
+        .collect();
+    consent["gdpr_confirmed"] = Value::Bool(kind.needs_gdpr_confirmation());
+    consent
 }
 
 /// [`form_for`] the WhatsApp profile with [`options`].
@@ -418,7 +502,7 @@ pub struct Server {
 /// to the app directory first.
 pub async fn serve(
     limits: listgate::ConnectionLimits,
-    transport: listgate::transport::Transport,
+    transport: listgate::http::transport::Transport,
     files: &[(&str, &str)],
 ) -> Server {
     let data = tempfile::tempdir().expect("data dir");
@@ -431,23 +515,13 @@ pub async fn serve(
     let db = listgate::db::connect(&listgate::db::default_url(data.path()))
         .await
         .expect("database");
-    let state = listgate::AppState {
-        dist,
-        db: db.clone(),
-        store: listgate::store::BlobStore::new(data.path()),
+    let config = ServerConfig {
         max_submission_bytes: 64 << 10,
-        postgres: false,
-        batch_interval_ms: 0,
-        retain_days: 0,
-        checks: std::sync::Arc::new(tokio::sync::Semaphore::new(2)),
-        evidence_limits: listgate::submissions::EvidenceLimits {
-            files: 3,
-            bytes_per_file: 1 << 20,
-        },
-        http: listgate::webhooks::client(),
         transport,
-        throttles: std::sync::Arc::new(listgate::throttle::Throttles::new(Default::default())),
+        ..test_config(dist)
     };
+    let store = listgate::db::blobs::BlobStore::new(data.path());
+    let state = listgate::app::state(config, db.clone(), store, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -5,9 +5,11 @@
 //! outbox) and retried with exponential backoff: 12 attempts over about 68
 //! minutes, then the delivery is marked failed.
 
-use crate::web::AppState;
-use hmac::{Hmac, KeyInit as _, Mac};
-use sha2::Sha256;
+use crate::db;
+use crate::domain::DeliveryStatus;
+use crate::domain::tenant::WebhookUrl;
+use crate::services::Backend;
+use crate::support::signature;
 use sqlx::{Any, Transaction};
 use std::time::Duration;
 
@@ -17,20 +19,12 @@ pub const MAX_ATTEMPTS: i64 = 12;
 /// How long a receiver may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The signature header's value for `body`.
-pub fn signature(secret: &str, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
 /// Milliseconds before attempt `attempts + 1`: 2 s, 4 s, 8 s … at most an hour.
 pub fn backoff_ms(attempts: i64) -> i64 {
     (1000_i64 << attempts.clamp(1, 12)).min(3_600_000)
 }
 
-/// Queues the delivery of one batch when the tenant has a webhook.
+/// Queues the delivery of one batch's contacts when the tenant has a webhook.
 pub async fn enqueue(
     tx: &mut Transaction<'_, Any>,
     tenant: &str,
@@ -38,31 +32,24 @@ pub async fn enqueue(
     batch: i64,
     contacts: Vec<serde_json::Value>,
 ) -> Result<(), sqlx::Error> {
-    let url: Option<Option<String>> =
-        sqlx::query_scalar("SELECT webhook_url FROM tenants WHERE id = $1")
-            .bind(tenant)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some(url) = url.flatten() else {
-        return Ok(());
-    };
     let payload = serde_json::json!({
         "submission_id": submission,
         "batch": batch,
         "contacts": contacts,
     });
-    sqlx::query(
-        "INSERT INTO webhook_deliveries (submission_id, batch, url, payload, status, attempts, next_attempt_ms, last_error)
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, NULL)",
+    db::webhooks::enqueue(
+        tx,
+        tenant,
+        submission,
+        batch,
+        &payload.to_string(),
+        now_ms(),
     )
-    .bind(submission)
-    .bind(batch)
-    .bind(url)
-    .bind(payload.to_string())
-    .bind(chrono::Utc::now().timestamp_millis())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// The client deliveries are sent with. It follows no redirect: a receiver
@@ -75,52 +62,29 @@ pub fn client() -> reqwest::Client {
 }
 
 /// Sends one due delivery, if any; `true` when one was attempted.
-pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
-    let now = chrono::Utc::now().timestamp_millis();
-    let due: Option<(String, i64, String, String, i64, String)> = sqlx::query_as(
-        "SELECT d.submission_id, d.batch, d.url, d.payload, d.attempts, t.webhook_secret
-         FROM webhook_deliveries d
-         JOIN submissions s ON s.id = d.submission_id
-         JOIN tenants t ON t.id = s.tenant_id
-         WHERE d.status = 'pending' AND d.next_attempt_ms <= $1
-         ORDER BY d.next_attempt_ms LIMIT 1",
-    )
-    .bind(now)
-    .fetch_optional(&state.db)
-    .await?;
-    let Some((submission, batch, url, payload, attempts, secret)) = due else {
+pub async fn try_deliver(backend: &Backend) -> anyhow::Result<bool> {
+    let now = now_ms();
+    // Claimed for the length of one attempt, so no other worker sends it meanwhile.
+    let lease = now + TIMEOUT.as_millis() as i64 * 2;
+    let Some(due) = db::webhooks::claim_due(&backend.db, now, lease).await? else {
         return Ok(false);
     };
-    // Claim it for the length of one attempt, so no other worker sends it meanwhile.
-    let lease = now + TIMEOUT.as_millis() as i64 * 2;
-    let claimed = sqlx::query(
-        "UPDATE webhook_deliveries SET next_attempt_ms = $1
-         WHERE submission_id = $2 AND batch = $3 AND status = 'pending' AND next_attempt_ms <= $4",
-    )
-    .bind(lease)
-    .bind(&submission)
-    .bind(batch)
-    .bind(now)
-    .execute(&state.db)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
-        return Ok(false);
-    }
+    let (submission, batch) = (due.submission_id.as_str(), due.batch);
     // Stored before today's rules, a URL is judged again before each attempt;
     // one no longer accepted is given up at once, with nothing sent.
-    let (error, given_up) = match crate::tenants::WebhookUrl::parse(&url) {
+    let (error, given_up) = match WebhookUrl::parse(&due.url) {
         Err(why) => (Some(why), true),
         Ok(url) => {
             let key = format!("{submission}-{batch}");
-            (send(state, &url, &secret, payload, &key).await, false)
+            let sent = send(backend, &url, &due.webhook_secret, due.payload, &key).await;
+            (sent, false)
         }
     };
-    let attempts = attempts + 1;
+    let attempts = due.attempts + 1;
     let (status, next) = match &error {
-        None => ("delivered", now),
-        Some(_) if given_up || attempts >= MAX_ATTEMPTS => ("failed", now),
-        Some(_) => ("pending", now + backoff_ms(attempts)),
+        None => (DeliveryStatus::Delivered, now),
+        Some(_) if given_up || attempts >= MAX_ATTEMPTS => (DeliveryStatus::Failed, now),
+        Some(_) => (DeliveryStatus::Pending, now + backoff_ms(attempts)),
     };
     if let Some(error) = &error {
         tracing::warn!(
@@ -131,19 +95,15 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
             "webhook delivery failed"
         );
     }
-    // A success keeps the last failure's reason: the monitor shows why it took retries.
-    sqlx::query(
-        "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_ms = $3,
-           last_error = COALESCE($4, last_error)
-         WHERE submission_id = $5 AND batch = $6",
+    db::webhooks::record_attempt(
+        &backend.db,
+        submission,
+        batch,
+        status,
+        attempts,
+        next,
+        error.as_deref(),
     )
-    .bind(status)
-    .bind(attempts)
-    .bind(next)
-    .bind(error)
-    .bind(&submission)
-    .bind(batch)
-    .execute(&state.db)
     .await?;
     Ok(true)
 }
@@ -151,30 +111,20 @@ pub async fn try_deliver(state: &AppState) -> anyhow::Result<bool> {
 /// Sends a delivery that was given up again, from a first attempt now (a
 /// reviewer asks for it once the receiver is fixed). `Ok(false)` when the
 /// batch has no failed delivery.
-pub async fn retry(db: &sqlx::AnyPool, submission: &str, batch: i64) -> Result<bool, sqlx::Error> {
-    let retried = sqlx::query(
-        "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_ms = $1
-         WHERE submission_id = $2 AND batch = $3 AND status = 'failed'",
-    )
-    .bind(chrono::Utc::now().timestamp_millis())
-    .bind(submission)
-    .bind(batch)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(retried == 1)
+pub async fn retry(backend: &Backend, submission: &str, batch: i64) -> Result<bool, sqlx::Error> {
+    db::webhooks::retry(&backend.db, submission, batch, now_ms()).await
 }
 
 /// Posts one signed batch to `url`; why it failed, or `None` when the
 /// receiver answered 2xx.
 async fn send(
-    state: &AppState,
-    url: &crate::tenants::WebhookUrl,
+    backend: &Backend,
+    url: &WebhookUrl,
     secret: &str,
     payload: String,
     idempotency_key: &str,
 ) -> Option<String> {
-    let sent = state
+    let sent = backend
         .http
         .post(url.as_str())
         .timeout(TIMEOUT)
@@ -201,15 +151,6 @@ async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signatures_are_hmac_sha256_hex() {
-        // RFC 4231 test case 2.
-        assert_eq!(
-            signature("Jefe", b"what do ya want for nothing?"),
-            "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -2,8 +2,8 @@
 //! request, idle) and the number open at once is capped, so slow or idle
 //! clients cannot hold the server's sockets or file descriptors.
 
-use crate::error::ApiError;
-use crate::web::{AppState, app};
+use crate::http::error::ApiError;
+use crate::http::{AppState, app};
 use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, header};

@@ -3,7 +3,7 @@
 //! under `DATA_DIR/blobs` by default, or in an S3 (or S3-compatible) bucket
 //! through `object_store` when one is configured.
 
-use crate::tenants::sha256_hex;
+use crate::support::sha256_hex;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as Key;
 use object_store::{ObjectStore as _, ObjectStoreExt as _, PutPayload, RetryConfig};
@@ -351,7 +351,7 @@ async fn put_on_disk(root: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()
     }
     let dir = path.parent().unwrap_or(root);
     tokio::fs::create_dir_all(dir).await?;
-    let partial = dir.join(format!("{sha}.{}.partial", crate::tenants::new_id()));
+    let partial = dir.join(format!("{sha}.{}.partial", crate::support::new_id()));
     let written = match tokio::fs::write(&partial, bytes).await {
         Ok(()) => tokio::fs::rename(&partial, &path).await,
         Err(e) => Err(e),

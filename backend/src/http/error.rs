@@ -1,6 +1,7 @@
 //! The one HTTP error type: every handler returns it, it maps to a status
 //! code and a JSON body, and it never shows internals (those are logged).
 
+use crate::services::ServiceError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -90,11 +91,11 @@ impl From<std::io::Error> for ApiError {
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
+impl From<crate::db::blobs::StoreError> for ApiError {
     /// A store that cannot write (disk full, bucket unreachable) is a 503:
     /// nothing was kept and the same request can be sent again.
-    fn from(error: crate::store::StoreError) -> Self {
-        use crate::store::StoreError;
+    fn from(error: crate::db::blobs::StoreError) -> Self {
+        use crate::db::blobs::StoreError;
         match error {
             StoreError::Disk { .. } | StoreError::S3 { .. } => {
                 tracing::error!(
@@ -106,6 +107,24 @@ impl From<crate::store::StoreError> for ApiError {
                 )
             }
             other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    /// Each refusal keeps its words; storage failures are mapped as above.
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Invalid(message) => ApiError::BadRequest(message),
+            ServiceError::Conflict(message) => ApiError::Conflict(message),
+            ServiceError::Gone(message) => ApiError::Gone(message),
+            ServiceError::Refused { message, issues } => {
+                ApiError::Unprocessable { message, issues }
+            }
+            ServiceError::Database(error) => error.into(),
+            ServiceError::Store(error) => error.into(),
+            ServiceError::Internal(error) => ApiError::Internal(error),
         }
     }
 }

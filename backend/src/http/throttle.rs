@@ -3,7 +3,7 @@
 //! submissions with the publishable key (which sits in every partner page)
 //! per key and per client address.
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use std::collections::HashMap;

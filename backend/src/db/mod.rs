@@ -1,5 +1,15 @@
-//! The database: SQLite (embedded default, a file under the data directory)
-//! or PostgreSQL, through one pool; migrations run on connect.
+//! Storage: the database (SQLite, the embedded default, a file under the
+//! data directory, or PostgreSQL, through one pool; migrations run on
+//! connect), one module per table family with all of the server's SQL, and
+//! the blob store for files.
+
+pub mod blobs;
+pub mod contacts;
+pub mod reviewers;
+pub mod schedules;
+pub mod submissions;
+pub mod tenants;
+pub mod webhooks;
 
 use anyhow::Context as _;
 use sqlx::AnyPool;
@@ -40,7 +50,7 @@ pub async fn connect(url: &str) -> anyhow::Result<AnyPool> {
         .run(&pool)
         .await
         .context("cannot migrate the database")?;
-    crate::import::index_phones(&pool)
+    contacts::index_phones(&pool)
         .await
         .context("cannot index the contacts' phones")?;
     Ok(pool)

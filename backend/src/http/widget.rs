@@ -3,9 +3,11 @@
 //! must reach a refused page so the widget can say why); submitting is
 //! still checked on its own request.
 
-use crate::error::{ApiError, ErrorBody};
-use crate::tenants::{Access, PublishableKey, find_publishable, origin_refusal};
-use crate::web::AppState;
+use crate::db::tenants::{business_name, find_publishable};
+use crate::domain::tenant::PublishableKey;
+use crate::http::AppState;
+use crate::http::auth::{Access, origin_refusal, request_origin};
+use crate::http::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
@@ -58,7 +60,7 @@ async fn config(
                 .into(),
         )
     })?;
-    let Some((id, name, origins)) = find_publishable(&state.db, &key).await? else {
+    let Some((id, name, origins)) = find_publishable(&state.backend.db, &key).await? else {
         return Ok(Json(WidgetConfig {
             allowed: false,
             tenant: None,
@@ -71,10 +73,10 @@ async fn config(
         }));
     };
     // A GET from the page's own origin carries no Origin; only pages elsewhere are checked.
-    let refusal = crate::tenants::request_origin(&parts)
-        .and_then(|_| origin_refusal(&parts, &origins, Access::SubmitOnly));
+    let refusal =
+        request_origin(&parts).and_then(|_| origin_refusal(&parts, &origins, Access::SubmitOnly));
     let business_name = match refusal {
-        None => crate::tenants::business_name(&state.db, &id).await?,
+        None => business_name(&state.backend.db, &id).await?,
         Some(_) => None,
     };
     Ok(Json(WidgetConfig {

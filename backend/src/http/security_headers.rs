@@ -4,7 +4,7 @@
 //! WebAssembly under `/widget/` are not pages: they get neither CSP nor a
 //! cross-origin resource policy, so partner pages keep loading them.
 
-use crate::transport::Transport;
+use crate::http::transport::Transport;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;

@@ -57,7 +57,7 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "reviewer_session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                crate::reviewers::SESSION_COOKIE,
+                crate::http::session::SESSION_COOKIE,
                 "Set by POST /api/v1/session",
             ))),
         );
@@ -72,7 +72,7 @@ impl Modify for SecuritySchemes {
 }
 
 /// The reference page; its inline script is allowed by hash in the page policy.
-pub const DOCS_PAGE: &str = include_str!("../assets/api-docs.html");
+pub const DOCS_PAGE: &str = include_str!("../../assets/api-docs.html");
 
 /// `/openapi.json` and `/docs`, serving `spec`.
 pub fn router(spec: utoipa::openapi::OpenApi) -> axum::Router {

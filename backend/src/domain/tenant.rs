@@ -1,40 +1,10 @@
-//! Tenants and their API keys. A key is shown once, when the tenant is
-//! added; only its SHA-256 is stored (keys are long random strings, so a
-//! fast hash is enough — passwords get argon2).
+//! A tenant's boundary types: its keys, its name, the origins and webhook
+//! it is allowed, its staff ids and business name. Each validates on
+//! construction, so a value of the type is always usable. A key is shown
+//! once, when the tenant is added; only its SHA-256 is stored (keys are long
+//! random strings, so a fast hash is enough — passwords get argon2).
 
-use crate::error::ApiError;
-use crate::web::AppState;
-use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
-use axum::http::request::Parts;
-use rand::Rng as _;
-use sha2::{Digest as _, Sha256};
-use sqlx::AnyPool;
-
-/// A random identifier for rows (32 hex digits).
-pub fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// SHA-256 of `bytes` as hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// A random key: `prefix` and `bytes` random bytes as hex.
-fn random_key(prefix: &str, bytes: usize) -> String {
-    let mut random = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut random);
-    format!("{prefix}{}", hex::encode(random))
-}
-
-/// Whether `text` is `prefix` followed by exactly `digits` hex digits.
-fn has_key_shape(text: &str, prefix: &str, digits: usize) -> bool {
-    text.strip_prefix(prefix)
-        .is_some_and(|d| d.len() == digits && d.bytes().all(|b| b.is_ascii_hexdigit()))
-}
+use crate::support::{has_key_shape, random_key, sha256_hex};
 
 /// A tenant's secret API key: `lg_` and 48 hex digits. It does everything
 /// the tenant may do; it belongs on servers and in the merchant's hands,
@@ -80,7 +50,8 @@ impl ApiKey {
 pub struct PublishableKey(String);
 
 impl PublishableKey {
-    const PREFIX: &'static str = "lg_pub_";
+    /// What every publishable key starts with.
+    pub const PREFIX: &'static str = "lg_pub_";
 
     /// A new random key.
     pub fn generate() -> PublishableKey {
@@ -166,32 +137,6 @@ impl StaffId {
     }
 }
 
-/// Replaces the tenant's staff ids (an empty list accepts any StaffId).
-/// `Ok(false)` when there is no such tenant.
-pub async fn set_staff_ids(db: &AnyPool, tenant: &str, ids: &[StaffId]) -> anyhow::Result<bool> {
-    let ids: Vec<&str> = ids.iter().map(|id| id.0.as_str()).collect();
-    let changed = sqlx::query("UPDATE tenants SET staff_ids = $1 WHERE id = $2")
-        .bind(ids.join(" "))
-        .bind(tenant)
-        .execute(db)
-        .await?
-        .rows_affected();
-    Ok(changed == 1)
-}
-
-/// The tenant's staff ids; empty when it has not set any.
-pub async fn staff_ids(db: &AnyPool, tenant: &str) -> Result<Vec<String>, sqlx::Error> {
-    let ids: Option<String> = sqlx::query_scalar("SELECT staff_ids FROM tenants WHERE id = $1")
-        .bind(tenant)
-        .fetch_optional(db)
-        .await?;
-    Ok(ids
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect())
-}
-
 /// The business a tenant's consent wording must name ("Yes to WhatsApp
 /// offers from **Acme Boutique**"): 2 to 100 characters, not blank.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,34 +153,6 @@ impl BusinessName {
         }
         Ok(BusinessName(name.to_owned()))
     }
-}
-
-/// Sets the business the tenant's consent wording must name.
-/// `Ok(false)` when there is no such tenant.
-pub async fn set_business_name(
-    db: &AnyPool,
-    tenant: &str,
-    name: &BusinessName,
-) -> anyhow::Result<bool> {
-    let changed = sqlx::query("UPDATE tenants SET business_name = $1 WHERE id = $2")
-        .bind(&name.0)
-        .bind(tenant)
-        .execute(db)
-        .await?
-        .rows_affected();
-    Ok(changed == 1)
-}
-
-/// The business the tenant's lists are checked against, when it has set
-/// one. The server then uses it whatever a submission form says, so a
-/// merchant cannot skip the brand check by leaving the name out.
-pub async fn business_name(db: &AnyPool, tenant: &str) -> Result<Option<String>, sqlx::Error> {
-    let name: Option<Option<String>> =
-        sqlx::query_scalar("SELECT business_name FROM tenants WHERE id = $1")
-            .bind(tenant)
-            .fetch_optional(db)
-            .await?;
-    Ok(name.flatten())
 }
 
 /// A webhook receiver: an `https://` URL (`http://` for loopback only), with
@@ -291,200 +208,18 @@ impl WebhookUrl {
     }
 }
 
-/// A new tenant's secrets, shown only once.
-#[derive(Debug)]
-pub struct NewTenant {
-    /// Its id.
-    pub id: String,
-    /// Its secret API key.
-    pub key: ApiKey,
-    /// Its publishable key, for web pages on its allowed origins.
-    pub publishable_key: PublishableKey,
-    /// The secret webhooks are signed with, when it has one.
-    pub webhook_secret: Option<String>,
-}
-
-/// Adds a tenant with its allowed origins and optional webhook.
-pub async fn add_tenant(
-    db: &AnyPool,
-    name: &TenantName,
-    origins: &[Origin],
-    webhook: Option<&WebhookUrl>,
-) -> anyhow::Result<NewTenant> {
-    let id = new_id();
-    let key = ApiKey::generate();
-    let publishable_key = PublishableKey::generate();
-    let webhook_secret = webhook.map(|_| new_id() + &new_id());
-    let origins: Vec<&str> = origins.iter().map(|o| o.0.as_str()).collect();
-    sqlx::query(
-        "INSERT INTO tenants (id, name, origins, key_hash, created_at, webhook_url, webhook_secret, publishable_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(&name.0)
-    .bind(origins.join(" "))
-    .bind(key.hash())
-    .bind(chrono::Utc::now().to_rfc3339())
-    .bind(webhook.map(|w| w.0.clone()))
-    .bind(webhook_secret.clone())
-    .bind(publishable_key.as_str())
-    .execute(db)
-    .await?;
-    Ok(NewTenant {
-        id,
-        key,
-        publishable_key,
-        webhook_secret,
-    })
-}
-
-/// What a request's key lets it do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// The secret API key: everything the tenant may do.
-    Full,
-    /// The publishable key: create submissions, from an allowed origin.
-    SubmitOnly,
-}
-
-/// The tenant a request acts for, from its `Authorization: Bearer` key,
-/// with whatever that key allows. A request from a web page (it carries
-/// `Origin`) must come from the server's own origin or one of the tenant's
-/// allowed origins; a publishable key is only good from such a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submitter {
-    /// The tenant.
-    pub tenant: Tenant,
-    /// What the key allows.
-    pub access: Access,
-}
-
-/// The tenant a request acts for, with its secret API key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tenant {
-    /// Its id.
-    pub id: String,
-}
-
-impl FromRequestParts<AppState> for Submitter {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(ApiError::Unauthorized)?;
-        let found: Option<(String, String)> = if let Some(key) = ApiKey::parse(token) {
-            sqlx::query_as("SELECT id, origins FROM tenants WHERE key_hash = $1")
-                .bind(key.hash())
-                .fetch_optional(&state.db)
-                .await?
-        } else if let Some(key) = PublishableKey::parse(token) {
-            sqlx::query_as("SELECT id, origins FROM tenants WHERE publishable_key = $1")
-                .bind(key.as_str())
-                .fetch_optional(&state.db)
-                .await?
-        } else {
-            None
-        };
-        let (id, origins) = found.ok_or(ApiError::Unauthorized)?;
-        let access = if token.starts_with(PublishableKey::PREFIX) {
-            Access::SubmitOnly
-        } else {
-            Access::Full
-        };
-        if let Some(refusal) = origin_refusal(parts, &origins, access) {
-            return Err(ApiError::Forbidden(refusal));
+/// The text of a validated value, as stored.
+macro_rules! as_str {
+    ($($name:ident),+) => {$(
+        impl $name {
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
         }
-        Ok(Submitter {
-            tenant: Tenant { id },
-            access,
-        })
-    }
+    )+};
 }
-
-impl FromRequestParts<AppState> for Tenant {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let submitter = Submitter::from_request_parts(parts, state).await?;
-        match submitter.access {
-            Access::Full => Ok(submitter.tenant),
-            Access::SubmitOnly => Err(ApiError::Forbidden(
-                "a publishable key can only create submissions; use the secret API key".into(),
-            )),
-        }
-    }
-}
-
-/// Why a request may not act for a tenant whose allowed origins are
-/// `origins` (space-separated) with a key giving `access`; `None` when it may.
-pub fn origin_refusal(parts: &Parts, origins: &str, access: Access) -> Option<String> {
-    match request_origin(parts) {
-        Some(origin) => {
-            let allowed =
-                is_own_origin(parts, &origin) || origins.split_whitespace().any(|o| o == origin);
-            (!allowed).then(|| {
-                format!(
-                    "this page's origin ({origin}) is not allowed to submit lists for this tenant; \
-                     ask the listgate operator to add it to the tenant's allowed origins"
-                )
-            })
-        }
-        None if access == Access::SubmitOnly => Some(
-            "a publishable key works only from a web page on one of the tenant's allowed origins; \
-             servers use the secret API key"
-                .into(),
-        ),
-        None => None,
-    }
-}
-
-/// The tenant's id, name and allowed origins for a publishable key.
-pub async fn find_publishable(
-    db: &AnyPool,
-    key: &PublishableKey,
-) -> Result<Option<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, origins FROM tenants WHERE publishable_key = $1")
-        .bind(key.as_str())
-        .fetch_optional(db)
-        .await
-}
-
-/// The `Origin` a browser sent, lowercased (`None` when absent or unusable).
-pub fn request_origin(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get(ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_ascii_lowercase)
-}
-
-/// Whether `origin` is this server itself (the browser app on its own page):
-/// its host and port equal the request's `Host`.
-fn is_own_origin(parts: &Parts, origin: &str) -> bool {
-    let host = parts.headers.get(HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin.split_once("://").map(|(_, h)| h);
-    matches!((host, origin_host), (Some(h), Some(o)) if h.eq_ignore_ascii_case(o))
-}
-
-/// Whether any tenant allows `origin`: the CORS preflight cannot know the
-/// tenant yet (browsers send no key with it), so it asks this; the request
-/// itself is then checked against its own tenant.
-pub async fn any_tenant_allows(db: &AnyPool, origin: &str) -> Result<bool, sqlx::Error> {
-    let origin = origin.to_ascii_lowercase();
-    let lists: Vec<String> =
-        sqlx::query_scalar("SELECT origins FROM tenants WHERE origins LIKE $1")
-            .bind(format!("%{origin}%"))
-            .fetch_all(db)
-            .await?;
-    Ok(lists
-        .iter()
-        .any(|list| list.split_whitespace().any(|o| o == origin)))
-}
+as_str!(TenantName, StaffId, BusinessName);
 
 #[cfg(test)]
 mod tests {

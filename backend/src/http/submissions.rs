@@ -1,0 +1,365 @@
+//! Submissions, as merchants (and partner pages) send and follow them: a
+//! clean list with its consent evidence, the amendments a reviewer asked
+//! for, the submission's status, the rows that failed at import, and the
+//! tenant's contact store a page at a time.
+
+use crate::http::AppState;
+use crate::http::auth::{Access, Submitter, Tenant};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::throttle::ClientAddress;
+use crate::services::intake::{self, Package, Submitted};
+use crate::services::views;
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use listgate_api::{ConsentDeclaration, ContactsPage, EvidenceView, SubmissionView};
+use serde::Deserialize;
+use tokio::sync::OwnedSemaphorePermit;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Routes under `/api/v1`, each documented in the OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(read))
+        .routes(routes!(amend))
+        .routes(routes!(failures))
+        .routes(routes!(contacts))
+}
+
+/// Rows of a submission that failed at import, as CSV (`row,reason`).
+#[utoipa::path(get, path = "/submissions/{id}/failures.csv", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("api_key" = [])),
+    responses(
+        (status = OK, description = "`row,reason` for each row that failed at import", content_type = "text/csv", body = String),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
+        (status = NOT_FOUND, body = ErrorBody),
+    ))]
+async fn failures(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<([(axum::http::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
+    let csv = views::failures_csv(&state.backend, &tenant.id, &id).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        csv,
+    ))
+}
+
+/// Which page of contacts.
+#[derive(Debug, Deserialize, IntoParams)]
+struct PageQuery {
+    /// The `next_cursor` of the previous page; leave out for the first.
+    cursor: Option<String>,
+    /// Contacts per page: 1 to 1,000, 100 when left out.
+    limit: Option<u32>,
+}
+
+/// The tenant's imported contacts, by key, a page at a time.
+#[utoipa::path(get, path = "/contacts", tag = "merchants",
+    params(PageQuery),
+    security(("api_key" = [])),
+    responses((status = OK, body = ContactsPage),
+        (status = BAD_REQUEST, description = "A limit over 1,000 or a cursor no page gave", body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody)))]
+async fn contacts(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<ContactsPage>, ApiError> {
+    let page = views::contacts(
+        &state.backend,
+        &tenant.id,
+        page.cursor.as_deref(),
+        page.limit,
+    )
+    .await?;
+    Ok(Json(page))
+}
+
+/// How much consent evidence one submission may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvidenceLimits {
+    /// Files at most.
+    pub files: usize,
+    /// Bytes per file at most.
+    pub bytes_per_file: usize,
+}
+
+impl Default for EvidenceLimits {
+    /// 20 files of up to 20 MiB each (screenshots, a PDF of the form).
+    fn default() -> Self {
+        EvidenceLimits {
+            files: 20,
+            bytes_per_file: 20 << 20,
+        }
+    }
+}
+
+/// Reads a submission form's parts; anything malformed or unknown is a
+/// 400 naming the part, evidence over `limits` a 413 (public for the fuzz
+/// target in `fuzz/`).
+pub async fn read_form(
+    mut multipart: Multipart,
+    limits: EvidenceLimits,
+) -> Result<Package, ApiError> {
+    let mut form = Package::default();
+    // `evidence_source` names the opt-in source of the evidence file after it.
+    let mut source = String::new();
+    let bad = |what: &str, e: &dyn std::fmt::Display| ApiError::BadRequest(format!("{what}: {e}"));
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "settings" => {
+                let text = field.text().await.map_err(multipart_error)?;
+                form.settings = Some(serde_json::from_str(&text).map_err(|e| bad("settings", &e))?);
+            }
+            "consent" => {
+                let text = capped_text(field, MAX_CONSENT_BYTES, "consent").await?;
+                form.consent = Some(parse_consent(&text)?);
+            }
+            "evidence_source" => source = field.text().await.map_err(multipart_error)?,
+            "note" => form.note = capped_text(field, MAX_NOTE_BYTES, "note").await?,
+            "clean" => form.clean = Some(field.bytes().await.map_err(multipart_error)?.to_vec()),
+            "evidence" => {
+                let view = EvidenceView {
+                    name: field.file_name().unwrap_or("evidence").to_owned(),
+                    content_type: field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_owned(),
+                    opt_in_source: std::mem::take(&mut source),
+                    bytes: 0,
+                };
+                if form.evidence.len() == limits.files {
+                    return Err(ApiError::TooLarge(format!(
+                        "more than {} evidence files; send the {} that show the consent best",
+                        limits.files, limits.files
+                    )));
+                }
+                let bytes = field.bytes().await.map_err(multipart_error)?.to_vec();
+                if bytes.len() > limits.bytes_per_file {
+                    return Err(ApiError::TooLarge(format!(
+                        "evidence file `{}` is {} MB; each may be at most {} MB (a screenshot or a PDF of the form is enough)",
+                        view.name,
+                        bytes.len() >> 20,
+                        limits.bytes_per_file >> 20
+                    )));
+                }
+                form.evidence.push((
+                    EvidenceView {
+                        bytes: bytes.len() as u64,
+                        ..view
+                    },
+                    bytes,
+                ));
+            }
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown form field `{other}`; send settings, clean, consent, evidence_source, evidence and (amending) note"
+                )));
+            }
+        }
+    }
+    Ok(form)
+}
+
+/// Largest `consent` part: the longest answers fit with room to spare.
+pub const MAX_CONSENT_BYTES: usize = 16 * 1024;
+
+/// Reads the `consent` part; a 422 names the field that is wrong.
+pub fn parse_consent(text: &str) -> Result<ConsentDeclaration, ApiError> {
+    let mut json = serde_json::Deserializer::from_str(text);
+    let refused = |path: &str, error: &dyn std::fmt::Display| ApiError::Unprocessable {
+        message: if path == "." {
+            format!("the `consent` part is not a consent declaration: {error}")
+        } else {
+            format!("the `consent` part's `{path}` is refused: {error}")
+        },
+        issues: Vec::new(),
+    };
+    let declaration = serde_path_to_error::deserialize(&mut json)
+        .map_err(|e| refused(&e.path().to_string(), e.inner()))?;
+    json.end().map_err(|e| refused(".", &e))?;
+    Ok(declaration)
+}
+
+/// A text part of at most `max` bytes, read chunk by chunk so a larger one
+/// is refused (422, naming `part`) without being buffered.
+async fn capped_text(
+    mut field: axum::extract::multipart::Field<'_>,
+    max: usize,
+    part: &str,
+) -> Result<String, ApiError> {
+    let refused = |message: String| ApiError::Unprocessable {
+        message,
+        issues: Vec::new(),
+    };
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(refused(format!(
+                "the `{part}` part is larger than {} KB",
+                max >> 10
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| refused(format!("the `{part}` part is not UTF-8 text")))
+}
+
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::TooLarge("the submission is larger than this server accepts".into())
+    } else {
+        ApiError::BadRequest(format!("the form could not be read: {}", error.body_text()))
+    }
+}
+
+/// Largest `note` part of an amendment.
+pub const MAX_NOTE_BYTES: usize = 4 * 1024;
+
+/// A check slot: taken before the body is read, so that past the limit the
+/// server answers 503 at once rather than buffer bodies and queue without end.
+fn check_permit(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
+    std::sync::Arc::clone(&state.checks)
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::Unavailable(
+                "the server is checking as many lists as it can; send it again shortly".into(),
+            )
+        })
+}
+
+/// The Idempotency-Key header, when sent: 1 to 200 visible characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "Idempotency-Key must be 1 to 200 visible characters".into(),
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// Submits a clean list with its consent evidence. The server checks the
+/// list again; only a list whose every row is importable is stored.
+#[utoipa::path(post, path = "/submissions", tag = "merchants",
+    security(("api_key" = []), ("publishable_key" = [])),
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Sending the same key again returns the first submission (200) instead of creating another")),
+    request_body(content_type = "multipart/form-data", description = "Fields, in any order: \
+        `settings` (JSON: `{\"profile\": \"whatsapp\", \"options\": {…}}`, the options the list was checked with), \
+        `clean` (the clean CSV listgate wrote), `consent` (JSON, at most 16 KB, no other fields: \
+        `{\"consent\": {\"wording\", \"source\", \"capture_method\", \"double_opt_in\"}, \"self_check\": {…}, \"gdpr_confirmed\"}`, \
+        the consent details, answers to the profile's self-check questions and, for email-gdpr, the required GDPR and profiling confirmation), and per evidence file an `evidence_source` (the opt-in source it proves) \
+        followed by the `evidence` file."),
+    responses(
+        (status = CREATED, description = "Stored, pending review", body = SubmissionView),
+        (status = OK, description = "Already received with this Idempotency-Key and the same content", body = SubmissionView),
+        (status = BAD_REQUEST, description = "A form field is missing or malformed", body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody),
+        (status = FORBIDDEN, description = "The page's origin is not allowed for this tenant", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, body = ErrorBody),
+        (status = CONFLICT, description = "The same clean file, evidence and answers were submitted before (after a rejection: naming it and what was missing); \
+            the Idempotency-Key was sent with other content; or the tenant has as many submissions waiting for review as the server allows", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Rows that cannot be imported, with their issues; a `consent` that does not follow its schema, naming the field; \
+            self-check answers the profile does not ask, or an email-gdpr list without `gdpr_confirmed`", body = ErrorBody),
+        (status = TOO_MANY_REQUESTS, description = "Too many submissions with this publishable key or from this address; retry after the `Retry-After` seconds", body = ErrorBody),
+        (status = SERVICE_UNAVAILABLE, description = "As many lists as the server checks at once are being checked; retry after the `Retry-After` seconds", body = ErrorBody),
+    ))]
+async fn create(
+    State(state): State<AppState>,
+    submitter: Submitter,
+    client: ClientAddress,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<SubmissionView>), ApiError> {
+    let tenant = submitter.tenant;
+    // The publishable key is public (each tenant has one): it is limited per
+    // key and per address; the secret key's holder is the merchant.
+    if submitter.access == Access::SubmitOnly {
+        state.throttles.publishable_submission(client, &tenant.id)?;
+    }
+    let key = idempotency_key(&headers)?;
+    let permit = check_permit(&state)?;
+    let package = read_form(multipart, state.evidence_limits).await?;
+    let limit = state.throttles.limits.max_pending_submissions;
+    let submitted = intake::submit(
+        &state.backend,
+        &tenant.id,
+        key.as_deref(),
+        package,
+        limit,
+        permit,
+    )
+    .await?;
+    let (status, id) = match submitted {
+        Submitted::Created(id) => (StatusCode::CREATED, id),
+        Submitted::Repeated(id) => (StatusCode::OK, id),
+    };
+    Ok((
+        status,
+        Json(views::submission(&state.backend, Some(&tenant.id), &id).await?),
+    ))
+}
+
+/// Adds what a reviewer asked for to a submission whose changes were
+/// requested; it then waits for review again.
+#[utoipa::path(post, path = "/submissions/{id}/amendments", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("api_key" = [])),
+    request_body(content_type = "multipart/form-data", description = "Any of: `clean` (a corrected clean CSV, checked again), \
+        `consent` (new consent answers, as for a submission), per evidence file an `evidence_source` followed by the `evidence` file, \
+        and a `note` to the reviewer (at most 4 KB)."),
+    responses(
+        (status = OK, description = "Amended, waiting for review again", body = SubmissionView),
+        (status = BAD_REQUEST, description = "Nothing to add, or settings (an amendment keeps them)", body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
+        (status = NOT_FOUND, body = ErrorBody),
+        (status = CONFLICT, description = "No changes were requested for this submission", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A corrected file with rows that cannot be imported, or answers the profile refuses", body = ErrorBody),
+        (status = SERVICE_UNAVAILABLE, description = "As many lists as the server checks at once are being checked; retry after the `Retry-After` seconds", body = ErrorBody),
+    ))]
+async fn amend(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Result<Json<SubmissionView>, ApiError> {
+    let permit = check_permit(&state)?;
+    let package = read_form(multipart, state.evidence_limits).await?;
+    intake::amend(&state.backend, &tenant.id, &id, package, permit).await?;
+    Ok(Json(
+        views::submission(&state.backend, Some(&tenant.id), &id).await?,
+    ))
+}
+
+/// A submission: status, decisions, what is missing, the import and its batches.
+#[utoipa::path(get, path = "/submissions/{id}", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("api_key" = [])),
+    responses((status = OK, body = SubmissionView), (status = UNAUTHORIZED, body = ErrorBody),
+        (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such submission for this tenant", body = ErrorBody)))]
+async fn read(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    Ok(Json(
+        views::submission(&state.backend, Some(&tenant.id), &id).await?,
+    ))
+}

@@ -1,0 +1,284 @@
+//! What merchants and reviewers read: a submission with its history and
+//! import, the review queue, the contact store a page at a time, and the
+//! rows that failed at import.
+
+use crate::db;
+use crate::domain::{BatchStatus, DeliveryStatus, Exclusions, Plan, ReviewKind, SubmissionStatus};
+use crate::services::intake::{StoredSettings, settings_of};
+use crate::services::{Backend, ServiceError};
+use listgate_api::{
+    AmendmentView, BatchView, ConsentDeclaration, ContactView, ContactsPage, DecisionView,
+    Declared, DeliveryView, ExcludedView, QueueItem, Reason, ReasonView, ScheduleView,
+    SubmissionView,
+};
+
+fn rfc3339(ms: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|at| at.to_rfc3339())
+}
+
+fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T, ServiceError> {
+    text.parse()
+        .map_err(|e: String| ServiceError::Internal(anyhow::anyhow!(e)))
+}
+
+/// The options the list was checked with that loosen a rule.
+pub fn declared(stored: &StoredSettings) -> Vec<Declared> {
+    let declared = |option: &str, meaning: String| Declared {
+        option: option.to_owned(),
+        meaning,
+    };
+    let options = &stored.settings.options;
+    let mut all = Vec::new();
+    // Without any name, profiles that judge the brand refuse the check.
+    if !stored.business_name_is_tenants
+        && let Some(name) = &options.judging.business_name
+    {
+        all.push(declared(
+            "business_name",
+            format!(
+                "the consent wording was checked for the business name the merchant typed, {name}: the tenant has set none (listgate tenant set-business-name)"
+            ),
+        ));
+    }
+    if let Some(channel) = options.judging.channel {
+        all.push(declared(
+            "channel",
+            format!(
+                "the list has no channel column: the merchant declared that every contact consented to {}",
+                channel.names()
+            ),
+        ));
+    }
+    if options.judging.infer_mobile_number {
+        all.push(declared(
+            "infer_mobile_number",
+            "a blank MobileNumber was filled from the WhatsApp number".into(),
+        ));
+    }
+    if options.judging.allow_mobile_number_updates {
+        all.push(declared(
+            "allow_mobile_number_updates",
+            "the import may change existing contacts' mobile numbers".into(),
+        ));
+    }
+    all
+}
+
+/// The plan reviewers are offered for a submission: the merchant's.
+pub fn proposed_plan(backend: &Backend, stored: &StoredSettings) -> Plan {
+    Plan::proposed(
+        &stored.settings.options.batches,
+        backend.batch_interval_seconds,
+    )
+}
+
+/// A submission: of `tenant` when given (another tenant's is "not found",
+/// never "forbidden"), any for reviewers.
+pub async fn submission(
+    backend: &Backend,
+    tenant: Option<&str>,
+    id: &str,
+) -> Result<SubmissionView, ServiceError> {
+    let db = &backend.db;
+    let row = db::submissions::find(db, tenant, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let settings = settings_of(&row)?;
+    let kind = ReviewKind::of_builtin(&row.profile).unwrap_or(ReviewKind::Whatsapp);
+    let consent: Option<ConsentDeclaration> = serde_json::from_str(&row.consent)?;
+    let decisions = db::submissions::decisions(db, id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let reasons: Vec<Reason> = serde_json::from_str(&d.reasons)?;
+            let exclusions: Exclusions = serde_json::from_str(&d.exclusions)?;
+            Ok(DecisionView {
+                verdict: parse(&d.verdict)?,
+                reasons: reasons.into_iter().map(ReasonView::from).collect(),
+                note: d.note,
+                excluded: (!exclusions.is_empty()).then_some(ExcludedView {
+                    exclusions,
+                    contacts: d.excluded as u64,
+                }),
+                decided_at: d.decided_at,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    let amendments = db::submissions::amendments(db, id)
+        .await?
+        .into_iter()
+        .map(|a| AmendmentView {
+            evidence_added: a.evidence_added as u64,
+            consent_replaced: a.consent_replaced != 0,
+            clean_replaced: a.clean_replaced != 0,
+            note: a.note,
+            amended_at: a.amended_at,
+        })
+        .collect();
+    let status: SubmissionStatus = row.status()?;
+    let to_import = (row.contacts - row.excluded).max(0) as u64;
+    Ok(SubmissionView {
+        schedule: schedule(backend, id, to_import).await?,
+        proposed_plan: proposed_plan(backend, &settings),
+        declared: declared(&settings),
+        unticked: consent
+            .as_ref()
+            .map(|c| c.unticked(kind))
+            .unwrap_or_default(),
+        evidence: db::submissions::evidence(db, id).await?,
+        report: serde_json::from_str(&row.report)?,
+        id: row.id,
+        status,
+        profile: row.profile,
+        review_kind: kind,
+        contacts: row.contacts as u64,
+        consent,
+        created_at: row.created_at,
+        purged_at: row.purged_at,
+        evidence_purged_at: row.evidence_purged_at,
+        decisions,
+        amendments,
+    })
+}
+
+/// The import of a submission, once its plan is confirmed.
+async fn schedule(
+    backend: &Backend,
+    submission: &str,
+    to_import: u64,
+) -> Result<Option<ScheduleView>, ServiceError> {
+    let Some(schedule) = db::schedules::find(&backend.db, submission).await? else {
+        return Ok(None);
+    };
+    let rows = db::schedules::batches(&backend.db, submission).await?;
+    let mut batches = Vec::new();
+    let mut next_due_at = None;
+    for b in rows {
+        let status: BatchStatus = parse(&b.status)?;
+        if status == BatchStatus::Queued {
+            next_due_at = rfc3339(b.due_at_ms);
+        }
+        let webhook = match b.delivery {
+            Some(delivery) => {
+                let status: DeliveryStatus = parse(&delivery)?;
+                Some(DeliveryView {
+                    next_attempt_at: b
+                        .next_attempt_ms
+                        .filter(|_| status == DeliveryStatus::Pending)
+                        .and_then(rfc3339),
+                    status,
+                    attempts: b.attempts.unwrap_or_default() as u64,
+                    last_error: b.last_error,
+                })
+            }
+            None => None,
+        };
+        batches.push(BatchView {
+            number: b.number as u64,
+            start: b.start as u64,
+            contacts: b.contacts as u64,
+            status,
+            imported: b.imported as u64,
+            failed: b.failed as u64,
+            finished_at: b.finished_at,
+            webhook,
+        });
+    }
+    Ok(Some(ScheduleView {
+        plan: schedule.plan(),
+        paused: schedule.paused != 0,
+        paused_reason: schedule.paused_reason.filter(|_| schedule.paused != 0),
+        to_import,
+        imported: batches.iter().map(|b| b.imported).sum(),
+        failed: batches.iter().map(|b| b.failed).sum(),
+        next_due_at: next_due_at.filter(|_| schedule.completed_at.is_none()),
+        completed_at: schedule.completed_at,
+        batches,
+    }))
+}
+
+/// Every submission, those waiting for review first.
+pub async fn queue(backend: &Backend) -> Result<Vec<QueueItem>, ServiceError> {
+    db::submissions::queue(&backend.db)
+        .await?
+        .into_iter()
+        .map(|(id, tenant, status, profile, contacts, created_at)| {
+            Ok(QueueItem {
+                id,
+                tenant,
+                status: parse(&status)?,
+                profile,
+                contacts: contacts as u64,
+                created_at,
+            })
+        })
+        .collect()
+}
+
+/// Contacts returned per page unless the caller asks for fewer or more.
+pub const DEFAULT_PAGE: u32 = 100;
+/// The most contacts one page holds.
+pub const MAX_PAGE: u32 = 1_000;
+
+/// A page of the tenant's contacts after `cursor` (from the previous page).
+pub async fn contacts(
+    backend: &Backend,
+    tenant: &str,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<ContactsPage, ServiceError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ServiceError::Invalid(format!(
+            "`limit` is 1 to {MAX_PAGE} contacts a page, not {limit}"
+        )));
+    }
+    let after = match cursor {
+        None => String::new(),
+        Some(cursor) => hex::decode(cursor)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(|| {
+                ServiceError::Invalid("`cursor` is not one a page of contacts gave".into())
+            })?,
+    };
+    // One more than asked for tells whether another page follows.
+    let mut rows = db::contacts::page(&backend.db, tenant, &after, i64::from(limit) + 1).await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| rows.last().map(|(key, ..)| hex::encode(key)))
+        .flatten();
+    let contacts = rows
+        .into_iter()
+        .map(|(key, data, submission_id, updated_at)| {
+            Ok(ContactView {
+                key,
+                data: serde_json::from_str(&data)?,
+                submission_id,
+                updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    Ok(ContactsPage {
+        contacts,
+        next_cursor,
+    })
+}
+
+/// The rows of the tenant's submission that failed at import, as CSV (`row,reason`).
+pub async fn failures_csv(
+    backend: &Backend,
+    tenant: &str,
+    id: &str,
+) -> Result<Vec<u8>, ServiceError> {
+    db::submissions::find(&backend.db, Some(tenant), id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut csv = Vec::new();
+    listgate_core::output::write_csv_row(&mut csv, ["row", "reason"]);
+    for (row, reason) in db::submissions::failures(&backend.db, id).await? {
+        listgate_core::output::write_csv_row(&mut csv, [row.to_string().as_str(), &reason]);
+    }
+    Ok(csv)
+}
