@@ -1,6 +1,7 @@
 //! The HTTP API against the real app on a random port with a real SQLite
 //! database and a real data directory.
 
+#[macro_use]
 mod common;
 
 use common::{
@@ -12,31 +13,6 @@ use listgate_core::{CheckLimits, CheckOptions, JudgeOptions, Outputs, Profile, c
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
-
-/// Runs each scenario once on SQLite and once on PostgreSQL.
-macro_rules! on_every_database {
-    ($($scenario:ident($limit:expr, $interval_seconds:expr);)*) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    let app = super::spawn_app(super::Database::Sqlite, $limit, $interval_seconds).await.expect("app");
-                    super::$scenario(app).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    if let Some(app) = super::spawn_app(super::Database::Postgres, $limit, $interval_seconds).await {
-                        super::$scenario(app).await;
-                    }
-                }
-            )*
-        }
-    };
-}
 
 on_every_database! {
     a_clean_list_is_stored_once_and_read_back(10 << 20, 0);
@@ -531,37 +507,6 @@ impl TestApp {
         let id = created["id"].as_str().expect("id").to_owned();
         self.approve(session, &id).await;
         id
-    }
-
-    /// The merchant's download of the rows of `id` that failed at import.
-    async fn failures_csv(&self, merchant: &ApiKey, id: &str) -> String {
-        let response = self
-            .http
-            .get(format!("{}/submissions/{id}/failures.csv", self.url))
-            .bearer_auth(merchant.expose())
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(response.status(), StatusCode::OK);
-        response.text().await.expect("text")
-    }
-
-    /// Polls the submission until `done` holds (10 s at most).
-    async fn wait_for(
-        &self,
-        merchant: &ApiKey,
-        id: &str,
-        what: &str,
-        done: impl Fn(&Value) -> bool,
-    ) -> Value {
-        for _ in 0..200 {
-            let (_, seen) = self.get(merchant, &format!("/submissions/{id}")).await;
-            if done(&seen) {
-                return seen;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("{what} did not happen");
     }
 }
 
@@ -1688,25 +1633,6 @@ async fn the_form_cannot_raise_the_servers_limits(app: TestApp) {
     assert!(body.to_string().contains("file.too_many_columns"), "{body}");
 }
 
-/// The merchant's own check, with `options`, of `csv` under the WhatsApp
-/// profile: its clean file.
-fn clean_with(csv: &str, options: &CheckOptions) -> Vec<u8> {
-    let mut outputs = Outputs::default();
-    let report = check_bytes(
-        csv.as_bytes(),
-        Profile::builtin("whatsapp").expect("profile"),
-        options.clone(),
-        &mut outputs,
-    )
-    .expect("check");
-    assert_eq!(
-        report.summary.rejected, 0,
-        "the merchant's own check passes: {:?}",
-        report.issues
-    );
-    outputs.clean
-}
-
 async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestApp) {
     let merchant = app.tenant_on("Acme Portal", "https://portal.example").await;
     let business =
@@ -1735,7 +1661,7 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
             },
             ..acme.clone()
         };
-        let clean = clean_with(csv, &acme);
+        let clean = common::clean_with("whatsapp", csv, &acme);
         let (status, body) = app
             .submit(
                 Some(&merchant.key),
@@ -1805,7 +1731,12 @@ async fn the_tenants_business_name_is_checked_whatever_the_form_says(app: TestAp
         .submit(
             Some(&other),
             None,
-            form_for("whatsapp", &unnamed, clean_with(csv, &named), b"x"),
+            form_for(
+                "whatsapp",
+                &unnamed,
+                common::clean_with("whatsapp", csv, &named),
+                b"x",
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -1838,7 +1769,12 @@ async fn declared_on_submit(
         .submit(
             Some(key),
             None,
-            form_for("whatsapp", options, clean_with(csv, options), b"x"),
+            form_for(
+                "whatsapp",
+                options,
+                common::clean_with("whatsapp", csv, options),
+                b"x",
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

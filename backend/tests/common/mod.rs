@@ -13,6 +13,32 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
 
+/// Runs each scenario once on SQLite and once on PostgreSQL.
+#[allow(unused_macros, reason = "each test binary uses a part of it")]
+macro_rules! on_every_database {
+    ($($scenario:ident($limit:expr, $interval_seconds:expr);)*) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let app = crate::common::spawn_app(crate::common::Database::Sqlite, $limit, $interval_seconds).await.expect("app");
+                    super::$scenario(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    if let Some(app) = crate::common::spawn_app(crate::common::Database::Postgres, $limit, $interval_seconds).await {
+                        super::$scenario(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
 /// The messy WhatsApp fixture.
 pub const MESSY: &[u8] = include_bytes!("../../../tests/fixtures/whatsapp_messy.csv");
 
@@ -284,6 +310,37 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// The merchant's download of the rows of `id` that failed at import.
+    pub async fn failures_csv(&self, merchant: &ApiKey, id: &str) -> String {
+        let response = self
+            .http
+            .get(format!("{}/submissions/{id}/failures.csv", self.url))
+            .bearer_auth(merchant.expose())
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.expect("text")
+    }
+
+    /// Polls the submission until `done` holds (10 s at most).
+    pub async fn wait_for(
+        &self,
+        merchant: &ApiKey,
+        id: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        for _ in 0..200 {
+            let (_, seen) = self.get(merchant, &format!("/submissions/{id}")).await;
+            if done(&seen) {
+                return seen;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{what} did not happen");
+    }
+
     /// Every contact in the tenant's store, page by page.
     pub async fn all_contacts(&self, key: &ApiKey) -> Value {
         let mut all = Vec::new();
@@ -365,6 +422,25 @@ pub fn clean(csv: &[u8]) -> Vec<u8> {
         &mut outputs,
     )
     .expect("check");
+    outputs.clean
+}
+
+/// The merchant's own check, with `options`, of `csv` under built-in
+/// `profile`: its clean file (every row must pass).
+pub fn clean_with(profile: &str, csv: &str, options: &CheckOptions) -> Vec<u8> {
+    let mut outputs = Outputs::default();
+    let report = check_bytes(
+        csv.as_bytes(),
+        Profile::builtin(profile).expect("profile"),
+        options.clone(),
+        &mut outputs,
+    )
+    .expect("check");
+    assert_eq!(
+        report.summary.rejected, 0,
+        "the merchant's own check passes: {:?}",
+        report.issues
+    );
     outputs.clean
 }
 
