@@ -9,12 +9,14 @@
 pub mod declaration;
 pub mod plan;
 pub mod review;
+pub mod signals;
 pub mod status;
 pub mod views;
 
 pub use declaration::{ConsentDeclaration, ConsentDetails, DeclaredText, SelfCheck, Settings};
 pub use plan::{Exclusions, Plan, PlanError};
 pub use review::{Reason, ReviewKind, SelfCheckQuestion};
+pub use signals::{DeliverySignals, SignalThresholds};
 pub use status::{BatchStatus, DeliveryStatus, SubmissionStatus, Verdict};
 pub use views::{
     AmendmentView, BatchView, ContactView, ContactsPage, DecisionRequest, DecisionView, Declared,

@@ -224,6 +224,8 @@ pub struct ScheduleView {
     pub failed: u64,
     /// When the queued batch is due (RFC 3339), while one is.
     pub next_due_at: Option<String>,
+    /// The batch whose delivery signals the next batch waits for, while it waits.
+    pub awaiting_signals: Option<u64>,
     /// When the last batch finished, once all are done.
     pub completed_at: Option<String>,
     /// The batches so far (the last may be queued).
@@ -248,6 +250,10 @@ pub struct BatchView {
     pub failed: u64,
     /// When it finished (RFC 3339).
     pub finished_at: Option<String>,
+    /// What the messaging platform reported of it, once it has.
+    pub signals: Option<crate::signals::DeliverySignals>,
+    /// Why its signals paused the import, when they did.
+    pub signals_breach: Option<String>,
     /// Its delivery to the tenant's webhook, when the tenant has one.
     pub webhook: Option<DeliveryView>,
 }

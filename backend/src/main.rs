@@ -248,6 +248,29 @@ enum TenantCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Set how a tenant's imports follow the delivery signals its messaging
+    /// platform reports (POST /api/v1/submissions/{id}/batches/{n}/signals):
+    /// whether each next batch waits for the last one's signals, and the
+    /// shares over which they pause the import.
+    SetSignals {
+        /// The tenant's id, as `tenant add` printed it.
+        tenant: String,
+        /// Each next batch waits for the last batch's signals; without it,
+        /// batches follow the plan and bad signals still pause the import.
+        #[arg(long)]
+        wait: bool,
+        /// Failed deliveries at most, in percent of the contacts sent to.
+        #[arg(long, default_value_t = listgate_api::SignalThresholds::default().max_failed_percent)]
+        max_failed_percent: f64,
+        /// Blocks and spam reports together at most, in percent.
+        #[arg(long, default_value_t = listgate_api::SignalThresholds::default().max_blocked_percent)]
+        max_blocked_percent: f64,
+        /// Opt-outs at most, in percent.
+        #[arg(long, default_value_t = listgate_api::SignalThresholds::default().max_opted_out_percent)]
+        max_opted_out_percent: f64,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Set the staff ids a tenant's Mongoose lists may assign contacts to
     /// (StaffId); with none, any StaffId is accepted.
     SetStaff {
@@ -389,6 +412,21 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
             business_name,
             data,
         } => return set_business_name(&tenant, &business_name, &data),
+        TenantCommand::SetSignals {
+            tenant,
+            wait,
+            max_failed_percent,
+            max_blocked_percent,
+            max_opted_out_percent,
+            data,
+        } => {
+            let thresholds = listgate_api::SignalThresholds {
+                max_failed_percent,
+                max_blocked_percent,
+                max_opted_out_percent,
+            };
+            return set_signals(&tenant, wait, &thresholds, &data);
+        }
     };
     let business_name = business_name
         .as_deref()
@@ -444,6 +482,38 @@ fn set_staff(tenant: &str, ids: &[String], data: &DataArgs) -> anyhow::Result<()
                 format!("{} staff ids", ids.len())
             }
         );
+        Ok(())
+    })
+}
+
+fn set_signals(
+    tenant: &str,
+    wait: bool,
+    thresholds: &listgate_api::SignalThresholds,
+    data: &DataArgs,
+) -> anyhow::Result<()> {
+    for (flag, percent) in [
+        ("--max-failed-percent", thresholds.max_failed_percent),
+        ("--max-blocked-percent", thresholds.max_blocked_percent),
+        ("--max-opted-out-percent", thresholds.max_opted_out_percent),
+    ] {
+        if !(0.0..=100.0).contains(&percent) {
+            anyhow::bail!("{flag} is a percentage from 0 to 100, not {percent}");
+        }
+    }
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        if !listgate::db::signals::set_policy(&db, tenant, wait, thresholds).await? {
+            anyhow::bail!(
+                "no tenant has the id `{tenant}`: use the id `listgate tenant add` printed"
+            );
+        }
+        let waits = if wait {
+            "each batch waits for the last one's signals"
+        } else {
+            "batches follow the plan"
+        };
+        eprintln!("tenant {tenant}: {waits}; signals over the thresholds pause the import");
         Ok(())
     })
 }

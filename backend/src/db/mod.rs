@@ -7,6 +7,7 @@ pub mod blobs;
 pub mod contacts;
 pub mod reviewers;
 pub mod schedules;
+pub mod signals;
 pub mod submissions;
 pub mod tenants;
 pub mod webhooks;

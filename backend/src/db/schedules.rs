@@ -23,6 +23,8 @@ pub struct ScheduleRow {
     pub daily_cap: Option<i64>,
     /// When the last batch finished, once all are done.
     pub completed_at: Option<String>,
+    /// The batch whose delivery signals the next batch waits for.
+    pub awaiting_signals: Option<i64>,
 }
 
 impl ScheduleRow {
@@ -52,7 +54,7 @@ pub async fn find(
     submission: &str,
 ) -> Result<Option<ScheduleRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT paused, paused_reason, interval_ms, cap, first_batch, growth, daily_cap, completed_at
+        "SELECT paused, paused_reason, interval_ms, cap, first_batch, growth, daily_cap, completed_at, awaiting_signals
          FROM schedules WHERE submission_id = $1",
     )
     .bind(submission)
@@ -115,6 +117,54 @@ pub async fn set_paused(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Makes the next batch wait for batch `batch`'s delivery signals (`None`: wait for none).
+pub async fn set_awaiting_signals(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+    batch: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE schedules SET awaiting_signals = $1 WHERE submission_id = $2")
+        .bind(batch)
+        .bind(submission)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A finished batch: start, size, rows failed at import, finish (RFC 3339);
+/// `None` when the batch does not exist or has not finished.
+pub async fn finished_batch(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+    number: i64,
+) -> Result<Option<(i64, i64, i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT start, contacts, failed, finished_at FROM batches
+         WHERE submission_id = $1 AND number = $2 AND status IN ($3, $4)",
+    )
+    .bind(submission)
+    .bind(number)
+    .bind(BatchStatus::Done.as_str())
+    .bind(BatchStatus::Failed.as_str())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Whether the submission has batch `number` at all.
+pub async fn has_batch(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+    number: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT number FROM batches WHERE submission_id = $1 AND number = $2")
+            .bind(submission)
+            .bind(number)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.is_some())
 }
 
 /// Marks the schedule complete.

@@ -8,11 +8,13 @@ use crate::http::auth::{Access, Submitter, Tenant};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::throttle::ClientAddress;
 use crate::services::intake::{self, Package, Submitted};
-use crate::services::views;
+use crate::services::{signals as delivery, views};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use listgate_api::{ConsentDeclaration, ContactsPage, EvidenceView, SubmissionView};
+use listgate_api::{
+    ConsentDeclaration, ContactsPage, DeliverySignals, EvidenceView, SubmissionView,
+};
 use serde::Deserialize;
 use tokio::sync::OwnedSemaphorePermit;
 use utoipa::IntoParams;
@@ -25,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create))
         .routes(routes!(read))
         .routes(routes!(amend))
+        .routes(routes!(signals))
         .routes(routes!(failures))
         .routes(routes!(contacts))
 }
@@ -342,6 +345,32 @@ async fn amend(
     let permit = check_permit(&state)?;
     let package = read_form(multipart, state.evidence_limits).await?;
     intake::amend(&state.backend, &tenant.id, &id, package, permit).await?;
+    Ok(Json(
+        views::submission(&state.backend, Some(&tenant.id), &id).await?,
+    ))
+}
+
+/// What the messaging platform saw of an imported batch. Signals over the
+/// tenant's thresholds pause the import and halve the next batch; when the
+/// tenant's imports wait for signals, healthy ones release the next batch.
+#[utoipa::path(post, path = "/submissions/{id}/batches/{number}/signals", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id"), ("number" = i64, Path, description = "The batch number")),
+    request_body = DeliverySignals,
+    security(("api_key" = [])),
+    responses(
+        (status = OK, description = "Recorded; the import paced by them", body = SubmissionView),
+        (status = BAD_REQUEST, description = "Counts that cannot describe the batch", body = ErrorBody),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such submission or batch for this tenant", body = ErrorBody),
+        (status = CONFLICT, description = "The batch is not imported yet", body = ErrorBody),
+    ))]
+async fn signals(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path((id, number)): Path<(String, i64)>,
+    Json(signals): Json<DeliverySignals>,
+) -> Result<Json<SubmissionView>, ApiError> {
+    delivery::report(&state.backend, &tenant.id, &id, number, signals).await?;
     Ok(Json(
         views::submission(&state.backend, Some(&tenant.id), &id).await?,
     ))

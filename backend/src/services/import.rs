@@ -235,6 +235,60 @@ struct ImportOptions {
     channel: Option<Channels>,
 }
 
+/// A batch that finished.
+#[derive(Debug, Clone, Copy)]
+pub struct Finished {
+    /// Its number.
+    pub number: i64,
+    /// Its first position in the import.
+    pub start: i64,
+    /// Its contacts.
+    pub size: i64,
+    /// When it finished (ms since the epoch).
+    pub at_ms: i64,
+}
+
+/// Queues the batch after `finished` at `pace` under `plan`, with `left`
+/// contacts still to import: due an interval after `finished` (never in the
+/// past), later when the daily cap has no room.
+pub async fn queue_next(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+    finished: &Finished,
+    pace: Pace,
+    plan: &Plan,
+    left: i64,
+) -> Result<(), sqlx::Error> {
+    let since = chrono::DateTime::from_timestamp_millis(finished.at_ms - DAY_MS)
+        .unwrap_or_default()
+        .to_rfc3339();
+    let recent: Vec<(i64, u64)> = db::schedules::finished_since(tx, submission, &since)
+        .await?
+        .into_iter()
+        .filter_map(|(at, contacts)| {
+            let at = chrono::DateTime::parse_from_rfc3339(&at).ok()?;
+            Some((at.timestamp_millis(), contacts as u64))
+        })
+        .collect();
+    let next = next_batch(
+        plan,
+        finished.size as u64,
+        pace,
+        left as u64,
+        finished.at_ms,
+        &recent,
+    );
+    db::schedules::insert_batch(
+        tx,
+        submission,
+        finished.number + 1,
+        finished.start + finished.size,
+        next.size as i64,
+        next.due_at_ms.max(now_ms()),
+    )
+    .await
+}
+
 /// Imports a claimed batch in one transaction; `false` when another server
 /// claimed it again first (see [`ORPHANED_AFTER_MS`]).
 async fn execute(
@@ -330,34 +384,19 @@ async fn execute(
     }
     let left = to_import - (start + size);
     if left > 0 {
-        let since = chrono::DateTime::from_timestamp_millis(now_ms() - DAY_MS)
-            .unwrap_or_default()
-            .to_rfc3339();
-        let recent: Vec<(i64, u64)> = db::schedules::finished_since(&mut tx, submission, &since)
-            .await?
-            .into_iter()
-            .filter_map(|(at, contacts)| {
-                let at = chrono::DateTime::parse_from_rfc3339(&at).ok()?;
-                Some((at.timestamp_millis(), contacts as u64))
-            })
-            .collect();
-        let next = next_batch(
-            &schedule.plan(),
-            size as u64,
-            pace,
-            left as u64,
-            now_ms(),
-            &recent,
-        );
-        db::schedules::insert_batch(
-            &mut tx,
-            submission,
-            number + 1,
-            start + size,
-            next.size as i64,
-            next.due_at_ms,
-        )
-        .await?;
+        let (awaits_signals, _) = db::signals::policy(&mut *tx, tenant).await?;
+        if awaits_signals && pace != Pace::ShrinkAndPause {
+            // The next batch's size and time follow this one's delivery signals.
+            db::schedules::set_awaiting_signals(&mut tx, submission, Some(number)).await?;
+        } else {
+            let finished = Finished {
+                number,
+                start,
+                size,
+                at_ms: now_ms(),
+            };
+            queue_next(&mut tx, submission, &finished, pace, &schedule.plan(), left).await?;
+        }
     } else {
         db::schedules::complete(&mut tx, submission, &now).await?;
         db::submissions::set_status(

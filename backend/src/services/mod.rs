@@ -8,6 +8,7 @@ pub mod import;
 pub mod intake;
 pub mod retention;
 pub mod review;
+pub mod signals;
 pub mod views;
 pub mod webhooks;
 

@@ -243,7 +243,25 @@ pub async fn reschedule(
             ));
         }
         let size = i64::try_from(size).unwrap_or(i64::MAX);
-        db::schedules::resize_queued(&mut tx, id, size, row.contacts - row.excluded).await?;
+        let total = row.contacts - row.excluded;
+        match schedule.awaiting_signals {
+            // A reviewer sends the next batch without waiting for the signals.
+            Some(awaited) => {
+                let (start, last) = db::schedules::batch(&mut tx, id, awaited).await?;
+                let next_start = start + last;
+                db::schedules::insert_batch(
+                    &mut tx,
+                    id,
+                    awaited + 1,
+                    next_start,
+                    size.min(total - next_start),
+                    now_ms(),
+                )
+                .await?;
+                db::schedules::set_awaiting_signals(&mut tx, id, None).await?;
+            }
+            None => db::schedules::resize_queued(&mut tx, id, size, total).await?,
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -151,6 +151,10 @@ async fn schedule(
         return Ok(None);
     };
     let rows = db::schedules::batches(&backend.db, submission).await?;
+    let mut signals = db::signals::of_submission(&backend.db, submission)
+        .await?
+        .into_iter()
+        .peekable();
     let mut batches = Vec::new();
     let mut next_due_at = None;
     for b in rows {
@@ -173,7 +177,13 @@ async fn schedule(
             }
             None => None,
         };
+        let (batch_signals, signals_breach) = match signals.next_if(|(n, ..)| *n == b.number) {
+            Some((_, counts, breach)) => (Some(counts), breach),
+            None => (None, None),
+        };
         batches.push(BatchView {
+            signals: batch_signals,
+            signals_breach,
             number: b.number as u64,
             start: b.start as u64,
             contacts: b.contacts as u64,
@@ -192,6 +202,7 @@ async fn schedule(
         imported: batches.iter().map(|b| b.imported).sum(),
         failed: batches.iter().map(|b| b.failed).sum(),
         next_due_at: next_due_at.filter(|_| schedule.completed_at.is_none()),
+        awaiting_signals: schedule.awaiting_signals.map(|n| n as u64),
         completed_at: schedule.completed_at,
         batches,
     }))

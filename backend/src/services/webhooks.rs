@@ -35,6 +35,8 @@ pub async fn enqueue(
     let payload = serde_json::json!({
         "submission_id": submission,
         "batch": batch,
+        // Where the platform reports what happened to these contacts.
+        "signals_path": format!("/api/v1/submissions/{submission}/batches/{batch}/signals"),
         "contacts": contacts,
     });
     db::webhooks::enqueue(
