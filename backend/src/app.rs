@@ -9,6 +9,7 @@ use crate::http::connections::{ConnectionLimits, serve_on};
 use crate::http::submissions::EvidenceLimits;
 use crate::http::throttle::{AbuseLimits, Throttles};
 use crate::http::transport::Transport;
+use crate::services::notify::Mailer;
 use crate::services::{Backend, Retention, import, retention};
 use anyhow::Context as _;
 use sqlx::AnyPool;
@@ -41,12 +42,14 @@ pub struct ServerConfig {
     pub transport: Transport,
     /// Sign-in and publishable-key limits.
     pub abuse: AbuseLimits,
+    /// The SMTP server merchants are e-mailed through (`--smtp-url`).
+    pub mail: Option<Mailer>,
 }
 
 impl Default for ServerConfig {
     /// `listgate serve`'s defaults: the app in `dist`, 64 MiB submissions,
     /// one check per core, hourly batches, lists kept 90 days and evidence
-    /// three years, plain HTTP.
+    /// three years, plain HTTP, no e-mail.
     fn default() -> Self {
         ServerConfig {
             dist: PathBuf::from("dist"),
@@ -57,6 +60,7 @@ impl Default for ServerConfig {
             retention: Retention::default(),
             transport: Transport::default(),
             abuse: AbuseLimits::default(),
+            mail: None,
         }
     }
 }
@@ -71,6 +75,7 @@ pub fn state(config: ServerConfig, db: AnyPool, store: BlobStore, postgres: bool
             http: crate::services::webhooks::client(),
             batch_interval_seconds: config.batch_interval_seconds,
             retention: config.retention,
+            mail: config.mail,
         },
         dist: config.dist,
         max_submission_bytes: config.max_submission_bytes,

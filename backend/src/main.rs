@@ -99,9 +99,37 @@ struct ServeArgs {
     #[command(flatten)]
     transport: TransportArgs,
     #[command(flatten)]
+    smtp: SmtpArgs,
+    #[command(flatten)]
     connections: ConnectionArgs,
     #[command(flatten)]
     abuse: AbuseArgs,
+}
+
+/// The SMTP server merchants are e-mailed through (decisions, each batch,
+/// pauses, the end of the import), at their tenant's contact address.
+#[derive(Debug, clap::Args)]
+struct SmtpArgs {
+    /// smtp://host:port (a relay on this network), smtp://user:password@host:587?tls=required
+    /// (STARTTLS) or smtps://user:password@host (TLS); without it no e-mail is sent.
+    #[arg(long, env = "LISTGATE_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// The sender, e.g. "listgate <noreply@lists.example>".
+    #[arg(
+        long,
+        env = "LISTGATE_SMTP_FROM",
+        default_value = "listgate <noreply@localhost>"
+    )]
+    smtp_from: String,
+}
+
+impl SmtpArgs {
+    fn mailer(&self) -> anyhow::Result<Option<listgate::services::notify::Mailer>> {
+        self.smtp_url
+            .as_deref()
+            .map(|url| listgate::services::notify::Mailer::new(url, &self.smtp_from))
+            .transpose()
+    }
 }
 
 /// How browsers reach the server; decides the session cookie's `Secure`
@@ -235,6 +263,20 @@ enum TenantCommand {
         /// Lists are re-checked against it whatever the submission says.
         #[arg(long)]
         business_name: Option<String>,
+        /// Where its merchant is e-mailed about decisions and the import
+        /// (when the server has `--smtp-url`).
+        #[arg(long)]
+        contact_email: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set the address a tenant's merchant is e-mailed at about decisions,
+    /// each imported batch, pauses and the end of the import.
+    SetContact {
+        /// The tenant's id, as `tenant add` printed it.
+        tenant: String,
+        /// The merchant's e-mail address.
+        email: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -387,6 +429,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 behind_proxy: args.transport.behind_proxy,
             },
             abuse: args.abuse.limits(),
+            mail: args.smtp.mailer()?,
         };
         let state = listgate::app::state(config, db, store, postgres);
         listgate::serve(state, args.addr, args.connections.limits()).await
@@ -394,14 +437,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn tenant(command: TenantCommand) -> anyhow::Result<()> {
-    let (name, origins, webhook, business_name, data) = match command {
+    let (name, origins, webhook, business_name, contact_email, data) = match command {
         TenantCommand::Add {
             name,
             origins,
             webhook,
             business_name,
+            contact_email,
             data,
-        } => (name, origins, webhook, business_name, data),
+        } => (name, origins, webhook, business_name, contact_email, data),
+        TenantCommand::SetContact {
+            tenant,
+            email,
+            data,
+        } => return set_contact(&tenant, &email, &data),
         TenantCommand::SetStaff {
             tenant,
             staff_ids,
@@ -438,6 +487,11 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
         .map(listgate::domain::tenant::WebhookUrl::parse)
         .transpose()
         .map_err(anyhow::Error::msg)?;
+    let contact_email = contact_email
+        .as_deref()
+        .map(listgate::domain::reviewer::Email::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let name = listgate::domain::tenant::TenantName::parse(&name).map_err(anyhow::Error::msg)?;
     let origins = origins
         .iter()
@@ -448,6 +502,9 @@ fn tenant(command: TenantCommand) -> anyhow::Result<()> {
         let tenant = listgate::db::tenants::add_tenant(&db, &name, &origins, webhook.as_ref()).await?;
         if let Some(business_name) = &business_name {
             listgate::db::tenants::set_business_name(&db, &tenant.id, business_name).await?;
+        }
+        if let Some(email) = &contact_email {
+            listgate::db::tenants::set_contact_email(&db, &tenant.id, email.as_str()).await?;
         }
         if let Some(secret) = &tenant.webhook_secret {
             eprintln!("webhook signing secret (check X-Listgate-Signature with it): {secret}");
@@ -481,6 +538,23 @@ fn set_staff(tenant: &str, ids: &[String], data: &DataArgs) -> anyhow::Result<()
             } else {
                 format!("{} staff ids", ids.len())
             }
+        );
+        Ok(())
+    })
+}
+
+fn set_contact(tenant: &str, email: &str, data: &DataArgs) -> anyhow::Result<()> {
+    let email = listgate::domain::reviewer::Email::parse(email).map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let db = listgate::db::connect(&data.database_url()).await?;
+        if !listgate::db::tenants::set_contact_email(&db, tenant, email.as_str()).await? {
+            anyhow::bail!(
+                "no tenant has the id `{tenant}`: use the id `listgate tenant add` printed"
+            );
+        }
+        eprintln!(
+            "tenant {tenant}: its merchant is e-mailed at {}",
+            email.as_str()
         );
         Ok(())
     })

@@ -7,7 +7,7 @@
 #[macro_use]
 mod common;
 
-use common::{MESSY, TestApp, clean, form, form_for};
+use common::{MESSY, TestApp, clean, form};
 use listgate::domain::tenant::ApiKey;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};

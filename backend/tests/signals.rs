@@ -25,10 +25,16 @@ on_every_database! {
 /// webhook delivers arrives on the channel (the delivery's JSON).
 async fn fake_platform() -> (String, mpsc::UnboundedReceiver<Value>) {
     let (deliveries, received) = mpsc::unbounded_channel();
-    let handler = move |body: axum::Json<Value>| {
+    let handler = move |headers: axum::http::HeaderMap, body: axum::Json<Value>| {
         let deliveries = deliveries.clone();
         async move {
-            let _ = deliveries.send(body.0);
+            // Review and import events come on the same webhook; the platform wants the contacts.
+            if headers
+                .get("x-listgate-event")
+                .is_some_and(|e| e == "contacts")
+            {
+                let _ = deliveries.send(body.0);
+            }
             axum::http::StatusCode::OK
         }
     };

@@ -420,3 +420,17 @@ pub async fn batches(db: &AnyPool, submission: &str) -> Result<Vec<BatchRow>, sq
     .fetch_all(db)
     .await
 }
+
+/// Contacts imported and rows failed over all of the submission's batches.
+pub async fn totals(
+    tx: &mut Transaction<'_, Any>,
+    submission: &str,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(imported), 0) AS BIGINT), CAST(COALESCE(SUM(failed), 0) AS BIGINT)
+         FROM batches WHERE submission_id = $1",
+    )
+    .bind(submission)
+    .fetch_one(&mut **tx)
+    .await
+}

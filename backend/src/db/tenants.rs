@@ -143,3 +143,28 @@ pub async fn find_secret(
         .fetch_optional(db)
         .await
 }
+
+/// Where the tenant's notifications go: its webhook URL and its contact address.
+pub async fn notification_targets(
+    db: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    tenant: &str,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    let row: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT webhook_url, contact_email FROM tenants WHERE id = $1")
+            .bind(tenant)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.unwrap_or_default())
+}
+
+/// Sets the address the tenant's merchant is e-mailed at.
+/// `Ok(false)` when there is no such tenant.
+pub async fn set_contact_email(db: &AnyPool, tenant: &str, email: &str) -> anyhow::Result<bool> {
+    let changed = sqlx::query("UPDATE tenants SET contact_email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(tenant)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}

@@ -3,6 +3,7 @@
 //! `listgate-api`), and pure policies (the ramp, the contact key).
 
 pub mod contact;
+pub mod event;
 pub mod ramp;
 pub mod reviewer;
 pub mod tenant;

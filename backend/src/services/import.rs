@@ -14,9 +14,10 @@
 
 use crate::db;
 use crate::domain::contact::{E164, Row, cell, contact_key};
+use crate::domain::event::{Event, EventKind};
 use crate::domain::ramp::{DAY_MS, Pace, next_batch};
 use crate::domain::{BatchStatus, Exclusions, Plan, SubmissionStatus};
-use crate::services::{Backend, now_ms};
+use crate::services::{Backend, notify, now_ms};
 use listgate_core::profile::Role;
 use listgate_core::records::read_all;
 use listgate_core::{Channels, Profile, Segment};
@@ -188,10 +189,19 @@ pub async fn run_worker(backend: Backend, mut stop: tokio::sync::watch::Receiver
                 );
                 false
             });
+        let notified = crate::services::notify::try_send(&backend)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(
+                    error = format!("{error:#}"),
+                    "notifications could not be sent"
+                );
+                false
+            });
         if *stop.borrow() {
             return;
         }
-        if !imported && !delivered {
+        if !imported && !delivered && !notified {
             tokio::select! {
                 _ = tokio::time::sleep(POLL) => {}
                 _ = stop.changed() => return,
@@ -372,6 +382,8 @@ async fn execute(
         .await?;
 
     let pace = Pace::of(failed as u64, size as u64);
+    let mut events = Vec::new();
+    let told = |kind, message: String| Event::new(kind, submission, Some(number as u64), message);
     if pace == Pace::ShrinkAndPause {
         let reason = format!("batch {number}: {failed} of {size} rows failed (over 5 %)");
         db::schedules::set_paused(&mut tx, submission, Some(&reason)).await?;
@@ -381,13 +393,23 @@ async fn execute(
             failed,
             "import paused: too many failures"
         );
+        events.push(told(
+            EventKind::Paused,
+            format!("Your import is paused for a reviewer: {reason}."),
+        ));
     }
     let left = to_import - (start + size);
+    let failures = if failed > 0 {
+        format!(", {failed} rows failed (failures.csv lists them)")
+    } else {
+        String::new()
+    };
     if left > 0 {
         let (awaits_signals, _) = db::signals::policy(&mut *tx, tenant).await?;
-        if awaits_signals && pace != Pace::ShrinkAndPause {
+        let next = if awaits_signals && pace != Pace::ShrinkAndPause {
             // The next batch's size and time follow this one's delivery signals.
             db::schedules::set_awaiting_signals(&mut tx, submission, Some(number)).await?;
+            "the next waits for this one's delivery signals"
         } else {
             let finished = Finished {
                 number,
@@ -396,7 +418,15 @@ async fn execute(
                 at_ms: now_ms(),
             };
             queue_next(&mut tx, submission, &finished, pace, &schedule.plan(), left).await?;
-        }
+            "the next is queued"
+        };
+        events.insert(
+            0,
+            told(
+                EventKind::BatchImported,
+                format!("Batch {number} is imported: {imported} contacts{failures}; {left} contacts to go, {next}."),
+            ),
+        );
     } else {
         db::schedules::complete(&mut tx, submission, &now).await?;
         db::submissions::set_status(
@@ -406,6 +436,19 @@ async fn execute(
             SubmissionStatus::Imported,
         )
         .await?;
+        let (all_imported, all_failed) = db::schedules::totals(&mut tx, submission).await?;
+        let failures = if all_failed > 0 {
+            format!("; {all_failed} rows failed (failures.csv lists them)")
+        } else {
+            String::new()
+        };
+        events.push(told(
+            EventKind::Completed,
+            format!("Your import is complete: {all_imported} contacts imported in {number} batches{failures}."),
+        ));
+    }
+    for event in &events {
+        notify::enqueue(&mut tx, backend, tenant, event).await?;
     }
     tx.commit().await?;
     tracing::info!(submission, number, imported, failed, "batch imported");

@@ -6,6 +6,7 @@
 
 pub mod import;
 pub mod intake;
+pub mod notify;
 pub mod retention;
 pub mod review;
 pub mod signals;
@@ -31,6 +32,8 @@ pub struct Backend {
     pub batch_interval_seconds: u64,
     /// How long files are kept.
     pub retention: Retention,
+    /// The SMTP server merchants are e-mailed through, when there is one.
+    pub mail: Option<notify::Mailer>,
 }
 
 /// How long a finished submission's files are kept (0: forever).

@@ -6,10 +6,12 @@
 
 use crate::db;
 use crate::db::submissions::NewDecision;
+use crate::domain::event::{Event, EventKind};
 use crate::domain::{DecisionRequest, Exclusions, Plan, ReviewKind, SubmissionStatus};
 use crate::services::import::{import_rows, start};
 use crate::services::intake::settings_of;
-use crate::services::{Backend, ServiceError, now_ms};
+use crate::services::{Backend, ServiceError, notify, now_ms};
+use listgate_api::{DecisionView, ExcludedView, ReasonView};
 use listgate_core::{Profile, Report};
 
 /// Records `request` by `reviewer` on the submission `id`, which must be
@@ -68,6 +70,18 @@ pub async fn decide(
         ));
     }
     let exclusions_json = serde_json::to_string(&exclusions)?;
+    let decided_at = chrono::Utc::now().to_rfc3339();
+    let told = DecisionView {
+        verdict,
+        reasons: reasons.iter().copied().map(ReasonView::from).collect(),
+        note: request.note().to_owned(),
+        excluded: (!exclusions.is_empty()).then_some(ExcludedView {
+            exclusions: exclusions.clone(),
+            contacts: excluded as u64,
+        }),
+        decided_at: decided_at.clone(),
+    };
+    notify::enqueue(&mut tx, backend, &row.tenant_id, &Event::decided(id, told)).await?;
     db::submissions::set_exclusions(&mut tx, id, &exclusions_json, excluded).await?;
     db::submissions::insert_decision(
         &mut tx,
@@ -79,7 +93,7 @@ pub async fn decide(
             note: request.note(),
             exclusions: &exclusions_json,
             excluded,
-            decided_at: &chrono::Utc::now().to_rfc3339(),
+            decided_at: &decided_at,
         },
     )
     .await?;
@@ -223,6 +237,21 @@ pub async fn reschedule(
     if let Some(paused) = change.paused {
         let reason = paused.then_some("paused by a reviewer");
         db::schedules::set_paused(&mut tx, id, reason).await?;
+        let event = match paused {
+            true => Event::new(
+                EventKind::Paused,
+                id,
+                None,
+                "Your import is paused by a reviewer.".into(),
+            ),
+            false => Event::new(
+                EventKind::Resumed,
+                id,
+                None,
+                "Your import is resumed.".into(),
+            ),
+        };
+        notify::enqueue(&mut tx, backend, &row.tenant_id, &event).await?;
     }
     if let Some(seconds) = change.interval_seconds {
         let plan = Plan {

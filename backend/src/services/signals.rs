@@ -7,9 +7,10 @@
 //! and still pause the import when they are bad.
 
 use crate::db;
+use crate::domain::event::{Event, EventKind};
 use crate::domain::ramp::Pace;
 use crate::services::import::{Finished, queue_next};
-use crate::services::{Backend, ServiceError};
+use crate::services::{Backend, ServiceError, notify};
 use listgate_api::DeliverySignals;
 
 /// Records `signals` for batch `number` of the tenant's submission `id`
@@ -67,6 +68,9 @@ pub async fn report(
             )
             .await?;
             tracing::warn!(submission = %id, number, why, "import paused by delivery signals");
+            let message = format!("Your import is paused for a reviewer: {why}.");
+            let event = Event::new(EventKind::Paused, id, Some(number as u64), message);
+            notify::enqueue(&mut tx, backend, tenant, &event).await?;
         }
         if schedule.awaiting_signals == Some(number) {
             let pace = match breach {

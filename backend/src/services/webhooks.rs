@@ -17,7 +17,7 @@ use std::time::Duration;
 /// them, about 68 minutes in all.
 pub const MAX_ATTEMPTS: i64 = 12;
 /// How long a receiver may take.
-const TIMEOUT: Duration = Duration::from_secs(10);
+pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Milliseconds before attempt `attempts + 1`: 2 s, 4 s, 8 s … at most an hour.
 pub fn backoff_ms(attempts: i64) -> i64 {
@@ -78,7 +78,15 @@ pub async fn try_deliver(backend: &Backend) -> anyhow::Result<bool> {
         Err(why) => (Some(why), true),
         Ok(url) => {
             let key = format!("{submission}-{batch}");
-            let sent = send(backend, &url, &due.webhook_secret, due.payload, &key).await;
+            let sent = send(
+                backend,
+                &url,
+                &due.webhook_secret,
+                "contacts",
+                due.payload,
+                &key,
+            )
+            .await;
             (sent, false)
         }
     };
@@ -117,12 +125,14 @@ pub async fn retry(backend: &Backend, submission: &str, batch: i64) -> Result<bo
     db::webhooks::retry(&backend.db, submission, batch, now_ms()).await
 }
 
-/// Posts one signed batch to `url`; why it failed, or `None` when the
-/// receiver answered 2xx.
-async fn send(
+/// Posts one signed delivery of `event` (`contacts` for a batch's
+/// contacts, else the notification's event) to `url`; why it failed, or
+/// `None` when the receiver answered 2xx.
+pub async fn send(
     backend: &Backend,
     url: &WebhookUrl,
     secret: &str,
+    event: &str,
     payload: String,
     idempotency_key: &str,
 ) -> Option<String> {
@@ -131,6 +141,7 @@ async fn send(
         .post(url.as_str())
         .timeout(TIMEOUT)
         .header("content-type", "application/json")
+        .header("x-listgate-event", event)
         .header(
             "x-listgate-signature",
             signature(secret, payload.as_bytes()),
