@@ -23,6 +23,7 @@ on_every_database! {
     plans_that_cannot_work_are_refused_and_a_running_plan_changes(10 << 20, 60);
     contacts_come_a_page_at_a_time(10 << 20, 0);
     status_columns_take_only_the_statuses_the_code_knows(10 << 20, 0);
+    each_answer_is_one_the_description_declares_for_its_route(10 << 20, 0);
 }
 
 impl TestApp {
@@ -672,4 +673,140 @@ async fn table_sql(app: &TestApp, table: &str) -> String {
             checks.join("\n")
         }
     }
+}
+
+async fn each_answer_is_one_the_description_declares_for_its_route(app: TestApp) {
+    let spec = app.openapi().await;
+    let declared = |method: &str, route: &str, status: StatusCode| {
+        let responses = &spec["paths"][route][method]["responses"];
+        assert!(responses.is_object(), "{method} {route} is described");
+        assert!(
+            responses.get(status.as_str()).is_some(),
+            "{method} {route} answered {status}, which its description does not declare: {responses}"
+        );
+    };
+    let portal = app.tenant_on("Acme", "https://portal.example").await;
+    let merchant = &portal.key;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let id = app.submitted(merchant, form(clean(MESSY), b"x")).await;
+    let sub = "/submissions/{id}";
+
+    let (status, _) = app
+        .submit(Some(merchant), None, form(clean(MESSY), b"x"))
+        .await;
+    declared("post", "/submissions", status);
+    let mut email = common::consent_for("email-gdpr");
+    email["gdpr_confirmed"] = json!(false);
+    let csv = "email,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\nann@example.com,2025-01-05,shop,E-mail news from Acme Boutique,email\n";
+    let (status, _) = app
+        .submit(Some(merchant), None, form_with("email-gdpr", csv, &email))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    declared("post", "/submissions", status);
+    let (status, _) = app.submit(None, None, form(clean(MESSY), b"y")).await;
+    declared("post", "/submissions", status);
+
+    let (status, _, _) = app
+        .send_as_page(
+            app.http.get(format!("{}/submissions/{id}", app.url)),
+            portal.publishable_key.as_str(),
+            Some("https://portal.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    declared("get", sub, status);
+    let stranger = app.tenant("Globex").await;
+    let (status, _) = app.get(&stranger, &format!("/submissions/{id}")).await;
+    declared("get", sub, status);
+    let (status, _) = app.amend(merchant, &id, evidence("x", "x.png", b"x")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    declared("post", "/submissions/{id}/amendments", status);
+    let (status, _) = app
+        .amend(merchant, "nope", evidence("x", "x.png", b"x"))
+        .await;
+    declared("post", "/submissions/{id}/amendments", status);
+    let signals = app
+        .http
+        .post(format!("{}/submissions/{id}/batches/1/signals", app.url))
+        .bearer_auth(merchant.expose())
+        .json(&json!({ "sent": 1, "delivered": 1 }))
+        .send()
+        .await
+        .expect("send");
+    declared(
+        "post",
+        "/submissions/{id}/batches/{number}/signals",
+        signals.status(),
+    );
+    let (status, _) = app.get(merchant, "/contacts?limit=5000").await;
+    declared("get", "/contacts", status);
+    let (status, _) = app.get(merchant, "/contacts").await;
+    declared("get", "/contacts", status);
+
+    let review = "/review/submissions/{id}";
+    let plan = json!({ "first_batch": 1, "growth": 1, "cap": 1, "interval_seconds": 0 });
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/plan"),
+            Some(plan.clone()),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    declared("post", &format!("{review}/plan"), status);
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/plan"),
+            Some(plan),
+            false,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    declared("post", &format!("{review}/plan"), status);
+    let (status, _) = app
+        .decide(
+            &session,
+            &id,
+            json!({ "decision": "reject", "reasons": [] }),
+        )
+        .await;
+    declared("post", &format!("{review}/decision"), status);
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/schedule"),
+            Some(json!({ "paused": true })),
+            true,
+        )
+        .await;
+    declared("post", &format!("{review}/schedule"), status);
+    let (status, _) = app
+        .decide(&session, &id, json!({ "decision": "approve" }))
+        .await;
+    declared("post", &format!("{review}/decision"), status);
+    let (status, _) = app
+        .decide(&session, &id, json!({ "decision": "approve" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    declared("post", &format!("{review}/decision"), status);
+    let (status, _) = app
+        .review(&session, &format!("/submissions/{id}"), None, false)
+        .await;
+    declared("get", review, status);
+    let signed_out = app
+        .http
+        .get(format!("{}/review/submissions", app.url))
+        .send()
+        .await
+        .expect("send");
+    declared("get", "/review/submissions", signed_out.status());
+    let ready = app
+        .http
+        .get(format!("{}/ready", app.url))
+        .send()
+        .await
+        .expect("send");
+    declared("get", "/ready", ready.status());
 }
