@@ -6,7 +6,7 @@
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
 use listgate_core::output::OutputFile;
-use listgate_core::{CheckError, CheckOptions, Code, Position, Preview, Report, Segment, Severity};
+use listgate_core::{CheckError, Code, Position, Preview, Report, Segment, Severity};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks the worker to do with the attached file.
@@ -32,14 +32,9 @@ pub enum Request {
     },
 }
 
-/// The profile and options of one check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
-    /// A built-in profile name.
-    pub profile: String,
-    /// The merchant's options, `now` included (core has no clock).
-    pub options: CheckOptions,
-}
+/// The profile and options of one check: the server's type, since the
+/// same settings go with a submission.
+pub use listgate_api::Settings;
 
 /// What the worker sends back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -436,7 +436,7 @@ impl Browser {
     }
 
     /// Fills the Evidence step as a merchant does: wording, source, method, an
-    /// evidence file (written to `dir`), and every self-check answer.
+    /// evidence file (written to `dir`), and yes to every self-check question.
     pub async fn answer_the_evidence_step(&self, dir: &Path) {
         self.answer_evidence(
             dir,
@@ -479,13 +479,11 @@ impl Browser {
             self.text("#missing").await.contains("confirm"),
             "self-check still open"
         );
-        for key in [
-            "wording_names_whatsapp",
-            "timestamp_and_source",
-            "channel_clarity",
-            "unknowns_excluded",
-        ] {
-            self.click(&format!("#self-{key}")).await;
+        // Yes to every question the profile asks (and to no other).
+        let questions = self.find_all("input[id^='self-']").await;
+        assert!(!questions.is_empty(), "the profile asks its self-check");
+        for question in questions {
+            question.click().await.expect("answer the self-check");
         }
     }
 

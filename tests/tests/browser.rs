@@ -791,25 +791,16 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     );
     assert_accessible(&b, "Reviewer console").await;
     b.click("#approve").await;
+    // Approved, nothing imported until the reviewer confirms the plan.
+    b.wait("#review-detail[data-status='approved']", 10).await;
+    b.wait_for_text("#confirm-plan", "Confirm plan", 10).await;
+    b.click("#confirm-plan").await;
     b.wait(
-        "#review-detail[data-status='approved'], #review-detail[data-status='imported']",
+        "#review-detail[data-status='importing'], #review-detail[data-status='imported']",
         10,
     )
     .await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while b
-        .client
-        .find(fantoccini::Locator::Css("#import-complete"))
-        .await
-        .is_err()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the import did not complete"
-        );
-        b.click("#refresh-detail").await;
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
+    wait_for_the_console_to_show_the_import_complete(&b).await;
     assert!(b.text("#batches").await.contains("done"));
     b.click("nav.areas a[href='#']").await;
     b.wait("#submission-status[data-status='imported']", 30)
@@ -826,6 +817,161 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
         .collect();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert!(posts[0].uploaded > clean.len() as u64);
+}
+
+/// Refreshes the reviewer's open submission until its import is complete.
+async fn wait_for_the_console_to_show_the_import_complete(b: &Browser) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while b
+        .client
+        .find(fantoccini::Locator::Css("#import-complete"))
+        .await
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import did not complete"
+        );
+        b.click("#refresh-detail").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+}
+
+/// A whatsapp list of three importable contacts: two opted in on the web
+/// form, one on the shop's tablet.
+const TWO_SOURCES: &str = "\
+First Name,Last Name,Mobile,E-mail,Opt-in Date,Source,Consent Text,Channel
+Ana,Silva,+44 7911 123456,ana@example.com,2025-03-05 14:30,https://acme.example/join,\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp
+Ben,Okafor,+44 7911 123457,ben@example.com,2025-03-06 09:10,https://acme.example/join,\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp
+Cara,Nguyen,+44 7911 123458,cara@example.com,2025-03-07 17:45,in-store tablet,\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp
+";
+
+/// Replaces the text of the input matching `css` with `text`.
+async fn retype(b: &Browser, css: &str, text: &str) {
+    b.wait(css, 10)
+        .await
+        .clear()
+        .await
+        .expect("clear the field");
+    b.type_into(css, text).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_merchant_adds_what_the_reviewer_asked_for_and_is_approved_with_a_source_excluded() {
+    let server = Server::start();
+    let key = add_tenant(server.data.path(), "Acme Boutique", &[]).secret;
+    let (reviewer, password) = ("ana@listgate.example", "correct horse battery staple");
+    add_reviewer(server.data.path(), reviewer, password);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("two_sources.csv");
+    std::fs::write(&file, TWO_SOURCES).expect("write the list");
+
+    let b = Browser::start().await;
+    check_in_browser(&b, &server.url, &file, &Choices::acme_whatsapp()).await;
+    b.click("nav li:nth-child(7) button").await;
+    b.answer_the_evidence_step(dir.path()).await;
+    b.type_into("#api-key", &key).await;
+    b.click("#submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+
+    // The reviewer asks for better proof of opt-in.
+    b.sign_in_to_review(reviewer, password).await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait("#review-detail[data-status='pending_review']", 10)
+        .await;
+    b.click("#reason-insufficient_proof").await;
+    b.type_into("#review-note", "Show the checkout page's checkbox.")
+        .await;
+    b.click("#request-changes").await;
+    b.wait("#review-detail[data-status='changes_requested']", 10)
+        .await;
+
+    // The merchant's page learns it by itself (nobody presses Refresh).
+    b.click("nav.areas a[href='#']").await;
+    b.wait("#submission-status[data-status='changes_requested']", 20)
+        .await;
+    let missing = b.text("#missing-after-review").await;
+    assert!(
+        missing.contains("proof of opt-in")
+            && missing.contains("Show the checkout page's checkbox."),
+        "{missing}"
+    );
+    b.screenshot("status-changes-requested").await;
+    let proof = dir.path().join("checkout.png");
+    std::fs::write(&proof, b"\x89PNG\r\n\x1a\n the checkout checkbox").expect("write");
+    b.type_into("#amend-source", "https://acme.example/join")
+        .await;
+    b.type_into("#amend-evidence", proof.to_str().expect("path"))
+        .await;
+    b.wait_for_text("#amend-files", "checkout.png", 10).await;
+    b.type_into("#amend-note", "The checkout page, box unticked.")
+        .await;
+    b.click("#amend-submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+    assert!(b.text("#amendments").await.contains("1 evidence file"));
+
+    // The reviewer sees the amendment and approves without the tablet's
+    // contacts, at most 200 a day.
+    b.sign_in_to_review(reviewer, password).await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait("#review-detail[data-status='pending_review']", 10)
+        .await;
+    let amendments = b.text("#review-amendments").await;
+    assert!(
+        amendments.contains("1 evidence file") && amendments.contains("box unticked"),
+        "{amendments}"
+    );
+    assert!(b.text("#review-evidence").await.contains("checkout.png"));
+    assert!(
+        b.text("label[for='exclude-source-1']")
+            .await
+            .contains("in-store tablet")
+    );
+    b.click("#exclude-source-1").await;
+    b.click("#approve").await;
+    b.wait("#review-detail[data-status='approved']", 10).await;
+    b.screenshot("review-plan").await;
+    retype(&b, "#plan-daily-cap", "200").await;
+    retype(&b, "#plan-interval", "1").await;
+    b.select("#plan-interval-unit", "days").await;
+    b.click("#confirm-plan").await;
+    b.wait(
+        "#review-detail[data-status='importing'], #review-detail[data-status='imported']",
+        10,
+    )
+    .await;
+    b.wait_for_text("#confirm-plan", "Change plan", 10).await;
+    wait_for_the_console_to_show_the_import_complete(&b).await;
+
+    // The merchant's page follows the import and keeps the whole history.
+    b.click("nav.areas a[href='#']").await;
+    b.wait("#submission-status[data-status='imported']", 30)
+        .await;
+    assert_eq!(b.text("#import-progress").await, "2 of 2 contacts imported");
+    let plan = b.text("#import-plan").await;
+    assert!(plan.contains("1 day") && plan.contains("200"), "{plan}");
+    let history = b.text("#decision-history").await;
+    let verdicts: Vec<String> = {
+        let mut verdicts = Vec::new();
+        for item in b.find_all("#decision-history li[data-verdict]").await {
+            verdicts.push(
+                item.attr("data-verdict")
+                    .await
+                    .expect("attr")
+                    .expect("verdict"),
+            );
+        }
+        verdicts
+    };
+    assert_eq!(verdicts, ["changes_requested", "approved"], "{history}");
+    assert!(
+        history.contains("Left out of the import: “in-store tablet” (1 contact)"),
+        "{history}"
+    );
+    b.screenshot("status-imported").await;
+    b.close().await;
 }
 
 /// Every file in the server's content-addressed store.

@@ -1,13 +1,18 @@
-//! The listgate server's API as the app uses it. Submit is the one request
-//! that carries list data: sent only when the merchant presses the button,
-//! and only the clean file with the evidence. The reviewer console's calls
-//! ride on the reviewer's session cookie plus its CSRF token.
+//! The listgate server's API as the app uses it, its answers read as the
+//! `listgate-api` types the server writes. Submit is the one request that
+//! carries list data: sent only when the merchant presses the button, and
+//! only the clean file with the evidence (an amendment adds evidence files
+//! only). The reviewer console's calls ride on the reviewer's session
+//! cookie plus its CSRF token.
 
 use crate::protocol::{Failure, Settings};
 use gloo::net::http::Request;
+use listgate_api::SubmissionView;
 use listgate_core::output::OutputFile;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use web_sys::{Blob, File, FormData};
+use web_sys::{Blob, BlobPropertyBag, File, FormData};
 
 /// The API the reviewer console talks to: the server that served it.
 pub const API: &str = "/api/v1";
@@ -40,37 +45,97 @@ fn failure(message: impl Into<String>, fix: Option<&str>) -> Failure {
 }
 
 /// Posts the package; the server answers with the submission.
-pub async fn submit(package: Package<'_>) -> Result<Value, Failure> {
+pub async fn submit(package: Package<'_>) -> Result<SubmissionView, Failure> {
     let form = FormData::new().map_err(|_| failure("the browser cannot build a form", None))?;
-    let add = |name: &str, value: &str| {
-        form.append_with_str(name, value)
-            .map_err(|_| failure("the browser cannot build a form", None))
-    };
-    add(
+    add_text(
+        &form,
         "settings",
         &serde_json::to_string(package.settings).unwrap_or_default(),
     )?;
-    add("consent", &package.consent.to_string())?;
+    add_text(&form, "consent", &package.consent.to_string())?;
     form.append_with_blob_and_filename("clean", package.clean, OutputFile::Clean.name())
         .map_err(|_| failure("the clean file could not be attached", None))?;
-    for (source, file) in package.evidence {
-        add("evidence_source", source)?;
-        form.append_with_blob_and_filename("evidence", file, &file.name())
-            .map_err(|_| failure("an evidence file could not be attached", None))?;
-    }
+    add_evidence(&form, package.evidence)?;
     let request = Request::post(&format!("{}/submissions", package.api))
-        .header("Authorization", &format!("Bearer {}", package.key.trim()))
+        .header("Authorization", &bearer(package.key))
         .header("Idempotency-Key", package.idempotency_key)
         .body(form)
         .map_err(|e| failure(format!("the request could not be built: {e}"), None))?;
     answer(request.send().await).await
 }
 
-/// The submission as the server sees it now.
-pub async fn refresh(api: &str, key: &str, id: &str) -> Result<Value, Failure> {
-    let request = Request::get(&format!("{api}/submissions/{id}"))
-        .header("Authorization", &format!("Bearer {}", key.trim()));
+/// What the merchant adds to a submission whose changes were requested.
+#[derive(Debug)]
+pub struct Amendment<'a> {
+    /// The API's base URL.
+    pub api: &'a str,
+    /// The tenant's secret API key (a publishable key cannot amend).
+    pub key: &'a str,
+    /// The submission.
+    pub id: &'a str,
+    /// Evidence files with the opt-in source each proves.
+    pub evidence: &'a [(String, File)],
+    /// The merchant's note to the reviewer (blank: none).
+    pub note: &'a str,
+}
+
+/// Posts the amendment; the server answers with the submission, waiting
+/// for review again.
+pub async fn amend(amendment: Amendment<'_>) -> Result<SubmissionView, Failure> {
+    let form = FormData::new().map_err(|_| failure("the browser cannot build a form", None))?;
+    add_evidence(&form, amendment.evidence)?;
+    if !amendment.note.trim().is_empty() {
+        add_text(&form, "note", amendment.note.trim())?;
+    }
+    let url = format!("{}/submissions/{}/amendments", amendment.api, amendment.id);
+    let request = Request::post(&url)
+        .header("Authorization", &bearer(amendment.key))
+        .body(form)
+        .map_err(|e| failure(format!("the request could not be built: {e}"), None))?;
     answer(request.send().await).await
+}
+
+fn add_text(form: &FormData, name: &str, value: &str) -> Result<(), Failure> {
+    form.append_with_str(name, value)
+        .map_err(|_| failure("the browser cannot build a form", None))
+}
+
+/// Each evidence file after the `evidence_source` part that names its
+/// opt-in source, as the server reads them.
+fn add_evidence(form: &FormData, evidence: &[(String, File)]) -> Result<(), Failure> {
+    for (source, file) in evidence {
+        add_text(form, "evidence_source", source)?;
+        form.append_with_blob_and_filename("evidence", file, &file.name())
+            .map_err(|_| failure("an evidence file could not be attached", None))?;
+    }
+    Ok(())
+}
+
+fn bearer(key: &str) -> String {
+    format!("Bearer {}", key.trim())
+}
+
+/// The submission as the server sees it now.
+pub async fn refresh(api: &str, key: &str, id: &str) -> Result<SubmissionView, Failure> {
+    let request =
+        Request::get(&format!("{api}/submissions/{id}")).header("Authorization", &bearer(key));
+    answer(request.send().await).await
+}
+
+/// The rows of a submission that failed at import, as `failures.csv`.
+pub async fn failures_csv(api: &str, key: &str, id: &str) -> Result<Blob, Failure> {
+    let request = Request::get(&format!("{api}/submissions/{id}/failures.csv"))
+        .header("Authorization", &bearer(key));
+    let response = accepted(request.send().await).await?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| failure(format!("failures.csv could not be read: {e}"), None))?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let options = BlobPropertyBag::new();
+    options.set_type("text/csv");
+    Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| failure("the browser cannot hold failures.csv", None))
 }
 
 /// What the server says of a partner page with a publishable key.
@@ -86,6 +151,15 @@ pub struct WidgetPermission {
     pub message: String,
 }
 
+/// The server's answer to the widget's question, as it writes it.
+#[derive(Debug, Deserialize)]
+struct WidgetConfig {
+    allowed: bool,
+    tenant: Option<String>,
+    business_name: Option<String>,
+    message: Option<String>,
+}
+
 /// Whether this page may submit with the publishable `key`, or why the
 /// server could not be asked.
 pub async fn widget_permission(api: &str, key: &str) -> Result<WidgetPermission, String> {
@@ -93,39 +167,51 @@ pub async fn widget_permission(api: &str, key: &str) -> Result<WidgetPermission,
         "{api}/widget/config?key={}",
         js_sys::encode_uri_component(key)
     );
-    let body = answer(Request::get(&url).send().await)
+    let config: WidgetConfig = answer(Request::get(&url).send().await)
         .await
         .map_err(|f| f.message)?;
     Ok(WidgetPermission {
-        allowed: body["allowed"].as_bool() == Some(true),
-        tenant: body["tenant"].as_str().unwrap_or_default().to_owned(),
-        business_name: body["business_name"].as_str().map(str::to_owned),
-        message: body["message"].as_str().unwrap_or_default().to_owned(),
+        allowed: config.allowed,
+        tenant: config.tenant.unwrap_or_default(),
+        business_name: config.business_name,
+        message: config.message.unwrap_or_default(),
     })
 }
 
-/// A reviewer's call: GET when `body` is `None`, else POST with JSON and
-/// the session's CSRF token.
-pub async fn review_call(path: &str, csrf: &str, body: Option<&Value>) -> Result<Value, Failure> {
-    let url = format!("{API}{path}");
-    let request = match body {
-        None => Request::get(&url).send().await,
-        Some(body) => match Request::post(&url).header("x-csrf-token", csrf).json(body) {
-            Ok(request) => request.send().await,
-            Err(e) => {
-                return Err(failure(
-                    format!("the request could not be built: {e}"),
-                    None,
-                ));
-            }
-        },
-    };
-    answer(request).await
+/// A reviewer's GET: the session cookie is the credential.
+pub async fn review_get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    answer(Request::get(&format!("{API}{path}")).send().await).await
 }
 
-async fn answer(
+/// A reviewer's POST of `body` as JSON, with the session's CSRF token.
+pub async fn review_post<T: DeserializeOwned>(
+    path: &str,
+    csrf: &str,
+    body: &impl Serialize,
+) -> Result<T, Failure> {
+    let request = Request::post(&format!("{API}{path}"))
+        .header("x-csrf-token", csrf)
+        .json(body)
+        .map_err(|e| failure(format!("the request could not be built: {e}"), None))?;
+    answer(request.send().await).await
+}
+
+/// The server's answer read as `T`, or what went wrong.
+async fn answer<T: DeserializeOwned>(
     response: Result<gloo::net::http::Response, gloo::net::Error>,
-) -> Result<Value, Failure> {
+) -> Result<T, Failure> {
+    accepted(response)
+        .await?
+        .json()
+        .await
+        .map_err(|e| failure(format!("the server's answer could not be read: {e}"), None))
+}
+
+/// The response when the server accepted the request (2xx), else its
+/// refusal in words with a fix.
+async fn accepted(
+    response: Result<gloo::net::http::Response, gloo::net::Error>,
+) -> Result<gloo::net::http::Response, Failure> {
     let response = response.map_err(|e| {
         failure(
             format!("the listgate server could not be reached: {e}"),
@@ -133,20 +219,18 @@ async fn answer(
         )
     })?;
     let status = response.status();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
     if (200..300).contains(&status) {
-        return Ok(body);
+        return Ok(response);
     }
+    let body: Value = response.json().await.unwrap_or(Value::Null);
     let message = body["error"]["message"]
         .as_str()
-        .unwrap_or("the server refused the submission")
+        .unwrap_or("the server refused the request")
         .to_owned();
+    // A 409's message says itself what to do (amend the submission named,
+    // wait for reviewers, send new content with a new key).
     let fix = match status {
         401 => Some("check the API key listgate gave your account"),
-        403 => None,
-        409 => Some(
-            "wait until reviewers have decided your earlier submissions, then press Submit again",
-        ),
         413 => Some("attach fewer or smaller evidence files"),
         429 => Some("wait a minute and press Submit again; nothing is sent twice"),
         422 => Some("download the error file, fix the rows and check the list again"),

@@ -111,11 +111,8 @@ pub fn use_events(state: &yew::UseReducerHandle<AppState>, embedding: &Rc<Embedd
     }
     {
         let embedding = embedding.clone();
-        let id = state
-            .submission
-            .as_ref()
-            .and_then(|s| s["id"].as_str().map(str::to_owned));
-        let status = state.submission.as_ref().map(|s| s["status"].clone());
+        let id = state.submission.as_ref().map(|s| s.id.clone());
+        let status = state.submission.as_ref().map(|s| s.status);
         yew::use_effect_with(id, move |id| {
             if let Some(id) = id {
                 let detail = serde_json::json!({ "id": id, "status": status });

@@ -483,6 +483,15 @@ mod tests {
         ] {
             assert_eq!(en.get(id), outcome.message());
         }
+        // The server's words for the self-check and for what is missing.
+        for question in listgate_api::SelfCheckQuestion::ALL {
+            let id = crate::app::components::evidence::self_check_id(*question);
+            assert_eq!(en.get(&id), question.question(), "{id}");
+        }
+        for reason in listgate_api::Reason::ALL {
+            let id = format!("status.reason.{reason}");
+            assert_eq!(en.get(&id), reason.what_is_missing(), "{id}");
+        }
         for code in Code::ALL {
             assert_eq!(
                 en.get(&format!("fix.{}", code.as_str())),
@@ -516,34 +525,16 @@ mod tests {
     /// Ids made at run time (`format!("step.{}")`…) exist in English.
     #[test]
     fn every_computed_id_exists() {
-        use crate::app::state::{SELF_CHECK, Step};
+        use crate::app::components::evidence::self_check_id;
+        use crate::app::state::Step;
+        use listgate_api::{BatchStatus, Reason, SelfCheckQuestion, SubmissionStatus, Verdict};
         let mut wanted: Vec<String> = Vec::new();
         wanted.extend(Step::ALL.iter().map(|s| s.message_id().to_owned()));
-        wanted.extend(
-            SELF_CHECK
-                .iter()
-                .map(|(key, _)| format!("evidence.self_check.{key}")),
-        );
-        for status in [
-            "pending_review",
-            "approved",
-            "rejected",
-            "imported",
-            "unknown",
-        ] {
-            wanted.push(format!("status.{status}"));
-        }
-        for batch in ["queued", "running", "done", "failed"] {
-            wanted.push(format!("status.batch.{batch}"));
-        }
-        for reason in [
-            "no_explicit_whatsapp_opt_in",
-            "insufficient_proof",
-            "mixed_channel_consent",
-            "formatting",
-        ] {
-            wanted.push(format!("status.reason.{reason}"));
-        }
+        wanted.extend(SelfCheckQuestion::ALL.iter().map(|q| self_check_id(*q)));
+        wanted.extend(SubmissionStatus::ALL.iter().map(|s| format!("status.{s}")));
+        wanted.extend(Verdict::ALL.iter().map(|v| format!("status.verdict.{v}")));
+        wanted.extend(BatchStatus::ALL.iter().map(|b| format!("status.batch.{b}")));
+        wanted.extend(Reason::ALL.iter().map(|r| format!("status.reason.{r}")));
         for file in ["clean", "errors", "report", "batches", "segment"] {
             wanted.push(format!("downloads.file.{file}"));
         }

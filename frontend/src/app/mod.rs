@@ -18,7 +18,7 @@ use components::load::LoadStep;
 use components::map::MapStep;
 use components::results::ResultsStep;
 use components::start::StartStep;
-use components::status::SubmissionStatus;
+use components::status::StatusPage;
 use embed::{Embedding, use_events};
 use hooks::use_texts::{browser_locale, use_texts};
 use hooks::use_worker::{now_ms, use_worker};
@@ -278,10 +278,7 @@ pub fn App(props: &AppProps) -> Html {
     let on_submit = {
         let (state, embedding) = (state.clone(), embedding.clone());
         Callback::from(move |_| {
-            let Some(settings) = state
-                .checked_with
-                .clone()
-                .filter(|_| state.checked.is_some())
+            let (Some(settings), Some(checked)) = (state.checked_with.clone(), &state.checked)
             else {
                 return;
             };
@@ -293,15 +290,21 @@ pub fn App(props: &AppProps) -> Html {
             else {
                 return;
             };
-            state.dispatch(Action::Submitting);
-            let (evidence, key, dispatcher, embedding) = (
+            let key = state
+                .submission_key
+                .clone()
+                .unwrap_or_else(state::new_submission_key);
+            state.dispatch(Action::Submitting {
+                idempotency_key: key.clone(),
+            });
+            let review = components::evidence::review_kind(checked);
+            let (evidence, dispatcher, embedding) = (
                 state.evidence.clone(),
-                state.submission_key.clone(),
                 state.dispatcher(),
                 embedding.clone(),
             );
             yew::platform::spawn_local(async move {
-                let consent = components::evidence::declaration(&evidence);
+                let consent = components::evidence::declaration(&evidence, review);
                 let package = api::Package {
                     api: &embedding.api,
                     key: embedding
@@ -315,52 +318,13 @@ pub fn App(props: &AppProps) -> Html {
                     evidence: &evidence.files,
                 };
                 dispatcher.dispatch(match api::submit(package).await {
-                    Ok(view) => Action::Submitted(view),
+                    Ok(view) => Action::Submitted(Box::new(view)),
                     Err(failure) => Action::SubmitFailed(failure),
                 });
             });
         })
     };
-    let on_refresh = {
-        let (state, embedding) = (state.clone(), embedding.clone());
-        Callback::from(move |_| {
-            let Some(id) = state
-                .submission
-                .as_ref()
-                .and_then(|s| s["id"].as_str().map(str::to_owned))
-            else {
-                return;
-            };
-            let (key, dispatcher, api) = (
-                state.evidence.api_key.clone(),
-                state.dispatcher(),
-                embedding.api.clone(),
-            );
-            yew::platform::spawn_local(async move {
-                dispatcher.dispatch(match api::refresh(&api, &key, &id).await {
-                    Ok(view) => Action::Submitted(view),
-                    Err(failure) => Action::SubmitFailed(failure),
-                });
-            });
-        })
-    };
-    // While a submission waits for review or imports, ask again every few seconds.
-    {
-        let status = state
-            .submission
-            .as_ref()
-            .and_then(|s| s["status"].as_str().map(str::to_owned));
-        let on_refresh = on_refresh.clone();
-        // A publishable key cannot read submissions back: the partner's page
-        // shows its own status; here the answer to Submit is the status.
-        let readable = embedding.publishable_key.is_none();
-        use_effect_with(status, move |status| {
-            let live = readable && matches!(status.as_deref(), Some("pending_review" | "approved"));
-            let timer = live
-                .then(|| gloo::timers::callback::Interval::new(3_000, move || on_refresh.emit(())));
-            move || drop(timer)
-        });
-    }
+    let on_view = dispatch(&state, |view| Action::Submitted(Box::new(view)));
     let on_query = {
         let worker = worker.clone();
         Callback::from(move |query| worker.send(&Request::Rows(query), None))
@@ -413,7 +377,11 @@ pub fn App(props: &AppProps) -> Html {
                         {on_submit} submitting={state.submitting}
                         asks_for_key={embedding.publishable_key.is_none()} />
                     if let Some(submission) = &state.submission {
-                        <SubmissionStatus submission={submission.clone()} {on_refresh} />
+                        // A publishable key cannot read a submission back:
+                        // in a partner's page the answer to Submit is the status.
+                        <StatusPage submission={submission.clone()} api={embedding.api.clone()}
+                            tenant_key={embedding.publishable_key.is_none().then(|| state.evidence.api_key.clone())}
+                            {on_view} />
                     }
                 </>
             },

@@ -5,6 +5,7 @@
 use crate::app::i18n::Texts;
 use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
+use listgate_api::{SelfCheck, SubmissionView};
 use listgate_core::output::OutputFile;
 use listgate_core::{
     Channels, CheckError, CheckOptions, Encoding, JudgeOptions, Mapping, Preview, Profile,
@@ -224,8 +225,9 @@ pub struct Evidence {
     pub source: String,
     /// How double opt-in works, if used.
     pub double_opt_in: String,
-    /// The self-check answers, by question key.
-    pub self_check: BTreeMap<String, bool>,
+    /// The self-check answers, by question (only the checked profile's
+    /// questions are sent: see `evidence::declaration`).
+    pub self_check: SelfCheck,
     /// Email profile: the GDPR consent confirmation.
     pub gdpr_confirmed: bool,
     /// The tenant API key Submit sends (never saved, never in the package).
@@ -237,28 +239,17 @@ impl Evidence {
     pub fn files_for(&self, source: &str) -> usize {
         self.files.iter().filter(|(s, _)| s == source).count()
     }
-}
 
-/// The self-check questions: key and English text (the merchant reads
-/// message `evidence.self_check.<key>` in their language).
-pub const SELF_CHECK: [(&str, &str); 4] = [
-    (
-        "wording_names_whatsapp",
-        "The consent wording names WhatsApp (and our business) explicitly.",
-    ),
-    (
-        "timestamp_and_source",
-        "Every contact has their own opt-in timestamp and source.",
-    ),
-    (
-        "channel_clarity",
-        "Contacts who agreed to SMS or email only are kept apart from WhatsApp contacts.",
-    ),
-    (
-        "unknowns_excluded",
-        "Contacts with no recorded channel are left out of the WhatsApp import.",
-    ),
-];
+    /// Whether `other` makes the same package: everything but the API key,
+    /// which says who sends it, not what is sent.
+    pub fn same_package(&self, other: &Evidence) -> bool {
+        let unkeyed = |e: &Evidence| Evidence {
+            api_key: String::new(),
+            ..e.clone()
+        };
+        unkeyed(self) == unkeyed(other)
+    }
+}
 
 /// Everything the app knows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -294,12 +285,15 @@ pub struct AppState {
     /// Evidence and attestation.
     pub evidence: Evidence,
     /// The submission as the server last reported it.
-    pub submission: Option<Rc<serde_json::Value>>,
+    pub submission: Option<Rc<SubmissionView>>,
     /// A submission is on its way.
     pub submitting: bool,
-    /// The Idempotency-Key of this check's submission: pressing Submit
-    /// again (a retry) never creates a second one.
-    pub submission_key: String,
+    /// The Idempotency-Key this check's package was last sent with: pressing
+    /// Submit again (a retry) sends it again, so it never creates a second
+    /// submission. `None` before the first Submit and once the package
+    /// changed after a failed or refused one: Submit then takes a fresh key,
+    /// so changed content is never judged as the earlier package's retry.
+    pub submission_key: Option<String>,
 }
 
 /// The step on screen (a newtype so `Default` is the Start step).
@@ -439,10 +433,15 @@ pub enum Action {
     Failed(Failure),
     /// Evidence or attestation changed.
     Evidence(Evidence),
-    /// Submit was pressed.
-    Submitting,
-    /// The server's view of the submission (after Submit or a refresh).
-    Submitted(serde_json::Value),
+    /// Submit was pressed; the package goes with this Idempotency-Key
+    /// (`AppState::submission_key`, or a fresh one when that is `None`).
+    Submitting {
+        /// The key sent.
+        idempotency_key: String,
+    },
+    /// The server's view of the submission (after Submit, a refresh or an
+    /// amendment).
+    Submitted(Box<SubmissionView>),
     /// Submitting or refreshing failed.
     SubmitFailed(Failure),
 }
@@ -497,7 +496,7 @@ impl Reducible for AppState {
             }
             Action::UseMapping(mapping) => s.mapping = mapping,
             Action::CheckStarted { at_ms, settings } => {
-                s.submission_key = new_submission_key();
+                s.submission_key = None;
                 s.step = StepState(Step::Check);
                 s.failure = None;
                 s.checked = None;
@@ -541,14 +540,23 @@ impl Reducible for AppState {
                 s.running = None;
                 s.failure = Some(failure);
             }
-            Action::Evidence(evidence) => s.evidence = evidence,
-            Action::Submitting => {
+            Action::Evidence(evidence) => {
+                // Until the server took a package, a changed one is new
+                // content: the same key would be refused (409) or, had the
+                // lost answer created it, stand for the package sent before.
+                if s.submission.is_none() && !evidence.same_package(&s.evidence) {
+                    s.submission_key = None;
+                }
+                s.evidence = evidence;
+            }
+            Action::Submitting { idempotency_key } => {
                 s.submitting = true;
                 s.failure = None;
+                s.submission_key = Some(idempotency_key);
             }
             Action::Submitted(view) => {
                 s.submitting = false;
-                s.submission = Some(Rc::new(view));
+                s.submission = Some(Rc::from(view));
             }
             Action::SubmitFailed(failure) => {
                 s.submitting = false;
@@ -562,7 +570,102 @@ impl Reducible for AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use listgate_core::Channel;
+    use listgate_api::{Plan, ReviewKind, SelfCheckQuestion, SubmissionStatus};
+    use listgate_core::{BatchOptions, Channel, Discard};
+
+    /// A submission waiting for review, as the server shows a real check's.
+    fn pending_submission() -> SubmissionView {
+        let report = listgate_core::check_bytes(
+            b"phone,opt_in_at,opt_in_source,age\n+12025550143,2025-03-01,shop,34\n",
+            Profile::builtin("sms-us").expect("a built-in profile"),
+            CheckOptions::default(),
+            &mut Discard,
+        )
+        .expect("a report");
+        SubmissionView {
+            id: "s1".into(),
+            status: SubmissionStatus::PendingReview,
+            profile: "sms-us".into(),
+            review_kind: ReviewKind::Sms,
+            contacts: report.summary.importable,
+            proposed_plan: Plan::proposed(&BatchOptions::default(), 3_600),
+            report,
+            consent: None,
+            unticked: Vec::new(),
+            evidence: Vec::new(),
+            created_at: "2026-11-26T10:00:00Z".into(),
+            purged_at: None,
+            evidence_purged_at: None,
+            decisions: Vec::new(),
+            amendments: Vec::new(),
+            schedule: None,
+            declared: Vec::new(),
+        }
+    }
+
+    fn refusal() -> Failure {
+        Failure {
+            message: "this profile needs `gdpr_confirmed`".into(),
+            fix: None,
+            position: None,
+        }
+    }
+
+    fn sent_with(state: Rc<AppState>, key: &str) -> Rc<AppState> {
+        state.reduce(Action::Submitting {
+            idempotency_key: key.into(),
+        })
+    }
+
+    #[test]
+    fn a_retry_resends_the_key_and_a_changed_package_takes_a_new_one() {
+        let evidence = Evidence {
+            wording: "Texts from Acme".into(),
+            ..Evidence::default()
+        };
+        let state = Rc::new(AppState {
+            evidence: evidence.clone(),
+            ..AppState::default()
+        });
+        assert_eq!(state.submission_key, None, "no key before the first Submit");
+        let refused = sent_with(state, "first").reduce(Action::SubmitFailed(refusal()));
+        assert!(!refused.submitting);
+        assert_eq!(refused.submission_key.as_deref(), Some("first"));
+        // Typing the API key again changes who sends, not what: a retry.
+        let rekeyed = refused.reduce(Action::Evidence(Evidence {
+            api_key: "lg_sk_other".into(),
+            ..evidence.clone()
+        }));
+        assert_eq!(rekeyed.submission_key.as_deref(), Some("first"));
+        // Another answer is another package.
+        let answered = Evidence {
+            self_check: SelfCheck::from([(SelfCheckQuestion::WordingNamesSms, true)]),
+            ..evidence.clone()
+        };
+        let changed = rekeyed.reduce(Action::Evidence(answered));
+        assert_eq!(changed.submission_key, None);
+        // Once the server took a package its key stays: sent again, the
+        // server answers with that submission, or refuses other content.
+        let taken =
+            sent_with(changed, "second").reduce(Action::Submitted(Box::new(pending_submission())));
+        assert!(!taken.submitting);
+        assert_eq!(taken.submission.as_ref().map(|v| v.id.as_str()), Some("s1"));
+        let edited = taken.reduce(Action::Evidence(evidence));
+        assert_eq!(edited.submission_key.as_deref(), Some("second"));
+    }
+
+    #[test]
+    fn a_new_check_forgets_the_submission_and_its_key() {
+        let submitted = sent_with(Rc::new(AppState::default()), "first")
+            .reduce(Action::Submitted(Box::new(pending_submission())));
+        let settings = submitted.settings(DateTime::UNIX_EPOCH);
+        let again = submitted.reduce(Action::CheckStarted {
+            at_ms: 0.0,
+            settings,
+        });
+        assert_eq!(again.submission, None);
+        assert_eq!(again.submission_key, None);
+    }
 
     #[test]
     fn settings_carry_every_choice_and_override() {

@@ -3,9 +3,9 @@
 use super::form::{checkbox, human_size, secret_input, text_area, text_input};
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
-use crate::app::state::{Evidence, SELF_CHECK};
+use crate::app::state::Evidence;
 use crate::protocol::Checked;
-use listgate_core::Profile;
+use listgate_api::{ReviewKind, SelfCheck, SelfCheckQuestion};
 use listgate_core::output::OutputFile;
 use serde_json::json;
 use std::rc::Rc;
@@ -67,21 +67,25 @@ pub fn missing(texts: &Texts, evidence: &Evidence, checked: &Checked) -> Vec<Str
             ));
         }
     }
-    for (key, _) in SELF_CHECK {
-        if !evidence.self_check.get(key).copied().unwrap_or(false) {
-            let question = texts.get(&self_check_id(key)).to_owned();
+    let review = review_kind(checked);
+    for question in review.self_check() {
+        if evidence.self_check.get(question) != Some(&true) {
+            let question = texts.get(&self_check_id(*question)).to_owned();
             missing.push(texts.format("evidence.missing.confirm", &[("question", &question)]));
         }
     }
-    if asks_gdpr_confirmation(checked) && !evidence.gdpr_confirmed {
+    if review.needs_gdpr_confirmation() && !evidence.gdpr_confirmed {
         missing.push(texts.get("evidence.missing.gdpr").to_owned());
     }
     missing
 }
 
-/// Whether the list's profile has the merchant attest GDPR consent.
-fn asks_gdpr_confirmation(checked: &Checked) -> bool {
-    Profile::builtin(&checked.report.profile).is_ok_and(|p| p.gdpr_confirmation)
+/// The review the checked list will get: its profile's, which sets the
+/// self-check questions and whether GDPR consent is confirmed. (The worker
+/// checks only with built-in profiles; like the server, any other profile
+/// would get a WhatsApp platform's review.)
+pub fn review_kind(checked: &Checked) -> ReviewKind {
+    ReviewKind::of_builtin(&checked.report.profile).unwrap_or(ReviewKind::Whatsapp)
 }
 
 /// An opt-in source as the merchant reads it: quoted, or words for a blank one.
@@ -94,13 +98,20 @@ fn source_name(texts: &Texts, source: &str) -> String {
 }
 
 /// The message id of a self-check question.
-fn self_check_id(key: &str) -> String {
-    format!("evidence.self_check.{key}")
+pub fn self_check_id(question: SelfCheckQuestion) -> String {
+    format!("evidence.self_check.{}", question.as_str())
 }
 
 /// What the merchant declares about consent: the `consent` part Submit
-/// sends, in the shape the server accepts (no other fields).
-pub fn declaration(evidence: &Evidence) -> serde_json::Value {
+/// sends, in the shape the server accepts (no other fields). Only the
+/// answers to `review`'s questions go: answers given before the profile
+/// changed are the server's to refuse (422), not the merchant's to send.
+pub fn declaration(evidence: &Evidence, review: ReviewKind) -> serde_json::Value {
+    let self_check: SelfCheck = review
+        .self_check()
+        .iter()
+        .filter_map(|q| evidence.self_check.get(q).map(|answer| (*q, *answer)))
+        .collect();
     json!({
         "consent": {
             "wording": evidence.wording,
@@ -108,7 +119,7 @@ pub fn declaration(evidence: &Evidence) -> serde_json::Value {
             "capture_method": evidence.capture_method,
             "double_opt_in": evidence.double_opt_in,
         },
-        "self_check": evidence.self_check,
+        "self_check": self_check,
         "gdpr_confirmed": evidence.gdpr_confirmed,
     })
 }
@@ -129,9 +140,10 @@ pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
             "opt_in_source": source, "name": f.name(), "type": f.type_(), "bytes": f.size() as u64,
         })).collect::<Vec<_>>(),
     });
-    if let (Some(manifest), serde_json::Value::Object(declared)) =
-        (manifest.as_object_mut(), declaration(evidence))
-    {
+    if let (Some(manifest), serde_json::Value::Object(declared)) = (
+        manifest.as_object_mut(),
+        declaration(evidence, review_kind(checked)),
+    ) {
         manifest.extend(declared);
     }
     manifest
@@ -171,6 +183,7 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
         })
     };
     let report = &props.checked.report;
+    let review = review_kind(&props.checked);
     let sources = report.opt_in_sources.iter().enumerate().map(|(i, s)| {
         let id = format!("evidence-for-{i}");
         let name = source_name(&t, &s.source);
@@ -268,16 +281,17 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
             </fieldset>
             <fieldset>
                 <legend>{ t.get("evidence.self_check") }</legend>
-                { for SELF_CHECK.iter().map(|(key, _)| {
-                    let (ev, on, key_owned) = (e.clone(), props.on_change.clone(), (*key).to_owned());
-                    checkbox(&format!("self-{key}"), t.get(&self_check_id(key)), e.self_check.get(*key).copied().unwrap_or(false),
+                { for review.self_check().iter().map(|question| {
+                    let (ev, on, question) = (e.clone(), props.on_change.clone(), *question);
+                    checkbox(&format!("self-{question}"), t.get(&self_check_id(question)),
+                        e.self_check.get(&question) == Some(&true),
                         Callback::from(move |v: bool| {
                             let mut next = ev.clone();
-                            next.self_check.insert(key_owned.clone(), v);
+                            next.self_check.insert(question, v);
                             on.emit(next);
                         }))
                 }) }
-                if asks_gdpr_confirmation(&props.checked) {
+                if review.needs_gdpr_confirmation() {
                     { checkbox("gdpr", t.get("evidence.gdpr"),
                         e.gdpr_confirmed, { let (ev, on) = (e.clone(), props.on_change.clone());
                             Callback::from(move |v: bool| { let mut next = ev.clone(); next.gdpr_confirmed = v; on.emit(next); }) }) }
@@ -305,5 +319,43 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
                     { t.get(if props.submitting { "evidence.submitting" } else { "evidence.submit" }) }</button>
             </fieldset>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SelfCheckQuestion::*;
+    use listgate_api::ConsentDeclaration;
+
+    #[test]
+    fn the_declaration_answers_only_the_profiles_questions() {
+        // Answers given before the merchant switched from whatsapp to sms-us.
+        let evidence = Evidence {
+            wording: "Texts from Acme".into(),
+            source: "shop".into(),
+            capture_method: "signed form".into(),
+            self_check: SelfCheck::from([
+                (WordingNamesWhatsapp, true),
+                (TimestampAndSource, true),
+                (WordingNamesSms, false),
+            ]),
+            ..Evidence::default()
+        };
+        let read = |review| -> ConsentDeclaration {
+            serde_json::from_value(declaration(&evidence, review)).expect("the server's shape")
+        };
+        let sms = read(ReviewKind::Sms);
+        assert_eq!(
+            sms.self_check,
+            SelfCheck::from([(TimestampAndSource, true), (WordingNamesSms, false)])
+        );
+        assert_eq!(sms.refusal(ReviewKind::Sms), None);
+        assert_eq!(sms.consent.capture_method.as_str(), "signed form");
+        let whatsapp = read(ReviewKind::Whatsapp);
+        assert_eq!(
+            whatsapp.self_check,
+            SelfCheck::from([(WordingNamesWhatsapp, true), (TimestampAndSource, true)])
+        );
     }
 }
