@@ -4,12 +4,11 @@
 #[macro_use]
 mod common;
 
-use common::{
-    Database, MESSY, Session, TestApp, clean_list, form, form_for, postgres_url, spawn_app,
-};
+use common::{Database, MESSY, Session, TestApp, clean_list, form, form_for, spawn_app};
 use listgate::db::tenants::add_tenant;
 use listgate::domain::tenant::{ApiKey, TenantName};
 use listgate_core::{CheckLimits, CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
+use listgate_testkit::postgres::fresh_database;
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::{Value, json};
@@ -652,7 +651,6 @@ async fn a_batch_cut_off_by_a_crash_is_imported_once_after_restart(app: TestApp)
 /// What a webhook receiver got: (idempotency key, signature, body).
 type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
 
-/// A receiver on a random port that answers 500 to its first request.
 /// How the webhook receiver answers its first delivery (later ones: 200).
 #[derive(Debug, Clone)]
 enum FirstAnswer {
@@ -1920,7 +1918,7 @@ impl Proxy {
 
 #[tokio::test]
 async fn postgres_going_away_answers_503_keeps_nothing_and_recovers() {
-    let Some(url) = postgres_url().await else {
+    let Some(url) = fresh_database().await else {
         return;
     };
     let (head, database) = url.rsplit_once('/').expect("database");

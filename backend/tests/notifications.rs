@@ -10,109 +10,9 @@ use common::{Database, TestApp, clean_list, form, spawn_app_with};
 use listgate::db::tenants::{add_tenant, set_contact_email};
 use listgate::domain::tenant::{ApiKey, Origin, TenantName, WebhookUrl};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
-use tokio::sync::mpsc;
+use serde_json::json;
 
 const PASSWORD: &str = "correct horse battery staple";
-
-/// One e-mail as the SMTP server received it.
-#[derive(Debug, Clone)]
-struct Mail {
-    to: String,
-    data: String,
-}
-
-/// An SMTP server on loopback that accepts every message (RFC 5321's
-/// commands, no extensions); each arrives on the channel.
-async fn smtp_server() -> (String, mpsc::UnboundedReceiver<Mail>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("smtp://{}", listener.local_addr().expect("addr"));
-    let (mails, received) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let mails = mails.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read).lines();
-                let _ = write.write_all(b"220 test.example ESMTP\r\n").await;
-                let (mut to, mut data, mut in_data) = (String::new(), String::new(), false);
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        if line == "." {
-                            in_data = false;
-                            let _ = mails.send(Mail {
-                                to: to.clone(),
-                                data: std::mem::take(&mut data),
-                            });
-                            let _ = write.write_all(b"250 queued\r\n").await;
-                        } else {
-                            data.push_str(&line);
-                            data.push('\n');
-                        }
-                        continue;
-                    }
-                    let command = line.to_ascii_uppercase();
-                    let answer: &[u8] =
-                        if command.starts_with("EHLO") || command.starts_with("HELO") {
-                            b"250 test.example\r\n"
-                        } else if command.starts_with("RCPT TO:") {
-                            to = line[8..].trim().trim_matches(['<', '>']).to_owned();
-                            b"250 ok\r\n"
-                        } else if command.starts_with("DATA") {
-                            in_data = true;
-                            b"354 go ahead\r\n"
-                        } else if command.starts_with("QUIT") {
-                            let _ = write.write_all(b"221 bye\r\n").await;
-                            break;
-                        } else {
-                            b"250 ok\r\n"
-                        };
-                    let _ = write.write_all(answer).await;
-                }
-            });
-        }
-    });
-    (url, received)
-}
-
-/// The next e-mail the server receives (10 s at most).
-async fn next_mail(mails: &mut mpsc::UnboundedReceiver<Mail>) -> Mail {
-    let next = tokio::time::timeout(std::time::Duration::from_secs(10), mails.recv());
-    next.await
-        .expect("an e-mail within 10 s")
-        .expect("the server runs")
-}
-
-/// Events the webhook received: (`X-Listgate-Event`, body).
-type Events = Arc<Mutex<Vec<(String, Value)>>>;
-
-async fn webhook() -> (String, Events) {
-    let events: Events = Default::default();
-    let log = events.clone();
-    let handler = move |headers: axum::http::HeaderMap, body: axum::Json<Value>| {
-        let log = log.clone();
-        async move {
-            let event = headers
-                .get("x-listgate-event")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            log.lock().expect("log").push((event, body.0));
-            axum::http::StatusCode::OK
-        }
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/events", listener.local_addr().expect("addr"));
-    let router = axum::Router::new().route("/events", axum::routing::post(handler));
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    (url, events)
-}
 
 #[tokio::test]
 async fn the_merchant_is_told_each_step_by_webhook_and_email_on_sqlite() {
@@ -125,14 +25,14 @@ async fn the_merchant_is_told_each_step_by_webhook_and_email_on_postgres() {
 }
 
 async fn each_step_is_told(database: Database) {
-    let (smtp, mut mails) = smtp_server().await;
+    let (smtp, mut mails) = listgate_testkit::smtp::start().await;
     let mailer =
         listgate::services::notify::Mailer::new(&smtp, "listgate <noreply@listgate.example>")
             .expect("mailer");
     let Some(app) = spawn_app_with(database, |config| config.mail = Some(mailer)).await else {
         return;
     };
-    let (hook, events) = webhook().await;
+    let (hook, mut events) = listgate_testkit::webhook::start().await;
     let merchant = tenant(&app, &hook).await;
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let (status, created) = app
@@ -150,7 +50,7 @@ async fn each_step_is_told(database: Database) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let mail = next_mail(&mut mails).await;
+    let mail = mails.next().await;
     assert_eq!(mail.to, "owner@acme.example");
     assert!(
         mail.data.contains("Subject: listgate: submission")
@@ -195,11 +95,11 @@ async fn each_step_is_told(database: Database) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{approved}");
-    assert!(next_mail(&mut mails).await.data.contains("approved"));
+    assert!(mails.next().await.data.contains("approved"));
 
     let plan = json!({ "first_batch": 100, "growth": 2, "cap": 1000, "interval_seconds": 60, "daily_cap": null });
     app.confirm_plan(&session, &id, plan).await;
-    let mail = next_mail(&mut mails).await;
+    let mail = mails.next().await;
     assert!(
         mail.data.contains("batch 1 imported") && mail.data.contains("150 contacts to go"),
         "{}",
@@ -208,7 +108,7 @@ async fn each_step_is_told(database: Database) {
     let schedule = format!("/submissions/{id}/schedule");
     app.review(&session, &schedule, Some(json!({ "paused": true })), true)
         .await;
-    assert!(next_mail(&mut mails).await.data.contains("import paused"));
+    assert!(mails.next().await.data.contains("import paused"));
     app.review(
         &session,
         &schedule,
@@ -216,8 +116,8 @@ async fn each_step_is_told(database: Database) {
         true,
     )
     .await;
-    assert!(next_mail(&mut mails).await.data.contains("import resumed"));
-    let mail = next_mail(&mut mails).await;
+    assert!(mails.next().await.data.contains("import resumed"));
+    let mail = mails.next().await;
     assert!(
         mail.data.contains("import complete") && mail.data.contains("250 contacts imported"),
         "{}",
@@ -225,22 +125,10 @@ async fn each_step_is_told(database: Database) {
     );
 
     // The webhook got the same steps, signed, besides each batch's contacts.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let told = loop {
-        let told: Vec<String> = events
-            .lock()
-            .expect("log")
-            .iter()
-            .map(|(e, _)| e.clone())
-            .collect();
-        if told.len() >= 8 || std::time::Instant::now() > deadline {
-            break told;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    let told = events.all(8).await;
     let steps: Vec<&str> = told
         .iter()
-        .map(String::as_str)
+        .map(|e| e.kind.as_str())
         .filter(|e| *e != "contacts")
         .collect();
     assert_eq!(
@@ -255,11 +143,11 @@ async fn each_step_is_told(database: Database) {
         ]
     );
     assert_eq!(
-        told.iter().filter(|e| *e == "contacts").count(),
+        told.iter().filter(|e| e.kind == "contacts").count(),
         2,
         "each batch's contacts too"
     );
-    let first = events.lock().expect("log")[0].1.clone();
+    let first = &told[0].body;
     assert_eq!(first["submission_id"], json!(id));
     assert_eq!(
         first["decision"]["reasons"][0]["reason"],

@@ -17,7 +17,8 @@
 
 mod common;
 
-use common::{Session, clean_list, form, postgres_url};
+use common::{Session, clean_list, form};
+use listgate_testkit::postgres::fresh_database;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -506,7 +507,7 @@ async fn killed_mid_import(site: Site) {
 #[tokio::test]
 async fn a_server_killed_mid_import_finishes_it_after_restart_exactly_once() {
     killed_mid_import(Site::new(None)).await;
-    if let Some(url) = postgres_url().await {
+    if let Some(url) = fresh_database().await {
         killed_mid_import(Site::new(Some(url))).await;
     }
 }
@@ -585,7 +586,7 @@ const SHARED_LIST: usize = 2_500;
 
 #[tokio::test]
 async fn two_servers_on_one_postgres_share_the_import_queue() {
-    let Some(url) = postgres_url().await else {
+    let Some(url) = fresh_database().await else {
         return;
     };
     // Both servers use one data directory: it holds the clean files both read.

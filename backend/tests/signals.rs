@@ -12,39 +12,12 @@ use listgate::db::tenants::add_tenant;
 use listgate::domain::tenant::{ApiKey, Origin, TenantName, WebhookUrl};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 const PASSWORD: &str = "correct horse battery staple";
 
 on_every_database! {
     the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(10 << 20, 0);
     signals_are_checked_and_bad_ones_pause_an_import_that_does_not_wait(10 << 20, 0);
-}
-
-/// A messaging platform on a loopback port: every batch the tenant's
-/// webhook delivers arrives on the channel (the delivery's JSON).
-async fn fake_platform() -> (String, mpsc::UnboundedReceiver<Value>) {
-    let (deliveries, received) = mpsc::unbounded_channel();
-    let handler = move |headers: axum::http::HeaderMap, body: axum::Json<Value>| {
-        let deliveries = deliveries.clone();
-        async move {
-            // Review and import events come on the same webhook; the platform wants the contacts.
-            if headers
-                .get("x-listgate-event")
-                .is_some_and(|e| e == "contacts")
-            {
-                let _ = deliveries.send(body.0);
-            }
-            axum::http::StatusCode::OK
-        }
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/batches", listener.local_addr().expect("addr"));
-    let router = axum::Router::new().route("/batches", axum::routing::post(handler));
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    (url, received)
 }
 
 /// A tenant whose webhook is the fake platform, waiting for signals or not.
@@ -109,7 +82,7 @@ fn sizes(view: &Value) -> Vec<(u64, String)> {
 }
 
 async fn the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(app: TestApp) {
-    let (platform, mut deliveries) = fake_platform().await;
+    let (platform, mut deliveries) = listgate_testkit::webhook::start().await;
     let merchant = tenant_on_platform(&app, &platform, true).await;
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let (status, created) = app
@@ -120,7 +93,7 @@ async fn the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(app: Test
     app.approve(&session, &id).await;
 
     // Batch 1 reaches the platform; the import waits for its signals.
-    let first = deliveries.recv().await.expect("batch 1");
+    let first = deliveries.next("contacts").await;
     assert_eq!(first["batch"], 1);
     let waiting = app
         .wait_for(&merchant, &id, "waiting for signals", |s| {
@@ -143,7 +116,7 @@ async fn the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(app: Test
         reported["schedule"]["batches"][0]["signals"]["delivered"],
         100
     );
-    let second = deliveries.recv().await.expect("batch 2");
+    let second = deliveries.next("contacts").await;
     assert_eq!(
         second["contacts"].as_array().expect("contacts").len(),
         200,
@@ -184,7 +157,7 @@ async fn the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(app: Test
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let third = deliveries.recv().await.expect("batch 3");
+    let third = deliveries.next("contacts").await;
     assert_eq!(third["contacts"].as_array().expect("contacts").len(), 100);
     app.wait_for(&merchant, &id, "waiting again", |s| {
         s["schedule"]["awaiting_signals"] == 3
@@ -200,7 +173,7 @@ async fn the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(app: Test
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{sent}");
-    let fourth = deliveries.recv().await.expect("batch 4");
+    let fourth = deliveries.next("contacts").await;
     assert_eq!(fourth["contacts"].as_array().expect("contacts").len(), 300);
     let done = app
         .wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
@@ -209,7 +182,7 @@ async fn the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(app: Test
 }
 
 async fn signals_are_checked_and_bad_ones_pause_an_import_that_does_not_wait(app: TestApp) {
-    let (platform, mut deliveries) = fake_platform().await;
+    let (platform, mut deliveries) = listgate_testkit::webhook::start().await;
     let merchant = tenant_on_platform(&app, &platform, false).await;
     let session = app.reviewer("ana@listgate.example", PASSWORD).await;
     let (_, created) = app
@@ -217,11 +190,9 @@ async fn signals_are_checked_and_bad_ones_pause_an_import_that_does_not_wait(app
         .await;
     let id = created["id"].as_str().expect("id").to_owned();
     app.approve(&session, &id).await;
-    let first = deliveries.recv().await.expect("batch 1");
-    let second = deliveries
-        .recv()
-        .await
-        .expect("batch 2: no wait for signals");
+    let first = deliveries.next("contacts").await;
+    // Batch 2 follows without waiting for batch 1's signals.
+    let second = deliveries.next("contacts").await;
     assert_eq!(second["batch"], 2);
     app.wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
         .await;

@@ -113,7 +113,7 @@ pub async fn spawn_app_with(
     let data = tempfile::tempdir().expect("data dir");
     let url = match &database {
         Database::Sqlite => listgate::db::default_url(data.path()),
-        Database::Postgres => postgres_url().await?,
+        Database::Postgres => listgate_testkit::postgres::fresh_database().await?,
         Database::PostgresAt(url) => url.clone(),
     };
     let db = listgate::db::connect(&url).await.expect("database");
@@ -370,32 +370,6 @@ impl TestApp {
             .await
             .expect("count")
     }
-}
-
-/// A fresh PostgreSQL database, or `None` (with a notice) when no server
-/// was given; `scripts/test` always gives one and requires it.
-pub async fn postgres_url() -> Option<String> {
-    let Ok(admin) = std::env::var("LISTGATE_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("LISTGATE_REQUIRE_POSTGRES").is_none(),
-            "LISTGATE_TEST_POSTGRES_URL is not set (scripts/test sets it)"
-        );
-        eprintln!("PostgreSQL tests skipped: set LISTGATE_TEST_POSTGRES_URL (scripts/test does)");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&admin)
-        .await
-        .expect("connect to PostgreSQL");
-    let name = format!("listgate_test_{}", listgate::support::new_id());
-    // Safe: the name is a fixed prefix and hex digits.
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&pool)
-        .await
-        .expect("create a test database");
-    pool.close().await;
-    let (base, _) = admin.rsplit_once('/').expect("URL with a database");
-    Some(format!("{base}/{name}"))
 }
 
 /// Check options as the browser sends them for Acme's UK list, judged as of
