@@ -315,9 +315,28 @@ fn removing_an_unknown_reviewer_says_so() {
 }
 
 #[tokio::test]
-async fn signing_out_clears_the_cookie_and_ends_the_session() {
+async fn a_console_opened_again_finds_its_session_until_signing_out_ends_it() {
     on_each_database(limits(|_| ()), |app| async move {
         let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+        let current = || {
+            app.http
+                .get(format!("{}/session", app.url))
+                .header("cookie", &session.cookie)
+                .send()
+        };
+        let found = current().await.expect("send");
+        assert_eq!(found.status(), StatusCode::OK);
+        let found: serde_json::Value = found.json().await.expect("json");
+        assert_eq!(found["email"], "ana@listgate.example");
+        assert_eq!(found["csrf_token"], session.csrf.as_str());
+        let anonymous = app
+            .http
+            .get(format!("{}/session", app.url))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
         let answer = app
             .http
             .delete(format!("{}/session", app.url))
@@ -333,6 +352,11 @@ async fn signing_out_clears_the_cookie_and_ends_the_session() {
             "{cleared}"
         );
         assert_eq!(app.count("sessions").await, 0);
+        assert_eq!(
+            current().await.expect("send").status(),
+            StatusCode::UNAUTHORIZED,
+            "the session ended"
+        );
     })
     .await;
 }

@@ -24,14 +24,25 @@ pub fn dist() -> PathBuf {
     dist
 }
 
+/// Where a [`Server`] keeps its submissions, reviews and imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database {
+    /// SQLite in the server's data directory (the default).
+    Sqlite,
+    /// A fresh database on the PostgreSQL at `LISTGATE_TEST_POSTGRES_URL`.
+    Postgres,
+}
+
 /// `listgate serve` on a free loopback port, with its own data directory.
 #[derive(Debug)]
 pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
-    /// The server's database and stored files.
+    /// The server's stored files (and its SQLite database).
     pub data: tempfile::TempDir,
+    /// The PostgreSQL database it uses instead of SQLite.
+    database_url: Option<String>,
 }
 
 impl Server {
@@ -47,12 +58,40 @@ impl Server {
 
     /// Starts the server with its log (stderr) going to `log`, and `env` set.
     pub fn start_logging(dist: &Path, log: impl Into<Stdio>, env: &[(&str, &str)]) -> Server {
+        Server::spawn(dist, log.into(), env, None, &[])
+    }
+
+    /// Starts the server with the built app on `database`, `args` added to
+    /// `listgate serve`; `None` when PostgreSQL is asked for but the tests
+    /// were given none (see [`listgate_testkit::postgres::fresh_database`]).
+    pub async fn start_on(database: Database, args: &[&str]) -> Option<Server> {
+        let database_url = match database {
+            Database::Sqlite => None,
+            Database::Postgres => Some(listgate_testkit::postgres::fresh_database().await?),
+        };
+        Some(Server::spawn(
+            &dist(),
+            Stdio::inherit(),
+            &[],
+            database_url,
+            args,
+        ))
+    }
+
+    fn spawn(
+        dist: &Path,
+        log: Stdio,
+        env: &[(&str, &str)],
+        database_url: Option<String>,
+        args: &[&str],
+    ) -> Server {
         let data = tempfile::tempdir().expect("data dir");
-        let mut child = Command::new(binary())
+        let mut command = Command::new(binary());
+        command
             .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
             .arg(dist)
-            .arg("--data-dir")
-            .arg(data.path())
+            .args(args);
+        let mut child = Server::on_data(&mut command, data.path(), database_url.as_deref())
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -66,7 +105,33 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from the server: {line:?}"))
             .to_owned();
-        Server { child, url, data }
+        Server {
+            child,
+            url,
+            data,
+            database_url,
+        }
+    }
+
+    /// `listgate ARGS` on this server's data (`tenant add`, `reviewer add`…).
+    pub fn cli(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(binary());
+        command.args(args);
+        Server::on_data(&mut command, self.data.path(), self.database_url.as_deref());
+        command
+    }
+
+    /// Points `command` at the data directory and the database.
+    fn on_data<'c>(
+        command: &'c mut Command,
+        data: &Path,
+        database_url: Option<&str>,
+    ) -> &'c mut Command {
+        command.arg("--data-dir").arg(data);
+        match database_url {
+            Some(url) => command.env("LISTGATE_DATABASE_URL", url),
+            None => command.env_remove("LISTGATE_DATABASE_URL"),
+        }
     }
 }
 
@@ -363,10 +428,17 @@ impl Browser {
 
     /// Signs in to the reviewer console (from any page of the app).
     pub async fn sign_in_to_review(&self, email: &str, password: &str) {
-        self.click("nav.areas a[href='#review']").await;
+        self.open_review_console().await;
         self.type_into("#reviewer-email", email).await;
         self.type_into("#reviewer-password", password).await;
         self.click("#sign-in button").await;
+    }
+
+    /// Opens the reviewer console and waits until it knows whether the
+    /// browser still has a session: the sign-in form or the queue shows.
+    pub async fn open_review_console(&self) {
+        self.click("nav.areas a[href='#review']").await;
+        self.wait("#sign-in, #queue", 10).await;
     }
 
     /// Clicks the element matching `css`.
@@ -420,9 +492,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
-    /// The text of the element matching `css`.
+    /// The text of the element matching `css`. A page that refreshes itself
+    /// may replace the element between finding and reading it: then it is
+    /// found again.
     pub async fn text(&self, css: &str) -> String {
-        self.wait(css, 20).await.text().await.expect("text")
+        for _ in 0..10 {
+            match self.wait(css, 20).await.text().await {
+                Ok(text) => return text,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference => {}
+                Err(e) => panic!("the text of {css}: {e}"),
+            }
+        }
+        panic!("{css} was replaced each time it was read")
     }
 
     /// From the Load step's preview: on to Map, then Check with the suggested

@@ -4,6 +4,7 @@ pub mod browser;
 pub mod choices;
 pub mod lists;
 
+use browser::Server;
 use std::path::{Path, PathBuf};
 
 /// The `listgate` binary built next to the running test or benchmark
@@ -42,13 +43,16 @@ pub struct TenantKeys {
     pub id: String,
 }
 
-/// Adds a tenant to the server data in `data` with `listgate tenant add`.
-pub fn add_tenant(data: &Path, name: &str, origins: &[&str]) -> TenantKeys {
-    let mut command = std::process::Command::new(binary());
-    command
-        .args(["tenant", "add", name])
-        .arg("--data-dir")
-        .arg(data);
+/// Adds a tenant to `server` with `listgate tenant add`.
+pub fn add_tenant(server: &Server, name: &str, origins: &[&str]) -> TenantKeys {
+    add_tenant_with(server, name, origins, &[])
+}
+
+/// Adds a tenant to `server` with `listgate tenant add`, `args` added
+/// (`--webhook`, `--contact-email`…).
+pub fn add_tenant_with(server: &Server, name: &str, origins: &[&str], args: &[&str]) -> TenantKeys {
+    let mut command = server.cli(&["tenant", "add", name]);
+    command.args(args);
     for origin in origins {
         command.args(["--origin", origin]);
     }
@@ -76,13 +80,12 @@ pub fn add_tenant(data: &Path, name: &str, origins: &[&str]) -> TenantKeys {
     }
 }
 
-/// Adds a reviewer with `listgate reviewer add` (the password on standard input).
-pub fn add_reviewer(data: &Path, email: &str, password: &str) {
+/// Adds a reviewer to `server` with `listgate reviewer add` (the password
+/// on standard input).
+pub fn add_reviewer(server: &Server, email: &str, password: &str) {
     use std::io::Write as _;
-    let mut reviewer = std::process::Command::new(binary())
-        .args(["reviewer", "add", email])
-        .arg("--data-dir")
-        .arg(data)
+    let mut reviewer = server
+        .cli(&["reviewer", "add", email])
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -210,7 +210,7 @@ fn the_cli_gives_each_broken_file_its_outcome() {
 async fn the_server_refuses_broken_files_as_the_cli_does() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start();
-    let keys = add_tenant(server.data.path(), "Acme", &[]);
+    let keys = add_tenant(&server, "Acme", &[]);
     let client = reqwest::Client::new();
     for (file, expect) in corpus(dir.path()) {
         let settings = serde_json::json!({

@@ -3,9 +3,9 @@
 //! and the downloaded files compared with `listgate check` on the same file,
 //! and every network request recorded to prove the list never left the page.
 
-use listgate_e2e::browser::{Browser, NetRequest, Server};
+use listgate_e2e::browser::{Browser, Database, NetRequest, Server};
 use listgate_e2e::choices::{Choices, cli};
-use listgate_e2e::{add_reviewer, add_tenant, fixture};
+use listgate_e2e::{add_reviewer, add_tenant, add_tenant_with, fixture};
 use serde_json::Value;
 use std::path::Path;
 
@@ -743,9 +743,9 @@ async fn other_encodings_are_chosen_by_their_label() {
 #[tokio::test(flavor = "multi_thread")]
 async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     let server = Server::start();
-    let key = add_tenant(server.data.path(), "Acme Boutique", &[]).secret;
+    let key = add_tenant(&server, "Acme Boutique", &[]).secret;
     add_reviewer(
-        server.data.path(),
+        &server,
         "ana@listgate.example",
         "correct horse battery staple",
     );
@@ -837,14 +837,27 @@ async fn wait_for_the_console_to_show_the_import_complete(b: &Browser) {
     }
 }
 
-/// A whatsapp list of three importable contacts: two opted in on the web
+/// A whatsapp list of eight importable contacts: seven opted in on the web
 /// form, one on the shop's tablet.
-const TWO_SOURCES: &str = "\
-First Name,Last Name,Mobile,E-mail,Opt-in Date,Source,Consent Text,Channel
-Ana,Silva,+44 7911 123456,ana@example.com,2025-03-05 14:30,https://acme.example/join,\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp
-Ben,Okafor,+44 7911 123457,ben@example.com,2025-03-06 09:10,https://acme.example/join,\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp
-Cara,Nguyen,+44 7911 123458,cara@example.com,2025-03-07 17:45,in-store tablet,\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp
-";
+fn two_sources() -> String {
+    let mut list = String::from(
+        "First Name,Last Name,Mobile,E-mail,Opt-in Date,Source,Consent Text,Channel\n",
+    );
+    let names = ["Ana", "Ben", "Cara", "Dev", "Eve", "Finn", "Gus", "Hana"];
+    for (i, name) in names.iter().enumerate() {
+        let source = if i == 2 {
+            "in-store tablet"
+        } else {
+            "https://acme.example/join"
+        };
+        list.push_str(&format!(
+            "{name},Silva,+44 7911 12345{i},{}@example.com,2025-03-0{} 14:30,{source},\"Yes, send me offers from Acme Boutique on WhatsApp\",whatsapp\n",
+            name.to_lowercase(),
+            i + 1
+        ));
+    }
+    list
+}
 
 /// Replaces the text of the input matching `css` with `text`.
 async fn retype(b: &Browser, css: &str, text: &str) {
@@ -856,21 +869,92 @@ async fn retype(b: &Browser, css: &str, text: &str) {
     b.type_into(css, text).await;
 }
 
+/// The messaging platform reports `signals` for the batch `delivery` carried,
+/// with the tenant's secret key, at the path the delivery names.
+async fn report_signals(server: &Server, key: &str, delivery: &Value, signals: Value) {
+    let path = delivery["signals_path"].as_str().expect("signals path");
+    let answer = reqwest::Client::new()
+        .post(format!("{}{path}", server.url))
+        .bearer_auth(key)
+        .json(&signals)
+        .send()
+        .await
+        .expect("report signals");
+    assert!(answer.status().is_success(), "{}", answer.status());
+}
+
+/// Every contact in `delivery` was sent to and delivered.
+fn delivered_all(delivery: &Value) -> Value {
+    let n = contacts_in(delivery);
+    serde_json::json!({ "sent": n, "delivered": n })
+}
+
+fn contacts_in(delivery: &Value) -> usize {
+    delivery["contacts"].as_array().expect("contacts").len()
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_merchant_adds_what_the_reviewer_asked_for_and_is_approved_with_a_source_excluded() {
-    let server = Server::start();
-    let key = add_tenant(server.data.path(), "Acme Boutique", &[]).secret;
+async fn the_merchant_follows_changes_requested_an_exclusion_and_a_signal_paced_import_on_sqlite() {
+    the_merchant_follows_a_review_and_a_signal_paced_import(Database::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_merchant_follows_changes_requested_an_exclusion_and_a_signal_paced_import_on_postgres()
+{
+    the_merchant_follows_a_review_and_a_signal_paced_import(Database::Postgres).await;
+}
+
+/// A merchant asked for better proof adds it to the same submission; the
+/// reviewer approves it without the tablet's contact, at most 200 a day,
+/// the first batch one contact and each healthy one twice the last; the
+/// messaging platform reports the batches, the import grows on healthy
+/// signals and pauses on a bad batch; the merchant's page shows each step
+/// by itself and every step arrives by e-mail.
+async fn the_merchant_follows_a_review_and_a_signal_paced_import(database: Database) {
+    let (smtp, mut inbox) = listgate_testkit::smtp::start().await;
+    let (platform, mut deliveries) = listgate_testkit::webhook::start().await;
+    let serve = [
+        "--smtp-url",
+        &smtp,
+        "--smtp-from",
+        "listgate <noreply@listgate.example>",
+        "--batch-interval-seconds",
+        "0",
+    ];
+    let Some(server) = Server::start_on(database, &serve).await else {
+        return;
+    };
+    let tenant = add_tenant_with(
+        &server,
+        "Acme Boutique",
+        &[],
+        &[
+            "--webhook",
+            &platform,
+            "--contact-email",
+            "owner@acme.example",
+        ],
+    );
+    let set = server
+        .cli(&["tenant", "set-signals", &tenant.id, "--wait"])
+        .output()
+        .expect("run listgate");
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
     let (reviewer, password) = ("ana@listgate.example", "correct horse battery staple");
-    add_reviewer(server.data.path(), reviewer, password);
+    add_reviewer(&server, reviewer, password);
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("two_sources.csv");
-    std::fs::write(&file, TWO_SOURCES).expect("write the list");
+    std::fs::write(&file, two_sources()).expect("write the list");
 
     let b = Browser::start().await;
     check_in_browser(&b, &server.url, &file, &Choices::acme_whatsapp()).await;
     b.click("nav li:nth-child(7) button").await;
     b.answer_the_evidence_step(dir.path()).await;
-    b.type_into("#api-key", &key).await;
+    b.type_into("#api-key", &tenant.secret).await;
     b.click("#submit").await;
     b.wait("#submission-status[data-status='pending_review']", 20)
         .await;
@@ -886,6 +970,13 @@ async fn a_merchant_adds_what_the_reviewer_asked_for_and_is_approved_with_a_sour
     b.click("#request-changes").await;
     b.wait("#review-detail[data-status='changes_requested']", 10)
         .await;
+    let mail = inbox.next_containing("changes requested").await;
+    assert_eq!(mail.to, "owner@acme.example");
+    assert!(
+        mail.data.contains("proof of opt-in") && mail.data.contains("checkout page"),
+        "{}",
+        mail.data
+    );
 
     // The merchant's page learns it by itself (nobody presses Refresh).
     b.click("nav.areas a[href='#']").await;
@@ -912,9 +1003,10 @@ async fn a_merchant_adds_what_the_reviewer_asked_for_and_is_approved_with_a_sour
         .await;
     assert!(b.text("#amendments").await.contains("1 evidence file"));
 
-    // The reviewer sees the amendment and approves without the tablet's
-    // contacts, at most 200 a day.
-    b.sign_in_to_review(reviewer, password).await;
+    // The console kept its session; the reviewer sees the amendment and
+    // approves without the tablet's contact.
+    b.open_review_console().await;
+    b.wait("#queue", 10).await;
     b.click("#queue tr[data-id] button").await;
     b.wait("#review-detail[data-status='pending_review']", 10)
         .await;
@@ -932,39 +1024,100 @@ async fn a_merchant_adds_what_the_reviewer_asked_for_and_is_approved_with_a_sour
     b.click("#exclude-source-1").await;
     b.click("#approve").await;
     b.wait("#review-detail[data-status='approved']", 10).await;
+    assert!(
+        inbox
+            .next_containing("approved")
+            .await
+            .data
+            .contains("approved")
+    );
     b.screenshot("review-plan").await;
+    retype(&b, "#plan-first", "1").await;
+    retype(&b, "#plan-growth", "2").await;
     retype(&b, "#plan-daily-cap", "200").await;
-    retype(&b, "#plan-interval", "1").await;
-    b.select("#plan-interval-unit", "days").await;
     b.click("#confirm-plan").await;
-    b.wait(
-        "#review-detail[data-status='importing'], #review-detail[data-status='imported']",
-        10,
+    b.wait_for_text("#confirm-plan", "Change plan", 10).await;
+
+    // The platform gets one contact, reports it delivered; the next batch
+    // doubles. The merchant's page shows the wait for signals by itself.
+    b.click("nav.areas a[href='#']").await;
+    let first = deliveries.next("contacts").await;
+    assert_eq!(contacts_in(&first), 1);
+    b.wait_for_text("#awaiting-signals", "batch 1", 20).await;
+    let plan = b.text("#import-plan").await;
+    assert!(plan.contains("200"), "{plan}");
+    assert!(
+        inbox
+            .next_containing("batch 1 imported")
+            .await
+            .data
+            .contains("6 contacts to go")
+    );
+    report_signals(&server, &tenant.secret, &first, delivered_all(&first)).await;
+    let second = deliveries.next("contacts").await;
+    assert_eq!(contacts_in(&second), 2, "grown on healthy signals");
+    b.wait_for_text("#awaiting-signals", "batch 2", 20).await;
+
+    // A bad batch: one of its two contacts blocked the business.
+    let bad = serde_json::json!({ "sent": 2, "delivered": 1, "blocked": 1 });
+    report_signals(&server, &tenant.secret, &second, bad).await;
+    b.wait_for_text(
+        "#import-paused",
+        "1 of 2 contacts blocked or reported as spam",
+        20,
     )
     .await;
-    b.wait_for_text("#confirm-plan", "Change plan", 10).await;
-    wait_for_the_console_to_show_the_import_complete(&b).await;
+    b.screenshot("status-paused-by-signals").await;
+    assert_eq!(b.text("#import-progress").await, "3 of 7 contacts imported");
+    let paused = inbox.next_containing("import paused").await;
+    assert!(paused.data.contains("blocked"), "{}", paused.data);
 
-    // The merchant's page follows the import and keeps the whole history.
+    // The reviewer sees why and resumes; the halved batch goes, and the
+    // platform reports every batch healthy to the end.
+    b.open_review_console().await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait_for_text("#review-paused", "1 of 2 contacts blocked", 10)
+        .await;
+    b.click("#pause").await;
+    assert!(
+        inbox
+            .next_containing("import resumed")
+            .await
+            .data
+            .contains("resumed")
+    );
+    let mut sizes = Vec::new();
+    let mut imported = 3;
+    while imported < 7 {
+        let batch = deliveries.next("contacts").await;
+        sizes.push(contacts_in(&batch));
+        imported += contacts_in(&batch);
+        report_signals(&server, &tenant.secret, &batch, delivered_all(&batch)).await;
+    }
+    assert_eq!(
+        sizes,
+        [1, 2, 1],
+        "halved after the bad batch, then grown again"
+    );
+    let done = inbox.next_containing("import complete").await;
+    assert!(done.data.contains("7 contacts imported"), "{}", done.data);
+
+    // The merchant's page follows the import to its end and keeps the whole history.
     b.click("nav.areas a[href='#']").await;
     b.wait("#submission-status[data-status='imported']", 30)
         .await;
-    assert_eq!(b.text("#import-progress").await, "2 of 2 contacts imported");
-    let plan = b.text("#import-plan").await;
-    assert!(plan.contains("1 day") && plan.contains("200"), "{plan}");
+    assert_eq!(b.text("#import-progress").await, "7 of 7 contacts imported");
+    b.wait("#import-completed", 10).await;
     let history = b.text("#decision-history").await;
-    let verdicts: Vec<String> = {
-        let mut verdicts = Vec::new();
-        for item in b.find_all("#decision-history li[data-verdict]").await {
-            verdicts.push(
-                item.attr("data-verdict")
-                    .await
-                    .expect("attr")
-                    .expect("verdict"),
-            );
-        }
-        verdicts
-    };
+    let mut verdicts = Vec::new();
+    for item in b.find_all("#decision-history li[data-verdict]").await {
+        verdicts.push(
+            item.attr("data-verdict")
+                .await
+                .expect("attr")
+                .expect("verdict"),
+        );
+    }
     assert_eq!(verdicts, ["changes_requested", "approved"], "{history}");
     assert!(
         history.contains("Left out of the import: “in-store tablet” (1 contact)"),

@@ -13,9 +13,9 @@ use std::process::Command;
 #[tokio::test(flavor = "multi_thread")]
 async fn markup_in_lists_wording_and_file_names_never_runs() {
     let server = Server::start();
-    let key = add_tenant(server.data.path(), "Acme", &[]).secret;
+    let key = add_tenant(&server, "Acme", &[]).secret;
     add_reviewer(
-        server.data.path(),
+        &server,
         "ana@listgate.example",
         "correct horse battery staple",
     );
@@ -126,9 +126,9 @@ async fn no_secret_reaches_the_servers_log() {
     let log = std::fs::File::create(&log_path).expect("log file");
     // The most the server ever logs.
     let server = Server::start_logging(&dist(), log, &[("RUST_LOG", "trace")]);
-    let key = add_tenant(server.data.path(), "Acme", &[]).secret;
+    let key = add_tenant(&server, "Acme", &[]).secret;
     let password = "correct horse battery staple";
-    add_reviewer(server.data.path(), "ana@listgate.example", password);
+    add_reviewer(&server, "ana@listgate.example", password);
     let http = reqwest::Client::new();
 
     let submitted = http

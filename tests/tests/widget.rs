@@ -5,7 +5,7 @@
 
 use listgate_e2e::browser::{Browser, NetLog, NetRequest, Server, Site};
 use listgate_e2e::choices::{Choices, cli};
-use listgate_e2e::{TenantKeys, add_tenant, binary, fixture};
+use listgate_e2e::{TenantKeys, add_tenant, fixture};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ impl Portal {
         let listgate = Server::start();
         let partner = Site::start(&partner_portal());
         let origin = origin.unwrap_or(&partner.url).to_owned();
-        let keys = add_tenant(listgate.data.path(), "Brightline", &[&origin]);
+        let keys = add_tenant(&listgate, "Brightline", &[&origin]);
         let b = Browser::start().await;
         b.client
             .goto(&format!(
@@ -113,10 +113,8 @@ async fn the_widget_checks_with_the_tenants_business_name() {
         keys,
         b,
     } = Portal::open(None, "").await;
-    let set = std::process::Command::new(binary())
-        .args(["tenant", "set-business-name", &keys.id, "Globex Outfitters"])
-        .arg("--data-dir")
-        .arg(listgate.data.path())
+    let set = listgate
+        .cli(&["tenant", "set-business-name", &keys.id, "Globex Outfitters"])
         .output()
         .expect("run listgate");
     assert!(

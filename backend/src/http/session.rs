@@ -1,6 +1,6 @@
 //! Reviewer sessions: signing in (an argon2-checked password gives a cookie
-//! and a CSRF token), signing out, and the [`Reviewer`] extractor that
-//! every review route takes.
+//! and a CSRF token), finding the session again (a console opened anew),
+//! signing out, and the [`Reviewer`] extractor that every review route takes.
 
 use crate::db::reviewers;
 use crate::domain::reviewer::Email;
@@ -31,10 +31,10 @@ const SESSION_HOURS: i64 = 12;
 /// Largest sign-in body: an e-mail and a password fit many times over.
 const SIGN_IN_BODY_BYTES: usize = 4 * 1024;
 
-/// `POST` and `DELETE /session`.
+/// `POST`, `GET` and `DELETE /session`.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(sign_in, current, sign_out))
         .layer(DefaultBodyLimit::max(SIGN_IN_BODY_BYTES))
 }
 
@@ -98,6 +98,26 @@ async fn sign_in(
     Ok(response)
 }
 
+/// The session the cookie carries, so that a console opened again (another
+/// tab, a reload) goes on without a new sign-in. Its CSRF token is safe to
+/// return: review routes allow no other origin, so no other site can read it.
+#[utoipa::path(get, path = "/session", tag = "reviewers",
+    security(("reviewer_session" = [])),
+    responses((status = OK, description = "The signed-in reviewer and the session's CSRF token", body = SessionView),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody)))]
+async fn current(
+    State(state): State<AppState>,
+    reviewer: Reviewer,
+) -> Result<Json<SessionView>, ApiError> {
+    let email = reviewers::email_of(&state.backend.db, &reviewer.id).await?;
+    // A reviewer removed meanwhile has no sessions left; the extractor saw one.
+    let email = email.ok_or(ApiError::SignedOut)?;
+    Ok(Json(SessionView {
+        email,
+        csrf_token: reviewer.csrf,
+    }))
+}
+
 /// Sets (or, with an empty token and no time, clears) the session cookie.
 fn set_session_cookie(
     response: &mut Response,
@@ -135,6 +155,7 @@ pub struct Reviewer {
     /// The reviewer's id.
     pub id: String,
     session: String,
+    csrf: String,
 }
 
 impl FromRequestParts<AppState> for Reviewer {
@@ -161,6 +182,6 @@ impl FromRequestParts<AppState> for Reviewer {
                 ));
             }
         }
-        Ok(Reviewer { id, session })
+        Ok(Reviewer { id, session, csrf })
     }
 }

@@ -196,6 +196,12 @@ pub async fn review_post<T: DeserializeOwned>(
     answer(request.send().await).await
 }
 
+/// Ends the reviewer's session (the server clears its cookie).
+pub async fn review_sign_out(csrf: &str) -> Result<(), Failure> {
+    let request = Request::delete(&format!("{API}/session")).header("x-csrf-token", csrf);
+    accepted(request.send().await).await.map(|_| ())
+}
+
 /// The server's answer read as `T`, or what went wrong.
 async fn answer<T: DeserializeOwned>(
     response: Result<gloo::net::http::Response, gloo::net::Error>,

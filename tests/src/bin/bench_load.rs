@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
         std::process::Stdio::null(),
         &[("RUST_LOG", "warn")],
     );
-    let key = add_tenant(server.data.path(), "Load", &[]).secret;
+    let key = add_tenant(&server, "Load", &[]).secret;
     let http = reqwest::Client::new();
     let tally = Arc::new(Mutex::new(Tally::default()));
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -191,7 +191,7 @@ async fn main() -> anyhow::Result<()> {
         anyhow::ensure!(status.is_success(), "submission {id} is lost: {status}");
     }
     // The reviewer's queue lists every stored submission.
-    listgate_e2e::add_reviewer(server.data.path(), "load@listgate.example", PASSWORD);
+    listgate_e2e::add_reviewer(&server, "load@listgate.example", PASSWORD);
     let cookie =
         listgate_e2e::reviewer_cookie(&http, &server.url, "load@listgate.example", PASSWORD)
             .await?;

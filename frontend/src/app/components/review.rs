@@ -1,11 +1,12 @@
-//! The reviewer console: sign in, the queue, a submission's evidence,
+//! The reviewer console: sign in (or find the session a console opened
+//! earlier started), sign out, the queue, a submission's evidence,
 //! answers, history and amendments; approve (leaving sources or segments
 //! out), request changes or reject with the profile's reasons; confirm or
 //! change the import plan; and the batch monitor.
 
 use super::form::{checkbox, count, failure, secret_input, select, text_area, text_input};
 use super::status::{amendment_list, decision_history, interval_words, largest_whole_unit, moment};
-use crate::app::api::{API, review_get, review_post};
+use crate::app::api::{API, review_get, review_post, review_sign_out};
 use crate::app::i18n::Texts;
 use crate::protocol::Failure;
 use listgate_api::{
@@ -30,6 +31,9 @@ struct Session {
 #[function_component]
 pub fn ReviewConsole() -> Html {
     let csrf = use_state(|| None::<String>);
+    // Until the server answers whether the browser still has a session, the
+    // console shows neither the sign-in form nor the queue.
+    let session_known = use_state(|| false);
     let email = use_state(String::new);
     let password = use_state(String::new);
     let queue = use_state(Vec::<QueueItem>::new);
@@ -91,6 +95,37 @@ pub fn ReviewConsole() -> Html {
             });
         })
     };
+    {
+        let (csrf, session_known, load_queue) =
+            (csrf.clone(), session_known.clone(), load_queue.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                // No session (401) is the usual answer: the form then shows.
+                if let Ok(session) = review_get::<Session>("/session").await {
+                    csrf.set(Some(session.csrf_token));
+                    load_queue.emit(());
+                }
+                session_known.set(true);
+            });
+        });
+    }
+    let sign_out = {
+        let (csrf, detail, problem) = (csrf.clone(), detail.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (csrf, detail, problem) = (csrf.clone(), detail.clone(), problem.clone());
+            spawn_local(async move {
+                let token = (*csrf).clone().unwrap_or_default();
+                match review_sign_out(&token).await {
+                    Ok(()) => {
+                        detail.set(None);
+                        problem.set(None);
+                        csrf.set(None);
+                    }
+                    Err(f) => problem.set(Some(f)),
+                }
+            });
+        })
+    };
     let sign_in = {
         let (csrf, email, password, problem, load_queue) = (
             csrf.clone(),
@@ -131,7 +166,9 @@ pub fn ReviewConsole() -> Html {
         })
     };
 
-    let body = if csrf.is_none() {
+    let body = if !*session_known {
+        html! { <p id="session-checking">{ "Looking for your session…" }</p> }
+    } else if csrf.is_none() {
         html! {
             <form id="sign-in" onsubmit={sign_in}>
                 { text_input("reviewer-email", "Email", &email, "", { let s = email.clone(); Callback::from(move |v| s.set(v)) }) }
@@ -142,6 +179,7 @@ pub fn ReviewConsole() -> Html {
     } else {
         html! {
             <>
+                <button id="sign-out" onclick={sign_out}>{ "Sign out" }</button>
                 <h3>{ "Queue" }</h3>
                 <table class="segments" id="queue">
                     <thead><tr><th scope="col">{ "Merchant" }</th><th scope="col">{ "Status" }</th><th scope="col">{ "Contacts" }</th><th scope="col">{ "Received" }</th></tr></thead>
