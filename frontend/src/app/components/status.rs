@@ -43,6 +43,16 @@ pub fn StatusPage(props: &StatusProps) -> Html {
     let t = use_texts();
     let problem = use_state(|| None::<Failure>);
     let s = &*props.submission;
+    // Counts the page's own changes (amendments): a refresh asked for before
+    // the latest one answers with the submission as it was, and is dropped.
+    let changes = use_mut_ref(|| 0u64);
+    let on_change = {
+        let (changes, on_view) = (changes.clone(), props.on_view.clone());
+        Callback::from(move |view: SubmissionView| {
+            *changes.borrow_mut() += 1;
+            on_view.emit(view);
+        })
+    };
     let refresh = props.tenant_key.clone().map(|key| {
         let (api, id, on_view, problem) = (
             props.api.clone(),
@@ -51,15 +61,21 @@ pub fn StatusPage(props: &StatusProps) -> Html {
             problem.clone(),
         );
         Callback::from(move |_: ()| {
-            let (api, key, id, on_view, problem) = (
+            let (api, key, id, on_view, problem, changes) = (
                 api.clone(),
                 key.clone(),
                 id.clone(),
                 on_view.clone(),
                 problem.clone(),
+                changes.clone(),
             );
+            let asked_after = *changes.borrow();
             spawn_local(async move {
-                match api::refresh(&api, &key, &id).await {
+                let answer = api::refresh(&api, &key, &id).await;
+                if *changes.borrow() != asked_after {
+                    return;
+                }
+                match answer {
                     Ok(view) => {
                         problem.set(None);
                         on_view.emit(view);
@@ -96,7 +112,7 @@ pub fn StatusPage(props: &StatusProps) -> Html {
             }
             if let (SubmissionStatus::ChangesRequested, Some(key)) = (s.status, &props.tenant_key) {
                 <AmendForm api={props.api.clone()} tenant_key={key.clone()} submission={props.submission.clone()}
-                    on_view={props.on_view.clone()} />
+                    on_view={on_change} />
             }
             { decision_history(&t, "decision-history", &s.decisions) }
             { amendment_list(&t, "amendments", &s.amendments) }
