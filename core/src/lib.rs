@@ -23,6 +23,7 @@ mod catalog;
 pub mod check;
 pub mod code;
 pub mod decode;
+pub mod edits;
 pub mod error;
 pub mod excel;
 pub mod input;

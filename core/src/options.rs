@@ -1,10 +1,12 @@
 //! The merchant's choices for one check.
 
 use crate::decode::Encoding;
+use crate::edits::Edits;
 use crate::mapping::Mapping;
 use crate::segment::Channels;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// How the proposed import schedule grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +144,11 @@ pub struct CheckOptions {
     /// so they are not read from (or written to) JSON.
     #[serde(skip)]
     pub limits: CheckLimits,
+    /// The merchant's changes to the file's cells, applied to its records
+    /// as they are read (see [`crate::edits`]). They belong to this file's
+    /// row numbers, so they never travel with settings as JSON.
+    #[serde(skip)]
+    pub edits: Arc<Edits>,
 }
 
 impl CheckOptions {
@@ -156,7 +163,8 @@ impl CheckOptions {
     /// edited row): comma-separated, the header on row 1, UTF-8 with or
     /// without a BOM, not pasted, no sheet. The limits, the issue listing and
     /// the threads go back to the reader's defaults: a merchant's settings
-    /// never choose them. The judging options and the mapping are kept.
+    /// never choose them; edits of another file's rows are dropped. The
+    /// judging options and the mapping are kept.
     pub fn listgate_csv(self) -> CheckOptions {
         CheckOptions {
             reading: ReadOptions {
@@ -169,6 +177,7 @@ impl CheckOptions {
                 mapping: self.reading.mapping,
             },
             limits: CheckLimits::default(),
+            edits: Arc::default(),
             ..self
         }
     }

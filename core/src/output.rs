@@ -7,13 +7,16 @@
 //! again when the file is checked, so error files re-import unchanged.
 
 use crate::code::Code;
+use crate::edits::History;
 use crate::error::{CheckError, Position};
 use crate::excel::excel_safe;
+use crate::profile::{Profile, Role};
 use crate::report::{Batch, Report};
 use crate::rules::fix_for;
 use crate::segment::Segment;
 use crate::sink::{Disposition, Layout, RowVerdict, Sink};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Appends one CSV line (comma-separated, quoted where needed, CRLF).
@@ -309,6 +312,59 @@ impl Sink for Outputs {
     }
 }
 
+/// The file's columns (by index in `report.file.columns`) mapped to a
+/// consent field of `profile` in the check that made `report`.
+pub fn consent_columns(profile: &Profile, report: &Report) -> BTreeSet<usize> {
+    profile
+        .fields
+        .iter()
+        .filter(|f| {
+            f.role
+                .or_else(|| Role::default_for(f.kind))
+                .is_some_and(Role::records_consent)
+        })
+        .filter_map(|f| report.mapping.get(&f.name))
+        .filter_map(|column| report.file.columns.iter().position(|c| c == column))
+        .collect()
+}
+
+/// `changes.csv`: one line per cell changed, oldest first — the step, the
+/// row, the column's name, the cell before and after, and whether the
+/// column holds consent data (`columns` and `consent` from the check).
+pub fn changes_csv(history: &History, columns: &[String], consent: &BTreeSet<usize>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_csv_row(
+        &mut out,
+        [
+            "step", "kind", "row", "column", "before", "after", "consent",
+        ],
+    );
+    for (number, step) in history.steps().iter().enumerate() {
+        for change in &step.changes {
+            let column = columns
+                .get(change.column)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", change.column + 1));
+            let cells = [
+                (number + 1).to_string(),
+                step.kind.as_str().to_owned(),
+                change.row.to_string(),
+                column,
+                change.before.clone(),
+                change.after.clone(),
+                if consent.contains(&change.column) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_owned(),
+            ];
+            write_csv_row(&mut out, cells.iter().map(String::as_str));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +414,46 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).expect("utf8"),
             "a,\"b,c\",\"say \"\"hi\"\"\",\"line\nbreak\",\" padded\"\r\n"
+        );
+    }
+
+    #[test]
+    fn the_change_list_names_columns_and_marks_consent() {
+        let cells = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
+        let mut history = History::default();
+        history.push(
+            crate::edits::Step::edit(
+                3,
+                &cells(&["07911 123456", "shop"]),
+                &cells(&["+447911123456", "shop, till"]),
+            )
+            .unwrap(),
+        );
+        let columns = cells(&["Mobile", "Source"]);
+        let csv = changes_csv(&history, &columns, &BTreeSet::from([1]));
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "step,kind,row,column,before,after,consent\r\n\
+             1,edit,3,Mobile,07911 123456,+447911123456,no\r\n\
+             1,edit,3,Source,shop,\"shop, till\",yes\r\n"
+        );
+    }
+
+    #[test]
+    fn consent_columns_are_the_ones_mapped_to_consent_fields() {
+        let profile = Profile::builtin("whatsapp").unwrap();
+        let csv = b"first_name,phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel\n\
+                    Ann,+447911123456,2025-01-05,shop,Yes to Acme on WhatsApp,whatsapp\n";
+        let report = crate::check_bytes(
+            csv,
+            profile.clone(),
+            crate::CheckOptions::default().with_business_name("Acme"),
+            &mut crate::Discard,
+        )
+        .unwrap();
+        assert_eq!(
+            consent_columns(&profile, &report),
+            BTreeSet::from([2, 3, 4, 5])
         );
     }
 }

@@ -201,9 +201,11 @@ impl Engine {
         })
     }
 
-    /// Takes the next record: judged now with one thread; with several,
-    /// kept for the next batch.
+    /// Takes the next record, with the merchant's edits: judged now with
+    /// one thread; with several, kept for the next batch.
     pub(super) fn take(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
+        let edited = self.options.edits.apply(record);
+        let record = edited.as_ref().unwrap_or(record);
         self.limits.check(record)?;
         if self.pool.is_none() {
             return self.process(record, sink);

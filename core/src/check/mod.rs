@@ -160,6 +160,7 @@ impl Checker {
         sink: &mut impl Sink,
     ) -> Result<Report, CheckError> {
         let (sample, sampled) = workbook_sample(records);
+        let sample = edited(&self.options, sample);
         let mut engine = Engine::new(
             self.profile,
             self.options,
@@ -205,6 +206,7 @@ impl Checker {
             return Ok(());
         };
         let (delimiter, reader, sample) = read_sample(&self.head, &text, complete, &self.options)?;
+        let sample = edited(&self.options, sample);
         let file = text_file_info(&self.decoder, delimiter);
         let mut engine = Box::new(Engine::new(
             self.profile.clone(),
@@ -219,6 +221,18 @@ impl Checker {
         self.phase = Phase::Running { reader, engine };
         Ok(())
     }
+}
+
+/// The sample as the merchant edited it: the layout is found, and date
+/// orders inferred, from what the edited file would hold.
+fn edited(options: &CheckOptions, sample: Vec<Record>) -> Vec<Record> {
+    if options.edits.is_empty() {
+        return sample;
+    }
+    sample
+        .into_iter()
+        .map(|record| options.edits.apply(&record).unwrap_or(record))
+        .collect()
 }
 
 /// Reads records from `text` and hands each to the engine; stops at the first refusal.

@@ -99,6 +99,25 @@ impl Role {
         }
     }
 
+    /// Whether a field with this role records consent: changing one
+    /// changes what the contact is said to have agreed to, which only the
+    /// merchant's own evidence can back.
+    pub const fn records_consent(self) -> bool {
+        matches!(
+            self,
+            Role::OptInAt
+                | Role::OptInSource
+                | Role::OptInText
+                | Role::OptInChannel
+                | Role::OptInMethod
+                | Role::DoubleOptInAt
+                | Role::OptedOut
+                | Role::WhatsappOptedOut
+                | Role::WhatsappMarketingOptedOut
+                | Role::TextOptedOut
+        )
+    }
+
     /// Its position in [`Role::ALL`].
     const fn index(self) -> usize {
         self as usize
