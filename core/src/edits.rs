@@ -3,11 +3,10 @@
 //! output (clean file, error file, segments, report) includes them.
 //!
 //! A [`History`] holds the changes as undoable steps; [`History::edits`]
-//! folds the steps still done into [`Edits`], which a check applies
-//! ([`CheckOptions::edits`](crate::CheckOptions::edits)). Checking a file
-//! with edits gives what checking the file edited the same way gives: the
-//! records change, not the verdicts. [`crate::output::changes_csv`] writes
-//! the change list.
+//! folds the steps still done into [`Edits`], which a check applies (the
+//! `edits` of its options). Checking a file with edits gives what checking
+//! the file edited the same way gives: the records change, not the
+//! verdicts. The output module writes the change list (`changes_csv`).
 
 use crate::records::Record;
 use serde::{Deserialize, Serialize};

@@ -144,10 +144,12 @@ pub enum OutputFile {
     Report,
     /// `batches.csv`.
     Batches,
+    /// `changes.csv`: the merchant's edits (made in the app, not by a check).
+    Changes,
 }
 
 impl OutputFile {
-    /// Every file, in the order they are listed.
+    /// Every file a check writes, in the order they are listed.
     pub const ALL: [OutputFile; 8] = [
         OutputFile::Clean,
         OutputFile::Errors,
@@ -170,12 +172,16 @@ impl OutputFile {
             OutputFile::Segment(Segment::Unknown) => "unknown.csv",
             OutputFile::Report => "report.json",
             OutputFile::Batches => "batches.csv",
+            OutputFile::Changes => "changes.csv",
         }
     }
 
     /// The file named `name`, if a check writes one.
     pub fn from_name(name: &str) -> Option<OutputFile> {
-        OutputFile::ALL.into_iter().find(|f| f.name() == name)
+        OutputFile::ALL
+            .into_iter()
+            .chain([OutputFile::Changes])
+            .find(|f| f.name() == name)
     }
 
     /// What it holds, in English (the app translates it).
@@ -191,6 +197,9 @@ impl OutputFile {
             }
             OutputFile::Batches => {
                 "Proposed import batches: a small first batch, then larger ones".into()
+            }
+            OutputFile::Changes => {
+                "Your changes: every cell you edited, before and after, consent data marked".into()
             }
         }
     }
@@ -390,7 +399,7 @@ mod tests {
 
     #[test]
     fn output_files_are_named_once() {
-        for file in OutputFile::ALL {
+        for file in OutputFile::ALL.into_iter().chain([OutputFile::Changes]) {
             assert_eq!(OutputFile::from_name(file.name()), Some(file));
             if let OutputFile::Segment(segment) = file {
                 assert_eq!(file.name(), format!("{segment}.csv"));

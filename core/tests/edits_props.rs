@@ -4,21 +4,12 @@
 //! detection and date orders included).
 
 use listgate_core::edits::{History, Step};
-use listgate_core::{CheckOptions, Checker, JudgeOptions, Outputs, Profile, Report};
+mod common;
+
+use common::options;
+use listgate_core::{CheckOptions, Checker, Outputs, Profile, Report};
 use proptest::prelude::*;
 use std::sync::Arc;
-
-fn options() -> CheckOptions {
-    CheckOptions {
-        judging: JudgeOptions {
-            default_region: Some("GB".into()),
-            now: "2025-11-26T00:00:00Z".parse().ok(),
-            business_name: Some("Acme".into()),
-            ..JudgeOptions::default()
-        },
-        ..CheckOptions::default()
-    }
-}
 
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![

@@ -2,20 +2,11 @@
 //! counts add up, every row lands in exactly one output, and feeding the
 //! same bytes in any chunk sizes gives the same report.
 
-use listgate_core::{CheckOptions, Checker, JudgeOptions, Outputs, Profile, check_bytes};
-use proptest::prelude::*;
+mod common;
 
-fn options() -> CheckOptions {
-    CheckOptions {
-        judging: JudgeOptions {
-            default_region: Some("GB".into()),
-            now: "2025-11-26T00:00:00Z".parse().ok(),
-            business_name: Some("Acme".into()),
-            ..JudgeOptions::default()
-        },
-        ..CheckOptions::default()
-    }
-}
+use common::options;
+use listgate_core::{Checker, Outputs, Profile, check_bytes};
+use proptest::prelude::*;
 
 /// Bytes that look a bit like a contact list, mixed with arbitrary noise.
 fn list_like() -> impl Strategy<Value = Vec<u8>> {
