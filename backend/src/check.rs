@@ -223,6 +223,8 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
             allow_mobile_number_updates: args.allow_mobile_number_updates,
             known_staff_ids: args.known_staff_ids.clone(),
         },
+        // The CLI checks the file as it is; edits are the app's.
+        edits: Default::default(),
     })
 }
 
