@@ -7,7 +7,7 @@
 //! again when the file is checked, so error files re-import unchanged.
 
 use crate::code::Code;
-use crate::edits::History;
+use crate::edits::{CellChange, History, Step, StepKind};
 use crate::error::{CheckError, Position};
 use crate::excel::excel_safe;
 use crate::profile::{Profile, Role};
@@ -321,57 +321,150 @@ impl Sink for Outputs {
     }
 }
 
+/// Whether `field` is one of `profile`'s consent records.
+fn records_consent(field: &crate::profile::FieldSpec) -> bool {
+    field
+        .role
+        .or_else(|| Role::default_for(field.kind))
+        .is_some_and(Role::records_consent)
+}
+
 /// The file's columns (by index in `report.file.columns`) mapped to a
 /// consent field of `profile` in the check that made `report`.
 pub fn consent_columns(profile: &Profile, report: &Report) -> BTreeSet<usize> {
     profile
         .fields
         .iter()
-        .filter(|f| {
-            f.role
-                .or_else(|| Role::default_for(f.kind))
-                .is_some_and(Role::records_consent)
-        })
+        .filter(|f| records_consent(f))
         .filter_map(|f| report.mapping.get(&f.name))
         .filter_map(|column| report.file.columns.iter().position(|c| c == column))
         .collect()
 }
 
-/// `changes.csv`: one line per cell changed, oldest first — the step, the
-/// row, the column's name, the cell before and after, and whether the
-/// column holds consent data (`columns` and `consent` from the check).
-pub fn changes_csv(history: &History, columns: &[String], consent: &BTreeSet<usize>) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_csv_row(
-        &mut out,
-        [
-            "step", "kind", "row", "column", "before", "after", "consent",
-        ],
-    );
-    for (number, step) in history.steps().iter().enumerate() {
-        for change in &step.changes {
-            let column = columns
-                .get(change.column)
-                .cloned()
-                .unwrap_or_else(|| format!("column {}", change.column + 1));
-            let cells = [
-                (number + 1).to_string(),
-                step.kind.as_str().to_owned(),
-                change.row.to_string(),
-                column,
-                change.before.clone(),
-                change.after.clone(),
-                if consent.contains(&change.column) {
-                    "yes"
-                } else {
-                    "no"
-                }
-                .to_owned(),
-            ];
-            write_csv_row(&mut out, cells.iter().map(String::as_str));
+/// The change list of one check with the merchant's changes, for
+/// `changes.csv`: the cells typed over come from the history, the cells
+/// the bulk fixes changed are heard as the check reads the file (a sink
+/// passes on [`Sink::fixed`]), kept as written lines so a fix of a million
+/// rows costs its bytes and no more.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeLog {
+    history: History,
+    columns: Vec<String>,
+    consent: BTreeSet<usize>,
+    /// Per step index: what its fix changed.
+    fixed: std::collections::BTreeMap<usize, Fixed>,
+}
+
+/// What one fix changed, as a check heard it.
+#[derive(Debug, Clone, Default)]
+struct Fixed {
+    cells: u64,
+    rows: u64,
+    last_row: Option<u64>,
+    lines: Vec<u8>,
+}
+
+impl ChangeLog {
+    /// The log of a check of `profile` with `history`, once the check has
+    /// found its `layout`.
+    pub fn new(history: History, profile: &Profile, layout: &Layout) -> ChangeLog {
+        let consent = profile
+            .fields
+            .iter()
+            .zip(&layout.fields)
+            .filter(|(f, _)| records_consent(f))
+            .filter_map(|(_, column)| *column)
+            .collect();
+        ChangeLog {
+            history,
+            columns: layout.file.columns.clone(),
+            consent,
+            fixed: Default::default(),
         }
     }
-    out
+
+    /// A cell step `step`'s fix changed.
+    pub fn fixed(&mut self, step: usize, change: &CellChange) {
+        let kind = self
+            .history
+            .steps()
+            .get(step)
+            .map_or(StepKind::Edit, Step::kind);
+        let line = self.line(step, kind, change);
+        let fixed = self.fixed.entry(step).or_default();
+        fixed.cells += 1;
+        // A fix's changes come row by row.
+        if fixed.last_row != Some(change.row) {
+            fixed.rows += 1;
+            fixed.last_row = Some(change.row);
+        }
+        fixed.lines.extend_from_slice(&line);
+    }
+
+    /// The rows each step done changed (or deleted), oldest first.
+    pub fn rows_changed(&self) -> Vec<u64> {
+        (0..self.history.steps().len())
+            .map(|step| match &self.history.steps()[step] {
+                Step::Edit { .. } => 1,
+                Step::Fix { .. } => self.fixed.get(&step).map_or(0, |f| f.rows),
+            })
+            .collect()
+    }
+
+    /// The cells changed in all, as `changes.csv` lists them.
+    pub fn cells_changed(&self) -> u64 {
+        let typed: usize = self.history.steps().iter().map(|s| s.typed().len()).sum();
+        typed as u64 + self.fixed.values().map(|f| f.cells).sum::<u64>()
+    }
+
+    /// `changes.csv`: one line per cell changed, oldest step first — the
+    /// step, its kind, the row, the column's name, the cell before and
+    /// after, and whether the column holds consent data.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_csv_row(
+            &mut out,
+            [
+                "step", "kind", "row", "column", "before", "after", "consent",
+            ],
+        );
+        for (index, step) in self.history.steps().iter().enumerate() {
+            for change in step.typed() {
+                out.extend_from_slice(&self.line(index, StepKind::Edit, change));
+            }
+            if let Some(fixed) = self.fixed.get(&index) {
+                out.extend_from_slice(&fixed.lines);
+            }
+        }
+        out
+    }
+
+    fn line(&self, step: usize, kind: StepKind, change: &CellChange) -> Vec<u8> {
+        let column = self
+            .columns
+            .get(change.column)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", change.column + 1));
+        let consent = if self.consent.contains(&change.column) {
+            "yes"
+        } else {
+            "no"
+        };
+        let mut line = Vec::new();
+        write_csv_row(
+            &mut line,
+            [
+                (step + 1).to_string().as_str(),
+                kind.as_str(),
+                change.row.to_string().as_str(),
+                &column,
+                &change.before,
+                &change.after,
+                consent,
+            ],
+        );
+        line
+    }
 }
 
 #[cfg(test)]
@@ -426,25 +519,76 @@ mod tests {
         );
     }
 
+    /// A sink that keeps only the change log.
+    struct Changes {
+        history: History,
+        log: Option<ChangeLog>,
+    }
+
+    impl Sink for Changes {
+        fn layout(&mut self, layout: &Layout) {
+            let profile = Profile::builtin("whatsapp").unwrap();
+            self.log = Some(ChangeLog::new(self.history.clone(), &profile, layout));
+        }
+        fn row(&mut self, _: &RowVerdict<'_>) {}
+        fn fixed(&mut self, step: usize, change: CellChange) {
+            self.log.as_mut().unwrap().fixed(step, &change);
+        }
+    }
+
     #[test]
-    fn the_change_list_names_columns_and_marks_consent() {
+    fn the_change_list_names_columns_marks_consent_and_lists_what_fixes_changed() {
+        use crate::edits::{Fix, RowFilter};
         let cells = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
         let mut history = History::default();
         history.push(
-            crate::edits::Step::edit(
-                3,
+            Step::edit(
+                2,
                 &cells(&["07911 123456", "shop"]),
                 &cells(&["+447911123456", "shop, till"]),
             )
             .unwrap(),
         );
-        let columns = cells(&["Mobile", "Source"]);
-        let csv = changes_csv(&history, &columns, &BTreeSet::from([1]));
+        history.push(Step::Fix {
+            fix: Fix::Set {
+                column: 1,
+                value: "=web".into(),
+                rows: RowFilter {
+                    column: 0,
+                    text: "07911".into(),
+                    whole_cell: false,
+                },
+            },
+            from_row: 2,
+        });
+        let csv = b"Mobile,Source,Opt-in Date,Consent Text\n\
+            07911 123456,shop,2025-01-05,Yes to Acme on WhatsApp\n\
+            07911 123457,till,2025-01-05,Yes to Acme on WhatsApp\n\
+            +44 7911 123458,till,2025-01-05,Yes to Acme on WhatsApp\n";
+        let mut sink = Changes {
+            history: history.clone(),
+            log: None,
+        };
+        let options = crate::CheckOptions {
+            edits: std::sync::Arc::new(history.edits()),
+            ..crate::CheckOptions::default().with_business_name("Acme")
+        };
+        crate::check_bytes(
+            csv,
+            Profile::builtin("whatsapp").unwrap(),
+            options,
+            &mut sink,
+        )
+        .unwrap();
+        let log = sink.log.unwrap();
+        assert_eq!(log.rows_changed(), [1, 1]);
+        assert_eq!(log.cells_changed(), 3);
         assert_eq!(
-            String::from_utf8(csv).unwrap(),
+            String::from_utf8(log.csv()).unwrap(),
             "step,kind,row,column,before,after,consent\r\n\
-             1,edit,3,Mobile,07911 123456,+447911123456,no\r\n\
-             1,edit,3,Source,shop,\"shop, till\",yes\r\n"
+             1,edit,2,Mobile,07911 123456,+447911123456,no\r\n\
+             1,edit,2,Source,shop,\"shop, till\",yes\r\n\
+             2,set,3,Source,till,'=web,yes\r\n"
         );
     }
 

@@ -44,6 +44,10 @@ pub struct FileInfo {
     pub skipped_rows: u64,
     /// Blank rows inside the table (not contacts, not counted as rows).
     pub blank_rows: u64,
+    /// Rows the merchant's bulk fixes deleted (not counted as rows; absent
+    /// when none was).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deleted_rows: u64,
     /// Source columns in order (header text, or `Column A`…).
     pub columns: Vec<String>,
     /// Worksheet read, for workbooks.
@@ -282,6 +286,11 @@ pub fn plan_batches(contacts: u64, options: &BatchOptions) -> Vec<Batch> {
         size = size.saturating_mul(2).min(cap);
     }
     batches
+}
+
+/// Whether `n` is 0 (a count left out of the JSON then).
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

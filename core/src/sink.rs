@@ -2,6 +2,7 @@
 //! row's verdict, to a [`Sink`] (the output files, the browser's worker, a
 //! profiler). Nothing here judges.
 
+use crate::edits::CellChange;
 use crate::records::Record;
 use crate::report::{FileInfo, Issue};
 use crate::segment::Segment;
@@ -98,6 +99,10 @@ pub trait Sink {
     /// stage's. Core has no clock, so a profiling sink measures; the
     /// default does nothing and costs nothing.
     fn stage(&mut self, _stage: Stage) {}
+    /// A bulk fix of the merchant's (step `step` of their history) changed
+    /// a cell, or deleted a row (a change per cell with a value), as the
+    /// record was read: before that row's verdict, if it has one.
+    fn fixed(&mut self, _step: usize, _change: CellChange) {}
 }
 
 /// A sink that keeps nothing (only the report is wanted).

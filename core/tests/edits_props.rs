@@ -3,7 +3,8 @@
 //! in every output, for any list and any edits (duplicates, header
 //! detection and date orders included).
 
-use listgate_core::edits::{History, Step};
+use listgate_core::edits::{Applied, Fix, History, RowFilter, Step};
+use listgate_core::records::Record;
 mod common;
 
 use common::options;
@@ -106,6 +107,140 @@ proptest! {
         let edited_file = check(&csv(filler, &edited_rows), options());
         prop_assert_eq!(with_edits, edited_file);
     }
+}
+
+/// Bulk fixes of any kind but deletion (which renumbers the rows of a file
+/// edited by hand), with texts short enough to be found in cells.
+fn fix() -> impl Strategy<Value = Fix> {
+    let text = prop_oneof![cell(), "[a-z0-9 +]{1,2}"];
+    let filter =
+        (0usize..6, text.clone(), any::<bool>()).prop_map(|(column, text, whole_cell)| RowFilter {
+            column,
+            text,
+            whole_cell,
+        });
+    prop_oneof![
+        (0usize..6, text.clone(), text.clone(), any::<bool>()).prop_map(
+            |(column, find, with, whole_cell)| Fix::Replace {
+                column,
+                find,
+                with,
+                whole_cell
+            }
+        ),
+        (0usize..6, text, filter).prop_map(|(column, value, rows)| Fix::Set {
+            column,
+            value,
+            rows
+        }),
+        Just(Fix::AddCountry {
+            column: 0,
+            region: "GB".into()
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Typed edits and fixes mixed: the check applies them as it reads, to
+    /// the sample and past it, in 4 KiB chunks; the file they are compared
+    /// with has each row edited up front.
+    #[test]
+    fn fixes_check_as_the_fixed_file_does(
+        rows in prop::collection::vec(prop::collection::vec(cell(), 6), 1..14),
+        steps in prop::collection::vec(
+            prop_oneof![
+                fix().prop_map(Err),
+                (0usize..14, 0usize..6, cell()).prop_map(Ok),
+            ],
+            0..6,
+        ),
+        past_the_sample in any::<bool>(),
+    ) {
+        let filler = if past_the_sample { 1_500 } else { 0 };
+        let first = filler as u64 + 2;
+        let mut history = History::default();
+        for step in steps {
+            match step {
+                Err(fix) => history.push(Step::Fix { fix, from_row: first }),
+                Ok((row, column, value)) => {
+                    let row = row % rows.len();
+                    let mut after = rows[row].clone();
+                    after[column] = value;
+                    if let Some(step) = Step::edit(first + row as u64, &rows[row], &after) {
+                        history.push(step);
+                    }
+                }
+            }
+        }
+        let edits = history.edits();
+        let edited_rows: Vec<Vec<String>> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, row)| {
+                let record = Record::from_cells(first + n as u64, row);
+                match edits.apply(&record, &mut |_, _| {}) {
+                    Applied::Changed(record) => record.cells().map(str::to_owned).collect(),
+                    Applied::Unchanged => row.clone(),
+                    Applied::Deleted => unreachable!("no deletion is generated"),
+                }
+            })
+            .collect();
+        let with_fixes = check(&csv(filler, &rows), CheckOptions {
+            edits: Arc::new(edits),
+            ..options()
+        });
+        prop_assert_eq!(with_fixes, check(&csv(filler, &edited_rows), options()));
+    }
+}
+
+#[test]
+fn deleted_rows_leave_the_list_and_are_counted() {
+    let row = |phone: &str, source: &str| {
+        [
+            phone,
+            "2025-03-05",
+            source,
+            "Yes to Acme offers on WhatsApp",
+            "whatsapp",
+            "",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let rows = vec![
+        row("+447911123456", "shop"),
+        row("+447911123457", "In-store TABLET"),
+        row("bad", "tablet"),
+        row("+447911123458", "web"),
+    ];
+    let mut history = History::default();
+    history.push(Step::Fix {
+        fix: Fix::Delete {
+            rows: RowFilter {
+                column: 2,
+                text: "tablet".into(),
+                whole_cell: false,
+            },
+        },
+        from_row: 2,
+    });
+    let (report, files) = check(
+        &csv(0, &rows),
+        CheckOptions {
+            edits: Arc::new(history.edits()),
+            ..options()
+        },
+    )
+    .expect("a report");
+    let kept = vec![rows[0].clone(), rows[3].clone()];
+    let (by_hand, by_hand_files) = check(&csv(0, &kept), options()).expect("a report");
+    assert_eq!(report.file.deleted_rows, 2);
+    assert_eq!(report.summary, by_hand.summary);
+    assert_eq!(report.summary.rows, 2);
+    // The clean file names no row: it is the file's without the deleted rows.
+    assert_eq!(files[0], by_hand_files[0]);
 }
 
 #[test]

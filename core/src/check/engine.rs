@@ -10,6 +10,7 @@ use super::parallel::{BATCH_ROWS, Batch, MAX_THREADS, Pool};
 use super::table::{Table, output_layout};
 use super::tally::Tally;
 use crate::code::{Code, Severity};
+use crate::edits::Applied;
 use crate::error::CheckError;
 use crate::limits::Limits;
 use crate::normalize::date::{DateRules, infer_order, write_instant};
@@ -204,8 +205,16 @@ impl Engine {
     /// Takes the next record, with the merchant's edits: judged now with
     /// one thread; with several, kept for the next batch.
     pub(super) fn take(&mut self, record: &Record, sink: &mut impl Sink) -> Result<(), CheckError> {
-        let edited = self.options.edits.apply(record);
-        let record = edited.as_ref().unwrap_or(record);
+        let edits = Arc::clone(&self.options.edits);
+        let edited = edits.apply(record, &mut |step, change| sink.fixed(step, change));
+        let record = match &edited {
+            Applied::Unchanged => record,
+            Applied::Changed(edited) => edited,
+            Applied::Deleted => {
+                self.layout.file.deleted_rows += 1;
+                return Ok(());
+            }
+        };
         self.limits.check(record)?;
         if self.pool.is_none() {
             return self.process(record, sink);

@@ -25,6 +25,7 @@ pub(crate) use table::Table;
 
 use crate::code::Code;
 use crate::decode::Decoder;
+use crate::edits::Applied;
 use crate::error::CheckError;
 use crate::normalize::phone::parse_region;
 use crate::options::CheckOptions;
@@ -160,11 +161,10 @@ impl Checker {
         sink: &mut impl Sink,
     ) -> Result<Report, CheckError> {
         let (sample, sampled) = workbook_sample(records);
-        let sample = edited(&self.options, sample);
         let mut engine = Engine::new(
             self.profile,
-            self.options,
-            &sample,
+            self.options.clone(),
+            &edited(&self.options, &sample),
             workbook_file_info(sheet),
         )?;
         sink.layout(&engine.layout);
@@ -206,12 +206,11 @@ impl Checker {
             return Ok(());
         };
         let (delimiter, reader, sample) = read_sample(&self.head, &text, complete, &self.options)?;
-        let sample = edited(&self.options, sample);
         let file = text_file_info(&self.decoder, delimiter);
         let mut engine = Box::new(Engine::new(
             self.profile.clone(),
             self.options.clone(),
-            &sample,
+            &edited(&self.options, &sample),
             file,
         )?);
         sink.layout(&engine.layout);
@@ -225,13 +224,15 @@ impl Checker {
 
 /// The sample as the merchant edited it: the layout is found, and date
 /// orders inferred, from what the edited file would hold.
-fn edited(options: &CheckOptions, sample: Vec<Record>) -> Vec<Record> {
-    if options.edits.is_empty() {
-        return sample;
-    }
+/// (The records themselves are edited as the engine takes them.)
+fn edited(options: &CheckOptions, sample: &[Record]) -> Vec<Record> {
     sample
-        .into_iter()
-        .map(|record| options.edits.apply(&record).unwrap_or(record))
+        .iter()
+        .filter_map(|record| match options.edits.apply(record, &mut |_, _| {}) {
+            Applied::Unchanged => Some(record.clone()),
+            Applied::Changed(edited) => Some(edited),
+            Applied::Deleted => None,
+        })
         .collect()
 }
 
