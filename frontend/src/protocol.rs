@@ -5,6 +5,7 @@
 //! handle; the worker reads it in slices) and `blobs` the generated downloads.
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
+use listgate_core::edits::History;
 use listgate_core::output::OutputFile;
 use listgate_core::{CheckError, Code, Position, Preview, Report, Segment, Severity};
 use serde::{Deserialize, Serialize};
@@ -15,11 +16,26 @@ use serde::{Deserialize, Serialize};
 pub enum Request {
     /// Read the start of the file: layout, first rows, suggested mapping.
     Preview(Settings),
-    /// Check the whole file and build the downloads.
-    Check(Settings),
+    /// Check the whole file, with the merchant's edits, and build the
+    /// downloads.
+    Check {
+        /// The profile and options.
+        settings: Settings,
+        /// The merchant's changes on the Results step (none at first): the
+        /// edits go into every download, the change list into `changes.csv`.
+        #[serde(default)]
+        history: History,
+        /// A bulk fix's preview: the answer is the list with the fix, and
+        /// the last check's rows stay until [`Request::Adopt`].
+        #[serde(default)]
+        preview: bool,
+    },
+    /// The previewed fix was applied: its rows become the last check's.
+    Adopt,
     /// A window of the last check's rows with issues, filtered.
     Rows(RowQuery),
-    /// Check one edited row on its own, with the mapping of the last check.
+    /// Check one edited row on its own, with the mapping of the last check:
+    /// its verdict at once, before the whole list is checked again.
     Recheck {
         /// The settings of the check the row came from.
         settings: Settings,
@@ -73,12 +89,19 @@ pub struct Checked {
     /// report is the `report.json` download. (A million-row list can have
     /// hundreds of thousands of issues; the page never parses them all.)
     pub report: Report,
-    /// Rows with issues the worker keeps for [`Request::Rows`].
+    /// Rows with issues (or edited) the worker keeps for [`Request::Rows`].
     pub rows_kept: u64,
     /// Rows with issues beyond [`MAX_PROBLEM_ROWS`], only in the error file.
     pub rows_not_kept: u64,
     /// The downloads, in the order of the message's `blobs`.
     pub files: Vec<Download>,
+    /// The rows each of the merchant's steps changed or deleted, oldest
+    /// first (a bulk fix's count is known once the list is checked with it).
+    #[serde(default)]
+    pub changed: Vec<u64>,
+    /// Whether it answers a preview (see [`Request::Check`]).
+    #[serde(default)]
+    pub preview: bool,
 }
 
 /// Rows with issues the worker keeps for the results table.
@@ -204,6 +227,9 @@ pub struct ProblemRow {
     pub segment: Segment,
     /// Whether it is in the clean file.
     pub importable: bool,
+    /// Whether the merchant changed one of its cells.
+    #[serde(default)]
+    pub edited: bool,
 }
 
 /// One issue of a [`ProblemRow`].
@@ -261,6 +287,7 @@ mod tests {
                 .collect(),
             segment: Segment::Unknown,
             importable: false,
+            edited: false,
         }
     }
 

@@ -9,13 +9,15 @@ use crate::protocol::{
     RowIssue, Settings,
 };
 use js_sys::{Array, Uint8Array};
-use listgate_core::output::{OutputFile, batch_plan_csv, report_json, write_csv_row};
+use listgate_core::edits::{CellChange, Edits, History};
+use listgate_core::output::{ChangeLog, OutputFile, batch_plan_csv, report_json, write_csv_row};
 use listgate_core::records::Record;
 use listgate_core::{
-    Input, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink, check_bytes, check_input,
-    preview_input,
+    CheckOptions, Input, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink, check_bytes,
+    check_input, preview_input,
 };
 use std::cell::RefCell;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
@@ -28,6 +30,9 @@ thread_local! {
     /// The last check's rows with issues, for [`Request::Rows`]. A worker
     /// is single-threaded and checks one file at a time.
     static KEPT_ROWS: RefCell<Vec<KeptRow>> = const { RefCell::new(Vec::new()) };
+    /// A previewed fix's rows, kept until [`Request::Adopt`] makes them
+    /// the last check's (or the next preview replaces them).
+    static PREVIEW_ROWS: RefCell<Vec<KeptRow>> = const { RefCell::new(Vec::new()) };
     /// The JS buffer generated files pass through on their way into Blobs.
     static BLOB_SCRATCH: RefCell<Uint8Array> = RefCell::new(Uint8Array::new_with_length(0));
 }
@@ -92,10 +97,32 @@ pub fn respond(data: &JsValue, post: &mut dyn FnMut(Response, Option<Array>)) {
         (Request::Preview(settings), Some(file)) => {
             run_preview(&file, &settings).map(|p| (Response::Preview(p), None))
         }
-        (Request::Check(settings), Some(file)) => run_check(&file, &settings, &mut |progress| {
-            post(Response::Progress(progress), None)
-        })
-        .map(|(checked, blobs)| (Response::Checked(Box::new(checked)), Some(blobs))),
+        (
+            Request::Check {
+                settings,
+                history,
+                preview,
+            },
+            Some(file),
+        ) => {
+            // A preview leaves the last check's rows in place; a check
+            // frees them before it starts.
+            let kept = if preview { &PREVIEW_ROWS } else { &KEPT_ROWS };
+            kept.with(|rows| rows.borrow_mut().clear());
+            run_check(&file, &settings, &history, &mut |progress| {
+                post(Response::Progress(progress), None)
+            })
+            .map(|(checked, blobs, rows)| {
+                kept.with(|kept| *kept.borrow_mut() = rows);
+                let checked = Checked { preview, ..checked };
+                (Response::Checked(Box::new(checked)), Some(blobs))
+            })
+        }
+        (Request::Adopt, _) => {
+            PREVIEW_ROWS.with(|preview| KEPT_ROWS.with(|kept| kept.swap(preview)));
+            PREVIEW_ROWS.with(|preview| preview.borrow_mut().clear());
+            return;
+        }
         (Request::Rows(query), _) => Ok((
             Response::Rows(KEPT_ROWS.with(|rows| query.page(&rows.borrow()))),
             None,
@@ -212,22 +239,31 @@ fn run_preview(file: &Blob, settings: &Settings) -> Result<listgate_core::Previe
     preview_input(&mut BlobInput(file), &profile, &settings.options)
 }
 
-/// Checks the whole file: progress after every slice, then the report, the
-/// rows with issues and one blob per download.
-pub fn run_check(
+/// Checks the whole file with the merchant's changes in `history`: progress
+/// after every slice, then the report, the rows with issues (and the edited
+/// ones) and one blob per download (`changes.csv` once there are changes).
+fn run_check(
     file: &Blob,
     settings: &Settings,
+    history: &History,
     on_progress: &mut dyn FnMut(Progress),
-) -> Result<(Checked, Array), Failure> {
+) -> Result<(Checked, Array, Vec<KeptRow>), Failure> {
     let profile = profile(settings)?;
-    KEPT_ROWS.with(|rows| rows.borrow_mut().clear());
-    let mut sink = Collector::default();
+    let edits = Arc::new(history.edits());
+    let mut sink = Collector {
+        edits: Arc::clone(&edits),
+        history: Some((history.clone(), profile.clone())),
+        ..Collector::default()
+    };
     let mut spilled = Spilled::default();
     let total = file.size() as u64;
     let report = check_input(
         &mut BlobInput(file),
-        profile,
-        settings.options.clone(),
+        profile.clone(),
+        CheckOptions {
+            edits,
+            ..settings.options.clone()
+        },
         &mut sink,
         |sink, done| {
             spilled.spill(&mut sink.outputs, SPILL_BYTES)?;
@@ -256,6 +292,20 @@ pub fn run_check(
     let batches = OutputFile::Batches;
     blobs.push(blob(&batch_plan_csv(&report.batches), batches.mime())?.as_ref());
     files.push(Download::of(batches, Some(report.batches.len() as u64)));
+    let changed = sink
+        .changes
+        .as_ref()
+        .map(ChangeLog::rows_changed)
+        .unwrap_or_default();
+    if let Some(changes) = sink
+        .changes
+        .as_ref()
+        .filter(|_| !history.steps().is_empty())
+    {
+        let file = OutputFile::Changes;
+        blobs.push(blob(&changes.csv(), file.mime())?.as_ref());
+        files.push(Download::of(file, Some(changes.cells_changed())));
+    }
     let checked = Checked {
         report: Report {
             issues: Vec::new(),
@@ -264,9 +314,10 @@ pub fn run_check(
         rows_kept: sink.rows.len() as u64,
         rows_not_kept: sink.rows_not_listed,
         files,
+        changed,
+        preview: false,
     };
-    KEPT_ROWS.with(|rows| *rows.borrow_mut() = sink.rows);
-    Ok((checked, blobs))
+    Ok((checked, blobs, sink.rows))
 }
 
 /// Output buffered beyond this moves out of WebAssembly memory.
@@ -326,7 +377,8 @@ fn blob(bytes: &[u8], mime: &str) -> Result<Blob, Failure> {
 }
 
 /// Checks one edited row on its own: every row rule runs; duplicates are
-/// judged only within the row (the rest of the file is not re-read).
+/// judged only within the row (the whole list's check with the edit, which
+/// follows, judges them against every row).
 pub fn recheck(
     settings: &Settings,
     columns: &[String],
@@ -355,6 +407,7 @@ pub fn recheck(
         .to_problem_row();
     verdict.row = row;
     verdict.importable = report.summary.importable == 1;
+    verdict.edited = true;
     Ok(verdict)
 }
 
@@ -369,6 +422,7 @@ struct KeptRow {
     issues: Vec<RowIssue>,
     segment: Segment,
     importable: bool,
+    edited: bool,
 }
 
 impl Listed for KeptRow {
@@ -393,12 +447,13 @@ impl Listed for KeptRow {
             issues: self.issues.clone(),
             segment: self.segment,
             importable: self.importable,
+            edited: self.edited,
         }
     }
 }
 
-/// The sink the worker checks into: the downloads, the rows with issues for
-/// the results table, and a row count for progress.
+/// The sink the worker checks into: the downloads, the rows with issues and
+/// the edited rows for the results table, and a row count for progress.
 #[derive(Debug, Default)]
 struct Collector {
     outputs: Outputs,
@@ -408,18 +463,35 @@ struct Collector {
     rows_not_listed: u64,
     /// Keep rows without issues too (a re-check wants its one row back).
     keep_clean_rows: bool,
+    /// The merchant's edits: a row typed over is kept even once it is
+    /// clean, so the table shows what the edit did.
+    edits: Arc<Edits>,
+    /// The merchant's changes and the profile, for the change list.
+    history: Option<(History, Profile)>,
+    /// The change list, begun with the layout.
+    changes: Option<ChangeLog>,
 }
 
 impl Sink for Collector {
     fn layout(&mut self, layout: &Layout) {
         self.outputs.layout(layout);
         self.columns = layout.file.columns.clone();
+        if let Some((history, profile)) = &self.history {
+            self.changes = Some(ChangeLog::new(history.clone(), profile, layout));
+        }
+    }
+
+    fn fixed(&mut self, step: usize, change: CellChange) {
+        if let Some(changes) = &mut self.changes {
+            changes.fixed(step, &change);
+        }
     }
 
     fn row(&mut self, verdict: &RowVerdict<'_>) {
         self.outputs.row(verdict);
         self.rows_done += 1;
-        if verdict.issues.is_empty() && !self.keep_clean_rows {
+        let edited = self.edits.touches(verdict.record.row());
+        if verdict.issues.is_empty() && !self.keep_clean_rows && !edited {
             return;
         }
         if self.rows.len() >= MAX_PROBLEM_ROWS {
@@ -444,6 +516,7 @@ impl Sink for Collector {
                 .collect(),
             segment: verdict.segment,
             importable: verdict.disposition == listgate_core::Disposition::Clean,
+            edited,
         });
     }
 }

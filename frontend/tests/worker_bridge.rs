@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Uint8Array};
+use listgate_core::edits::{Fix, History, RowFilter, Step};
 use listgate_core::{CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
 use listgate_frontend::protocol::{Request, Response, RowQuery, Settings};
 use listgate_frontend::worker::{SLICE_BYTES, read_head, read_slices, respond, set};
@@ -29,6 +30,15 @@ fn settings() -> Settings {
             },
             ..CheckOptions::default()
         },
+    }
+}
+
+/// A check of the file as loaded, without edits.
+fn check(settings: Settings) -> Request {
+    Request::Check {
+        settings,
+        history: History::default(),
+        preview: false,
     }
 }
 
@@ -100,7 +110,7 @@ fn a_slice_callback_error_stops_the_reading() {
 #[wasm_bindgen_test]
 fn a_check_through_the_bridge_equals_core_on_the_whole_file() {
     let bytes = big_list(3 * SLICE_BYTES + 12_345);
-    let answers = ask(&Request::Check(settings()), Some(&blob(&bytes)));
+    let answers = ask(&check(settings()), Some(&blob(&bytes)));
     let progress: Vec<_> = answers
         .iter()
         .filter_map(|(r, _)| match r {
@@ -202,14 +212,14 @@ fn a_preview_reads_the_layout_and_suggests_the_mapping() {
 
 #[wasm_bindgen_test]
 fn refusals_and_bad_requests_come_back_as_failures() {
-    let empty = ask(&Request::Check(settings()), Some(&blob(b"")));
+    let empty = ask(&check(settings()), Some(&blob(b"")));
     assert!(
         matches!(&empty[..], [.., (Response::Failed(f), _)] if f.message.contains("empty")),
         "{empty:?}"
     );
     let mut unknown = settings();
     unknown.profile = "fax".into();
-    let answers = ask(&Request::Check(unknown), Some(&blob(MESSY)));
+    let answers = ask(&check(unknown), Some(&blob(MESSY)));
     assert!(matches!(&answers[..], [(Response::Failed(_), None)]));
     let no_file = ask(&Request::Preview(settings()), None);
     assert!(matches!(&no_file[..], [(Response::Failed(f), None)] if f.fix.is_some()));
@@ -259,4 +269,157 @@ fn an_edited_row_is_checked_again_with_the_same_mapping() {
     let after = recheck("+44 7911 123456");
     assert!(after.importable, "{after:?}");
     assert!(after.issues.is_empty(), "{after:?}");
+}
+
+#[wasm_bindgen_test]
+fn a_check_with_edits_writes_them_into_the_downloads_and_keeps_the_edited_rows() {
+    // Unique contacts over more than two slices, the last with a bad number.
+    let wording = "Yes to WhatsApp offers from Acme Boutique";
+    let row = |phone: &str| format!("{phone},2025-01-05,shop,{wording},whatsapp");
+    let header = "phone,opt_in_at,opt_in_source,opt_in_text,opt_in_channel";
+    let mut text = format!("{header}\n");
+    let mut n = 0;
+    while text.len() < 2 * SLICE_BYTES {
+        text.push_str(&row(&format!("+447911{n:06}")));
+        text.push('\n');
+        n += 1;
+    }
+    text.push_str(&row("not a number"));
+    text.push('\n');
+    let last = n as u64 + 2;
+    // The bad number typed over with the first contact's: a duplicate.
+    let cells = |line: &str| line.split(',').map(str::to_owned).collect::<Vec<_>>();
+    let (before, after) = (cells(&row("not a number")), cells(&row("+447911000000")));
+    let mut history = History::default();
+    history.push(Step::edit(last, &before, &after).expect("a change"));
+    let answers = ask(
+        &Request::Check {
+            settings: settings(),
+            history: history.clone(),
+            preview: false,
+        },
+        Some(&blob(text.as_bytes())),
+    );
+    let (Response::Checked(checked), Some(blobs)) = answers.last().cloned().unwrap() else {
+        panic!("the last answer is the result");
+    };
+    let edited_file = text.replace("not a number", "+447911000000");
+    let mut outputs = Outputs::default();
+    let expected = check_bytes(
+        edited_file.as_bytes(),
+        Profile::builtin("whatsapp").unwrap(),
+        settings().options,
+        &mut outputs,
+    )
+    .unwrap();
+    assert_eq!(expected.summary.duplicates, 1);
+    assert_eq!(checked.report.summary, expected.summary);
+    for (index, want) in [(0, &outputs.clean), (1, &outputs.errors)] {
+        let file: Blob = blobs.get(index).into();
+        assert_eq!(&read_head(&file, 1 << 30).unwrap(), want, "file {index}");
+    }
+    // The change list is the last download.
+    let changes = checked.files.len() - 1;
+    assert_eq!(checked.files[changes].file.name(), "changes.csv");
+    let csv = read_head(&blobs.get(changes as u32).into(), 1 << 20).unwrap();
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        format!(
+            "step,kind,row,column,before,after,consent\r\n1,edit,{last},phone,not a number,+447911000000,no\r\n"
+        )
+    );
+    let Response::Rows(page) = ask(
+        &Request::Rows(RowQuery {
+            text: last.to_string(),
+            limit: 10,
+            ..RowQuery::default()
+        }),
+        None,
+    )
+    .remove(0)
+    .0
+    else {
+        panic!("a page of rows");
+    };
+    let edited = page
+        .rows
+        .iter()
+        .find(|r| r.row == last)
+        .expect("the edited row is kept");
+    assert!(edited.edited);
+    assert_eq!(edited.cells, after);
+    assert!(
+        edited
+            .issues
+            .iter()
+            .any(|i| i.code.as_str() == "phone.duplicate"),
+        "judged against the whole list: {:?}",
+        edited.issues
+    );
+}
+
+/// The rows with issues the worker holds, as the page asks for them.
+fn rows_with_issues() -> Vec<u64> {
+    let query = RowQuery {
+        limit: 100,
+        ..RowQuery::default()
+    };
+    let Response::Rows(page) = ask(&Request::Rows(query), None).remove(0).0 else {
+        panic!("a page of rows");
+    };
+    page.rows.iter().map(|r| r.row).collect()
+}
+
+#[wasm_bindgen_test]
+fn a_previewed_fix_counts_its_rows_and_its_rows_replace_the_tables_only_when_adopted() {
+    let file = blob(MESSY);
+    ask(&check(settings()), Some(&file));
+    let before = rows_with_issues();
+    assert!(
+        before.contains(&12),
+        "row 12's number is a formula: {before:?}"
+    );
+    // Delete the rows whose source is the tablet (row 6) or whose number is
+    // the formula (row 12): two rows, the header untouched.
+    let mut history = History::default();
+    for text in ["in-store tablet", "hyperlink"] {
+        let column = if text == "hyperlink" { 2 } else { 5 };
+        history.push(Step::Fix {
+            fix: Fix::Delete {
+                rows: RowFilter {
+                    column,
+                    text: text.into(),
+                    whole_cell: false,
+                },
+            },
+            from_row: 4,
+        });
+    }
+    let answers = ask(
+        &Request::Check {
+            settings: settings(),
+            history,
+            preview: true,
+        },
+        Some(&file),
+    );
+    let Some((Response::Checked(checked), Some(blobs))) = answers.last().cloned() else {
+        panic!("the last answer is the result");
+    };
+    assert!(checked.preview);
+    assert_eq!(checked.changed, [1, 1]);
+    assert_eq!(checked.report.file.deleted_rows, 2);
+    let changes = checked.files.len() - 1;
+    let csv =
+        String::from_utf8(read_head(&blobs.get(changes as u32).into(), 1 << 20).unwrap()).unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.contains(",delete,")), "{csv}");
+    assert!(
+        csv.contains(",delete,12,Mobile,\"'=HYPERLINK"),
+        "formulas stay harmless: {csv}"
+    );
+    // Until it is applied, the table still shows the list without the fix.
+    assert_eq!(rows_with_issues(), before);
+    ask(&Request::Adopt, None);
+    let after = rows_with_issues();
+    assert!(!after.contains(&12) && !after.contains(&6), "{after:?}");
 }

@@ -235,29 +235,66 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
         .await;
     b.wait_for_text("#rows-shown", "9 of 9", 10).await;
 
-    // Editing the offending cell re-checks the row: `07911 12345O` (letter O)
-    // on row 8 becomes a valid number and the row is marked fixed.
-    let cell = b
-        .wait(
-            "#row-table tr[data-row='8'] td.bad input[aria-label='Row 8, Mobile']",
-            10,
-        )
-        .await;
-    cell.clear().await.expect("clear the cell");
-    cell.send_keys("+44 7911 123450\u{E004}")
-        .await
-        .expect("type and leave the cell");
+    // Editing the offending cell: `07911 12345O` (letter O) on row 8 becomes
+    // a valid number. The row's own verdict shows at once; then the whole
+    // list is checked again with the edit, and every number and download
+    // is what `listgate check` gives for the file edited the same way.
+    b.wait(
+        "#row-table tr[data-row='8'] td.bad input[aria-label='Row 8, Mobile']",
+        10,
+    )
+    .await;
+    edit_cell(&b, 8, "Mobile", "+44 7911 123450").await;
     b.wait("#row-table tr[data-row='8'] small.fixed", 10).await;
+    b.wait_for_text("#changes-applied", "1 change made", 20)
+        .await;
+    let change = b.text("#change-list tr[data-row='8']").await;
+    assert!(
+        change.contains("Mobile")
+            && change.contains("07911 12345O")
+            && change.contains("+44 7911 123450"),
+        "{change}"
+    );
+    let edited = tempfile::tempdir().expect("tempdir");
+    let edited_file = edited.path().join("whatsapp_messy.csv");
+    let original = std::fs::read_to_string(&file).expect("fixture");
+    assert_eq!(original.matches("07911 12345O").count(), 1);
+    std::fs::write(
+        &edited_file,
+        original.replace("07911 12345O", "+44 7911 123450"),
+    )
+    .expect("edited copy");
+    let edited_out = edited.path().join("out");
+    let report = cli(&b, &edited_file, &choices, &edited_out).await;
+    assert!(
+        !report["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .any(|i| i["row"] == 8),
+        "the edited row is clean for the CLI too"
+    );
+    assert_results_equal(&b, &report).await;
+    // The fixed row stays in the table, marked, with its new value.
+    b.wait("#row-table tr[data-row='8'] small.fixed", 10).await;
+    // changes.csv is the app's own file: what the merchant changed.
+    std::fs::write(
+        edited_out.join("changes.csv"),
+        "step,kind,row,column,before,after,consent\r\n1,edit,8,Mobile,07911 12345O,+44 7911 123450,no\r\n",
+    )
+    .expect("expected changes.csv");
 
-    // Downloads: byte for byte what `listgate check --out-dir` writes.
+    // Downloads: byte for byte what `listgate check --out-dir` writes for
+    // the edited file.
     b.click("section .actions button.primary").await;
-    let mut names = assert_downloads_equal(&b, out.path()).await;
+    let mut names = assert_downloads_equal(&b, &edited_out).await;
     b.screenshot("6-download").await;
     names.sort();
     assert_eq!(
         names,
         [
             "batches.csv",
+            "changes.csv",
             "clean.csv",
             "email_only.csv",
             "errors.csv",
@@ -266,6 +303,12 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
             "unknown.csv",
             "whatsapp.csv"
         ]
+    );
+    let clean = String::from_utf8(std::fs::read(edited_out.join("clean.csv")).expect("clean"))
+        .expect("UTF-8");
+    assert!(
+        clean.contains("+447911123450"),
+        "the fixed row is in the clean file: {clean}"
     );
 
     // Evidence and attestation: evidence asked for each opt-in source of
@@ -336,6 +379,7 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
         .flat_map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>())
         .map(|v| v.trim_matches('"').trim().to_owned())
         .filter(|v| v.len() >= 6)
+        .chain(["+44 7911 123450".to_owned(), "447911123450".to_owned()])
         .collect();
     let mut printed = Vec::new();
     for request in &requests {
@@ -403,6 +447,222 @@ async fn every_step_matches_the_cli_and_nothing_leaves_the_browser() {
             .collect::<Vec<_>>()
             .join("\n  ")
     );
+}
+
+/// Types `text` over the cell `column` of row `row` in the row table and
+/// leaves it.
+async fn edit_cell(b: &Browser, row: u64, column: &str, text: &str) {
+    let cell = b
+        .wait(
+            &format!("#row-table tr[data-row='{row}'] input[aria-label='Row {row}, {column}']"),
+            10,
+        )
+        .await;
+    // Ctrl+A, then the new value and Tab, as a person does it (a WebDriver
+    // clear would commit the empty cell as an edit of its own).
+    cell.click().await.expect("focus the cell");
+    cell.send_keys(&format!("\u{E009}a\u{E000}{text}\u{E004}"))
+        .await
+        .expect("type and leave the cell");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_edit_that_makes_a_duplicate_is_caught_and_undo_and_redo_follow_it() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    let file = fixture("whatsapp_messy.csv");
+    let choices = Choices::acme_whatsapp();
+    check_in_browser(&b, &server.url, &file, &choices).await;
+    let out = tempfile::tempdir().expect("tempdir");
+    let before = cli(&b, &file, &choices, &out.path().join("before")).await;
+    assert_results_equal(&b, &before).await;
+    assert!(
+        b.find_all("#undo:not([disabled])").await.is_empty(),
+        "nothing to undo yet"
+    );
+
+    // Row 7's landline becomes row 9's mobile: judged alone the row is
+    // clean, judged with the whole list row 9 is now its duplicate.
+    edit_cell(&b, 7, "Mobile", "+44 7911 123458").await;
+    b.wait_for_text("#changes-applied", "1 change made", 20)
+        .await;
+    let original = std::fs::read_to_string(&file).expect("fixture");
+    let edited_file = out.path().join("whatsapp_messy.csv");
+    std::fs::write(
+        &edited_file,
+        original.replace("+44 20 7946 0958", "+44 7911 123458"),
+    )
+    .expect("edited copy");
+    let after = cli(&b, &edited_file, &choices, &out.path().join("after")).await;
+    assert_eq!(
+        after["summary"]["duplicates"].as_u64(),
+        before["summary"]["duplicates"].as_u64().map(|n| n + 1),
+        "the CLI finds one more duplicate in the edited file"
+    );
+    assert_results_equal(&b, &after).await;
+
+    // Undo: the list as loaded again, numbers and all; redo: the edit back.
+    b.click("#undo").await;
+    b.wait_for_text("#changes-status", "No changes yet.", 20)
+        .await;
+    assert_results_equal(&b, &before).await;
+    assert!(b.find_all("#change-list").await.is_empty());
+    b.click("#redo").await;
+    b.wait_for_text("#changes-applied", "1 change made", 20)
+        .await;
+    assert_results_equal(&b, &after).await;
+    assert!(
+        b.text("#change-list tr[data-row='7']")
+            .await
+            .contains("+44 7911 123458")
+    );
+    b.close().await;
+}
+
+/// Fills in the bulk-fix form and previews the fix: `kind`, then each
+/// `(select, value)` chosen and each `(input, text)` typed.
+async fn preview_fix(b: &Browser, kind: &str, choose: &[(&str, &str)], typed: &[(&str, &str)]) {
+    b.select("#fix-kind", kind).await;
+    for (css, value) in choose {
+        b.select(css, value).await;
+    }
+    for (css, text) in typed {
+        b.type_into(css, text).await;
+    }
+    b.click("#fix-preview-button:not([disabled])").await;
+    b.wait("#fix-preview-rows", 20).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bulk_fixes_show_their_row_counts_first_and_flow_into_every_download() {
+    let server = Server::start();
+    let b = Browser::start().await;
+    let file = fixture("whatsapp_messy.csv");
+    let choices = Choices::acme_whatsapp();
+    check_in_browser(&b, &server.url, &file, &choices).await;
+    let out = tempfile::tempdir().expect("tempdir");
+    let before = cli(&b, &file, &choices, &out.path().join("before")).await;
+    b.click("#bulk-fix summary").await;
+
+    // The channel written in lower case becomes `WhatsApp`, whole cells only:
+    // the count shown first is the rows of the file whose channel is that.
+    let original = std::fs::read_to_string(&file).expect("fixture");
+    let lower: Vec<usize> = original
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.ends_with(",whatsapp"))
+        .map(|(n, _)| n + 1)
+        .collect();
+    assert_eq!(lower.len(), 6, "{lower:?}");
+    // Channel (column 8) holds consent records: the form says so.
+    preview_fix(
+        &b,
+        "replace",
+        &[("#fix-column", "7")],
+        &[("#fix-find", "whatsapp"), ("#fix-with", "WhatsApp")],
+    )
+    .await;
+    b.wait("#fix-consent-warning", 10).await;
+    b.wait_for_text("#fix-preview-rows", "changes 6 rows", 20)
+        .await;
+    b.screenshot("5-results-bulk-fix").await;
+    assert_accessible(&b, "Bulk fix").await;
+    // Discarded, and asked again for whole cells only.
+    b.click("#fix-discard").await;
+    b.click("#fix-whole").await;
+    b.click("#fix-preview-button:not([disabled])").await;
+    b.wait_for_text("#fix-preview-rows", "changes 6 rows", 20)
+        .await;
+    // Previewing changed nothing yet.
+    assert_results_equal(&b, &before).await;
+    assert!(b.find_all("#change-list").await.is_empty());
+    b.click("#fix-apply").await;
+    b.wait_for_text("#changes-applied", "1 change made", 10)
+        .await;
+    b.wait_for_text(
+        "#change-list tr.fix[data-kind='replace'] td.rows",
+        "6 rows",
+        10,
+    )
+    .await;
+
+    // The tablet's rows get the SMS channel: a filter on another column.
+    preview_fix(
+        &b,
+        "set",
+        &[("#fix-column", "7"), ("#fix-filter-column", "5")],
+        &[
+            ("#fix-value", "sms"),
+            ("#fix-filter-text", "In-Store Tablet"),
+        ],
+    )
+    .await;
+    b.wait_for_text("#fix-preview-rows", "changes 1 row", 20)
+        .await;
+    b.click("#fix-apply").await;
+    b.wait_for_text("#changes-applied", "2 changes made", 10)
+        .await;
+
+    // The same file fixed by hand, checked by the CLI: the same numbers and,
+    // byte for byte, the same downloads; changes.csv lists every cell.
+    let fixed: Vec<String> = original
+        .lines()
+        .map(|line| match line.strip_suffix(",whatsapp") {
+            Some(rest) if rest.contains("in-store tablet") => format!("{rest},sms"),
+            Some(rest) => format!("{rest},WhatsApp"),
+            None => line.to_owned(),
+        })
+        .collect();
+    let fixed_file = out.path().join("whatsapp_messy.csv");
+    std::fs::write(&fixed_file, fixed.join("\n") + "\n").expect("fixed copy");
+    let after_dir = out.path().join("after");
+    let after = cli(&b, &fixed_file, &choices, &after_dir).await;
+    assert_ne!(
+        after["segments"], before["segments"],
+        "the tablet's row is SMS now"
+    );
+    assert_results_equal(&b, &after).await;
+    let mut changes = String::from("step,kind,row,column,before,after,consent\r\n");
+    for row in &lower {
+        changes.push_str(&format!(
+            "1,replace,{row},Channel,whatsapp,WhatsApp,yes\r\n"
+        ));
+    }
+    changes.push_str("2,set,6,Channel,WhatsApp,sms,yes\r\n");
+    std::fs::write(after_dir.join("changes.csv"), changes).expect("expected changes.csv");
+    b.click("section .actions button.primary").await;
+    assert_downloads_equal(&b, &after_dir).await;
+    b.click("nav li:nth-child(5) button").await;
+
+    // The newsletter's row deleted: it leaves the counts, which say so.
+    b.click("#bulk-fix summary").await;
+    preview_fix(
+        &b,
+        "delete",
+        &[("#fix-filter-column", "6")],
+        &[("#fix-filter-text", "newsletter")],
+    )
+    .await;
+    b.wait_for_text("#fix-preview-rows", "changes 1 row", 20)
+        .await;
+    b.click("#fix-apply").await;
+    b.wait_for_text("#changes-applied", "3 changes made", 10)
+        .await;
+    let rows = after["summary"]["rows"].as_u64().expect("rows");
+    assert_eq!(number(&b.text("#summary-rows").await), rows - 1);
+    assert_eq!(number(&b.text("#summary-deleted").await), 1);
+
+    // Undo takes the deletion back, redo does it again.
+    b.click("#undo").await;
+    b.wait_for_text("#changes-applied", "2 changes made", 20)
+        .await;
+    assert_results_equal(&b, &after).await;
+    assert!(b.find_all("#summary-deleted").await.is_empty());
+    b.click("#redo").await;
+    b.wait_for_text("#changes-applied", "3 changes made", 20)
+        .await;
+    assert_eq!(number(&b.text("#summary-deleted").await), 1);
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -16,13 +16,14 @@ use components::evidence::EvidenceStep;
 use components::form::failure_in;
 use components::load::LoadStep;
 use components::map::MapStep;
-use components::results::ResultsStep;
+use components::results::{CellsEdited, ResultsStep};
 use components::start::StartStep;
 use components::status::StatusPage;
 use embed::{Embedding, use_events};
 use hooks::use_texts::{browser_locale, use_texts};
-use hooks::use_worker::{now_ms, use_worker};
+use hooks::use_worker::{WorkerHandle, now_ms, use_worker};
 use i18n::Texts;
+use listgate_core::edits::{self, History};
 use listgate_core::output::OutputFile;
 use state::{Action, AppState, Choices, Step};
 use std::collections::BTreeMap;
@@ -235,15 +236,19 @@ pub fn App(props: &AppProps) -> Html {
         let (state, worker) = (state.clone(), worker.clone());
         Callback::from(move |_| {
             let Some(source) = &state.source else { return };
-            for ready in &state.downloads {
-                let _ = web_sys::Url::revoke_object_url(&ready.url);
-            }
             let settings = state.settings(now());
             state.dispatch(Action::CheckStarted {
                 at_ms: now_ms(),
                 settings: settings.clone(),
             });
-            worker.send(&Request::Check(settings), Some(&source.blob));
+            // Changes made to this file before stay made.
+            let history = (*state.history).clone();
+            let request = Request::Check {
+                settings,
+                history,
+                preview: false,
+            };
+            worker.send(&request, Some(&source.blob));
         })
     };
     let on_cancel = {
@@ -255,24 +260,83 @@ pub fn App(props: &AppProps) -> Html {
     };
     let on_edit = {
         let (state, worker) = (state.clone(), worker.clone());
-        Callback::from(move |(row, cells): (u64, Vec<String>)| {
+        Callback::from(move |edit: CellsEdited| {
             let (Some(settings), Some(checked)) = (&state.checked_with, &state.checked) else {
+                return;
+            };
+            let Some(step) = edits::Step::edit(edit.row, &edit.before, &edit.after) else {
                 return;
             };
             // Re-check with the mapping the check used, so the row reads the same way.
             let mut settings = settings.clone();
             settings.options.reading.mapping =
                 listgate_core::Mapping(checked.report.mapping.clone());
-            worker.send(
-                &Request::Recheck {
-                    settings,
-                    columns: checked.report.file.columns.clone(),
-                    cells,
-                    row,
-                },
-                None,
-            );
+            let row = Request::Recheck {
+                settings,
+                columns: checked.report.file.columns.clone(),
+                cells: edit.after,
+                row: edit.row,
+            };
+            let mut history = (*state.history).clone();
+            history.push(step);
+            check_again(&state, &worker, history, Some(row));
         })
+    };
+    let on_undo = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |redo: bool| {
+            let mut history = (*state.history).clone();
+            let moved = if redo { history.redo() } else { history.undo() };
+            if moved {
+                check_again(&state, &worker, history, None);
+            }
+        })
+    };
+    let on_fix = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |fix: edits::Fix| {
+            let (Some(settings), Some(checked), Some(source)) =
+                (&state.checked_with, &state.checked, &state.source)
+            else {
+                return;
+            };
+            let file = &checked.report.file;
+            let from_row = file
+                .header_row
+                .map_or(file.skipped_rows + 1, |header| header + 1);
+            let mut history = (*state.history).clone();
+            history.push(edits::Step::Fix {
+                fix: fix.clone(),
+                from_row,
+            });
+            let request = Request::Check {
+                settings: settings.clone(),
+                history: history.clone(),
+                preview: true,
+            };
+            worker.send(&request, Some(&source.blob));
+            state.dispatch(Action::FixPreviewing {
+                fix,
+                history: Rc::new(history),
+                at_ms: now_ms(),
+            });
+        })
+    };
+    let on_pending = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |apply: bool| {
+            if apply {
+                worker.send(&Request::Adopt, None);
+            }
+            state.dispatch(Action::Pending(apply));
+        })
+    };
+    // Stopping a check with changes stops the worker, and with it the rows
+    // of the check on screen: they are checked again without the changes
+    // not yet applied.
+    let on_refresh_cancel = {
+        let (state, worker) = (state.clone(), worker.clone());
+        Callback::from(move |()| check_again(&state, &worker, (*state.applied).clone(), None))
     };
     let on_evidence = dispatch(&state, Action::Evidence);
     let on_submit = {
@@ -363,18 +427,23 @@ pub fn App(props: &AppProps) -> Html {
         Step::Results => match &state.checked {
             Some(checked) => html! {
                 <ResultsStep checked={checked.clone()} page={state.rows.clone()} {on_query}
-                    edited={state.edited.clone()} {on_edit} on_next={go(Step::Download)} />
+                    edited={state.edited.clone()} {on_edit} {on_undo} history={state.history.clone()}
+                    refreshing={state.refreshing} profile={checked_profile(&state)}
+                    pending={state.pending.clone()} {on_fix} {on_pending} on_cancel={on_refresh_cancel}
+                    default_region={state.checked_with.as_ref().and_then(|s| s.options.judging.default_region.clone())}
+                    on_next={go(Step::Download)} />
             },
             None => html! {},
         },
         Step::Download => {
-            html! { <DownloadStep files={state.downloads.clone()} on_next={go(Step::Evidence)} /> }
+            html! { <DownloadStep files={state.downloads.clone()} updating={state.refreshing.is_some()}
+            on_next={go(Step::Evidence)} /> }
         }
         Step::Evidence => match &state.checked {
             Some(checked) => html! {
                 <>
                     <EvidenceStep checked={checked.clone()} evidence={state.evidence.clone()} on_change={on_evidence}
-                        {on_submit} submitting={state.submitting}
+                        {on_submit} submitting={state.submitting} updating={state.refreshing.is_some()}
                         asks_for_key={embedding.publishable_key.is_none()} />
                     if let Some(submission) = &state.submission {
                         // A publishable key cannot read a submission back:
@@ -395,4 +464,40 @@ pub fn App(props: &AppProps) -> Html {
             { body }
         </div>
     }
+}
+
+/// Checks the whole list again with `history` (after `recheck`, the edited
+/// row's own verdict, which comes back first), in place of a check with
+/// older changes still running.
+fn check_again(
+    state: &UseReducerHandle<AppState>,
+    worker: &WorkerHandle,
+    history: History,
+    recheck: Option<Request>,
+) {
+    let (Some(settings), Some(source)) = (&state.checked_with, &state.source) else {
+        return;
+    };
+    if state.refreshing.is_some() {
+        worker.restart();
+    }
+    if let Some(recheck) = recheck {
+        worker.send(&recheck, None);
+    }
+    let request = Request::Check {
+        settings: settings.clone(),
+        history: history.clone(),
+        preview: false,
+    };
+    worker.send(&request, Some(&source.blob));
+    state.dispatch(Action::Changed {
+        history: Rc::new(history),
+        at_ms: now_ms(),
+    });
+}
+
+/// The profile the results were checked with.
+fn checked_profile(state: &AppState) -> Option<Rc<listgate_core::Profile>> {
+    let name = &state.checked_with.as_ref()?.profile;
+    listgate_core::Profile::builtin(name).ok().map(Rc::new)
 }

@@ -6,6 +6,7 @@ use crate::app::i18n::Texts;
 use crate::protocol::{Checked, Failure, ProblemRow, Progress, RowsPage, Settings};
 use chrono::{DateTime, Utc};
 use listgate_api::{SelfCheck, SubmissionView};
+use listgate_core::edits::{Fix, History};
 use listgate_core::output::OutputFile;
 use listgate_core::{
     Channels, CheckError, CheckOptions, Encoding, JudgeOptions, Mapping, Preview, Profile,
@@ -165,6 +166,19 @@ pub struct Running {
 }
 
 impl Running {
+    /// A check of `source` starting at `at_ms`.
+    pub fn at(at_ms: f64, source: Option<&Source>) -> Running {
+        Running {
+            started_ms: at_ms,
+            updated_ms: at_ms,
+            progress: Progress {
+                bytes_done: 0,
+                bytes_total: source.map_or(0, |f| f.size),
+                rows_done: 0,
+            },
+        }
+    }
+
     /// Rows judged per second so far.
     pub fn rows_per_second(&self) -> f64 {
         let seconds = (self.updated_ms - self.started_ms) / 1000.0;
@@ -210,6 +224,22 @@ pub struct Ready {
     pub url: String,
     /// The file itself (the clean file is what Submit sends).
     pub blob: web_sys::Blob,
+}
+
+/// A bulk fix checked with the list, waiting for the merchant to apply or
+/// discard it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The fix.
+    pub fix: Fix,
+    /// The changes with the fix as their last step.
+    pub history: Rc<History>,
+    /// The rows it changes (or deletes).
+    pub rows: u64,
+    /// The results with it.
+    pub checked: Rc<Checked>,
+    /// The downloads with it.
+    pub downloads: Vec<Ready>,
 }
 
 /// The consent evidence and attestation.
@@ -278,8 +308,22 @@ pub struct AppState {
     pub rows: Option<Rc<RowsPage>>,
     /// The settings the last check ran with (for re-checking edited rows).
     pub checked_with: Option<Settings>,
-    /// Edited rows and their new verdicts, by row number.
+    /// Edited rows' verdicts judged on their own, by row number: shown at
+    /// once, until the whole list's check with the edits replaces them.
     pub edited: Rc<BTreeMap<u64, ProblemRow>>,
+    /// The merchant's changes to the list, with undo and redo (kept across
+    /// checks of the same file, forgotten with it).
+    pub history: Rc<History>,
+    /// The changes `checked` and `downloads` include: `history` once the
+    /// check with its latest change is done.
+    pub applied: Rc<History>,
+    /// The list being checked again with the latest changes, or with a
+    /// fix to preview.
+    pub refreshing: Option<Running>,
+    /// The fix being previewed, with the changes it would make.
+    pub fix_asked: Option<(Rc<History>, Fix)>,
+    /// A previewed fix waiting to be applied or discarded.
+    pub pending: Option<Rc<Pending>>,
     /// The last failure, shown until the next action.
     pub failure: Option<Failure>,
     /// Evidence and attestation.
@@ -427,8 +471,28 @@ pub enum Action {
     Cancelled,
     /// A window of rows with issues arrived.
     Rows(RowsPage),
-    /// An edited row's new verdict.
+    /// An edited row's verdict, judged on its own.
     Rechecked(ProblemRow),
+    /// The merchant changed the list (an edit, an undo, a redo): the list
+    /// is being checked again with `history`.
+    Changed {
+        /// The changes now.
+        history: Rc<History>,
+        /// `performance.now()` when the check started.
+        at_ms: f64,
+    },
+    /// A bulk fix is being previewed: the list is checked with `history`,
+    /// whose last step is `fix`.
+    FixPreviewing {
+        /// The fix.
+        fix: Fix,
+        /// The changes with it.
+        history: Rc<History>,
+        /// `performance.now()` when the check started.
+        at_ms: f64,
+    },
+    /// The previewed fix is applied (`true`) or discarded.
+    Pending(bool),
     /// The worker failed.
     Failed(Failure),
     /// Evidence or attestation changed.
@@ -475,8 +539,10 @@ impl Reducible for AppState {
                 s.failure = None;
             }
             Action::Load(source) => {
-                // A new file is read and mapped afresh.
+                // A new file is read and mapped afresh; changes were to the old one.
                 s.source = Some(source);
+                s.history = Rc::default();
+                s.applied = Rc::default();
                 s.reading = Reading::default();
                 s.mapping.clear();
                 s.preview = None;
@@ -505,27 +571,89 @@ impl Reducible for AppState {
                 s.submission = None;
                 s.edited = Rc::default();
                 s.checked_with = Some(settings);
-                s.running = Some(Running {
-                    started_ms: at_ms,
-                    updated_ms: at_ms,
-                    progress: Progress {
-                        bytes_done: 0,
-                        bytes_total: s.source.as_ref().map_or(0, |f| f.size),
-                        rows_done: 0,
-                    },
-                });
+                s.refreshing = None;
+                s.running = Some(Running::at(at_ms, s.source.as_ref()));
             }
             Action::Progressed { progress, at_ms } => {
-                if let Some(running) = &mut s.running {
+                if let Some(running) = s.running.as_mut().or(s.refreshing.as_mut()) {
                     running.progress = progress;
                     running.updated_ms = at_ms;
                 }
             }
+            Action::Checked { checked, downloads } if checked.preview => {
+                s.refreshing = None;
+                // A preview no longer asked for (a change came since) is dropped.
+                match s.fix_asked.take() {
+                    Some((history, fix)) => {
+                        s.pending = Some(Rc::new(Pending {
+                            fix,
+                            history,
+                            rows: checked.changed.last().copied().unwrap_or(0),
+                            checked: Rc::new(*checked),
+                            downloads,
+                        }));
+                    }
+                    None => revoke(&downloads),
+                }
+            }
             Action::Checked { checked, downloads } => {
-                s.running = None;
+                // A first check opens the results; a check with the latest
+                // changes replaces them where the merchant is.
+                if s.running.take().is_some() {
+                    s.step = StepState(Step::Results);
+                }
+                s.refreshing = None;
+                revoke(&s.downloads);
                 s.checked = Some(Rc::new(*checked));
                 s.downloads = downloads;
-                s.step = StepState(Step::Results);
+                s.applied = s.history.clone();
+                s.edited = Rc::default();
+                s.rows = None;
+            }
+            Action::FixPreviewing {
+                fix,
+                history,
+                at_ms,
+            } => {
+                s.fix_asked = Some((history, fix));
+                s.refreshing = Some(Running::at(at_ms, s.source.as_ref()));
+                s.failure = None;
+            }
+            Action::Pending(apply) => {
+                let Some(pending) = s.pending.take() else {
+                    return self;
+                };
+                let pending = Rc::unwrap_or_clone(pending);
+                if apply {
+                    revoke(&s.downloads);
+                    s.checked = Some(pending.checked);
+                    s.downloads = pending.downloads;
+                    s.history = pending.history;
+                    s.applied = s.history.clone();
+                    s.edited = Rc::default();
+                    s.rows = None;
+                    if s.submission.is_none() {
+                        s.submission_key = None;
+                    }
+                } else {
+                    revoke(&pending.downloads);
+                }
+            }
+            Action::Changed { history, at_ms } => {
+                // A preview made before this change is of another list.
+                s.fix_asked = None;
+                if let Some(pending) = s.pending.take() {
+                    revoke(&pending.downloads);
+                }
+                // A verdict shown for a row the changes no longer touch is stale.
+                let edits = history.edits();
+                Rc::make_mut(&mut s.edited).retain(|row, _| edits.touches(*row));
+                s.history = history;
+                s.refreshing = Some(Running::at(at_ms, s.source.as_ref()));
+                s.failure = None;
+                if s.submission.is_none() {
+                    s.submission_key = None;
+                }
             }
             Action::Cancelled => {
                 s.running = None;
@@ -538,6 +666,13 @@ impl Reducible for AppState {
             Action::Failed(failure) => {
                 s.previewing = false;
                 s.running = None;
+                // The changes that could not be checked are not kept: the
+                // results and files stay those of the changes before them.
+                if s.refreshing.take().is_some() {
+                    s.history = s.applied.clone();
+                    s.edited = Rc::default();
+                    s.fix_asked = None;
+                }
                 s.failure = Some(failure);
             }
             Action::Evidence(evidence) => {
@@ -564,6 +699,13 @@ impl Reducible for AppState {
             }
         }
         Rc::new(s)
+    }
+}
+
+/// Frees the object URLs of downloads no longer offered.
+fn revoke(downloads: &[Ready]) {
+    for stale in downloads {
+        let _ = web_sys::Url::revoke_object_url(&stale.url);
     }
 }
 

@@ -11,6 +11,9 @@ use yew::prelude::*;
 pub struct DownloadProps {
     /// The generated files.
     pub files: Vec<Ready>,
+    /// They are being made again with the latest changes: the ones here
+    /// are out of date and are not offered.
+    pub updating: bool,
     /// Go to the evidence step.
     pub on_next: Callback<()>,
 }
@@ -23,6 +26,7 @@ fn label(t: &Texts, file: &Ready) -> String {
         OutputFile::Errors => "downloads.file.errors",
         OutputFile::Report => "downloads.file.report",
         OutputFile::Batches => "downloads.file.batches",
+        OutputFile::Changes => "downloads.file.changes",
         OutputFile::Segment(segment) => {
             let s = segment.as_str();
             return t.format(
@@ -45,6 +49,9 @@ pub fn DownloadStep(props: &DownloadProps) -> Html {
         <section aria-labelledby="download-title">
             <h2 id="download-title">{ t.get("downloads.title") }</h2>
             <p class="muted">{ t.get("downloads.intro") }</p>
+            if props.updating {
+                <p role="status" id="downloads-updating">{ t.get("downloads.updating") }</p>
+            } else {
             <ul class="downloads" id="downloads">
                 { for props.files.iter().map(|f| html! {
                     <li>
@@ -54,6 +61,7 @@ pub fn DownloadStep(props: &DownloadProps) -> Html {
                     </li>
                 }) }
             </ul>
+            }
             <div class="actions"><button class="primary" onclick={props.on_next.reform(|_: MouseEvent| ())}>{ t.get("downloads.next") }</button></div>
         </section>
     }

@@ -29,6 +29,10 @@ pub struct EvidenceProps {
     pub on_submit: Callback<()>,
     /// A submission is on its way.
     pub submitting: bool,
+    /// The list is being checked again with the latest changes: its clean
+    /// file is not the one to send yet.
+    #[prop_or_default]
+    pub updating: bool,
     /// The merchant types the tenant's API key (not when a partner's
     /// widget submits with its publishable key).
     #[prop_or(true)]
@@ -213,7 +217,10 @@ pub fn EvidenceStep(props: &EvidenceProps) -> Html {
             on.emit(next);
         })
     };
-    let missing = missing(&t, e, &props.checked);
+    let mut missing = missing(&t, e, &props.checked);
+    if props.updating {
+        missing.push(t.get("evidence.missing.updating").to_owned());
+    }
     let build = {
         let (ev, checked, package) = (e.clone(), props.checked.clone(), package.clone());
         Callback::from(move |_: MouseEvent| {

@@ -1,5 +1,6 @@
 //! One component per step, plus the small form controls they share.
 
+pub mod changes;
 pub mod check;
 pub mod downloads;
 pub mod evidence;

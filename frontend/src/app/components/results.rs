@@ -1,10 +1,14 @@
 //! Step 5: what the check found.
 
+use crate::app::components::changes::Changes;
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
+use crate::app::state::{Pending, Running};
 use crate::protocol::{Checked, ProblemRow, RowQuery, RowsPage};
-use listgate_core::{Outcome, Segment, Severity, app_fix_for};
-use std::collections::BTreeMap;
+use listgate_core::edits::{Fix, History};
+use listgate_core::output::consent_columns;
+use listgate_core::{Outcome, Profile, Segment, Severity, app_fix_for};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -27,10 +31,40 @@ pub struct ResultsProps {
     pub on_query: Callback<RowQuery>,
     /// Edited rows' new verdicts, by row number.
     pub edited: Rc<BTreeMap<u64, ProblemRow>>,
-    /// `(row, cells)` after a cell was edited.
-    pub on_edit: Callback<(u64, Vec<String>)>,
+    /// A cell was edited.
+    pub on_edit: Callback<CellsEdited>,
+    /// Undo (`false`) or redo (`true`) the last change.
+    pub on_undo: Callback<bool>,
+    /// The merchant's changes.
+    pub history: Rc<History>,
+    /// The list being checked again with the latest changes.
+    pub refreshing: Option<Running>,
+    /// The profile the list was checked with (it says which columns hold
+    /// consent records).
+    pub profile: Option<Rc<Profile>>,
+    /// A previewed fix waiting to be applied or discarded.
+    pub pending: Option<Rc<Pending>>,
+    /// Preview a bulk fix.
+    pub on_fix: Callback<Fix>,
+    /// Apply (`true`) or discard (`false`) the previewed fix.
+    pub on_pending: Callback<bool>,
+    /// Stop checking the list again.
+    pub on_cancel: Callback<()>,
+    /// The region of numbers written without a country code, if one was set.
+    pub default_region: Option<String>,
     /// Go to the downloads.
     pub on_next: Callback<()>,
+}
+
+/// A row as it was and as the merchant typed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellsEdited {
+    /// Its spreadsheet row number.
+    pub row: u64,
+    /// Its cells before.
+    pub before: Vec<String>,
+    /// Its cells after.
+    pub after: Vec<String>,
 }
 
 /// Summary, segments, issues by code and the rows with issues.
@@ -58,6 +92,14 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                 <span>{ t.plural(label, n, &[]) }</span></div>
         }
     };
+    let consent = Rc::new(
+        props
+            .profile
+            .as_deref()
+            .map(|p| consent_columns(p, report))
+            .unwrap_or_default(),
+    );
+    let columns = Rc::new(report.file.columns.clone());
     let outcome_id = match report.outcome {
         Outcome::AllImportable => "outcome.all_importable",
         Outcome::SomeImportable => "outcome.some_importable",
@@ -82,6 +124,9 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                 { stat("summary-rejected", "results.stat.rejected", s.rejected) }
                 { stat("summary-warnings", "results.stat.warnings", s.warnings) }
                 { stat("summary-duplicates", "results.stat.duplicates", s.duplicates) }
+                if report.file.deleted_rows > 0 {
+                    { stat("summary-deleted", "results.stat.deleted", report.file.deleted_rows) }
+                }
             </div>
             if !report.notices.is_empty() {
                 <ul id="notices" class="notices">
@@ -127,9 +172,14 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                     </tbody>
                 </table>
             }
+            <Changes history={props.history.clone()} changed={Rc::new(props.checked.changed.clone())}
+                refreshing={props.refreshing} pending={props.pending.clone()}
+                on_undo={props.on_undo.clone()} on_fix={props.on_fix.clone()} on_pending={props.on_pending.clone()}
+                on_cancel={props.on_cancel.clone()} columns={columns.clone()} consent={consent.clone()}
+                default_region={props.default_region.clone()} />
             <div ref={rows_heading}>
                 <RowTable checked={props.checked.clone()} page={props.page.clone()} on_query={props.on_query.clone()}
-                    edited={props.edited.clone()}
+                    edited={props.edited.clone()} consent={consent}
                     code={(*code_filter).clone()} on_code={Callback::from(move |c| code_filter.set(c))}
                     on_edit={props.on_edit.clone()} />
             </div>
@@ -163,12 +213,14 @@ pub struct RowTableProps {
     pub on_query: Callback<RowQuery>,
     /// Edited rows.
     pub edited: Rc<BTreeMap<u64, ProblemRow>>,
+    /// The columns that hold consent records.
+    pub consent: Rc<BTreeSet<usize>>,
     /// Only rows with this code (blank = all).
     pub code: String,
     /// Change the code filter.
     pub on_code: Callback<String>,
     /// A cell was edited.
-    pub on_edit: Callback<(u64, Vec<String>)>,
+    pub on_edit: Callback<CellsEdited>,
 }
 
 /// Rows asked of the worker at a time.
@@ -182,7 +234,9 @@ pub fn RowTable(props: &RowTableProps) -> Html {
     let t = use_texts();
     let text = use_state(String::new);
     let scroll_top = use_state(|| 0.0_f64);
-    let asked = use_mut_ref(|| None::<RowQuery>);
+    // The last window asked for, and of which check: a check with new
+    // changes has new rows, so the same window is asked for again.
+    let asked = use_mut_ref(|| None::<(*const Checked, RowQuery)>);
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let want_end = first + VISIBLE + 2 * OVERSCAN;
     let page = props
@@ -200,9 +254,10 @@ pub fn RowTable(props: &RowTableProps) -> Html {
             offset: first.saturating_sub(PAGE_ROWS / 4),
             limit: PAGE_ROWS,
         };
-        if asked.borrow().as_ref() != Some(&query) {
-            *asked.borrow_mut() = Some(query.clone());
-            props.on_query.emit(query);
+        let wanted = (Rc::as_ptr(&props.checked), query);
+        if asked.borrow().as_ref() != Some(&wanted) {
+            props.on_query.emit(wanted.1.clone());
+            *asked.borrow_mut() = Some(wanted);
         }
     }
     let last = want_end.min(matching);
@@ -241,7 +296,8 @@ pub fn RowTable(props: &RowTableProps) -> Html {
             &t,
             row,
             columns,
-            props.edited.contains_key(&row.row),
+            &props.consent,
+            row.edited || props.edited.contains_key(&row.row),
             &props.on_edit,
         )
     });
@@ -279,11 +335,20 @@ pub fn RowTable(props: &RowTableProps) -> Html {
                     }</p>
             </div>
             <p class="muted">{ t.get("results.edit_hint") }</p>
+            if !props.consent.is_empty() {
+                <p class="warning" id="consent-warning" role="note">{ t.get("results.consent_warning") }</p>
+            }
             <div class="scroll virtual" style={format!("height:{}px", viewport)} {onscroll} tabindex="0"
                 aria-label={t.get("results.rows_title").to_owned()}>
                 <table id="row-table">
                     <thead><tr><th scope="col">{ t.get("results.row") }</th><th scope="col">{ t.get("results.issues") }</th>
-                        { for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
+                        { for columns.iter().enumerate().map(|(i, c)| html! {
+                            if props.consent.contains(&i) {
+                                <th scope="col" class="consent">{ c }<small>{ " " }{ t.get("results.consent_column") }</small></th>
+                            } else {
+                                <th scope="col">{ c }</th>
+                            }
+                        }) }</tr></thead>
                     <tbody>
                         <tr style={format!("height:{}px", drawn_from as f64 * ROW_HEIGHT)} aria-hidden="true" />
                         { for rows }
@@ -301,8 +366,9 @@ fn row_html(
     t: &Texts,
     row: &ProblemRow,
     columns: &[String],
+    consent: &BTreeSet<usize>,
     edited: bool,
-    on_edit: &Callback<(u64, Vec<String>)>,
+    on_edit: &Callback<CellsEdited>,
 ) -> Html {
     let mut bad: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for issue in &row.issues {
@@ -334,14 +400,19 @@ fn row_html(
                 let onchange = {
                     let (on, cells, number) = (on_edit.clone(), row.cells.clone(), row.row);
                     Callback::from(move |e: Event| {
-                        let mut cells = cells.clone();
-                        cells.resize(cells.len().max(c + 1), String::new());
-                        cells[c] = e.target_unchecked_into::<HtmlInputElement>().value();
-                        on.emit((number, cells));
+                        let mut after = cells.clone();
+                        after.resize(after.len().max(c + 1), String::new());
+                        after[c] = e.target_unchecked_into::<HtmlInputElement>().value();
+                        on.emit(CellsEdited {
+                            row: number,
+                            before: cells.clone(),
+                            after,
+                        });
                     })
                 };
+                let consent = consent.contains(&c).then_some("consent");
                 html! {
-                    <td class={classes!(problem.is_some().then_some("bad"))} title={problem.clone().unwrap_or_default()}>
+                    <td class={classes!(problem.is_some().then_some("bad"), consent)} title={problem.clone().unwrap_or_default()}>
                         <input value={row.cells.get(c).cloned().unwrap_or_default()} {onchange}
                             aria-label={t.format("results.cell_label", &[("row", &row.row.to_string()), ("column", name)])}
                             aria-invalid={problem.is_some().to_string()} />

@@ -361,6 +361,14 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ("results.stat.warnings.other", "con avisos"),
     ("results.stat.duplicates.one", "duplicada"),
     ("results.stat.duplicates.other", "duplicadas"),
+    (
+        "results.stat.deleted.one",
+        "fila eliminada por tus correcciones",
+    ),
+    (
+        "results.stat.deleted.other",
+        "filas eliminadas por tus correcciones",
+    ),
     ("results.segments", "Segmentos de consentimiento"),
     ("results.segment", "Segmento"),
     ("results.notice", "Nota:"),
@@ -411,8 +419,96 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     (
         "results.edit_hint",
-        "Edita una celda para volver a comprobar su fila (al buscar duplicados, solo se tiene en cuenta esa fila). Los cambios no se guardan en las descargas: corrige el archivo de errores y vuelve a cargarlo.",
+        "Edita una celda para corregirla aquí: su fila se comprueba al momento y después toda la lista (duplicados incluidos), y todas las descargas incluyen tus correcciones.",
     ),
+    (
+        "results.consent_warning",
+        "Las columnas marcadas como consentimiento guardan registros de consentimiento (cuándo, dónde, el texto y el canal que aceptó el contacto). Cámbialas solo si tus propios registros muestran que el contacto lo aceptó así: cada cambio queda en changes.csv.",
+    ),
+    ("results.consent_column", "consentimiento"),
+    ("results.changes.title", "Tus cambios"),
+    (
+        "results.changes.updating",
+        "Comprobando de nuevo la lista con tus cambios… {percent}%",
+    ),
+    ("results.changes.none", "Aún no hay cambios."),
+    (
+        "results.changes.applied.one",
+        "{n} cambio hecho; los resultados y todas las descargas lo incluyen.",
+    ),
+    (
+        "results.changes.applied.other",
+        "{n} cambios hechos; los resultados y todas las descargas los incluyen.",
+    ),
+    ("results.changes.cancel", "Detener"),
+    ("results.changes.rows.one", "{n} fila"),
+    ("results.changes.rows.other", "{n} filas"),
+    ("results.fix.title", "Corregir muchas filas a la vez"),
+    ("results.fix.kind", "Corrección"),
+    (
+        "results.fix.kind.replace",
+        "Buscar y reemplazar en una columna",
+    ),
+    (
+        "results.fix.kind.set",
+        "Poner un valor en una columna de las filas que encuentra un filtro",
+    ),
+    (
+        "results.fix.kind.add_country",
+        "Añadir el prefijo del país a los números sin él",
+    ),
+    (
+        "results.fix.kind.delete",
+        "Eliminar las filas que encuentra un filtro",
+    ),
+    ("results.fix.find", "Buscar"),
+    ("results.fix.with", "Reemplazar por"),
+    (
+        "results.fix.whole_cell",
+        "Solo la celda entera (si no, cualquier parte)",
+    ),
+    ("results.fix.value", "Valor nuevo"),
+    ("results.fix.rows", "Filas"),
+    ("results.fix.filter_column", "Donde la columna"),
+    ("results.fix.filter_text", "contiene"),
+    (
+        "results.fix.filter_text_hint",
+        "No importan las mayúsculas ni los espacios alrededor; déjalo vacío para todas las filas.",
+    ),
+    ("results.fix.region", "País"),
+    ("results.fix.region_hint", "Dos letras, como ES o MX."),
+    ("results.fix.preview", "Vista previa"),
+    ("results.fix.preview_rows.one", "cambia {n} fila"),
+    ("results.fix.preview_rows.other", "cambia {n} filas"),
+    ("results.fix.apply", "Aplicar"),
+    ("results.fix.discard", "Descartar"),
+    ("results.fix.where_is", "{column} es «{text}»"),
+    ("results.fix.where_contains", "{column} contiene «{text}»"),
+    (
+        "results.fix.describe.replace",
+        "Reemplazar «{find}» por «{with}» en {column}",
+    ),
+    (
+        "results.fix.describe.replace_whole",
+        "Reemplazar las celdas que son «{find}» por «{with}» en {column}",
+    ),
+    (
+        "results.fix.describe.set",
+        "Poner «{value}» en {column} donde {rows}",
+    ),
+    (
+        "results.fix.describe.add_country",
+        "Añadir el prefijo de {region} a los números de {column}",
+    ),
+    (
+        "results.fix.describe.delete",
+        "Eliminar las filas donde {rows}",
+    ),
+    ("results.changes.undo", "Deshacer"),
+    ("results.changes.redo", "Rehacer"),
+    ("results.changes.column", "Columna"),
+    ("results.changes.before", "Antes"),
+    ("results.changes.after", "Después"),
     ("results.row", "Fila"),
     ("results.issues", "Incidencias"),
     ("results.status.fixed", "corregida"),
@@ -629,7 +725,19 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "downloads.file.batches",
         "Lotes de importación propuestos: un primer lote pequeño y después otros más grandes",
     ),
+    (
+        "downloads.file.changes",
+        "Tus cambios: cada celda que editaste, antes y después, con los datos de consentimiento marcados",
+    ),
+    (
+        "downloads.updating",
+        "Los archivos se están generando de nuevo con tus últimos cambios; aparecerán aquí enseguida.",
+    ),
     // 7. Pruebas.
+    (
+        "evidence.missing.updating",
+        "espera a que la lista se compruebe de nuevo con tus últimos cambios",
+    ),
     (
         "evidence.title",
         "7. Pruebas del consentimiento y declaración",
