@@ -6,6 +6,7 @@ use crate::plan::{Exclusions, Plan};
 use crate::review::{Reason, ReviewKind, SelfCheckQuestion};
 use crate::status::{BatchStatus, DeliveryStatus, SubmissionStatus, Verdict};
 use listgate_core::Report;
+use listgate_core::output::ChangeSummary;
 use serde::{Deserialize, Serialize};
 
 /// A submission as its tenant and reviewers see it.
@@ -32,6 +33,15 @@ pub struct SubmissionView {
     pub unticked: Vec<SelfCheckQuestion>,
     /// Evidence files, in the order they were sent.
     pub evidence: Vec<EvidenceView>,
+    /// The merchant's `changes.csv`, when they sent one: the cells they
+    /// changed in the app (`cells`), those in consent columns
+    /// (`consent_cells`) and up to 200 of its lines (`shown`: `step`,
+    /// `kind`, `row`, `column`, `before`, `after`, `consent`), consent
+    /// changes first. `shown` is emptied when the list is deleted under the
+    /// retention period; the counts stay.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub changes: Option<ChangeSummary>,
     /// When it arrived (RFC 3339).
     pub created_at: String,
     /// When its list files were deleted under the retention period (RFC 3339).

@@ -4,7 +4,10 @@
 #[macro_use]
 mod common;
 
-use common::{Database, MESSY, Session, TestApp, clean_list, form, form_for, spawn_app};
+use common::{
+    CHANGES, Database, MESSY, Session, TestApp, clean_list, download, form, form_for, spawn_app,
+    with_changes,
+};
 use listgate::db::tenants::add_tenant;
 use listgate::domain::tenant::{ApiKey, TenantName};
 use listgate_core::{CheckLimits, CheckOptions, JudgeOptions, Outputs, Profile, check_bytes};
@@ -42,6 +45,11 @@ on_every_database! {
     the_form_cannot_raise_the_servers_limits(10 << 20, 0);
     the_tenants_business_name_is_checked_whatever_the_form_says(10 << 20, 0);
     a_full_disk_keeps_nothing_and_recovers(10 << 20, 0);
+    a_change_list_goes_with_the_submission_for_the_reviewer(10 << 20, 0);
+    a_malformed_change_list_is_refused_naming_its_line(10 << 20, 0);
+    an_oversized_change_list_is_refused(80 << 20, 0);
+    an_amendment_replaces_the_change_list_with_its_clean_file(10 << 20, 0);
+    a_change_list_is_deleted_with_its_list(10 << 20, 0);
 }
 
 async fn a_clean_list_is_stored_once_and_read_back(app: TestApp) {
@@ -1851,6 +1859,314 @@ async fn a_full_disk_keeps_nothing_and_recovers(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(app.count("submissions").await, 1);
+}
+
+async fn a_change_list_goes_with_the_submission_for_the_reviewer(app: TestApp) {
+    let portal = app.tenant_on("Acme", "https://portal.example").await;
+    let merchant = portal.key.expose();
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (status, created) = app
+        .submit(
+            Some(&portal.key),
+            None,
+            with_changes(form(common::clean(MESSY), b"png"), CHANGES),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id");
+    // Every cell counted; the consent changes shown first, as the file says them.
+    assert_eq!(
+        created["changes"],
+        json!({
+            "cells": 3,
+            "consent_cells": 2,
+            "shown": [
+                { "step": 1, "kind": "edit", "row": 2, "column": "opt_in_source",
+                  "before": "shop", "after": "shop, till", "consent": true },
+                { "step": 2, "kind": "set", "row": 3, "column": "opt_in_source",
+                  "before": "till", "after": "'=web", "consent": true },
+                { "step": 1, "kind": "edit", "row": 2, "column": "phone",
+                  "before": "07911 123456", "after": "+447911123456", "consent": false },
+            ],
+        })
+    );
+    let (status, detail) = app
+        .review(&session, &format!("/submissions/{id}"), None, false)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["changes"], created["changes"]);
+
+    // The merchant and the reviewer download the file as it was sent.
+    for request in [
+        app.merchant_changes(merchant, id),
+        app.reviewer_changes(Some(&session), id),
+    ] {
+        let file = download(request).await;
+        assert_eq!(file.status, StatusCode::OK, "{}", file.message());
+        assert_eq!(file.content_type, "text/csv; charset=utf-8");
+        assert_eq!(file.disposition, "attachment; filename=\"changes.csv\"");
+        assert_eq!(file.body, CHANGES);
+    }
+    // Not for another tenant, the publishable key or without a session.
+    let stranger = app.tenant("Globex").await;
+    let file = download(app.merchant_changes(stranger.expose(), id)).await;
+    assert_eq!(
+        (file.status, file.message().as_str()),
+        (StatusCode::NOT_FOUND, "not found")
+    );
+    let file = download(app.merchant_changes(portal.publishable_key.as_str(), id)).await;
+    assert_eq!(file.status, StatusCode::FORBIDDEN);
+    let file = download(app.reviewer_changes(None, id)).await;
+    assert_eq!(file.status, StatusCode::UNAUTHORIZED);
+
+    // Sent without one: none shown, none to download.
+    let (status, plain) = app
+        .submit(
+            Some(&portal.key),
+            None,
+            form(common::clean(MESSY), b"another png"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{plain}");
+    assert_eq!(plain["changes"], Value::Null);
+    let plain = plain["id"].as_str().expect("id");
+    for request in [
+        app.merchant_changes(merchant, plain),
+        app.reviewer_changes(Some(&session), plain),
+    ] {
+        let file = download(request).await;
+        assert_eq!(file.status, StatusCode::NOT_FOUND);
+        assert!(
+            file.message().contains("no change list"),
+            "{}",
+            file.message()
+        );
+    }
+    let file = download(app.reviewer_changes(Some(&session), "nope")).await;
+    assert_eq!(
+        (file.status, file.message().as_str()),
+        (StatusCode::NOT_FOUND, "not found")
+    );
+}
+
+async fn a_malformed_change_list_is_refused_naming_its_line(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let edited = b"step,kind,row,column,before,after,consent\r\n\
+        1,edit,2,phone,a,b,no\r\n\
+        2,edit,3,opt_in_source,a,b,maybe\r\n";
+    let clean = common::clean(MESSY);
+    for (changes, line) in [(edited.as_slice(), 3), (clean.as_slice(), 1)] {
+        let (status, body) = app
+            .submit(
+                Some(&merchant),
+                None,
+                with_changes(form(common::clean(MESSY), b"png"), changes),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let message = body["error"]["message"].as_str().expect("message");
+        assert!(
+            message.starts_with(&format!(
+                "the `changes` part is refused: line {line} of changes.csv "
+            )),
+            "{message}"
+        );
+        assert!(
+            message.contains("download changes.csv from the app again"),
+            "{message}"
+        );
+    }
+    assert_eq!(app.count("submissions").await, 0);
+    assert_eq!(
+        files_in(&app.data.path().join("blobs")),
+        Vec::<std::path::PathBuf>::new()
+    );
+}
+
+async fn an_oversized_change_list_is_refused(app: TestApp) {
+    // This app takes bodies of 80 MiB; a change list may have 64.
+    let merchant = app.tenant("Acme").await;
+    let huge = vec![b'x'; (64 << 20) + 1];
+    let (status, body) = app
+        .submit(
+            Some(&merchant),
+            None,
+            with_changes(form(common::clean(MESSY), b"png"), &huge),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    let message = body["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("`changes` part is larger than 64 MB"),
+        "{message}"
+    );
+    assert_eq!(app.count("submissions").await, 0);
+}
+
+async fn an_amendment_replaces_the_change_list_with_its_clean_file(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (_, created) = app
+        .submit(
+            Some(&merchant),
+            None,
+            with_changes(form(common::clean(MESSY), b"png"), CHANGES),
+        )
+        .await;
+    let id = created["id"].as_str().expect("id");
+    let (status, body) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/decision"),
+            Some(json!({ "decision": "request_changes", "missing": ["insufficient_proof"] })),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let amend = |form: Form| {
+        app.http
+            .post(format!("{}/submissions/{id}/amendments", app.url))
+            .bearer_auth(merchant.expose())
+            .multipart(form)
+            .send()
+    };
+    let clean_part =
+        || reqwest::multipart::Part::bytes(common::clean(MESSY)).file_name("clean.csv");
+    let corrected = b"step,kind,row,column,before,after,consent\r\n\
+        1,edit,3,opt_in_at,2025-13-01,2025-01-13,yes\r\n";
+
+    // A change list alone describes no file.
+    let response = amend(with_changes(Form::new(), corrected))
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("json");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("`clean`"),
+        "{body}"
+    );
+    // With the corrected clean file it replaces the one stored.
+    let response = amend(with_changes(
+        Form::new().part("clean", clean_part()),
+        corrected,
+    ))
+    .await
+    .expect("send");
+    assert_eq!(response.status(), StatusCode::OK);
+    let amended: Value = response.json().await.expect("json");
+    assert_eq!(amended["status"], "pending_review");
+    assert_eq!(
+        (
+            &amended["changes"]["cells"],
+            &amended["changes"]["consent_cells"]
+        ),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(amended["changes"]["shown"][0]["after"], "2025-01-13");
+    let file = download(app.reviewer_changes(Some(&session), id)).await;
+    assert_eq!(
+        (file.status, file.body.as_slice()),
+        (StatusCode::OK, corrected.as_slice())
+    );
+}
+
+async fn a_change_list_is_deleted_with_its_list(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // Two submissions of the same list and change list, each its own evidence.
+    let mut ids = Vec::new();
+    for evidence in [b"first opt-in form".as_slice(), b"second opt-in form"] {
+        let (status, created) = app
+            .submit(
+                Some(&merchant),
+                None,
+                with_changes(form(common::clean(MESSY), evidence), CHANGES),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.push(created["id"].as_str().expect("id").to_owned());
+    }
+    let sha: Option<String> =
+        sqlx::query_scalar("SELECT changes_sha256 FROM submissions WHERE id = $1")
+            .bind(&ids[0])
+            .fetch_one(&app.db)
+            .await
+            .expect("sha");
+    let sha = sha.expect("a change list is stored");
+    let store = &app.state.backend.store;
+    assert_eq!(store.get(&sha).await.expect("stored"), CHANGES);
+    let reject = |id: String| {
+        let session = &session;
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .review(
+                    session,
+                    &format!("/submissions/{id}/decision"),
+                    Some(json!({ "decision": "reject", "reasons": ["insufficient_proof"] })),
+                    true,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    };
+    let purge = || {
+        listgate::services::retention::purge_expired(
+            &app.db,
+            store,
+            listgate::services::Retention::default(),
+            chrono::Utc::now() + chrono::Duration::days(91),
+        )
+    };
+    let lists = |lists| listgate::services::retention::Purged { lists, evidence: 0 };
+
+    reject(ids[0].clone()).await;
+    assert_eq!(purge().await.expect("purge"), lists(1));
+    // The other submission still holds the same change list.
+    assert!(store.get(&sha).await.is_ok(), "shared change list kept");
+    let (_, seen) = app
+        .get(&merchant, &format!("/submissions/{}", ids[0]))
+        .await;
+    assert_eq!(
+        seen["changes"],
+        json!({ "cells": 3, "consent_cells": 2, "shown": [] }),
+        "the counts stay, no cell of the list"
+    );
+    for request in [
+        app.merchant_changes(merchant.expose(), &ids[0]),
+        app.reviewer_changes(Some(&session), &ids[0]),
+    ] {
+        let file = download(request).await;
+        assert_eq!(file.status, StatusCode::GONE);
+        assert!(
+            file.message().contains("retention period"),
+            "{}",
+            file.message()
+        );
+    }
+    let spec = app.openapi().await;
+    for route in [
+        "/submissions/{id}/changes.csv",
+        "/review/submissions/{id}/changes.csv",
+    ] {
+        let responses = &spec["paths"][route]["get"]["responses"];
+        assert!(
+            responses.get("410").is_some(),
+            "{route} declares 410: {responses}"
+        );
+    }
+    let file = download(app.reviewer_changes(Some(&session), &ids[1])).await;
+    assert_eq!(
+        (file.status, file.body.as_slice()),
+        (StatusCode::OK, CHANGES)
+    );
+
+    reject(ids[1].clone()).await;
+    assert_eq!(purge().await.expect("purge"), lists(1));
+    assert!(store.get(&sha).await.is_err(), "change list deleted");
 }
 
 /// Every file under `dir`, however deep.

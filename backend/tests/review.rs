@@ -742,6 +742,31 @@ async fn each_answer_is_one_the_description_declares_for_its_route(app: TestApp)
     declared("get", "/contacts", status);
     let (status, _) = app.get(merchant, "/contacts").await;
     declared("get", "/contacts", status);
+    // The change list downloads, of a submission sent without one and of
+    // one sent with one.
+    let with_changes = app
+        .submitted(
+            merchant,
+            common::with_changes(form(clean(MESSY), b"z"), common::CHANGES),
+        )
+        .await;
+    for (key, submission) in [
+        (merchant.expose(), &id),
+        (merchant.expose(), &with_changes),
+        (stranger.expose(), &with_changes),
+        (portal.publishable_key.as_str(), &with_changes),
+    ] {
+        let file = common::download(app.merchant_changes(key, submission)).await;
+        declared("get", "/submissions/{id}/changes.csv", file.status);
+    }
+    for (session, submission) in [
+        (Some(&session), &id),
+        (Some(&session), &with_changes),
+        (None, &with_changes),
+    ] {
+        let file = common::download(app.reviewer_changes(session, submission)).await;
+        declared("get", "/review/submissions/{id}/changes.csv", file.status);
+    }
 
     let review = "/review/submissions/{id}";
     let plan = json!({ "first_batch": 1, "growth": 1, "cap": 1, "interval_seconds": 0 });

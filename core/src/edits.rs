@@ -46,6 +46,20 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// Every kind, as declared.
+    pub const ALL: [StepKind; 5] = [
+        StepKind::Edit,
+        StepKind::Replace,
+        StepKind::Set,
+        StepKind::AddCountry,
+        StepKind::Delete,
+    ];
+
+    /// The kind named `name` in `changes.csv` (see [`StepKind::as_str`]).
+    pub fn from_name(name: &str) -> Option<StepKind> {
+        StepKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
     /// Its name in `changes.csv`.
     pub const fn as_str(self) -> &'static str {
         match self {

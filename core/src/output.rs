@@ -422,12 +422,7 @@ impl ChangeLog {
     /// after, and whether the column holds consent data.
     pub fn csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        write_csv_row(
-            &mut out,
-            [
-                "step", "kind", "row", "column", "before", "after", "consent",
-            ],
-        );
+        write_csv_row(&mut out, CHANGES_HEADER);
         for (index, step) in self.history.steps().iter().enumerate() {
             for change in step.typed() {
                 out.extend_from_slice(&self.line(index, StepKind::Edit, change));
@@ -464,6 +459,324 @@ impl ChangeLog {
             ],
         );
         line
+    }
+}
+
+// Reading `changes.csv` back: the server reads the change list a merchant
+// attaches to a submission, for the reviewer.
+
+use crate::records::{Record, RecordReader};
+
+/// The columns of `changes.csv`, as its first line names them.
+pub const CHANGES_HEADER: [&str; 7] = [
+    "step", "kind", "row", "column", "before", "after", "consent",
+];
+
+/// How to fix a `changes.csv` that cannot be read.
+const CHANGES_FIX: &str =
+    "download changes.csv from the app again and attach it as the app wrote it";
+
+/// One line of `changes.csv`: a cell the merchant changed, as the file
+/// says it (a cell that starts with `'` in the file keeps it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeLine {
+    /// The step that changed it (1 for the merchant's first).
+    pub step: u32,
+    /// What the step did.
+    pub kind: StepKind,
+    /// The spreadsheet row number of the record.
+    pub row: u64,
+    /// The column's name.
+    pub column: String,
+    /// The cell before the change.
+    pub before: String,
+    /// The cell after it (blank for a deleted row).
+    pub after: String,
+    /// Whether the column holds consent data.
+    pub consent: bool,
+}
+
+/// What a `changes.csv` holds, as [`read_changes`] reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSummary {
+    /// Cells changed: one per line after the header.
+    pub cells: u64,
+    /// Those of them in columns that hold consent data.
+    pub consent_cells: u64,
+    /// Some of the lines: those that change consent data first, then the
+    /// others, each in the file's order.
+    pub shown: Vec<ChangeLine>,
+}
+
+/// Why a `changes.csv` cannot be read, with the line to look at: the
+/// lines as a spreadsheet numbers its rows (the header is line 1; a cell
+/// with a line break inside its quotes stays on its line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangesError {
+    /// The bytes are not UTF-8 text from this line on.
+    #[error(
+        "line {line} of changes.csv is not UTF-8 text, as the app writes it: was the file saved again in another program? {CHANGES_FIX}"
+    )]
+    NotUtf8 {
+        /// The line.
+        line: u64,
+    },
+    /// A quoted cell opens on this line and is never closed.
+    #[error(
+        "line {line} of changes.csv opens a quoted cell (\") that is never closed, so the lines after it cannot be read; {CHANGES_FIX}"
+    )]
+    UnclosedQuote {
+        /// The line.
+        line: u64,
+    },
+    /// The first line is not the header the app writes.
+    #[error(
+        "line {line} of changes.csv should be the header `step,kind,row,column,before,after,consent`, but it is {}: is this the change list the app wrote? {CHANGES_FIX}",
+        shown_or_blank(.found)
+    )]
+    WrongHeader {
+        /// The line (always 1).
+        line: u64,
+        /// What it holds instead (its start, when long).
+        found: String,
+    },
+    /// A line without the seven cells of a change.
+    #[error(
+        "line {line} of changes.csv has {found} cells, but every change has 7 (step, kind, row, column, before, after, consent): a cell with a comma or a line break may have lost its quotes; {CHANGES_FIX}"
+    )]
+    FieldCount {
+        /// The line.
+        line: u64,
+        /// The cells it has.
+        found: usize,
+    },
+    /// The step cell is not a step number.
+    #[error(
+        "line {line} of changes.csv has {} as its step, where a step number (1, 2, 3…) belongs; {CHANGES_FIX}",
+        shown_or_blank(.found)
+    )]
+    BadStep {
+        /// The line.
+        line: u64,
+        /// The step cell (its start, when long).
+        found: String,
+    },
+    /// The row cell is not a row number.
+    #[error(
+        "line {line} of changes.csv has {} as its row, where a spreadsheet row number (2, 3, 4…) belongs; {CHANGES_FIX}",
+        shown_or_blank(.found)
+    )]
+    BadRow {
+        /// The line.
+        line: u64,
+        /// The row cell (its start, when long).
+        found: String,
+    },
+    /// The kind cell names no kind of step.
+    #[error(
+        "line {line} of changes.csv has {} as its kind of change, which is none of edit, replace, set, add_country and delete; {CHANGES_FIX}",
+        shown_or_blank(.found)
+    )]
+    UnknownKind {
+        /// The line.
+        line: u64,
+        /// The kind cell (its start, when long).
+        found: String,
+    },
+    /// The consent cell is neither `yes` nor `no`.
+    #[error(
+        "line {line} of changes.csv has {} in its consent column, where yes or no belongs; {CHANGES_FIX}",
+        shown_or_blank(.found)
+    )]
+    BadConsent {
+        /// The line.
+        line: u64,
+        /// The consent cell (its start, when long).
+        found: String,
+    },
+}
+
+impl ChangesError {
+    /// The line to look at (1-based; the header is line 1).
+    pub const fn line(&self) -> u64 {
+        match self {
+            ChangesError::NotUtf8 { line }
+            | ChangesError::UnclosedQuote { line }
+            | ChangesError::WrongHeader { line, .. }
+            | ChangesError::FieldCount { line, .. }
+            | ChangesError::BadStep { line, .. }
+            | ChangesError::BadRow { line, .. }
+            | ChangesError::UnknownKind { line, .. }
+            | ChangesError::BadConsent { line, .. } => *line,
+        }
+    }
+}
+
+/// A cell as an error quotes it: in backticks, or "blank".
+fn shown_or_blank(found: &str) -> String {
+    if found.is_empty() {
+        "blank".into()
+    } else {
+        format!("`{found}`")
+    }
+}
+
+/// The start of `text`, short enough for a message.
+fn excerpt(text: &str) -> String {
+    const CHARS: usize = 60;
+    match text.char_indices().nth(CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// A step or row number: digits only, 1 or more.
+fn line_number(cell: &str) -> Option<u64> {
+    if cell.is_empty() || !cell.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    cell.parse().ok().filter(|&n| n > 0)
+}
+
+/// Reads a `changes.csv` ([`ChangeLog::csv`]; a leading BOM is fine):
+/// counts its cells, and those that change consent data, and keeps up to
+/// `shown` lines, those that change consent data first. Cells stay as the
+/// file writes them. A blank line changes nothing and is passed over.
+pub fn read_changes(bytes: &[u8], shown: usize) -> Result<ChangeSummary, ChangesError> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let mut reader = RecordReader::new(b',');
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        // The line is the one being read where the text stops being UTF-8.
+        let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+        reader.feed(valid, &mut |_| {});
+        ChangesError::NotUtf8 {
+            line: reader.rows() + 1,
+        }
+    })?;
+    let mut lines = ChangeLines {
+        limit: shown,
+        ..ChangeLines::default()
+    };
+    reader.feed(text, &mut |record| lines.take(record));
+    reader.finish(&mut |record| lines.take(record));
+    lines.summary()
+}
+
+/// A `changes.csv` as it is read: what it counts and keeps so far, or why
+/// it stopped.
+#[derive(Debug, Default)]
+struct ChangeLines {
+    limit: usize,
+    header: bool,
+    cells: u64,
+    consent_cells: u64,
+    /// Up to `limit` lines that change consent data.
+    consent: Vec<ChangeLine>,
+    /// Up to `limit` other lines.
+    others: Vec<ChangeLine>,
+    error: Option<ChangesError>,
+}
+
+impl ChangeLines {
+    /// Reads `record` unless an earlier line was wrong.
+    fn take(&mut self, record: &Record) {
+        if self.error.is_none()
+            && let Err(error) = self.read(record)
+        {
+            self.error = Some(error);
+        }
+    }
+
+    fn read(&mut self, record: &Record) -> Result<(), ChangesError> {
+        let line = record.row();
+        if record.has_unclosed_quote() {
+            return Err(ChangesError::UnclosedQuote { line });
+        }
+        if !self.header {
+            self.header = true;
+            if record.cells().eq(CHANGES_HEADER) {
+                return Ok(());
+            }
+            let found = record.cells().collect::<Vec<_>>().join(",");
+            return Err(ChangesError::WrongHeader {
+                line,
+                found: excerpt(&found),
+            });
+        }
+        if record.len() == 1 && record.text().is_empty() {
+            return Ok(());
+        }
+        if record.len() != CHANGES_HEADER.len() {
+            return Err(ChangesError::FieldCount {
+                line,
+                found: record.len(),
+            });
+        }
+        let cell = |index: usize| record.get(index).unwrap_or_default();
+        let step = line_number(cell(0))
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| ChangesError::BadStep {
+                line,
+                found: excerpt(cell(0)),
+            })?;
+        let kind = StepKind::from_name(cell(1)).ok_or_else(|| ChangesError::UnknownKind {
+            line,
+            found: excerpt(cell(1)),
+        })?;
+        let row = line_number(cell(2)).ok_or_else(|| ChangesError::BadRow {
+            line,
+            found: excerpt(cell(2)),
+        })?;
+        let consent = match cell(6) {
+            "yes" => true,
+            "no" => false,
+            other => {
+                return Err(ChangesError::BadConsent {
+                    line,
+                    found: excerpt(other),
+                });
+            }
+        };
+        self.cells += 1;
+        let kept = if consent {
+            self.consent_cells += 1;
+            &mut self.consent
+        } else {
+            &mut self.others
+        };
+        if kept.len() < self.limit {
+            kept.push(ChangeLine {
+                step,
+                kind,
+                row,
+                column: cell(3).to_owned(),
+                before: cell(4).to_owned(),
+                after: cell(5).to_owned(),
+                consent,
+            });
+        }
+        Ok(())
+    }
+
+    /// The summary of the whole file, or why it cannot be read.
+    fn summary(self) -> Result<ChangeSummary, ChangesError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if !self.header {
+            return Err(ChangesError::WrongHeader {
+                line: 1,
+                found: String::new(),
+            });
+        }
+        let mut shown = self.consent;
+        let room = self.limit - shown.len();
+        shown.extend(self.others.into_iter().take(room));
+        Ok(ChangeSummary {
+            cells: self.cells,
+            consent_cells: self.consent_cells,
+            shown,
+        })
     }
 }
 
@@ -536,8 +849,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_change_list_names_columns_marks_consent_and_lists_what_fixes_changed() {
+    /// The change log of a check with a typed edit (a consent cell and
+    /// another) and a fix of a consent column.
+    fn sample_change_log() -> ChangeLog {
         use crate::edits::{Fix, RowFilter};
         let cells = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
         let mut history = History::default();
@@ -580,7 +894,12 @@ mod tests {
             &mut sink,
         )
         .unwrap();
-        let log = sink.log.unwrap();
+        sink.log.unwrap()
+    }
+
+    #[test]
+    fn the_change_list_names_columns_marks_consent_and_lists_what_fixes_changed() {
+        let log = sample_change_log();
         assert_eq!(log.rows_changed(), [1, 1]);
         assert_eq!(log.cells_changed(), 3);
         assert_eq!(
@@ -589,6 +908,215 @@ mod tests {
              1,edit,2,Mobile,07911 123456,+447911123456,no\r\n\
              1,edit,2,Source,shop,\"shop, till\",yes\r\n\
              2,set,3,Source,till,'=web,yes\r\n"
+        );
+    }
+
+    #[test]
+    fn every_step_kind_is_read_back_by_its_name() {
+        for kind in StepKind::ALL {
+            assert_eq!(StepKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(StepKind::from_name("Edit"), None);
+    }
+
+    fn line(step: u32, kind: StepKind, row: u64, cells: [&str; 3], consent: bool) -> ChangeLine {
+        let [column, before, after] = cells.map(str::to_owned);
+        ChangeLine {
+            step,
+            kind,
+            row,
+            column,
+            before,
+            after,
+            consent,
+        }
+    }
+
+    #[test]
+    fn a_change_list_reads_back_consent_lines_first_as_the_file_says_them() {
+        let csv = sample_change_log().csv();
+        assert!(csv.starts_with(CHANGES_HEADER.join(",").as_bytes()));
+        let summary = read_changes(&csv, 10).expect("the app's own file");
+        assert_eq!((summary.cells, summary.consent_cells), (3, 2));
+        assert_eq!(
+            summary.shown,
+            [
+                line(1, StepKind::Edit, 2, ["Source", "shop", "shop, till"], true),
+                // The `'` the file wrote stays: the reviewer sees the file.
+                line(2, StepKind::Set, 3, ["Source", "till", "'=web"], true),
+                line(
+                    1,
+                    StepKind::Edit,
+                    2,
+                    ["Mobile", "07911 123456", "+447911123456"],
+                    false
+                ),
+            ]
+        );
+        // With a BOM, the same; fewer lines shown, the same counts.
+        let with_bom = [BOM, &csv].concat();
+        assert_eq!(read_changes(&with_bom, 10), Ok(summary.clone()));
+        let short = read_changes(&csv, 1).expect("read");
+        assert_eq!((short.cells, short.consent_cells), (3, 2));
+        assert_eq!(short.shown, summary.shown[..1]);
+        assert_eq!(read_changes(&csv, 0).expect("read").shown, []);
+        // JSON both ways, kinds by their changes.csv names.
+        let json = serde_json::to_string(&summary).expect("json");
+        assert!(json.contains(r#""kind":"set""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<ChangeSummary>(&json).expect("back"),
+            summary
+        );
+    }
+
+    const HEADER: &str = "step,kind,row,column,before,after,consent\r\n";
+
+    #[test]
+    fn quoted_cells_keep_their_commas_quotes_and_line_breaks() {
+        let csv = format!(
+            "{HEADER}1,edit,4,\"Notes, misc\",\"say \"\"hi\"\"\",\"two\r\nlines\",yes\r\n\
+             \r\n\
+             2,replace,5,Source, web ,,no\r\n"
+        );
+        let summary = read_changes(csv.as_bytes(), 200).expect("read");
+        assert_eq!((summary.cells, summary.consent_cells), (2, 1));
+        assert_eq!(
+            summary.shown,
+            [
+                line(
+                    1,
+                    StepKind::Edit,
+                    4,
+                    ["Notes, misc", "say \"hi\"", "two\r\nlines"],
+                    true
+                ),
+                line(2, StepKind::Replace, 5, ["Source", " web ", ""], false),
+            ]
+        );
+        // A header alone lists no change.
+        assert_eq!(
+            read_changes(HEADER.as_bytes(), 5),
+            Ok(ChangeSummary::default())
+        );
+    }
+
+    #[test]
+    fn each_unreadable_line_is_named_with_the_fix() {
+        let good = "1,edit,2,phone,a,b,no\r\n";
+        let with = |lines: &str| format!("{HEADER}{good}{lines}").into_bytes();
+        let cases: Vec<(Vec<u8>, ChangesError)> = vec![
+            (
+                [with("").as_slice(), b"2,edit,3,phone,\xff,b,no\r\n"].concat(),
+                ChangesError::NotUtf8 { line: 3 },
+            ),
+            (
+                with("2,edit,3,phone,\"open,b,no\r\n3,edit,4,phone,a,b,no\r\n"),
+                ChangesError::UnclosedQuote { line: 3 },
+            ),
+            (
+                b"phone,opt_in_at\r\n+447911123456,2025-01-05\r\n".to_vec(),
+                ChangesError::WrongHeader {
+                    line: 1,
+                    found: "phone,opt_in_at".into(),
+                },
+            ),
+            (
+                Vec::new(),
+                ChangesError::WrongHeader {
+                    line: 1,
+                    found: String::new(),
+                },
+            ),
+            (
+                with("2,edit,3,phone,a,b\r\n"),
+                ChangesError::FieldCount { line: 3, found: 6 },
+            ),
+            (
+                // A cell whose comma lost its quotes.
+                with("2,edit,3,Notes,a, b,c,no\r\n"),
+                ChangesError::FieldCount { line: 3, found: 8 },
+            ),
+            (
+                with("0,edit,3,phone,a,b,no\r\n"),
+                ChangesError::BadStep {
+                    line: 3,
+                    found: "0".into(),
+                },
+            ),
+            (
+                with("+1,edit,3,phone,a,b,no\r\n"),
+                ChangesError::BadStep {
+                    line: 3,
+                    found: "+1".into(),
+                },
+            ),
+            (
+                with("99999999999,edit,3,phone,a,b,no\r\n"),
+                ChangesError::BadStep {
+                    line: 3,
+                    found: "99999999999".into(),
+                },
+            ),
+            (
+                with("2,edit,three,phone,a,b,no\r\n"),
+                ChangesError::BadRow {
+                    line: 3,
+                    found: "three".into(),
+                },
+            ),
+            (
+                with("2,rename,3,phone,a,b,no\r\n"),
+                ChangesError::UnknownKind {
+                    line: 3,
+                    found: "rename".into(),
+                },
+            ),
+            (
+                with("2,edit,3,phone,a,b,Yes\r\n"),
+                ChangesError::BadConsent {
+                    line: 3,
+                    found: "Yes".into(),
+                },
+            ),
+            (
+                // A cell with a line break counts as one line.
+                with("2,edit,3,phone,\"a\r\nb\",c,no\r\n3,edit,4,phone,a,b,\r\n"),
+                ChangesError::BadConsent {
+                    line: 4,
+                    found: String::new(),
+                },
+            ),
+        ];
+        for (csv, expected) in cases {
+            let error = read_changes(&csv, 10).expect_err("refused");
+            assert_eq!(error, expected);
+            let message = error.to_string();
+            assert!(
+                message.starts_with(&format!("line {} of changes.csv ", error.line())),
+                "{message}"
+            );
+            assert!(
+                message.contains("download changes.csv from the app again"),
+                "{message}"
+            );
+        }
+        // The first wrong line is named, and a long cell is cut short.
+        let long = "x".repeat(500);
+        let error = read_changes(
+            &with(&format!("2,{long},3,a,b,c,no\r\n4,x,5,a,b,c,no\r\n")),
+            10,
+        )
+        .expect_err("refused");
+        assert_eq!(error.line(), 3);
+        assert!(error.to_string().len() < 400, "{error}");
+        assert_eq!(
+            ChangesError::BadConsent {
+                line: 7,
+                found: String::new()
+            }
+            .to_string(),
+            "line 7 of changes.csv has blank in its consent column, where yes or no belongs; \
+             download changes.csv from the app again and attach it as the app wrote it"
         );
     }
 

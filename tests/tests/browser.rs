@@ -1079,6 +1079,107 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     assert!(posts[0].uploaded > clean.len() as u64);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_change_list_goes_with_the_submission_and_the_reviewer_sees_consent_changes_first() {
+    let server = Server::start();
+    let key = add_tenant(&server, "Acme Boutique", &[]).secret;
+    add_reviewer(
+        &server,
+        "ana@listgate.example",
+        "correct horse battery staple",
+    );
+    let b = Browser::start().await;
+    let file = fixture("whatsapp_messy.csv");
+    let choices = Choices::acme_whatsapp();
+    check_in_browser(&b, &server.url, &file, &choices).await;
+
+    // Row 8's number mended, then row 10's opt-in date (consent data) moved
+    // out of the future.
+    edit_cell(&b, 8, "Mobile", "+44 7911 123450").await;
+    b.wait_for_text("#changes-applied", "1 change made", 20)
+        .await;
+    edit_cell(&b, 10, "Opt-in Date", "2025-03-10").await;
+    b.wait_for_text("#changes-applied", "2 changes made", 20)
+        .await;
+    assert!(
+        b.find_all("#change-list tr.consent[data-row='10']")
+            .await
+            .len()
+            == 1,
+        "the consent change is marked"
+    );
+    b.click("section .actions button.primary").await;
+    b.wait("#downloads a[data-file='changes.csv']", 10).await;
+    b.clear_downloads();
+    b.click("#downloads a[data-file='changes.csv']").await;
+    let changes = b.downloaded("changes.csv").await;
+    assert_eq!(
+        String::from_utf8_lossy(&changes),
+        "step,kind,row,column,before,after,consent\r\n\
+         1,edit,8,Mobile,07911 12345O,+44 7911 123450,no\r\n\
+         2,edit,10,Opt-in Date,2027-01-01,2025-03-10,yes\r\n"
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    b.click("nav li:nth-child(7) button").await;
+    b.answer_the_evidence_step(out.path()).await;
+    b.type_into("#api-key", &key).await;
+    b.click("#submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+    let stored = stored_files(&server.data.path().join("blobs"));
+    assert!(
+        stored.contains(&changes),
+        "the server keeps the change list"
+    );
+    assert_eq!(
+        stored.len(),
+        3,
+        "the clean file, the change list and the evidence"
+    );
+
+    // The reviewer sees both changes, the consent one first and marked, and
+    // downloads the same file.
+    b.sign_in_to_review("ana@listgate.example", "correct horse battery staple")
+        .await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait_for_text(
+        "#review-changes-summary",
+        "2 cells changed, 1 in consent columns",
+        10,
+    )
+    .await;
+    let lines = b.find_all("#review-changes tbody tr").await;
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0].attr("class").await.expect("attr").as_deref(),
+        Some("consent")
+    );
+    let first = lines[0].text().await.expect("text");
+    assert!(
+        first.contains("Opt-in Date")
+            && first.contains("2027-01-01")
+            && first.contains("2025-03-10"),
+        "{first}"
+    );
+    let link = b.wait("#review-changes a[href$='/changes.csv']", 10).await;
+    let href = link.attr("href").await.expect("attr").expect("href");
+    let fetched = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.text()).then(done, e => done(String(e)));",
+            vec![href.into()],
+        )
+        .await
+        .expect("fetch changes.csv");
+    assert_eq!(
+        fetched.as_str().map(str::as_bytes),
+        Some(changes.as_slice())
+    );
+    assert_accessible(&b, "Reviewer console with changes").await;
+    b.close().await;
+}
+
 /// Refreshes the reviewer's open submission until its import is complete.
 async fn wait_for_the_console_to_show_the_import_complete(b: &Browser) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);

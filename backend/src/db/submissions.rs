@@ -35,6 +35,10 @@ pub struct SubmissionRow {
     pub exclusions: String,
     /// Contacts that leaves out.
     pub excluded: i64,
+    /// The merchant's change list in the blob store, when they sent one.
+    pub changes_sha256: Option<String>,
+    /// What the server read of it, as JSON `ChangeSummary`.
+    pub changes: Option<String>,
 }
 
 impl SubmissionRow {
@@ -46,7 +50,7 @@ impl SubmissionRow {
 }
 
 const COLUMNS: &str = "id, tenant_id, status, profile, settings, report, consent, clean_sha256, contacts, \
-    created_at, purged_at, evidence_purged_at, exclusions, excluded";
+    created_at, purged_at, evidence_purged_at, exclusions, excluded, changes_sha256, changes";
 
 /// The submission `id`, of `tenant` when given (another tenant's is `None`).
 pub async fn find(
@@ -128,6 +132,8 @@ pub struct NewSubmission<'a> {
     pub fingerprint: &'a str,
     /// Now (RFC 3339).
     pub created_at: &'a str,
+    /// The change list, when sent: its hash and its summary JSON.
+    pub changes: Option<(&'a str, &'a str)>,
 }
 
 /// Stores a new submission, waiting for review.
@@ -137,8 +143,8 @@ pub async fn insert(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO submissions (id, tenant_id, idempotency_key, status, profile, settings, report, consent,
-            clean_sha256, contacts, created_at, fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            clean_sha256, contacts, created_at, fingerprint, changes_sha256, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(new.id)
     .bind(new.tenant)
@@ -152,6 +158,8 @@ pub async fn insert(
     .bind(new.contacts)
     .bind(new.created_at)
     .bind(new.fingerprint)
+    .bind(new.changes.map(|(sha, _)| sha))
+    .bind(new.changes.map(|(_, summary)| summary))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -279,6 +287,22 @@ pub async fn replace_clean(
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Replaces the change list with the one sent with a corrected clean file.
+pub async fn replace_changes(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    changes_sha256: &str,
+    changes: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE submissions SET changes_sha256 = $1, changes = $2 WHERE id = $3")
+        .bind(changes_sha256)
+        .bind(changes)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -451,14 +475,25 @@ pub async fn failures(db: &AnyPool, submission: &str) -> Result<Vec<(i64, String
     .await
 }
 
-/// Finished submissions made before `cutoff` that still hold their list:
-/// id, clean file hash, report.
-pub async fn lists_to_purge(
-    db: &AnyPool,
-    cutoff: &str,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+/// A finished submission whose list the retention period ends.
+#[derive(Debug, Clone, FromRow)]
+pub struct ListToPurge {
+    /// Its id.
+    pub id: String,
+    /// The clean file.
+    pub clean_sha256: String,
+    /// The report as JSON.
+    pub report: String,
+    /// The change list, when it has one.
+    pub changes_sha256: Option<String>,
+    /// What the server read of it, as JSON `ChangeSummary`.
+    pub changes: Option<String>,
+}
+
+/// Finished submissions made before `cutoff` that still hold their list.
+pub async fn lists_to_purge(db: &AnyPool, cutoff: &str) -> Result<Vec<ListToPurge>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, clean_sha256, report FROM submissions
+        "SELECT id, clean_sha256, report, changes_sha256, changes FROM submissions
          WHERE purged_at IS NULL AND status IN ($1, $2) AND created_at < $3",
     )
     .bind(SubmissionStatus::Imported.as_str())
@@ -468,19 +503,21 @@ pub async fn lists_to_purge(
     .await
 }
 
-/// Marks the list deleted and keeps `report` (without its issues); `false`
-/// when another sweep did it first.
+/// Marks the list deleted and keeps `report` (without its issues) and
+/// `changes` (without its lines); `false` when another sweep did it first.
 pub async fn mark_list_purged(
     db: &AnyPool,
     id: &str,
     now: &str,
     report: &str,
+    changes: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let marked = sqlx::query(
-        "UPDATE submissions SET purged_at = $1, report = $2 WHERE id = $3 AND purged_at IS NULL",
+        "UPDATE submissions SET purged_at = $1, report = $2, changes = $3 WHERE id = $4 AND purged_at IS NULL",
     )
     .bind(now)
     .bind(report)
+    .bind(changes)
     .bind(id)
     .execute(db)
     .await?;
@@ -513,10 +550,12 @@ pub async fn mark_evidence_purged(db: &AnyPool, id: &str, now: &str) -> Result<b
     Ok(marked.rows_affected() == 1)
 }
 
-/// Whether a submission still holds the file `sha` (as its list or as evidence).
+/// Whether a submission still holds the file `sha` (as its list, its
+/// change list or as evidence).
 pub async fn blob_still_held(db: &AnyPool, sha: &str) -> Result<bool, sqlx::Error> {
     let uses: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM submissions WHERE purged_at IS NULL AND clean_sha256 = $1)
+        "SELECT (SELECT COUNT(*) FROM submissions
+                 WHERE purged_at IS NULL AND (clean_sha256 = $1 OR changes_sha256 = $1))
               + (SELECT COUNT(*) FROM evidence e JOIN submissions s ON s.id = e.submission_id
                  WHERE s.evidence_purged_at IS NULL AND e.sha256 = $1)",
     )

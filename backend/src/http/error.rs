@@ -24,6 +24,9 @@ pub enum ApiError {
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
+    /// It exists without what was asked of it; the message says what (404).
+    #[error("{0}")]
+    Absent(String),
     /// No route serves this path.
     #[error("no API route has this path: /api/v1/docs lists them")]
     NoSuchPath,
@@ -116,6 +119,7 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Absent(message) => ApiError::Absent(message),
             ServiceError::Invalid(message) => ApiError::BadRequest(message),
             ServiceError::Conflict(message) => ApiError::Conflict(message),
             ServiceError::Gone(message) => ApiError::Gone(message),
@@ -135,7 +139,9 @@ impl ApiError {
         match self {
             ApiError::Unauthorized | ApiError::SignedOut => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound | ApiError::NoSuchPath => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::Absent(_) | ApiError::NoSuchPath => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,

@@ -1,10 +1,11 @@
-//! The review console's API: the queue, a submission with its evidence,
-//! decisions, the plan, and the batch monitor. Every route needs a reviewer
-//! session; every change also its CSRF token.
+//! The review console's API: the queue, a submission with its evidence and
+//! the merchant's change list, decisions, the plan, and the batch monitor.
+//! Every route needs a reviewer session; every change also its CSRF token.
 
 use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::session::Reviewer;
+use crate::http::submissions::{ChangesDownload, changes_download};
 use crate::services::{review, views};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reschedule))
         .routes(routes!(retry_webhook))
         .routes(routes!(evidence))
+        .routes(routes!(changes))
 }
 
 /// Every submission, those waiting for review first.
@@ -202,4 +204,24 @@ async fn evidence(
         ),
     );
     Ok(response)
+}
+
+/// The merchant's change list (`changes.csv`), as they sent it: every cell
+/// they edited in the app, before and after, consent columns marked.
+#[utoipa::path(get, path = "/review/submissions/{id}/changes.csv", tag = "reviewers",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("reviewer_session" = [])),
+    responses(
+        (status = OK, description = "`step,kind,row,column,before,after,consent`, one line per cell changed, as sent", content_type = "text/csv", body = String),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such submission, or it was sent without a change list", body = ErrorBody),
+        (status = GONE, description = "Deleted with the list when its retention period ended", body = ErrorBody),
+    ))]
+async fn changes(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path(id): Path<String>,
+) -> Result<ChangesDownload, ApiError> {
+    let csv = views::changes_csv(&state.backend, None, &id).await?;
+    Ok(changes_download(csv))
 }

@@ -1,7 +1,7 @@
 //! Submissions, as merchants (and partner pages) send and follow them: a
 //! clean list with its consent evidence, the amendments a reviewer asked
-//! for, the submission's status, the rows that failed at import, and the
-//! tenant's contact store a page at a time.
+//! for, the submission's status, the rows that failed at import, the
+//! merchant's change list, and the tenant's contact store a page at a time.
 
 use crate::http::AppState;
 use crate::http::auth::{Access, Submitter, Tenant};
@@ -11,7 +11,7 @@ use crate::services::intake::{self, Package, Submitted};
 use crate::services::{signals as delivery, views};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use listgate_api::{
     ConsentDeclaration, ContactsPage, DeliverySignals, EvidenceView, SubmissionView,
 };
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(amend))
         .routes(routes!(signals))
         .routes(routes!(failures))
+        .routes(routes!(changes))
         .routes(routes!(contacts))
 }
 
@@ -51,6 +52,43 @@ async fn failures(
         [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
         csv,
     ))
+}
+
+/// The change list the submission was sent with, byte for byte.
+#[utoipa::path(get, path = "/submissions/{id}/changes.csv", tag = "merchants",
+    params(("id" = String, Path, description = "The submission id")),
+    security(("api_key" = [])),
+    responses(
+        (status = OK, description = "The `changes.csv` sent with the submission (or with the corrected clean file of its latest amendment), as sent: \
+            `step,kind,row,column,before,after,consent`, one line per cell changed", content_type = "text/csv", body = String),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such submission for this tenant, or it was sent without a change list", body = ErrorBody),
+        (status = GONE, description = "Deleted with the list when its retention period ended", body = ErrorBody),
+    ))]
+async fn changes(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<ChangesDownload, ApiError> {
+    let csv = views::changes_csv(&state.backend, Some(&tenant.id), &id).await?;
+    Ok(changes_download(csv))
+}
+
+/// A change list as downloaded: CSV, saved as `changes.csv`.
+pub(crate) type ChangesDownload = ([(HeaderName, &'static str); 2], Vec<u8>);
+
+/// `csv`, the change list a submission was sent with, as a download.
+pub(crate) fn changes_download(csv: Vec<u8>) -> ChangesDownload {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"changes.csv\"",
+            ),
+        ],
+        csv,
+    )
 }
 
 /// Which page of contacts.
@@ -128,6 +166,15 @@ pub async fn read_form(
             "evidence_source" => source = field.text().await.map_err(multipart_error)?,
             "note" => form.note = capped_text(field, MAX_NOTE_BYTES, "note").await?,
             "clean" => form.clean = Some(field.bytes().await.map_err(multipart_error)?.to_vec()),
+            "changes" => {
+                let bytes = capped_bytes(field, MAX_CHANGES_BYTES).await?.ok_or_else(|| {
+                    ApiError::TooLarge(format!(
+                        "the `changes` part is larger than {} MB: send the changes.csv the app wrote for this list",
+                        MAX_CHANGES_BYTES >> 20
+                    ))
+                })?;
+                form.changes = Some(bytes);
+            }
             "evidence" => {
                 let view = EvidenceView {
                     name: field.file_name().unwrap_or("evidence").to_owned(),
@@ -163,13 +210,16 @@ pub async fn read_form(
             }
             other => {
                 return Err(ApiError::BadRequest(format!(
-                    "unknown form field `{other}`; send settings, clean, consent, evidence_source, evidence and (amending) note"
+                    "unknown form field `{other}`; send settings, clean, changes, consent, evidence_source, evidence and (amending) note"
                 )));
             }
         }
     }
     Ok(form)
 }
+
+/// Largest `changes` part: the app's change list of any list it checks.
+pub const MAX_CHANGES_BYTES: usize = 64 << 20;
 
 /// Largest `consent` part: the longest answers fit with room to spare.
 pub const MAX_CONSENT_BYTES: usize = 16 * 1024;
@@ -191,10 +241,26 @@ pub fn parse_consent(text: &str) -> Result<ConsentDeclaration, ApiError> {
     Ok(declaration)
 }
 
+/// A part's bytes, read chunk by chunk: `None` as soon as they pass `max`,
+/// so a larger part is never buffered whole.
+async fn capped_bytes(
+    mut field: axum::extract::multipart::Field<'_>,
+    max: usize,
+) -> Result<Option<Vec<u8>>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > max {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some(bytes))
+}
+
 /// A text part of at most `max` bytes, read chunk by chunk so a larger one
 /// is refused (422, naming `part`) without being buffered.
 async fn capped_text(
-    mut field: axum::extract::multipart::Field<'_>,
+    field: axum::extract::multipart::Field<'_>,
     max: usize,
     part: &str,
 ) -> Result<String, ApiError> {
@@ -202,16 +268,9 @@ async fn capped_text(
         message,
         issues: Vec::new(),
     };
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-        if bytes.len() + chunk.len() > max {
-            return Err(refused(format!(
-                "the `{part}` part is larger than {} KB",
-                max >> 10
-            )));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
+    let bytes = capped_bytes(field, max)
+        .await?
+        .ok_or_else(|| refused(format!("the `{part}` part is larger than {} KB", max >> 10)))?;
     String::from_utf8(bytes).map_err(|_| refused(format!("the `{part}` part is not UTF-8 text")))
 }
 
@@ -264,7 +323,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         description = "Sending the same key again returns the first submission (200) instead of creating another")),
     request_body(content_type = "multipart/form-data", description = "Fields, in any order: \
         `settings` (JSON: `{\"profile\": \"whatsapp\", \"options\": {…}}`, the options the list was checked with), \
-        `clean` (the clean CSV listgate wrote), `consent` (JSON, at most 16 KB, no other fields: \
+        `clean` (the clean CSV listgate wrote), optionally `changes` (the `changes.csv` the app wrote of the cells the merchant edited, \
+        at most 64 MB; the reviewer sees it, consent changes first), `consent` (JSON, at most 16 KB, no other fields: \
         `{\"consent\": {\"wording\", \"source\", \"capture_method\", \"double_opt_in\"}, \"self_check\": {…}, \"gdpr_confirmed\"}`, \
         the consent details, answers to the profile's self-check questions and, for email-gdpr, the required GDPR and profiling confirmation), and per evidence file an `evidence_source` (the opt-in source it proves) \
         followed by the `evidence` file."),
@@ -278,7 +338,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         (status = CONFLICT, description = "The same clean file, evidence and answers were submitted before (after a rejection: naming it and what was missing); \
             the Idempotency-Key was sent with other content; or the tenant has as many submissions waiting for review as the server allows", body = ErrorBody),
         (status = UNPROCESSABLE_ENTITY, description = "Rows that cannot be imported, with their issues; a `consent` that does not follow its schema, naming the field; \
-            self-check answers the profile does not ask, or an email-gdpr list without `gdpr_confirmed`", body = ErrorBody),
+            self-check answers the profile does not ask, or an email-gdpr list without `gdpr_confirmed`; a `changes` part that is not a change list the app wrote, naming the line", body = ErrorBody),
         (status = TOO_MANY_REQUESTS, description = "Too many submissions with this publishable key or from this address; retry after the `Retry-After` seconds", body = ErrorBody),
         (status = SERVICE_UNAVAILABLE, description = "As many lists as the server checks at once are being checked; retry after the `Retry-After` seconds", body = ErrorBody),
     ))]
@@ -323,17 +383,18 @@ async fn create(
 #[utoipa::path(post, path = "/submissions/{id}/amendments", tag = "merchants",
     params(("id" = String, Path, description = "The submission id")),
     security(("api_key" = [])),
-    request_body(content_type = "multipart/form-data", description = "Any of: `clean` (a corrected clean CSV, checked again), \
+    request_body(content_type = "multipart/form-data", description = "Any of: `clean` (a corrected clean CSV, checked again) \
+        with, optionally, `changes` (its `changes.csv`, which replaces the stored change list; without one the earlier change list stays), \
         `consent` (new consent answers, as for a submission), per evidence file an `evidence_source` followed by the `evidence` file, \
         and a `note` to the reviewer (at most 4 KB)."),
     responses(
         (status = OK, description = "Amended, waiting for review again", body = SubmissionView),
-        (status = BAD_REQUEST, description = "Nothing to add, or settings (an amendment keeps them)", body = ErrorBody),
+        (status = BAD_REQUEST, description = "Nothing to add, settings (an amendment keeps them), or `changes` without `clean`", body = ErrorBody),
         (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
         (status = NOT_FOUND, body = ErrorBody),
         (status = CONFLICT, description = "No changes were requested for this submission", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, body = ErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "A corrected file with rows that cannot be imported, or answers the profile refuses", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A corrected file with rows that cannot be imported, answers the profile refuses, or a `changes` part that is not a change list the app wrote", body = ErrorBody),
         (status = SERVICE_UNAVAILABLE, description = "As many lists as the server checks at once are being checked; retry after the `Retry-After` seconds", body = ErrorBody),
     ))]
 async fn amend(

@@ -5,7 +5,9 @@
 //! same evidence and answers is taken once: sent again it is refused,
 //! naming the earlier submission (and, after a rejection, what was
 //! missing). After changes are requested the merchant amends the same
-//! submission, which then waits for review again.
+//! submission, which then waits for review again. The merchant's change
+//! list (`changes.csv`, the cells they edited in the app) goes with the
+//! clean file it led to: read, stored, and shown to the reviewer.
 
 use crate::db;
 use crate::db::submissions::{AmendmentRow, NewSubmission, SubmissionRow};
@@ -13,12 +15,16 @@ use crate::domain::{ReviewKind, SubmissionStatus};
 use crate::services::{Backend, ServiceError};
 use crate::support::{new_id, sha256_hex};
 use listgate_api::{ConsentDeclaration, EvidenceView, Settings};
+use listgate_core::output::{ChangeSummary, read_changes};
 use listgate_core::{Code, Discard, Mapping, Profile, Report, check_bytes};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OwnedSemaphorePermit;
 
 /// Issues returned with a refused list (the report holds them all).
 const ISSUES_RETURNED: usize = 100;
+
+/// Lines of a change list shown to the reviewer (all are counted).
+const CHANGES_SHOWN: usize = 200;
 
 /// The settings as stored with a submission.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +46,9 @@ pub struct Package {
     pub settings: Option<Settings>,
     /// The clean file listgate wrote.
     pub clean: Option<Vec<u8>>,
+    /// The change list (`changes.csv`) the app wrote of the merchant's
+    /// edits that led to the clean file.
+    pub changes: Option<Vec<u8>>,
     /// The consent declaration.
     pub consent: Option<ConsentDeclaration>,
     /// Evidence files with their bytes.
@@ -138,10 +147,16 @@ pub async fn submit(
         )));
     }
     check_declaration(&settings.settings.profile, &consent)?;
-    let (report, clean, settings) = recheck(settings, clean, permit).await?;
+    let Rechecked {
+        report,
+        clean,
+        settings,
+        changes,
+    } = recheck(settings, clean, package.changes, permit).await?;
 
     let id = new_id();
     let clean_sha = backend.store.put(&clean).await?;
+    let changes = stored_changes(backend, changes).await?;
     let mut files = Vec::new();
     for (view, bytes) in &package.evidence {
         files.push((view, backend.store.put(bytes).await?));
@@ -162,6 +177,9 @@ pub async fn submit(
             contacts: report.summary.importable as i64,
             fingerprint: &print,
             created_at: &created_at,
+            changes: changes
+                .as_ref()
+                .map(|(sha, summary)| (sha.as_str(), summary.as_str())),
         },
     )
     .await?;
@@ -231,18 +249,61 @@ async fn tenant_settings(
     })
 }
 
-/// Checks `clean` again on the blocking pool while holding `permit`.
+/// A clean file checked again, with the change list that came with it.
+struct Rechecked {
+    report: Report,
+    clean: Vec<u8>,
+    settings: StoredSettings,
+    changes: Option<ChangeList>,
+}
+
+/// A change list as sent, and what was read of it.
+struct ChangeList {
+    bytes: Vec<u8>,
+    summary: ChangeSummary,
+}
+
+/// Reads `changes` and checks `clean` again on the blocking pool while
+/// holding `permit`.
 async fn recheck(
     settings: StoredSettings,
     clean: Vec<u8>,
+    changes: Option<Vec<u8>>,
     permit: OwnedSemaphorePermit,
-) -> Result<(Report, Vec<u8>, StoredSettings), ServiceError> {
+) -> Result<Rechecked, ServiceError> {
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        revalidate(&settings, &clean).map(|report| (report, clean, settings))
+        let changes = changes.map(read_change_list).transpose()?;
+        let report = revalidate(&settings, &clean)?;
+        Ok(Rechecked {
+            report,
+            clean,
+            settings,
+            changes,
+        })
     })
     .await
     .map_err(anyhow::Error::from)?
+}
+
+/// Reads the `changes` part; a file the app did not write as it is is
+/// refused (422), naming the line and the fix.
+fn read_change_list(bytes: Vec<u8>) -> Result<ChangeList, ServiceError> {
+    let summary = read_changes(&bytes, CHANGES_SHOWN)
+        .map_err(|e| ServiceError::refused(format!("the `changes` part is refused: {e}")))?;
+    Ok(ChangeList { bytes, summary })
+}
+
+/// Stores a change list: its hash and its summary as JSON.
+async fn stored_changes(
+    backend: &Backend,
+    changes: Option<ChangeList>,
+) -> Result<Option<(String, String)>, ServiceError> {
+    let Some(changes) = changes else {
+        return Ok(None);
+    };
+    let sha = backend.store.put(&changes.bytes).await?;
+    Ok(Some((sha, serde_json::to_string(&changes.summary)?)))
 }
 
 /// Checks the clean file again with core: the file listgate wrote has the
@@ -292,7 +353,9 @@ fn revalidate(stored: &StoredSettings, clean: &[u8]) -> Result<Report, ServiceEr
 
 /// Adds what a reviewer asked for to a submission whose changes were
 /// requested: evidence files, new consent answers, a corrected clean file
-/// (checked again like a new one). It then waits for review again.
+/// (checked again like a new one) with the change list that led to it,
+/// which replaces the stored one (without one, the earlier change list
+/// stays). It then waits for review again.
 pub async fn amend(
     backend: &Backend,
     tenant: &str,
@@ -316,7 +379,13 @@ pub async fn amend(
     }
     if package.settings.is_some() {
         return Err(ServiceError::Invalid(
-            "an amendment keeps the submission's settings: send clean, consent, evidence and note only".into(),
+            "an amendment keeps the submission's settings: send clean (with its changes), consent, evidence and note only".into(),
+        ));
+    }
+    if package.changes.is_some() && package.clean.is_none() {
+        return Err(ServiceError::Invalid(
+            "a `changes` part goes with the corrected clean file it led to: send it with `clean`"
+                .into(),
         ));
     }
     if package.clean.is_none() && package.consent.is_none() && package.evidence.is_empty() {
@@ -327,14 +396,16 @@ pub async fn amend(
     if let Some(consent) = &package.consent {
         check_declaration(&stored.profile, consent)?;
     }
-    let checked = match package.clean {
+    let (checked, changes) = match package.clean {
         Some(clean) => {
             let settings = settings_of(&stored)?;
             let settings = tenant_settings(backend, tenant, settings.settings).await?;
-            let (report, clean, _) = recheck(settings, clean, permit).await?;
-            Some((report, backend.store.put(&clean).await?))
+            let checked = recheck(settings, clean, package.changes, permit).await?;
+            let sha = backend.store.put(&checked.clean).await?;
+            let changes = stored_changes(backend, checked.changes).await?;
+            (Some((checked.report, sha)), changes)
         }
-        None => None,
+        None => (None, None),
     };
     let mut files = Vec::new();
     for (view, bytes) in &package.evidence {
@@ -374,6 +445,9 @@ pub async fn amend(
             report.summary.importable as i64,
         )
         .await?;
+    }
+    if let Some((sha, summary)) = &changes {
+        db::submissions::replace_changes(&mut tx, id, sha, summary).await?;
     }
     if package.consent.is_some() {
         db::submissions::replace_consent(&mut tx, id, &serde_json::to_string(&consent)?).await?;

@@ -68,6 +68,10 @@ pub enum ServiceError {
     /// Nothing with that id belongs to the caller.
     #[error("not found")]
     NotFound,
+    /// It exists without what was asked of it (a change list it was sent
+    /// without); the message says so.
+    #[error("{0}")]
+    Absent(String),
     /// The request is malformed; the message says how.
     #[error("{0}")]
     Invalid(String),

@@ -1,6 +1,7 @@
 //! Data retention: the clean list of a finished submission (imported or
-//! rejected) is deleted once it is older than `--retain-days`; the record
-//! of what was submitted and decided stays, without the row-level issues
+//! rejected), and the merchant's change list with it, is deleted once it
+//! is older than `--retain-days`; the record of what was submitted and
+//! decided stays, without the row-level issues and the changed cells
 //! (they quote numbers and addresses). Its evidence and consent answers,
 //! the proof needed whenever consent is challenged, stay for the longer
 //! `--evidence-retain-days`. The same hourly sweep deletes reviewer
@@ -10,6 +11,7 @@ use crate::db;
 use crate::db::blobs::BlobStore;
 use crate::services::{Backend, Retention};
 use chrono::{DateTime, Duration, Utc};
+use listgate_core::output::ChangeSummary;
 use sqlx::AnyPool;
 
 /// How often the server looks for expired submissions.
@@ -40,19 +42,22 @@ pub async fn purge_expired(
     let cutoff =
         |days: u32| (days > 0).then(|| (now - Duration::days(i64::from(days))).to_rfc3339());
     if let Some(cutoff) = cutoff(retention.list_days) {
-        for (id, clean, report) in db::submissions::lists_to_purge(db, &cutoff).await? {
+        for list in db::submissions::lists_to_purge(db, &cutoff).await? {
+            let changes = list.changes.as_deref().map(without_lines).transpose()?;
             if !db::submissions::mark_list_purged(
                 db,
-                &id,
+                &list.id,
                 &now.to_rfc3339(),
-                &without_issues(&report),
+                &without_issues(&list.report),
+                changes.as_deref(),
             )
             .await?
             {
                 continue;
             }
-            delete_unheld(db, store, [clean]).await?;
-            tracing::info!(submission = %id, "retention: list deleted");
+            let files = std::iter::once(list.clean_sha256).chain(list.changes_sha256);
+            delete_unheld(db, store, files).await?;
+            tracing::info!(submission = %list.id, "retention: list deleted");
             purged.lists += 1;
         }
     }
@@ -97,6 +102,13 @@ fn without_issues(report: &str) -> String {
         }
     }
     value.to_string()
+}
+
+/// The stored change list summary with its lines dropped (counts stay).
+fn without_lines(changes: &str) -> anyhow::Result<String> {
+    let mut summary: ChangeSummary = serde_json::from_str(changes)?;
+    summary.shown.clear();
+    Ok(serde_json::to_string(&summary)?)
 }
 
 /// Sweeps hourly (and at start) until `stop`: deletes ended reviewer

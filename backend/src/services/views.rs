@@ -1,6 +1,6 @@
 //! What merchants and reviewers read: a submission with its history and
-//! import, the review queue, the contact store a page at a time, and the
-//! rows that failed at import.
+//! import, the review queue, the contact store a page at a time, the rows
+//! that failed at import, and the merchant's change list.
 
 use crate::db;
 use crate::domain::{BatchStatus, DeliveryStatus, Exclusions, Plan, ReviewKind, SubmissionStatus};
@@ -126,6 +126,11 @@ pub async fn submission(
             .map(|c| c.unticked(kind))
             .unwrap_or_default(),
         evidence: db::submissions::evidence(db, id).await?,
+        changes: row
+            .changes
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?,
         report: serde_json::from_str(&row.report)?,
         id: row.id,
         status,
@@ -292,4 +297,28 @@ pub async fn failures_csv(
         listgate_core::output::write_csv_row(&mut csv, [row.to_string().as_str(), &reason]);
     }
     Ok(csv)
+}
+
+/// The change list (`changes.csv`) submission `id` was sent with, as sent:
+/// of `tenant` when given (another tenant's is "not found"), any for
+/// reviewers. Gone with the list under the retention period.
+pub async fn changes_csv(
+    backend: &Backend,
+    tenant: Option<&str>,
+    id: &str,
+) -> Result<Vec<u8>, ServiceError> {
+    let row = db::submissions::find(&backend.db, tenant, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let Some(sha) = row.changes_sha256 else {
+        return Err(ServiceError::Absent(format!(
+            "submission {id} has no change list: it was sent without a `changes` part (the app sends changes.csv only when the merchant changed the list in it)"
+        )));
+    };
+    if let Some(at) = row.purged_at {
+        return Err(ServiceError::Gone(format!(
+            "the change list was deleted with the list on {at}, when its retention period ended"
+        )));
+    }
+    Ok(backend.store.get(&sha).await?)
 }

@@ -589,3 +589,91 @@ pub async fn serve(
         stopped,
     }
 }
+
+/// A `changes.csv` as the app writes it, after the BOM a spreadsheet may
+/// add: a typed edit of a phone (no consent data) and of a consent cell
+/// (quoted: it holds a comma), then a fix of a consent column (its `'`
+/// neutralises a formula).
+pub const CHANGES: &[u8] = b"\xEF\xBB\xBFstep,kind,row,column,before,after,consent\r\n\
+    1,edit,2,phone,07911 123456,+447911123456,no\r\n\
+    1,edit,2,opt_in_source,shop,\"shop, till\",yes\r\n\
+    2,set,3,opt_in_source,till,'=web,yes\r\n";
+
+/// `form` with `changes` as its `changes` part, attached as the app does.
+pub fn with_changes(form: Form, changes: &[u8]) -> Form {
+    form.part(
+        "changes",
+        Part::bytes(changes.to_vec())
+            .file_name("changes.csv")
+            .mime_str("text/csv")
+            .expect("mime"),
+    )
+}
+
+/// A file download as answered: status, `Content-Type`,
+/// `Content-Disposition` and the bytes.
+pub struct Download {
+    /// The status.
+    pub status: StatusCode,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `Content-Disposition` (blank when there is none).
+    pub disposition: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Download {
+    /// The message of the API's error body.
+    pub fn message(&self) -> String {
+        let error: Value = serde_json::from_slice(&self.body).unwrap_or(Value::Null);
+        error["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// Sends `request` and reads its answer whole.
+pub async fn download(request: reqwest::RequestBuilder) -> Download {
+    let response = request.send().await.expect("send");
+    let header = |name: reqwest::header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .unwrap_or_default()
+    };
+    let (content_type, disposition) = (
+        header(reqwest::header::CONTENT_TYPE),
+        header(reqwest::header::CONTENT_DISPOSITION),
+    );
+    Download {
+        status: response.status(),
+        content_type,
+        disposition,
+        body: response.bytes().await.expect("body").to_vec(),
+    }
+}
+
+impl TestApp {
+    /// The merchant's download of the change list of `id`, with `key`
+    /// (secret or publishable).
+    pub fn merchant_changes(&self, key: &str, id: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}/submissions/{id}/changes.csv", self.url))
+            .bearer_auth(key)
+    }
+
+    /// The reviewer's download of the change list of `id`, in `session`
+    /// (`None`: signed out).
+    pub fn reviewer_changes(&self, session: Option<&Session>, id: &str) -> reqwest::RequestBuilder {
+        let request = self
+            .http
+            .get(format!("{}/review/submissions/{id}/changes.csv", self.url));
+        match session {
+            Some(session) => request.header("cookie", &session.cookie),
+            None => request,
+        }
+    }
+}

@@ -1,9 +1,9 @@
 //! The listgate server's API as the app uses it, its answers read as the
 //! `listgate-api` types the server writes. Submit is the one request that
 //! carries list data: sent only when the merchant presses the button, and
-//! only the clean file with the evidence (an amendment adds evidence files
-//! only). The reviewer console's calls ride on the reviewer's session
-//! cookie plus its CSRF token.
+//! only the clean file and the merchant's change list with the evidence
+//! (an amendment adds evidence files only). The reviewer console's calls
+//! ride on the reviewer's session cookie plus its CSRF token.
 
 use crate::protocol::{Failure, Settings};
 use gloo::net::http::Request;
@@ -30,6 +30,9 @@ pub struct Package<'a> {
     pub settings: &'a Settings,
     /// The clean file.
     pub clean: &'a Blob,
+    /// `changes.csv`, when the merchant changed the list in the app: the
+    /// reviewer sees every change (consent data marked).
+    pub changes: Option<&'a Blob>,
     /// Consent details, self-check answers and attestation (`evidence::declaration`).
     pub consent: &'a Value,
     /// Evidence files with the opt-in source each proves.
@@ -55,6 +58,10 @@ pub async fn submit(package: Package<'_>) -> Result<SubmissionView, Failure> {
     add_text(&form, "consent", &package.consent.to_string())?;
     form.append_with_blob_and_filename("clean", package.clean, OutputFile::Clean.name())
         .map_err(|_| failure("the clean file could not be attached", None))?;
+    if let Some(changes) = package.changes {
+        form.append_with_blob_and_filename("changes", changes, OutputFile::Changes.name())
+            .map_err(|_| failure("the change list could not be attached", None))?;
+    }
     add_evidence(&form, package.evidence)?;
     let request = Request::post(&format!("{}/submissions", package.api))
         .header("Authorization", &bearer(package.key))

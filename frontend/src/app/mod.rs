@@ -346,14 +346,17 @@ pub fn App(props: &AppProps) -> Html {
             else {
                 return;
             };
-            let Some(clean) = state
-                .downloads
-                .iter()
-                .find(|d| d.file == OutputFile::Clean)
-                .map(|d| d.blob.clone())
-            else {
+            let download = |file: OutputFile| {
+                state
+                    .downloads
+                    .iter()
+                    .find(|d| d.file == file)
+                    .map(|d| d.blob.clone())
+            };
+            let Some(clean) = download(OutputFile::Clean) else {
                 return;
             };
+            let changes = download(OutputFile::Changes);
             let key = state
                 .submission_key
                 .clone()
@@ -378,6 +381,7 @@ pub fn App(props: &AppProps) -> Html {
                     idempotency_key: &key,
                     settings: &settings,
                     clean: &clean,
+                    changes: changes.as_ref(),
                     consent: &consent,
                     evidence: &evidence.files,
                 };

@@ -735,6 +735,7 @@ mod tests {
             consent: None,
             unticked: Vec::new(),
             evidence: Vec::new(),
+            changes: None,
             created_at: "2026-11-26T10:00:00Z".into(),
             purged_at: None,
             evidence_purged_at: None,

@@ -14,6 +14,7 @@ use listgate_api::{
     SubmissionStatus, SubmissionView,
 };
 use listgate_core::Segment;
+use listgate_core::output::ChangeSummary;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::rc::Rc;
@@ -225,6 +226,43 @@ pub struct DetailProps {
 }
 
 /// `body` as the JSON a POST sends (the API's types always serialize).
+/// The cells the merchant changed in the app before submitting, consent
+/// changes first and highlighted (changed consent records need the
+/// merchant's own proof), with the whole `changes.csv` to download.
+fn changes_made(id: &str, changes: &ChangeSummary) -> Html {
+    let more = changes.cells.saturating_sub(changes.shown.len() as u64);
+    html! {
+        <section id="review-changes" aria-labelledby="review-changes-title">
+            <h4 id="review-changes-title">{ "Changed in the app by the merchant" }</h4>
+            <p id="review-changes-summary" class={classes!((changes.consent_cells > 0).then_some("needs-evidence"))}>
+                { format!("{} {} changed, {} in consent columns", count(changes.cells),
+                    if changes.cells == 1 { "cell" } else { "cells" }, count(changes.consent_cells)) }
+                if changes.consent_cells > 0 {
+                    { ": ask for the merchant's proof of each changed consent record." }
+                }</p>
+            if !changes.shown.is_empty() {
+                <div class="scroll">
+                    <table class="changes">
+                        <thead><tr><th scope="col">{ "Step" }</th><th scope="col">{ "Row" }</th><th scope="col">{ "Column" }</th>
+                            <th scope="col">{ "Before" }</th><th scope="col">{ "After" }</th></tr></thead>
+                        <tbody>{ for changes.shown.iter().map(|line| html! {
+                            <tr class={classes!(line.consent.then_some("consent"))}>
+                                <td>{ format!("{} ({})", line.step, line.kind.as_str()) }</td>
+                                <td>{ line.row }</td>
+                                <td>{ &line.column }{ if line.consent { " (consent)" } else { "" } }</td>
+                                <td>{ &line.before }</td>
+                                <td>{ &line.after }</td>
+                            </tr>
+                        }) }</tbody>
+                    </table>
+                </div>
+            }
+            <p><a href={format!("{API}/review/submissions/{id}/changes.csv")} download="changes.csv">
+                { if more > 0 { format!("Download changes.csv ({} more lines)", count(more)) } else { "Download changes.csv".to_owned() } }</a></p>
+        </section>
+    }
+}
+
 fn json_of(body: &impl Serialize) -> Value {
     serde_json::to_value(body).unwrap_or_default()
 }
@@ -364,6 +402,9 @@ pub fn Detail(props: &DetailProps) -> Html {
                     { &e.name }</a>
                     { format!(" ({}, source: {})", e.content_type, e.opt_in_source) }</li>
             }) }</ul>
+            if let Some(changes) = &v.changes {
+                { changes_made(&id, changes) }
+            }
             if !sources.is_empty() {
                 <h4>{ "Opt-in sources (server's check)" }</h4>
                 <table id="review-sources" class="sources">
