@@ -662,6 +662,38 @@ async fn bulk_fixes_show_their_row_counts_first_and_flow_into_every_download() {
     b.wait_for_text("#changes-applied", "3 changes made", 20)
         .await;
     assert_eq!(number(&b.text("#summary-deleted").await), 1);
+
+    // The country code added where a number has none: only row 5's
+    // `07911 123457` is a British number without one (row 8's has a letter),
+    // and its warning goes.
+    let no_code = "td.count[data-code='phone.no_country_code']";
+    assert_eq!(number(&b.text(no_code).await), 1);
+    b.select("#fix-kind", "add_country").await;
+    let region = b
+        .wait("#fix-region", 10)
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        region.as_deref(),
+        Some("GB"),
+        "the Start step's default country"
+    );
+    preview_fix(&b, "add_country", &[("#fix-column", "2")], &[]).await;
+    b.wait_for_text("#fix-preview-rows", "changes 1 row", 20)
+        .await;
+    b.click("#fix-apply").await;
+    b.wait_for_text("#changes-applied", "4 changes made", 10)
+        .await;
+    assert!(
+        b.find_all(no_code).await.is_empty(),
+        "no number lacks its country code now"
+    );
+    b.click("#undo").await;
+    b.wait_for_text("#changes-applied", "3 changes made", 20)
+        .await;
+    assert_eq!(number(&b.text(no_code).await), 1);
     b.close().await;
 }
 
