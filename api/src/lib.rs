@@ -25,7 +25,8 @@ pub use views::{
 
 /// Implements `as_str`, `ALL`, `Display` and `FromStr` for a unit enum whose
 /// serde names are the given strings, so the database, the JSON and the
-/// code agree on one spelling.
+/// code agree on one spelling. Exported for the server's own stored names.
+#[macro_export]
 macro_rules! named_enum {
     ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $name {
@@ -62,4 +63,3 @@ macro_rules! named_enum {
         }
     };
 }
-pub(crate) use named_enum;

@@ -9,6 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use listgate_core::output::{self, OutputFile};
 use listgate_core::report::Report;
+use listgate_core::suppress::Suppressions;
 use listgate_core::{
     Channels, CheckError, CheckLimits, CheckOptions, Encoding, Input, JudgeOptions, Mapping,
     Outputs, Profile, ReadOptions, check_input, fix_for,
@@ -17,6 +18,7 @@ use std::fs::File;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 const CHUNK: usize = 256 * 1024;
 const SHOWN_ISSUES: usize = 20;
@@ -87,6 +89,11 @@ pub struct CheckArgs {
     /// Mongoose: a StaffId that exists in the account. Repeatable.
     #[arg(long = "known-staff-id", value_name = "ID")]
     known_staff_ids: Vec<String>,
+    /// The tenant's suppression list, a CSV naming a `phone` and/or `email`
+    /// column (optional `reason` and `date`): the rows it holds are refused
+    /// (`consent.suppressed`) unless their consent is newer than the opt-out.
+    #[arg(long, value_name = "FILE")]
+    suppressions: Option<PathBuf>,
     /// The input is pasted text (paste limits apply).
     #[arg(long)]
     pasted: bool,
@@ -174,6 +181,17 @@ fn mapping(args: &CheckArgs) -> anyhow::Result<Mapping> {
     Ok(mapping)
 }
 
+/// The suppression list `--suppressions` names (none without it).
+fn suppressions(args: &CheckArgs) -> anyhow::Result<Suppressions> {
+    let Some(path) = &args.suppressions else {
+        return Ok(Suppressions::default());
+    };
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the suppression list {}", path.display()))?;
+    Suppressions::from_csv(&bytes, args.default_region.as_deref())
+        .with_context(|| format!("{} is not a suppression list", path.display()))
+}
+
 fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
     Ok(CheckOptions {
         batches: listgate_core::BatchOptions {
@@ -222,6 +240,7 @@ fn options(args: &CheckArgs) -> anyhow::Result<CheckOptions> {
             infer_mobile_number: args.infer_mobile_number,
             allow_mobile_number_updates: args.allow_mobile_number_updates,
             known_staff_ids: args.known_staff_ids.clone(),
+            suppressions: Arc::new(suppressions(args)?),
         },
         // The CLI checks the file as it is; edits are the app's.
         edits: Default::default(),

@@ -500,23 +500,6 @@ async fn reviewer_actions_need_a_session_and_its_csrf_token(app: TestApp) {
     assert_eq!(still["status"], "pending_review");
 }
 
-impl TestApp {
-    /// Submits `clean`, approves it, and returns the submission id.
-    async fn approved(&self, merchant: &ApiKey, session: &Session, clean: Vec<u8>) -> String {
-        self.approved_form(merchant, session, form(clean, b"x"))
-            .await
-    }
-
-    /// Submits `form`, approves it, and returns the submission id.
-    async fn approved_form(&self, merchant: &ApiKey, session: &Session, form: Form) -> String {
-        let (status, created) = self.submit(Some(merchant), None, form).await;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
-        let id = created["id"].as_str().expect("id").to_owned();
-        self.approve(session, &id).await;
-        id
-    }
-}
-
 fn batch_sizes(submission: &Value) -> Vec<(i64, String)> {
     submission["schedule"]["batches"]
         .as_array()

@@ -641,6 +641,22 @@ async fn status_columns_take_only_the_statuses_the_code_knows(app: TestApp) {
                 .map(|s| s.as_str())
                 .collect(),
         ),
+        (
+            "suppressions",
+            "kind",
+            listgate::domain::suppression::SuppressionKind::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        (
+            "suppressions",
+            "origin",
+            listgate::domain::suppression::SuppressionOrigin::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
     ] {
         let schema = table_sql(&app, table).await;
         for status in known {
@@ -742,6 +758,59 @@ async fn each_answer_is_one_the_description_declares_for_its_route(app: TestApp)
     declared("get", "/contacts", status);
     let (status, _) = app.get(merchant, "/contacts").await;
     declared("get", "/contacts", status);
+    // The suppression list: read, added to (JSON, CSV, refused) and removed from.
+    for path in ["/suppressions?limit=5000", "/suppressions"] {
+        let (status, _) = app.get(merchant, path).await;
+        declared("get", "/suppressions", status);
+    }
+    let suppressions = format!("{}/suppressions", app.url);
+    let phones = json!({ "phones": ["+447911123456"] });
+    for (method, request) in [
+        ("post", app.http.post(&suppressions).json(&phones)),
+        (
+            "post",
+            app.http
+                .post(&suppressions)
+                .json(&json!({ "phones": ["call me"] })),
+        ),
+        (
+            "post",
+            app.http
+                .post(&suppressions)
+                .header("content-type", "text/csv")
+                .body("phone\n+447911123457\n"),
+        ),
+        (
+            "post",
+            app.http
+                .post(&suppressions)
+                .header("content-type", "text/plain")
+                .body("+447911123457"),
+        ),
+        ("delete", app.http.delete(&suppressions).json(&phones)),
+        (
+            "delete",
+            app.http
+                .delete(&suppressions)
+                .json(&json!({ "emails": ["x"] })),
+        ),
+    ] {
+        let response = request
+            .bearer_auth(merchant.expose())
+            .send()
+            .await
+            .expect("send");
+        declared(method, "/suppressions", response.status());
+    }
+    let (status, _, _) = app
+        .send_as_page(
+            app.http.post(&suppressions).json(&phones),
+            portal.publishable_key.as_str(),
+            Some("https://portal.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    declared("post", "/suppressions", status);
     // The change list downloads, of a submission sent without one and of
     // one sent with one.
     let with_changes = app

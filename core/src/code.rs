@@ -131,6 +131,8 @@ codes! {
     ConsentNotEmailChannel = "consent.not_email_channel",
     /// The contact opted out.
     ConsentOptedOut = "consent.opted_out",
+    /// The contact is on the tenant's suppression list, with no newer consent.
+    ConsentSuppressed = "consent.suppressed",
     /// The double opt-in confirmation predates the opt-in.
     ConsentDoubleOptInBeforeOptIn = "consent.double_opt_in_before_opt_in",
     /// A +1 mobile number inferred from the WhatsApp number will be opted in for texts.

@@ -4,6 +4,7 @@ use crate::decode::Encoding;
 use crate::edits::Edits;
 use crate::mapping::Mapping;
 use crate::segment::Channels;
+use crate::suppress::Suppressions;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -121,6 +122,11 @@ pub struct JudgeOptions {
     pub allow_mobile_number_updates: bool,
     /// Mongoose: StaffIds that exist; empty means any.
     pub known_staff_ids: Vec<String>,
+    /// The tenant's opt-outs: rows they hold are refused
+    /// (`consent.suppressed`) unless their consent is newer. Read from a
+    /// file by the program that runs the check, never from settings JSON.
+    #[serde(skip)]
+    pub suppressions: Arc<Suppressions>,
 }
 
 /// Options for one check. Every field has a default (`CheckOptions::default()`):

@@ -2,6 +2,7 @@
 //! input must raise the code and its `passes` input must not. The report (or
 //! refusal) for every `trips` input is snapshotted.
 
+use listgate_core::suppress::Suppressions;
 use listgate_core::{
     CheckError, CheckOptions, Code, Discard, Outputs, Profile, Report, Severity, check_bytes,
 };
@@ -48,6 +49,15 @@ fn with_limits(mut options: CheckOptions, f: &toml::Table, key: &str) -> CheckOp
     options
 }
 
+/// `options` with the fixture's `suppressions` (a suppression list as CSV).
+fn with_suppressions(mut options: CheckOptions, f: &toml::Table) -> CheckOptions {
+    if let Some(csv) = f.get("suppressions").and_then(toml::Value::as_str) {
+        let list = Suppressions::from_csv(csv.as_bytes(), None).expect("a suppression list");
+        options.judging.suppressions = std::sync::Arc::new(list);
+    }
+    options
+}
+
 fn input(f: &toml::Table, key: &str, repeat_key: &str) -> String {
     let mut text = f[key].as_str().expect("input text").to_owned();
     if let (Some(n), Some(template)) = (
@@ -90,7 +100,8 @@ fn codes_of(result: &Result<Report, CheckError>) -> Vec<(Code, Severity)> {
 fn every_code_trips_on_its_fixture_and_passes_on_the_twin() {
     for &code in Code::ALL {
         let f = fixture(code);
-        let trip_options = with_limits(options(f.get("options")), &f, "limits");
+        let trip_options =
+            with_suppressions(with_limits(options(f.get("options")), &f, "limits"), &f);
         let trips = run(&f, &input(&f, "trips", "repeat_rows"), trip_options.clone());
         assert!(
             codes_of(&trips).iter().any(|(c, _)| *c == code),
@@ -99,9 +110,9 @@ fn every_code_trips_on_its_fixture_and_passes_on_the_twin() {
         if code.is_file_level() {
             assert!(trips.is_err(), "{code} must refuse the file");
         }
-        let pass_options = f
-            .get("passes_options")
-            .map_or(trip_options.clone(), |o| options(Some(o)));
+        let pass_options = f.get("passes_options").map_or(trip_options.clone(), |o| {
+            with_suppressions(options(Some(o)), &f)
+        });
         let pass_options = match f.get("passes_limits") {
             Some(_) => with_limits(pass_options, &f, "passes_limits"),
             None => pass_options,

@@ -676,3 +676,57 @@ fn encoding_labels_are_whatwg_labels() {
     assert!(stderr.contains("unknown encoding `klingon-8`"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_suppression_list_refuses_the_rows_it_holds_unless_their_consent_is_newer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let list = dir.path().join("suppressions.csv");
+    // Ana (row 4, opted in 2025-03-05) opted out after; Jon (row 14, opted in
+    // 2025-03-12) opted out before he opted in again; Dev (row 7) by address.
+    std::fs::write(
+        &list,
+        "phone,email,reason,date\n\
+         07911 123456,,replied STOP,2025-06-01\n\
+         +44 7911 123461,,unsubscribed,2025-01-01\n\
+         ,DEV@example.com,,\n",
+    )
+    .expect("write the list");
+    let before: Value = serde_json::from_slice(&messy(&["--json"]).stdout).expect("json");
+    let out = messy(&["--json", "--suppressions", list.to_str().expect("utf8")]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let suppressed: Vec<(u64, String)> = report["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter(|i| i["code"] == "consent.suppressed")
+        .map(|i| {
+            (
+                i["row"].as_u64().expect("row"),
+                i["message"].as_str().expect("message").to_owned(),
+            )
+        })
+        .collect();
+    let rows: Vec<u64> = suppressed.iter().map(|(row, _)| *row).collect();
+    // Row 6 (Cara) has Ana's number too, and is her duplicate already.
+    assert_eq!(rows, [4, 6, 7], "{suppressed:?}");
+    assert!(
+        suppressed[0]
+            .1
+            .contains("opted out on 2025-06-01 (replied STOP)"),
+        "{suppressed:?}"
+    );
+    assert_eq!(
+        report["summary"]["importable"].as_u64(),
+        before["summary"]["importable"].as_u64().map(|n| n - 2),
+        "Ana and Dev are held back; Jon's newer consent stands"
+    );
+    // A list that cannot be read names its line and the fix.
+    std::fs::write(&list, "phone\n+447911123456\nnot a number\n").expect("write");
+    let out = messy(&["--suppressions", list.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("line 3 of the suppression list") && said.contains("country code"),
+        "{said}"
+    );
+}

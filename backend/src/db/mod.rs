@@ -10,6 +10,7 @@ pub mod reviewers;
 pub mod schedules;
 pub mod signals;
 pub mod submissions;
+pub mod suppressions;
 pub mod tenants;
 pub mod webhooks;
 

@@ -64,7 +64,13 @@ impl E164 {
     /// The phone of `row` under `profile`, when it has one. Clean files hold
     /// normalized numbers only, so a cell's digits are its E.164 form.
     pub fn of(profile: &Profile, row: &Row) -> Option<E164> {
-        let field = profile.field_for(Role::Phone)?;
+        E164::in_field(profile, row, Role::Phone)
+    }
+
+    /// The number in `row`'s field of `role` (a phone role: the phone, or
+    /// Mongoose's separate WhatsApp number), when it has one.
+    pub fn in_field(profile: &Profile, row: &Row, role: Role) -> Option<E164> {
+        let field = profile.field_for(role)?;
         let digits: String = cell(row, &field.name)?
             .chars()
             .filter(char::is_ascii_digit)

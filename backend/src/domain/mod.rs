@@ -6,6 +6,7 @@ pub mod contact;
 pub mod event;
 pub mod ramp;
 pub mod reviewer;
+pub mod suppression;
 pub mod tenant;
 
 pub use listgate_api::{

@@ -52,6 +52,9 @@ pub enum ApiError {
         /// How long until the next request is allowed.
         retry_after: std::time::Duration,
     },
+    /// The body is in a format the route does not read; the message names those it does (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// The body is over the configured limit.
     #[error("{0}")]
     TooLarge(String),
@@ -147,6 +150,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,

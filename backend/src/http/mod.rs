@@ -12,6 +12,7 @@ pub mod security_headers;
 pub mod session;
 pub mod session_cookie;
 pub mod submissions;
+pub mod suppressions;
 pub mod throttle;
 pub mod transport;
 pub mod widget;
@@ -94,7 +95,11 @@ fn api_router(state: &AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(ready))
-        .merge(submissions::router().layer(partner_cors(&state.backend.db)))
+        .merge(
+            submissions::router()
+                .merge(suppressions::router())
+                .layer(partner_cors(&state.backend.db)),
+        )
         .merge(session::router())
         .merge(review::router())
         .merge(widget::router().layer(CorsLayer::new().allow_origin(AllowOrigin::any())))
@@ -130,7 +135,7 @@ fn partner_cors(db: &AnyPool) -> CorsLayer {
                     })
             },
         ))
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,

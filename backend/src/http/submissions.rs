@@ -7,7 +7,7 @@ use crate::http::AppState;
 use crate::http::auth::{Access, Submitter, Tenant};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::throttle::ClientAddress;
-use crate::services::intake::{self, Package, Submitted};
+use crate::services::intake::{self, OptOuts, Package, Submitted};
 use crate::services::{signals as delivery, views};
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
@@ -91,13 +91,13 @@ pub(crate) fn changes_download(csv: Vec<u8>) -> ChangesDownload {
     )
 }
 
-/// Which page of contacts.
+/// Which page of a list (the contacts, the suppression list).
 #[derive(Debug, Deserialize, IntoParams)]
-struct PageQuery {
+pub(crate) struct PageQuery {
     /// The `next_cursor` of the previous page; leave out for the first.
-    cursor: Option<String>,
-    /// Contacts per page: 1 to 1,000, 100 when left out.
-    limit: Option<u32>,
+    pub(crate) cursor: Option<String>,
+    /// Entries per page: 1 to 1,000, 100 when left out.
+    pub(crate) limit: Option<u32>,
 }
 
 /// The tenant's imported contacts, by key, a page at a time.
@@ -359,12 +359,18 @@ async fn create(
     let permit = check_permit(&state)?;
     let package = read_form(multipart, state.evidence_limits).await?;
     let limit = state.throttles.limits.max_pending_submissions;
+    let opt_outs = if submitter.access == Access::SubmitOnly {
+        OptOuts::AtSubmission
+    } else {
+        OptOuts::AtImport
+    };
     let submitted = intake::submit(
         &state.backend,
         &tenant.id,
         key.as_deref(),
         package,
         limit,
+        opt_outs,
         permit,
     )
     .await?;

@@ -9,15 +9,16 @@
 //! contact's MobileNumber unless updates were allowed and no other contact
 //! of the tenant has the new number. A row replaces its contact's data
 //! whole, so a Mongoose row with a blank or absent StaffId clears the staff
-//! assignment, as Mongoose does. The next batch's size and time follow the
-//! ramp (`domain::ramp`).
+//! assignment, as Mongoose does. Opt-outs win: a row whose phone or e-mail
+//! opted out after the row's consent fails (`services::suppressions`). The
+//! next batch's size and time follow the ramp (`domain::ramp`).
 
 use crate::db;
 use crate::domain::contact::{E164, Row, cell, contact_key};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ramp::{DAY_MS, Pace, next_batch};
 use crate::domain::{BatchStatus, Exclusions, Plan, SubmissionStatus};
-use crate::services::{Backend, notify, now_ms};
+use crate::services::{Backend, notify, now_ms, suppressions};
 use listgate_core::profile::Role;
 use listgate_core::records::read_all;
 use listgate_core::{Channels, Profile, Segment};
@@ -331,7 +332,8 @@ async fn execute(
 
     let (mut imported, mut failed) = (0_i64, 0_i64);
     let mut upserted = Vec::new();
-    let now = chrono::Utc::now().to_rfc3339();
+    let started = chrono::Utc::now();
+    let now = started.to_rfc3339();
     let tenant = stored.tenant_id.as_str();
     for (row_number, row) in rows.into_iter().skip(start as usize).take(size as usize) {
         let phone = E164::of(&profile, &row);
@@ -347,6 +349,15 @@ async fn execute(
             )
             .await?
             .map(|()| key),
+            Err(reason) => Err(reason),
+        };
+        // Opt-outs win over older consent (`services::suppressions`).
+        let verdict = match verdict {
+            Ok(key) => {
+                suppressions::at_import(&mut tx, tenant, submission, &profile, &row, started)
+                    .await?
+                    .map(|()| key)
+            }
             Err(reason) => Err(reason),
         };
         match verdict {

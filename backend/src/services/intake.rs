@@ -12,12 +12,13 @@
 use crate::db;
 use crate::db::submissions::{AmendmentRow, NewSubmission, SubmissionRow};
 use crate::domain::{ReviewKind, SubmissionStatus};
-use crate::services::{Backend, ServiceError};
+use crate::services::{Backend, ServiceError, suppressions};
 use crate::support::{new_id, sha256_hex};
 use listgate_api::{ConsentDeclaration, EvidenceView, Settings};
 use listgate_core::output::{ChangeSummary, read_changes};
 use listgate_core::{Code, Discard, Mapping, Profile, Report, check_bytes};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
 
 /// Issues returned with a refused list (the report holds them all).
@@ -102,6 +103,18 @@ fn check_declaration(profile: &str, consent: &ConsentDeclaration) -> Result<(), 
     }
 }
 
+/// Where a submission's rows are checked against the tenant's opt-outs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptOuts {
+    /// Here: a page with only the publishable key never saw the list, so a
+    /// list holding an opted-out contact with older consent is refused
+    /// (422 naming the rows).
+    AtSubmission,
+    /// At import, row by row (the merchant's app holds the secret key; an
+    /// opt-out made while the list waits for review counts too).
+    AtImport,
+}
+
 /// Stores a new submission from `tenant`, or says why not. `permit` is the
 /// check slot the caller took; it is held while the list is checked.
 pub async fn submit(
@@ -110,6 +123,7 @@ pub async fn submit(
     idempotency_key: Option<&str>,
     package: Package,
     max_waiting: u32,
+    opt_outs: OptOuts,
     permit: OwnedSemaphorePermit,
 ) -> Result<Submitted, ServiceError> {
     let settings = package.settings.ok_or_else(|| missing("settings"))?;
@@ -147,6 +161,11 @@ pub async fn submit(
         )));
     }
     check_declaration(&settings.settings.profile, &consent)?;
+    let mut settings = settings;
+    if opt_outs == OptOuts::AtSubmission {
+        settings.settings.options.judging.suppressions =
+            Arc::new(suppressions::for_check(backend, tenant).await?);
+    }
     let Rechecked {
         report,
         clean,

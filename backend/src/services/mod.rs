@@ -7,9 +7,11 @@
 pub mod import;
 pub mod intake;
 pub mod notify;
+pub mod paging;
 pub mod retention;
 pub mod review;
 pub mod signals;
+pub mod suppressions;
 pub mod views;
 pub mod webhooks;
 

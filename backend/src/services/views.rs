@@ -5,6 +5,7 @@
 use crate::db;
 use crate::domain::{BatchStatus, DeliveryStatus, Exclusions, Plan, ReviewKind, SubmissionStatus};
 use crate::services::intake::{StoredSettings, settings_of};
+use crate::services::paging::PageRequest;
 use crate::services::{Backend, ServiceError};
 use listgate_api::{
     AmendmentView, BatchView, ConsentDeclaration, ContactView, ContactsPage, DecisionView,
@@ -231,11 +232,6 @@ pub async fn queue(backend: &Backend) -> Result<Vec<QueueItem>, ServiceError> {
         .collect()
 }
 
-/// Contacts returned per page unless the caller asks for fewer or more.
-pub const DEFAULT_PAGE: u32 = 100;
-/// The most contacts one page holds.
-pub const MAX_PAGE: u32 = 1_000;
-
 /// A page of the tenant's contacts after `cursor` (from the previous page).
 pub async fn contacts(
     backend: &Backend,
@@ -243,28 +239,9 @@ pub async fn contacts(
     cursor: Option<&str>,
     limit: Option<u32>,
 ) -> Result<ContactsPage, ServiceError> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ServiceError::Invalid(format!(
-            "`limit` is 1 to {MAX_PAGE} contacts a page, not {limit}"
-        )));
-    }
-    let after = match cursor {
-        None => String::new(),
-        Some(cursor) => hex::decode(cursor)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .ok_or_else(|| {
-                ServiceError::Invalid("`cursor` is not one a page of contacts gave".into())
-            })?,
-    };
-    // One more than asked for tells whether another page follows.
-    let mut rows = db::contacts::page(&backend.db, tenant, &after, i64::from(limit) + 1).await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|(key, ..)| hex::encode(key)))
-        .flatten();
+    let page = PageRequest::read(cursor, limit, "contacts")?;
+    let mut rows = db::contacts::page(&backend.db, tenant, &page.after, page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, |(key, ..)| key.clone());
     let contacts = rows
         .into_iter()
         .map(|(key, data, submission_id, updated_at)| {

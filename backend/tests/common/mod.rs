@@ -209,6 +209,21 @@ impl TestApp {
             .await
     }
 
+    /// Submits `clean`, approves it, and returns the submission id.
+    pub async fn approved(&self, merchant: &ApiKey, session: &Session, clean: Vec<u8>) -> String {
+        self.approved_form(merchant, session, form(clean, b"x"))
+            .await
+    }
+
+    /// Submits `form`, approves it, and returns the submission id.
+    pub async fn approved_form(&self, merchant: &ApiKey, session: &Session, form: Form) -> String {
+        let (status, created) = self.submit(Some(merchant), None, form).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().expect("id").to_owned();
+        self.approve(session, &id).await;
+        id
+    }
+
     /// Confirms (or changes) the import plan of submission `id`.
     pub async fn confirm_plan(&self, session: &Session, id: &str, plan: Value) -> Value {
         let (status, planned) = self

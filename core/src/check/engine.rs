@@ -151,6 +151,7 @@ impl Engine {
             width: columns.len(),
             channel_mapped,
             infer_mobile_number: options.judging.infer_mobile_number,
+            suppressions: Arc::clone(&options.judging.suppressions),
             roles: profile.roles(),
             region_forced,
             profile,

@@ -13,9 +13,11 @@ use crate::normalize::phone::{Phone, PhoneProblem};
 use crate::profile::{FieldKind, Needs, Profile, Role, RoleMap};
 use crate::records::Record;
 use crate::segment::{Channel, Channels};
+use crate::suppress::Suppressions;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 mod age_missing;
 mod age_under_minimum;
@@ -31,6 +33,7 @@ mod consent_not_sms_channel;
 mod consent_not_whatsapp_channel;
 mod consent_opted_out;
 mod consent_stale;
+mod consent_suppressed;
 mod consent_text_missing_business;
 mod consent_text_not_marketing;
 mod consent_text_not_whatsapp;
@@ -151,6 +154,7 @@ pub(crate) const RULES: &[Rule] = &[
     consent_not_sms_channel::RULE,
     consent_not_email_channel::RULE,
     consent_opted_out::RULE,
+    consent_suppressed::RULE,
     consent_double_opt_in_before_opt_in::RULE,
     consent_inferred_text_opt_in::RULE,
     age_missing::RULE,
@@ -328,6 +332,8 @@ pub(crate) struct Context {
     pub infer_mobile_number: bool,
     /// The profile forces the region for numbers without `+` (no warning is due).
     pub region_forced: bool,
+    /// The tenant's opt-outs.
+    pub suppressions: Arc<Suppressions>,
 }
 
 /// What earlier rows held: the first clean row per number (see

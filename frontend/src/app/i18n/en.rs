@@ -618,6 +618,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Do not import this contact. Keep them on your suppression list.",
     ),
     (
+        "fix.consent.suppressed",
+        "Do not import this contact: they opted out after this consent. Delete the row; import it only with consent given after the opt-out.",
+    ),
+    (
         "fix.consent.double_opt_in_before_opt_in",
         "Correct the opt-in or the confirmation date from your records (check for swapped day and month).",
     ),

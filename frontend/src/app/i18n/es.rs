@@ -672,6 +672,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "No importes este contacto. Mantenlo en tu lista de exclusión.",
     ),
     (
+        "fix.consent.suppressed",
+        "No importes este contacto: se dio de baja después de este consentimiento. Elimina la fila; impórtalo solo con un consentimiento posterior a la baja.",
+    ),
+    (
         "fix.consent.double_opt_in_before_opt_in",
         "Corrige, según tus registros, la fecha del consentimiento o la de la confirmación (comprueba si el día y el mes están intercambiados).",
     ),

@@ -1,0 +1,506 @@
+//! The tenant's suppression list: opt-outs the tenant adds (as lists or a
+//! CSV) or removes, and what the import makes of them. Opt-outs win: a row
+//! whose phone or e-mail opted out after the row's consent is not imported
+//! (a row that says not when it consented is older than any opt-out); a
+//! row with newer consent is imported and replaces the opt-out; a row that
+//! carries an opt-out itself (Mongoose's opt-out columns) adds one.
+
+use crate::db;
+use crate::db::suppressions::SuppressionRow;
+use crate::domain::contact::{E164, Row, cell};
+use crate::domain::suppression::{
+    OptOutReason, Suppressed, Suppression, SuppressionKind, SuppressionOrigin, opted_out_reason,
+};
+use crate::services::paging::PageRequest;
+use crate::services::{Backend, ServiceError};
+use chrono::{DateTime, Utc};
+use listgate_core::Profile;
+use listgate_core::normalize::date::{DateRules, parse_instant};
+use listgate_core::normalize::email::email_key;
+use listgate_core::normalize::{clean_cell, parse_bool};
+use listgate_core::profile::Role;
+use listgate_core::records::read_all;
+use listgate_core::suppress::opt_out_wins;
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+use utoipa::ToSchema;
+
+/// The most addresses one request may add or remove.
+pub const MAX_PER_REQUEST: usize = 100_000;
+
+/// Reads one address as the tenant wrote it (a phone or an e-mail address).
+type Reader = fn(&str) -> Result<Suppressed, String>;
+
+/// How many refused values a 422 names before it counts the rest.
+const NAMED_PROBLEMS: usize = 10;
+
+/// One opt-out as the tenant reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SuppressionView {
+    /// Phone or e-mail.
+    pub kind: SuppressionKind,
+    /// The phone in E.164 or the lower-cased address.
+    pub value: String,
+    /// Why (at most 200 characters).
+    pub reason: String,
+    /// When the contact opted out (RFC 3339).
+    pub suppressed_at: String,
+    /// Added through the API, or by an imported row that carried an opt-out.
+    pub origin: SuppressionOrigin,
+}
+
+/// A page of the tenant's opt-outs, e-mail addresses then phones, by value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SuppressionsPage {
+    /// The opt-outs.
+    pub suppressions: Vec<SuppressionView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// What adding opt-outs did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Added {
+    /// New to the list.
+    pub added: u64,
+    /// Already listed with an earlier date: now with the new date and reason.
+    pub updated: u64,
+    /// Already listed with the same or a later date: left as it was.
+    pub unchanged: u64,
+}
+
+/// What removing opt-outs did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Removed {
+    /// Opt-outs taken off the list (addresses that were not on it are not counted).
+    pub removed: u64,
+}
+
+/// A page of the tenant's opt-outs after `cursor`, as the contacts are paged.
+pub async fn list(
+    backend: &Backend,
+    tenant: &str,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> Result<SuppressionsPage, ServiceError> {
+    let page = PageRequest::read(cursor, limit, "suppressions")?;
+    let after = if page.after.is_empty() {
+        ("", "")
+    } else {
+        page.after.split_once(':').ok_or_else(|| {
+            ServiceError::Invalid("`cursor` is not one a page of suppressions gave".into())
+        })?
+    };
+    let mut rows = db::suppressions::page(&backend.db, tenant, after, page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, |row| format!("{}:{}", row.kind, row.value));
+    let suppressions = rows
+        .into_iter()
+        .map(|row| {
+            Ok(SuppressionView {
+                kind: stored(row.kind.parse())?,
+                origin: stored(row.origin.parse())?,
+                value: row.value,
+                reason: row.reason,
+                suppressed_at: row.suppressed_at,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    Ok(SuppressionsPage {
+        suppressions,
+        next_cursor,
+    })
+}
+
+/// A value the server wrote that it cannot read back is a bug.
+fn stored<T>(parsed: Result<T, String>) -> Result<T, ServiceError> {
+    parsed.map_err(|e| ServiceError::Internal(anyhow::anyhow!(e)))
+}
+
+/// When a stored opt-out was made.
+fn suppressed_at(row: &SuppressionRow) -> Result<DateTime<Utc>, ServiceError> {
+    DateTime::parse_from_rfc3339(&row.suppressed_at)
+        .map(|at| at.to_utc())
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("stored suppressed_at: {e}")))
+}
+
+/// The tenant's whole list as a check reads it: the rows it holds are
+/// refused (`consent.suppressed`) unless their consent is newer.
+pub async fn for_check(
+    backend: &Backend,
+    tenant: &str,
+) -> Result<listgate_core::suppress::Suppressions, ServiceError> {
+    let mut list = listgate_core::suppress::Suppressions::default();
+    for row in db::suppressions::all(&backend.db, tenant).await? {
+        let opt_out = listgate_core::suppress::Suppression {
+            since: Some(suppressed_at(&row)?),
+            reason: row.reason.clone(),
+        };
+        let target = row
+            .target()
+            .map_err(|e| ServiceError::Internal(anyhow::anyhow!(e)))?;
+        match target.kind() {
+            SuppressionKind::Phone => list.add_phone(target.value(), opt_out),
+            SuppressionKind::Email => list.add_email(target.value(), opt_out),
+        }
+    }
+    Ok(list)
+}
+
+/// Opt-outs given as lists (`phones`, `emails`), all with `reason` and made
+/// at `at` (RFC 3339; `now` when absent). A value that cannot be read is
+/// refused (422) with its place (`phones[2]`) and the fix.
+pub fn from_lists(
+    phones: &[String],
+    emails: &[String],
+    reason: Option<&str>,
+    at: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Suppression>, ServiceError> {
+    let mut problems = Problems::default();
+    let reason = OptOutReason::parse(reason.unwrap_or_default())
+        .map_err(|why| ServiceError::refused(format!("`reason`: {why}; nothing was stored")))?;
+    let suppressed_at = match at {
+        None => now,
+        Some(at) => DateTime::parse_from_rfc3339(at.trim())
+            .map(|at| at.to_utc())
+            .map_err(|_| {
+                ServiceError::refused(format!(
+                    "`suppressed_at` `{at}` is not an RFC 3339 time: write it as 2025-03-01T09:30:00Z; nothing was stored"
+                ))
+            })?,
+    };
+    let targets = targets(phones, emails, &mut problems)?;
+    problems.refuse_any()?;
+    Ok(targets
+        .into_iter()
+        .map(|target| Suppression {
+            target,
+            reason: reason.clone(),
+            suppressed_at,
+            origin: SuppressionOrigin::Api,
+        })
+        .collect())
+}
+
+/// The addresses of `phones` and `emails`, each read with core's
+/// normalisation; those that cannot be are noted in `problems`.
+fn targets(
+    phones: &[String],
+    emails: &[String],
+    problems: &mut Problems,
+) -> Result<Vec<Suppressed>, ServiceError> {
+    if phones.len() + emails.len() > MAX_PER_REQUEST {
+        return Err(too_many());
+    }
+    let mut targets = Vec::with_capacity(phones.len() + emails.len());
+    let lists: [(&str, &[String], Reader); 2] = [
+        ("phones", phones, Suppressed::phone),
+        ("emails", emails, Suppressed::email),
+    ];
+    for (name, values, read) in lists {
+        for (i, value) in values.iter().enumerate() {
+            match read(value) {
+                Ok(target) => targets.push(target),
+                Err(why) => problems.note(format!("{name}[{i}]: {why}")),
+            }
+        }
+    }
+    Ok(targets)
+}
+
+fn too_many() -> ServiceError {
+    ServiceError::Invalid(format!(
+        "at most {MAX_PER_REQUEST} addresses a request; split the list"
+    ))
+}
+
+/// The addresses of `phones` and `emails` to take off the list; a value
+/// that cannot be read is refused (422) with its place and the fix.
+pub fn to_remove(phones: &[String], emails: &[String]) -> Result<Vec<Suppressed>, ServiceError> {
+    let mut problems = Problems::default();
+    let targets = targets(phones, emails, &mut problems)?;
+    problems.refuse_any()?;
+    Ok(targets)
+}
+
+/// Opt-outs given as a CSV: a header naming `phone` and/or `email` (any
+/// case), optionally `reason` and `date` (when the contact opted out, read
+/// as core reads dates; blank: `now`). A row that cannot be read is
+/// refused (422) with its row number as a spreadsheet shows it (header = 1).
+pub fn from_csv(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<Suppression>, ServiceError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ServiceError::refused(
+            "the CSV is not UTF-8 text: save it as \"CSV UTF-8\" and send it again; nothing was stored",
+        )
+    })?;
+    let records = read_all(text.trim_start_matches('\u{feff}'), b',', true);
+    let mut records = records.iter().filter(|r| !r.is_blank());
+    let header = records.next().ok_or_else(|| {
+        ServiceError::refused(
+            "the CSV is empty: send a header naming `phone` and/or `email`, then one opt-out a row",
+        )
+    })?;
+    let column = |name: &str| {
+        header
+            .cells()
+            .position(|cell| clean_cell(cell).eq_ignore_ascii_case(name))
+    };
+    let (phone, email, reason, date) = (
+        column("phone"),
+        column("email"),
+        column("reason"),
+        column("date"),
+    );
+    if phone.is_none() && email.is_none() {
+        return Err(ServiceError::refused(
+            "the CSV's header (its first line, comma-separated) names no `phone` or `email` column: name the column of numbers `phone` and the column of addresses `email`; nothing was stored",
+        ));
+    }
+    let mut problems = Problems::default();
+    let mut entries = Vec::new();
+    for record in records {
+        let row = record.row();
+        let at = |column: Option<usize>| {
+            column
+                .and_then(|i| record.get(i))
+                .map(clean_cell)
+                .filter(|v| !v.is_empty())
+        };
+        if record.has_unclosed_quote() {
+            problems.note(format!(
+                "row {row}: a quoted cell is not closed; close its quote (\")"
+            ));
+            continue;
+        }
+        let reason = match OptOutReason::parse(at(reason).unwrap_or_default()) {
+            Ok(reason) => reason,
+            Err(why) => {
+                problems.note(format!("row {row}, `reason`: {why}"));
+                continue;
+            }
+        };
+        let suppressed_at = match at(date) {
+            None => now,
+            Some(text) => match parse_instant(text, &DateRules::default()) {
+                Ok(at) => at,
+                Err(_) => {
+                    problems.note(format!(
+                        "row {row}, `date`: `{text}` is not a date listgate can read unambiguously; write it as 2025-03-01 or 2025-03-01T09:30:00Z"
+                    ));
+                    continue;
+                }
+            },
+        };
+        let mut targets = Vec::new();
+        let columns: [(Option<usize>, Reader); 2] =
+            [(phone, Suppressed::phone), (email, Suppressed::email)];
+        for (column, read) in columns {
+            let Some(value) = at(column) else { continue };
+            match read(value) {
+                Ok(target) => targets.push(target),
+                Err(why) => problems.note(format!("row {row}: {why}")),
+            }
+        }
+        if at(phone).is_none() && at(email).is_none() {
+            problems.note(format!(
+                "row {row} has no phone or email: fill one in or delete the row"
+            ));
+        }
+        entries.extend(targets.into_iter().map(|target| Suppression {
+            target,
+            reason: reason.clone(),
+            suppressed_at,
+            origin: SuppressionOrigin::Api,
+        }));
+        if entries.len() > MAX_PER_REQUEST {
+            return Err(too_many());
+        }
+    }
+    problems.refuse_any()?;
+    Ok(entries)
+}
+
+/// Values a request could not be read for, in order.
+#[derive(Debug, Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn note(&mut self, problem: String) {
+        self.0.push(problem);
+    }
+
+    /// A 422 naming the first problems, when there are any: nothing is stored then.
+    fn refuse_any(self) -> Result<(), ServiceError> {
+        let count = self.0.len();
+        if count == 0 {
+            return Ok(());
+        }
+        let mut named: Vec<String> = self.0.into_iter().take(NAMED_PROBLEMS).collect();
+        if count > NAMED_PROBLEMS {
+            named.push(format!("and {} more", count - NAMED_PROBLEMS));
+        }
+        let values = if count == 1 { "value" } else { "values" };
+        Err(ServiceError::refused(format!(
+            "{count} {values} cannot be suppressed, so nothing was stored: {}",
+            named.join("; ")
+        )))
+    }
+}
+
+/// Adds `entries` to the tenant's list in one transaction: an address not
+/// listed is added; a listed one takes the new date and reason only when
+/// the new date is later.
+pub async fn add(
+    backend: &Backend,
+    tenant: &str,
+    entries: &[Suppression],
+) -> Result<Added, ServiceError> {
+    let mut tx = backend.db.begin().await?;
+    let mut added = Added::default();
+    for entry in entries {
+        match record(&mut tx, tenant, entry).await? {
+            Change::Added => added.added += 1,
+            Change::Updated => added.updated += 1,
+            Change::Unchanged => added.unchanged += 1,
+        }
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// What recording one opt-out did.
+enum Change {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// Records `entry` unless the list holds the same address with the same
+/// or a later date.
+async fn record(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    entry: &Suppression,
+) -> Result<Change, ServiceError> {
+    let change = match db::suppressions::find(tx, tenant, &entry.target).await? {
+        None => Change::Added,
+        Some(row) if suppressed_at(&row)? < entry.suppressed_at => Change::Updated,
+        Some(_) => return Ok(Change::Unchanged),
+    };
+    db::suppressions::put(tx, tenant, entry).await?;
+    Ok(change)
+}
+
+/// Takes `targets` off the tenant's list.
+pub async fn remove(
+    backend: &Backend,
+    tenant: &str,
+    targets: &[Suppressed],
+) -> Result<Removed, ServiceError> {
+    let mut tx = backend.db.begin().await?;
+    let mut removed = Removed::default();
+    for target in targets {
+        if db::suppressions::remove(&mut tx, tenant, target).await? {
+            removed.removed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// The opt-out columns of `profile` (the `opted_out` field, Mongoose's
+/// WhatsAppOptedOut, WhatsAppMarketingOptedOut and OptedOut).
+const OPT_OUT_ROLES: [Role; 4] = [
+    Role::OptedOut,
+    Role::WhatsappOptedOut,
+    Role::WhatsappMarketingOptedOut,
+    Role::TextOptedOut,
+];
+
+/// The addresses of an import row the list may hold: its phone and
+/// WhatsApp number in E.164, its e-mail address as the store keys it.
+fn row_targets(profile: &Profile, row: &Row) -> Vec<Suppressed> {
+    let mut targets: Vec<Suppressed> = [Role::Phone, Role::WhatsappNumber]
+        .into_iter()
+        .filter_map(|role| E164::in_field(profile, row, role))
+        .map(|phone| Suppressed::canonical(SuppressionKind::Phone, phone.0))
+        .collect();
+    if let Some(email) = profile
+        .field_for(Role::Email)
+        .and_then(|field| cell(row, &field.name))
+    {
+        targets.push(Suppressed::canonical(
+            SuppressionKind::Email,
+            email_key(email),
+        ));
+    }
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
+/// What the tenant's opt-outs make of import row `row` of `submission`,
+/// imported at `now`: `Err` with the reason the row fails when an opt-out
+/// is later than its consent (`opt_in_at`; a row without one is older than
+/// any opt-out). Otherwise the row is imported: opt-outs older than its
+/// consent are removed, and when the row carries an opt-out itself (an
+/// opt-out column says yes) its addresses are added with origin `import`.
+pub async fn at_import(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    submission: &str,
+    profile: &Profile,
+    row: &Row,
+    now: DateTime<Utc>,
+) -> Result<Result<(), String>, ServiceError> {
+    let targets = row_targets(profile, row);
+    if targets.is_empty() {
+        return Ok(Ok(()));
+    }
+    let opted_out: Vec<&str> = OPT_OUT_ROLES
+        .iter()
+        .filter_map(|role| profile.field_for(*role))
+        .filter(|field| cell(row, &field.name).and_then(|v| parse_bool(v, false)) == Some(true))
+        .map(|field| field.name.as_str())
+        .collect();
+    if !opted_out.is_empty() {
+        let reason = OptOutReason::parse(&format!(
+            "opted out in submission {submission} ({})",
+            opted_out.join(", ")
+        ))
+        .unwrap_or_default();
+        for target in targets {
+            let entry = Suppression {
+                target,
+                reason: reason.clone(),
+                suppressed_at: now,
+                origin: SuppressionOrigin::Import,
+            };
+            record(tx, tenant, &entry).await?;
+        }
+        return Ok(Ok(()));
+    }
+    let consent = profile
+        .field_for(Role::OptInAt)
+        .and_then(|field| cell(row, &field.name))
+        .and_then(|at| parse_instant(at, &DateRules::default()).ok());
+    let mut found = Vec::new();
+    for target in targets {
+        if let Some(row) = db::suppressions::find(tx, tenant, &target).await? {
+            found.push((target, suppressed_at(&row)?));
+        }
+    }
+    let latest_winner = found
+        .iter()
+        .map(|(_, at)| *at)
+        .filter(|at| opt_out_wins(*at, consent))
+        .max();
+    if let Some(at) = latest_winner {
+        return Ok(Err(opted_out_reason(at)));
+    }
+    // Newer consent replaces the opt-outs it is newer than.
+    for (target, _) in found {
+        db::suppressions::remove(tx, tenant, &target).await?;
+    }
+    Ok(Ok(()))
+}
