@@ -1,7 +1,7 @@
 //! A million-row list checked in the real browser app: the page stays
-//! responsive (no main-thread task over 200 ms while it is checked or
-//! while every row gets a bulk fix; the figures are printed) and the
-//! counts add up.
+//! responsive (no main-thread task over 200 ms while it is checked, none
+//! over 50 ms while every row gets a bulk fix; the figures and what ran in
+//! each long frame are printed) and the counts add up.
 //! Its own test binary, so no other browser test competes for the CPU.
 
 use listgate_e2e::browser::{Browser, Server};
@@ -19,16 +19,29 @@ fn number(text: &str) -> u64 {
     text.replace(',', "").trim().parse().expect("a number")
 }
 
-/// The main-thread tasks over 50 ms the page's observer recorded, in ms.
-async fn long_tasks(b: &Browser) -> Vec<f64> {
+/// A list the page's observers keep (`window.NAME`).
+async fn recorded(b: &Browser, name: &str) -> Vec<serde_json::Value> {
     b.client
-        .execute("return window.longTasks;", vec![])
+        .execute(&format!("return window.{name};"), vec![])
         .await
-        .expect("long tasks")
+        .expect("the page's record")
         .as_array()
         .expect("array")
+        .clone()
+}
+
+/// The main-thread tasks over 50 ms the page's observer recorded, in ms.
+async fn long_tasks(b: &Browser) -> Vec<f64> {
+    let tasks = recorded(b, "longTasks").await;
+    tasks.iter().filter_map(|v| v.as_f64()).collect()
+}
+
+/// The frames over 50 ms, each with the scripts that ran in it.
+async fn long_frames(b: &Browser) -> Vec<String> {
+    let frames = recorded(b, "longFrames").await;
+    frames
         .iter()
-        .filter_map(|v| v.as_f64())
+        .filter_map(|v| v.as_str().map(str::to_owned))
         .collect()
 }
 
@@ -53,9 +66,20 @@ async fn a_million_rows_check_without_freezing_the_page() {
     b.client
         .execute(
             "window.longTasks = [];
+             window.longFrames = [];
              new PerformanceObserver(list => {
                for (const e of list.getEntries()) window.longTasks.push(e.duration);
-             }).observe({ type: 'longtask' });",
+             }).observe({ type: 'longtask' });
+             // What ran in each long frame, to say which task a long one was.
+             new PerformanceObserver(list => {
+               for (const e of list.getEntries()) {
+                 const scripts = e.scripts.map(s =>
+                   `${s.invokerType} ${s.invoker} ${Math.round(s.duration)} ms`);
+                 window.longFrames.push(
+                   `${Math.round(e.duration)} ms (blocking ${Math.round(e.blockingDuration)} ms, ` +
+                   `render ${Math.round(e.duration - (e.renderStart - e.startTime))} ms): ${scripts.join('; ')}`);
+               }
+             }).observe({ type: 'long-animation-frame' });",
             vec![],
         )
         .await
@@ -76,6 +100,7 @@ async fn a_million_rows_check_without_freezing_the_page() {
              setTimeout(() => {
                const seen = window.longTasks.some(d => d >= 110);
                window.longTasks = [];
+               window.longFrames = [];
                done(seen);
              }, 500);",
             vec![],
@@ -173,6 +198,9 @@ async fn a_million_rows_check_without_freezing_the_page() {
         ROWS as f64 / elapsed.as_secs_f64(),
         tasks.len()
     );
+    for frame in long_frames(&b).await {
+        println!("  long frame: {frame}");
+    }
     assert_eq!(rows, ROWS as u64);
     assert_eq!(importable + rejected, rows);
     assert_eq!(links, 7);
@@ -184,7 +212,7 @@ async fn a_million_rows_check_without_freezing_the_page() {
     // A bulk fix over every row is a progress-bar operation in the worker:
     // it can be stopped, and its preview counts the rows it changes.
     b.client
-        .execute("window.longTasks = [];", vec![])
+        .execute("window.longTasks = []; window.longFrames = [];", vec![])
         .await
         .expect("reset long tasks");
     b.click("#bulk-fix summary").await;
@@ -227,13 +255,13 @@ async fn a_million_rows_check_without_freezing_the_page() {
         previewed.as_secs_f64(),
         fix_tasks.len()
     );
-    // The worker does the fix. Unloaded, no main-thread task reached 50 ms
-    // (the long-task observer reports nothing shorter); on a loaded CI
-    // machine one of 61 ms was seen, so the check's own limit holds here
-    // and the figure above is what to watch.
+    for frame in long_frames(&b).await {
+        println!("  long frame: {frame}");
+    }
+    // The worker does the fix; the page only draws its answers.
     assert!(
-        fix_longest <= MAX_TASK_MS,
-        "the page froze for {fix_longest:.0} ms during the bulk fix (limit {MAX_TASK_MS} ms): {fix_tasks:?}"
+        fix_tasks.is_empty(),
+        "the page froze for {fix_longest:.0} ms during the bulk fix (no task may take 50 ms): {fix_tasks:?}"
     );
     b.close().await;
 }

@@ -432,7 +432,7 @@ pub fn App(props: &AppProps) -> Html {
             Some(checked) => html! {
                 <ResultsStep checked={checked.clone()} page={state.rows.clone()} {on_query}
                     edited={state.edited.clone()} {on_edit} {on_undo} history={state.history.clone()}
-                    refreshing={state.refreshing} profile={checked_profile(&state)}
+                    refreshing={state.refreshing} profile={state.checked_profile.clone()}
                     pending={state.pending.clone()} {on_fix} {on_pending} on_cancel={on_refresh_cancel}
                     default_region={state.checked_with.as_ref().and_then(|s| s.options.judging.default_region.clone())}
                     on_next={go(Step::Download)} />
@@ -498,10 +498,4 @@ fn check_again(
         history: Rc::new(history),
         at_ms: now_ms(),
     });
-}
-
-/// The profile the results were checked with.
-fn checked_profile(state: &AppState) -> Option<Rc<listgate_core::Profile>> {
-    let name = &state.checked_with.as_ref()?.profile;
-    listgate_core::Profile::builtin(name).ok().map(Rc::new)
 }

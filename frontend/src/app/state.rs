@@ -220,8 +220,6 @@ pub struct Ready {
     pub label: String,
     /// Data rows in it.
     pub rows: Option<u64>,
-    /// An object URL for the blob (revoked when a new check starts).
-    pub url: String,
     /// The file itself (the clean file is what Submit sends).
     pub blob: web_sys::Blob,
 }
@@ -308,6 +306,9 @@ pub struct AppState {
     pub rows: Option<Rc<RowsPage>>,
     /// The settings the last check ran with (for re-checking edited rows).
     pub checked_with: Option<Settings>,
+    /// The built-in profile those settings name, parsed once per check (the
+    /// results read its roles on every render).
+    pub checked_profile: Option<Rc<Profile>>,
     /// Edited rows' verdicts judged on their own, by row number: shown at
     /// once, until the whole list's check with the edits replaces them.
     pub edited: Rc<BTreeMap<u64, ProblemRow>>,
@@ -570,6 +571,7 @@ impl Reducible for AppState {
                 s.rows = None;
                 s.submission = None;
                 s.edited = Rc::default();
+                s.checked_profile = Profile::builtin(&settings.profile).ok().map(Rc::new);
                 s.checked_with = Some(settings);
                 s.refreshing = None;
                 s.running = Some(Running::at(at_ms, s.source.as_ref()));
@@ -583,17 +585,14 @@ impl Reducible for AppState {
             Action::Checked { checked, downloads } if checked.preview => {
                 s.refreshing = None;
                 // A preview no longer asked for (a change came since) is dropped.
-                match s.fix_asked.take() {
-                    Some((history, fix)) => {
-                        s.pending = Some(Rc::new(Pending {
-                            fix,
-                            history,
-                            rows: checked.changed.last().copied().unwrap_or(0),
-                            checked: Rc::new(*checked),
-                            downloads,
-                        }));
-                    }
-                    None => revoke(&downloads),
+                if let Some((history, fix)) = s.fix_asked.take() {
+                    s.pending = Some(Rc::new(Pending {
+                        fix,
+                        history,
+                        rows: checked.changed.last().copied().unwrap_or(0),
+                        checked: Rc::new(*checked),
+                        downloads,
+                    }));
                 }
             }
             Action::Checked { checked, downloads } => {
@@ -603,7 +602,6 @@ impl Reducible for AppState {
                     s.step = StepState(Step::Results);
                 }
                 s.refreshing = None;
-                revoke(&s.downloads);
                 s.checked = Some(Rc::new(*checked));
                 s.downloads = downloads;
                 s.applied = s.history.clone();
@@ -625,7 +623,6 @@ impl Reducible for AppState {
                 };
                 let pending = Rc::unwrap_or_clone(pending);
                 if apply {
-                    revoke(&s.downloads);
                     s.checked = Some(pending.checked);
                     s.downloads = pending.downloads;
                     s.history = pending.history;
@@ -635,16 +632,12 @@ impl Reducible for AppState {
                     if s.submission.is_none() {
                         s.submission_key = None;
                     }
-                } else {
-                    revoke(&pending.downloads);
                 }
             }
             Action::Changed { history, at_ms } => {
                 // A preview made before this change is of another list.
                 s.fix_asked = None;
-                if let Some(pending) = s.pending.take() {
-                    revoke(&pending.downloads);
-                }
+                s.pending = None;
                 // A verdict shown for a row the changes no longer touch is stale.
                 let edits = history.edits();
                 Rc::make_mut(&mut s.edited).retain(|row, _| edits.touches(*row));
@@ -658,6 +651,7 @@ impl Reducible for AppState {
             Action::Cancelled => {
                 s.running = None;
                 s.checked_with = None;
+                s.checked_profile = None;
             }
             Action::Rows(page) => s.rows = Some(Rc::new(page)),
             Action::Rechecked(row) => {
@@ -699,13 +693,6 @@ impl Reducible for AppState {
             }
         }
         Rc::new(s)
-    }
-}
-
-/// Frees the object URLs of downloads no longer offered.
-fn revoke(downloads: &[Ready]) {
-    for stale in downloads {
-        let _ = web_sys::Url::revoke_object_url(&stale.url);
     }
 }
 

@@ -45,6 +45,10 @@ fn label(t: &Texts, file: &Ready) -> String {
 #[function_component]
 pub fn DownloadStep(props: &DownloadProps) -> Html {
     let t = use_texts();
+    // Object URLs for the files on offer, made while this step is shown and
+    // freed when it goes or the files change.
+    let urls = use_memo(props.files.clone(), |files| ObjectUrls::of(files));
+    let files = props.files.iter().zip(urls.0.iter());
     html! {
         <section aria-labelledby="download-title">
             <h2 id="download-title">{ t.get("downloads.title") }</h2>
@@ -53,9 +57,9 @@ pub fn DownloadStep(props: &DownloadProps) -> Html {
                 <p role="status" id="downloads-updating">{ t.get("downloads.updating") }</p>
             } else {
             <ul class="downloads" id="downloads">
-                { for props.files.iter().map(|f| html! {
+                { for files.map(|(f, url)| html! {
                     <li>
-                        <a href={f.url.clone()} download={f.file.name()} data-file={f.file.name()}>{ f.file.name() }</a>
+                        <a href={url.clone()} download={f.file.name()} data-file={f.file.name()}>{ f.file.name() }</a>
                         { " — " }{ label(&t, f) }
                         if let Some(rows) = f.rows { { " " }{ t.plural("downloads.rows", rows, &[]) } }
                     </li>
@@ -64,5 +68,24 @@ pub fn DownloadStep(props: &DownloadProps) -> Html {
             }
             <div class="actions"><button class="primary" onclick={props.on_next.reform(|_: MouseEvent| ())}>{ t.get("downloads.next") }</button></div>
         </section>
+    }
+}
+
+/// One object URL per file, revoked when dropped.
+struct ObjectUrls(Vec<String>);
+
+impl ObjectUrls {
+    fn of(files: &[Ready]) -> ObjectUrls {
+        let url =
+            |f: &Ready| web_sys::Url::create_object_url_with_blob(&f.blob).unwrap_or_default();
+        ObjectUrls(files.iter().map(url).collect())
+    }
+}
+
+impl Drop for ObjectUrls {
+    fn drop(&mut self) {
+        for url in &self.0 {
+            let _ = web_sys::Url::revoke_object_url(url);
+        }
     }
 }

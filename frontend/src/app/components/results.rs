@@ -92,14 +92,19 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                 <span>{ t.plural(label, n, &[]) }</span></div>
         }
     };
-    let consent = Rc::new(
-        props
-            .profile
-            .as_deref()
-            .map(|p| consent_columns(p, report))
-            .unwrap_or_default(),
+    // Made once per check, not per render: the components below compare
+    // their props to skip redrawing while the worker reports progress.
+    let consent = use_memo(
+        (props.checked.clone(), props.profile.clone()),
+        |(checked, profile)| {
+            profile
+                .as_deref()
+                .map(|p| consent_columns(p, &checked.report))
+                .unwrap_or_default()
+        },
     );
-    let columns = Rc::new(report.file.columns.clone());
+    let columns = use_memo(props.checked.clone(), |c| c.report.file.columns.clone());
+    let changed = use_memo(props.checked.clone(), |c| c.changed.clone());
     let outcome_id = match report.outcome {
         Outcome::AllImportable => "outcome.all_importable",
         Outcome::SomeImportable => "outcome.some_importable",
@@ -172,7 +177,7 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                     </tbody>
                 </table>
             }
-            <Changes history={props.history.clone()} changed={Rc::new(props.checked.changed.clone())}
+            <Changes history={props.history.clone()} {changed}
                 refreshing={props.refreshing} pending={props.pending.clone()}
                 on_undo={props.on_undo.clone()} on_fix={props.on_fix.clone()} on_pending={props.on_pending.clone()}
                 on_cancel={props.on_cancel.clone()} columns={columns.clone()} consent={consent.clone()}
@@ -224,7 +229,7 @@ pub struct RowTableProps {
 }
 
 /// Rows asked of the worker at a time.
-const PAGE_ROWS: usize = 200;
+const PAGE_ROWS: usize = 100;
 
 /// The rows with issues: filterable, virtualized (the worker holds them; the
 /// page holds a window around what is visible), offending cells highlighted,
@@ -243,7 +248,23 @@ pub fn RowTable(props: &RowTableProps) -> Html {
         .page
         .as_ref()
         .filter(|p| p.query.code == props.code && p.query.text == *text);
-    let matching = page.map_or(0, |p| p.matching);
+    // While a new check's first page is on its way, the table keeps the
+    // last page's height: collapsing it would reset the merchant's scroll
+    // position and redraw everything twice.
+    let last_matching = use_mut_ref(|| 0usize);
+    let same_filter = props.page.is_none()
+        && asked
+            .borrow()
+            .as_ref()
+            .is_some_and(|(_, q)| q.code == props.code && q.text == *text);
+    let matching = match page {
+        Some(p) => {
+            *last_matching.borrow_mut() = p.matching;
+            p.matching
+        }
+        None if same_filter => *last_matching.borrow(),
+        None => 0,
+    };
     let covered = page.is_some_and(|p| {
         p.query.offset <= first && p.query.offset + p.rows.len() >= want_end.min(p.matching)
     });

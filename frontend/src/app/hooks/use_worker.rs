@@ -186,13 +186,13 @@ fn decode(data: &JsValue) -> Option<Action> {
                 .iter()
                 .zip(blobs.iter())
                 .filter_map(|(file, blob)| {
+                    // No object URL yet: making one per file is a round trip
+                    // to the browser each, so the Download step makes them.
                     let blob: Blob = blob.dyn_into().ok()?;
-                    let url = Url::create_object_url_with_blob(&blob).ok()?;
                     Some(Ready {
                         file: file.file,
                         label: file.label.clone(),
                         rows: file.rows,
-                        url,
                         blob,
                     })
                 })
