@@ -7,17 +7,25 @@
 #![deny(missing_docs)]
 
 pub mod declaration;
+pub mod ledger;
 pub mod plan;
 pub mod review;
 pub mod signals;
 pub mod status;
+pub mod suppressions;
 pub mod views;
 
 pub use declaration::{ConsentDeclaration, ConsentDetails, DeclaredText, SelfCheck, Settings};
+pub use ledger::{
+    ConfirmationCounts, ConsentChain, ConsentEventKind, ConsentEventView, ConsentGiven,
+    ConsentReport, ConsentState, ContactConsent, ContactState, LedgerDecision, LedgerSubmission,
+    OptOutView, SuppressionKind, SuppressionOrigin,
+};
 pub use plan::{Exclusions, Plan, PlanError};
 pub use review::{Reason, ReviewKind, SelfCheckQuestion};
 pub use signals::{DeliverySignals, SignalThresholds};
 pub use status::{BatchStatus, DeliveryStatus, SubmissionStatus, Verdict};
+pub use suppressions::{HashedSuppression, HashedSuppressions};
 pub use views::{
     AmendmentView, BatchView, ContactView, ContactsPage, DecisionRequest, DecisionView, Declared,
     DeliveryView, EvidenceView, ExcludedView, QueueItem, ReasonView, ScheduleView, SubmissionView,

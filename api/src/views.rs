@@ -240,6 +240,11 @@ pub struct ScheduleView {
     pub completed_at: Option<String>,
     /// The batches so far (the last may be queued).
     pub batches: Vec<BatchView>,
+    /// Where the consent of the contacts this submission imported stands
+    /// now: under `sms-us` they await confirmation until Community reports
+    /// that they completed its opt-in (or opted out).
+    #[serde(default)]
+    pub confirmations: crate::ledger::ConfirmationCounts,
 }
 
 /// A batch as shown to merchants and reviewers.

@@ -24,6 +24,94 @@ async fn the_merchant_is_told_each_step_by_webhook_and_email_on_postgres() {
     each_step_is_told(Database::Postgres).await;
 }
 
+#[tokio::test]
+async fn a_final_rejection_is_told_by_webhook_and_email_on_sqlite() {
+    the_rejection_is_told(Database::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_final_rejection_is_told_by_webhook_and_email_on_postgres() {
+    the_rejection_is_told(Database::Postgres).await;
+}
+
+async fn the_rejection_is_told(database: Database) {
+    let (smtp, mut mails) = listgate_testkit::smtp::start().await;
+    let mailer =
+        listgate::services::notify::Mailer::new(&smtp, "listgate <noreply@listgate.example>")
+            .expect("mailer");
+    let Some(app) = spawn_app_with(database, |config| config.mail = Some(mailer)).await else {
+        return;
+    };
+    let (hook, mut events) = listgate_testkit::webhook::start().await;
+    let merchant = tenant(&app, &hook).await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (status, created) = app
+        .submit(Some(&merchant), None, form(clean_list(20), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let reject = json!({
+        "decision": "reject",
+        "reasons": ["no_explicit_whatsapp_opt_in", "insufficient_proof"],
+        "note": "the form asks for SMS",
+    });
+    let (status, rejected) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/decision"),
+            Some(reject),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rejected}");
+    assert_eq!(rejected["status"], "rejected");
+
+    let mail = mails.next().await;
+    assert_eq!(mail.to, "owner@acme.example");
+    assert!(
+        mail.data.contains(&format!(
+            "Subject: listgate: submission {} rejected",
+            &id[..8]
+        )),
+        "{}",
+        mail.data
+    );
+    // Quoted-printable: long lines are wrapped with a soft break (`=` at the end).
+    let text = mail.data.replace("=\n", "");
+    for says in [
+        "a new check of a corrected list makes a new submission",
+        "consent that names WhatsApp explicitly",
+        "proof of opt-in: screenshots",
+        "the form asks for SMS",
+    ] {
+        assert!(text.contains(says), "says {says:?}: {text}");
+    }
+
+    let told = events.next("rejected").await;
+    assert_eq!(told["event"], "rejected");
+    assert_eq!(told["submission_id"], json!(id));
+    let decision = &told["decision"];
+    assert_eq!(decision["verdict"], "rejected");
+    let reasons: Vec<&str> = decision["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|r| r["reason"].as_str().expect("reason"))
+        .collect();
+    assert_eq!(
+        reasons,
+        ["no_explicit_whatsapp_opt_in", "insufficient_proof"]
+    );
+    assert_eq!(decision["note"], "the form asks for SMS");
+    // Final: nothing else is told, and nothing is imported.
+    tokio::time::sleep(listgate::services::import::POLL * 4).await;
+    let all = events.all(1).await;
+    let kinds: Vec<&str> = all.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["rejected"]);
+    assert_eq!(app.count("notifications").await, 2, "by webhook and e-mail");
+    assert_eq!(app.count("contacts").await, 0);
+}
+
 async fn each_step_is_told(database: Database) {
     let (smtp, mut mails) = listgate_testkit::smtp::start().await;
     let mailer =

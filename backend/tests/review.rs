@@ -24,6 +24,11 @@ on_every_database! {
     contacts_come_a_page_at_a_time(10 << 20, 0);
     status_columns_take_only_the_statuses_the_code_knows(10 << 20, 0);
     each_answer_is_one_the_description_declares_for_its_route(10 << 20, 0);
+    changes_are_answered_with_new_consent_answers_and_approved(10 << 20, 0);
+    changes_are_answered_with_a_corrected_clean_file_and_approved(10 << 20, 0);
+    an_approval_leaves_out_a_segment_and_both_sides_see_how_many(10 << 20, 0);
+    the_proposed_plan_is_the_merchants_batch_settings(10 << 20, 7_200);
+    downloads_sessions_the_widget_and_readiness_answer_as_declared(10 << 20, 0);
 }
 
 impl TestApp {
@@ -657,6 +662,30 @@ async fn status_columns_take_only_the_statuses_the_code_knows(app: TestApp) {
                 .map(|s| s.as_str())
                 .collect(),
         ),
+        (
+            "consent_events",
+            "kind",
+            listgate::domain::ledger::ConsentEventKind::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        (
+            "consent_events",
+            "address_kind",
+            listgate::domain::suppression::SuppressionKind::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        (
+            "consent_events",
+            "origin",
+            listgate::domain::suppression::SuppressionOrigin::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
     ] {
         let schema = table_sql(&app, table).await;
         for status in known {
@@ -811,6 +840,83 @@ async fn each_answer_is_one_the_description_declares_for_its_route(app: TestApp)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     declared("post", "/suppressions", status);
+    // The consent ledger: a contact's chain (none yet, another tenant's,
+    // the publishable key's) and the exports, for the tenant and a reviewer.
+    for (key, path) in [
+        (merchant.expose(), "/contacts/+447911123456/consent"),
+        (stranger.expose(), "/contacts/+447911123456/consent"),
+    ] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.url))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("send");
+        declared("get", "/contacts/{key}/consent", response.status());
+    }
+    let (status, _, _) = app
+        .send_as_page(
+            app.http
+                .get(format!("{}/contacts/+447911123456/consent", app.url)),
+            portal.publishable_key.as_str(),
+            Some("https://portal.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    declared("get", "/contacts/{key}/consent", status);
+    for format in ["csv", "json"] {
+        let route = format!("/consent-ledger.{format}");
+        for (key, query) in [
+            (merchant.expose(), String::new()),
+            (merchant.expose(), format!("?submission={id}")),
+            (merchant.expose(), "?submission=nope".to_owned()),
+            (merchant.expose(), "?other=1".to_owned()),
+            (stranger.expose(), format!("?submission={id}")),
+            (portal.publishable_key.as_str(), String::new()),
+        ] {
+            let response = app
+                .http
+                .get(format!("{}{route}{query}", app.url))
+                .bearer_auth(key)
+                .send()
+                .await
+                .expect("send");
+            declared("get", &route, response.status());
+        }
+        let unsigned = app
+            .http
+            .get(format!("{}{route}", app.url))
+            .send()
+            .await
+            .expect("send");
+        declared("get", &route, unsigned.status());
+    }
+    for query in [
+        format!("?submission={id}"),
+        "?submission=nope".to_owned(),
+        String::new(),
+    ] {
+        let (status, _) = app
+            .review(
+                &session,
+                &format!("/contacts/+447911123456/consent{query}"),
+                None,
+                false,
+            )
+            .await;
+        declared("get", "/review/contacts/{key}/consent", status);
+    }
+    let signed_out = app
+        .http
+        .get(format!(
+            "{}/review/contacts/+447911123456/consent?submission={id}",
+            app.url
+        ))
+        .send()
+        .await
+        .expect("send");
+    declared("get", "/review/contacts/{key}/consent", signed_out.status());
     // The change list downloads, of a submission sent without one and of
     // one sent with one.
     let with_changes = app
@@ -903,4 +1009,660 @@ async fn each_answer_is_one_the_description_declares_for_its_route(app: TestApp)
         .await
         .expect("send");
     declared("get", "/ready", ready.status());
+}
+
+async fn changes_are_answered_with_new_consent_answers_and_approved(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // The merchant did not tick that contacts of unknown consent were left out.
+    let id = app
+        .submitted(&merchant, form(clean(MESSY), b"checkout page"))
+        .await;
+    let detail = format!("/submissions/{id}");
+    let (_, seen) = app.review(&session, &detail, None, false).await;
+    assert_eq!(seen["unticked"], json!(["unknowns_excluded"]), "{seen}");
+    let ask = json!({ "decision": "request_changes", "missing": ["mixed_channel_consent"], "note": "are contacts of unknown consent left out?" });
+    let (status, asked) = app.decide(&session, &id, ask).await;
+    assert_eq!(status, StatusCode::OK, "{asked}");
+
+    // Answers to a question the WhatsApp review does not ask are refused; nothing changes.
+    let mut foreign = common::consent();
+    foreign["self_check"]["recent_subscribers"] = json!(true);
+    let (status, body) = app
+        .amend(
+            &merchant,
+            &id,
+            Form::new().text("consent", foreign.to_string()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(message(&body).contains("recent_subscribers"), "{body}");
+    let (_, still) = app.get(&merchant, &detail).await;
+    assert_eq!(still["status"], "changes_requested");
+    assert_eq!(still["consent"], common::consent(), "the answers stay");
+
+    let mut answers = common::consent();
+    answers["self_check"]["unknowns_excluded"] = json!(true);
+    let amendment = Form::new()
+        .text("consent", answers.to_string())
+        .text("note", "they are: the list has WhatsApp consent only");
+    let (status, amended) = app.amend(&merchant, &id, amendment).await;
+    assert_eq!(status, StatusCode::OK, "{amended}");
+    assert_eq!(amended["status"], "pending_review", "back in the queue");
+    assert_eq!(amended["consent"], answers);
+    assert_eq!(amended["unticked"], json!([]));
+    let amendment = &amended["amendments"][0];
+    assert_eq!(amendment["consent_replaced"], true);
+    assert_eq!(amendment["clean_replaced"], false);
+    assert_eq!(amendment["evidence_added"], 0);
+    assert_eq!(
+        amended["evidence"].as_array().expect("evidence").len(),
+        1,
+        "the evidence stays"
+    );
+
+    // The reviewer finds it in the queue with the new answers.
+    let (_, queue) = app.review(&session, "/submissions", None, false).await;
+    let item = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .find(|s| s["id"] == json!(id))
+        .expect("queued");
+    assert_eq!(item["status"], "pending_review");
+    let (_, reviewed) = app.review(&session, &detail, None, false).await;
+    assert_eq!(reviewed["consent"]["self_check"]["unknowns_excluded"], true);
+    assert_eq!(reviewed["unticked"], json!([]));
+    assert_eq!(
+        reviewed["amendments"][0]["note"],
+        "they are: the list has WhatsApp consent only"
+    );
+    // The amended content is this submission's now: sent anew, it is refused.
+    let (status, again) = app
+        .submit(
+            Some(&merchant),
+            None,
+            form_answering(clean(MESSY), b"checkout page", &answers),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    assert!(message(&again).contains(&id), "{again}");
+
+    app.approve(&session, &id).await;
+    let done = app
+        .wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+    assert_eq!(done["decisions"][1]["verdict"], "approved");
+    assert_eq!(
+        app.all_contacts(&merchant)
+            .await
+            .as_array()
+            .expect("contacts")
+            .len(),
+        2
+    );
+}
+
+/// [`form`] with `consent` as the declaration.
+fn form_answering(clean: Vec<u8>, evidence: &[u8], consent: &Value) -> Form {
+    let settings = json!({ "profile": "whatsapp", "options": common::options() });
+    Form::new()
+        .text("settings", settings.to_string())
+        .text("consent", consent.to_string())
+        .part("clean", Part::bytes(clean).file_name("clean.csv"))
+        .text("evidence_source", "acme.example/join")
+        .part(
+            "evidence",
+            Part::bytes(evidence.to_vec())
+                .file_name("optin.png")
+                .mime_str("image/png")
+                .expect("mime"),
+        )
+}
+
+async fn changes_are_answered_with_a_corrected_clean_file_and_approved(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let id = app
+        .submitted(&merchant, form(clean(MESSY), b"checkout page"))
+        .await;
+    let detail = format!("/submissions/{id}");
+    let ask = json!({ "decision": "request_changes", "missing": ["formatting"], "note": "send the whole list" });
+    let (status, asked) = app.decide(&session, &id, ask).await;
+    assert_eq!(status, StatusCode::OK, "{asked}");
+    assert_eq!(asked["contacts"], 2);
+
+    // A corrected file that is not clean is refused; the submission waits as it was.
+    let mut unclean = common::clean_list(3);
+    unclean.extend_from_slice(b"+44 7911 999999,,shop,,whatsapp\n");
+    let (status, body) = app
+        .amend(
+            &merchant,
+            &id,
+            Form::new().part("clean", Part::bytes(unclean).file_name("clean.csv")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(message(&body).contains("cannot be imported"), "{body}");
+    let (_, still) = app.get(&merchant, &detail).await;
+    assert_eq!(still["status"], "changes_requested");
+    assert_eq!(still["contacts"], 2);
+    assert_eq!(still["amendments"], json!([]));
+
+    let corrected = Form::new()
+        .part(
+            "clean",
+            Part::bytes(common::clean_list(5)).file_name("clean.csv"),
+        )
+        .text("note", "the whole list");
+    let (status, amended) = app.amend(&merchant, &id, corrected).await;
+    assert_eq!(status, StatusCode::OK, "{amended}");
+    assert_eq!(amended["status"], "pending_review", "back in the queue");
+    assert_eq!(amended["amendments"][0]["clean_replaced"], true);
+    assert_eq!(amended["amendments"][0]["consent_replaced"], false);
+    assert_eq!(amended["consent"], common::consent(), "the answers stay");
+
+    // The reviewer sees the new file's counts.
+    let (_, reviewed) = app.review(&session, &detail, None, false).await;
+    assert_eq!(reviewed["contacts"], 5);
+    assert_eq!(reviewed["report"]["summary"]["rows"], 5);
+    assert_eq!(reviewed["report"]["summary"]["importable"], 5);
+    assert_eq!(
+        reviewed["report"]["opt_in_sources"],
+        json!([{ "source": "shop", "contacts": 5 }])
+    );
+    let (_, queue) = app.review(&session, "/submissions", None, false).await;
+    let item = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .find(|s| s["id"] == json!(id))
+        .expect("queued")
+        .clone();
+    assert_eq!(item["contacts"], 5, "{item}");
+
+    let imported = app.approve(&session, &id).await;
+    assert_eq!(imported["schedule"]["to_import"], 5);
+    app.wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+    let keys: Vec<Value> = app
+        .all_contacts(&merchant)
+        .await
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .map(|c| c["key"].clone())
+        .collect();
+    let expected: Vec<Value> = (0..5)
+        .map(|i| json!(format!("+447911{:06}", 100_000 + i)))
+        .collect();
+    assert_eq!(
+        keys, expected,
+        "the corrected file's contacts, not the first file's"
+    );
+}
+
+/// An SMS list: `sms` contacts who agreed to texts only, then `both` who
+/// agreed to texts and WhatsApp.
+fn sms_and_whatsapp(sms: usize, both: usize) -> String {
+    let mut csv =
+        String::from("phone,first_name,opt_in_at,opt_in_source,opt_in_text,opt_in_channel,age\n");
+    for i in 0..sms + both {
+        let channel = if i < sms { "sms" } else { "sms;whatsapp" };
+        csv.push_str(&format!(
+            "+1 201 555 {:04},Bo,2026-10-05,shop,Yes to texts from Acme Boutique,{channel},30\n",
+            100 + i
+        ));
+    }
+    csv
+}
+
+async fn an_approval_leaves_out_a_segment_and_both_sides_see_how_many(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let form = form_with(
+        "sms-us",
+        &sms_and_whatsapp(6, 4),
+        &common::consent_for("sms-us"),
+    );
+    let id = app.submitted(&merchant, form).await;
+    let detail = format!("/submissions/{id}");
+    let (_, seen) = app.review(&session, &detail, None, false).await;
+    assert_eq!(seen["report"]["segments"]["sms_only"], 6, "{seen}");
+    assert_eq!(seen["report"]["segments"]["whatsapp"], 4, "{seen}");
+
+    let approve = json!({ "decision": "approve", "note": "texts only", "exclude": { "segments": ["whatsapp"] } });
+    let (status, approved) = app.decide(&session, &id, approve).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["status"], "approved");
+    let excluded =
+        json!({ "exclusions": { "opt_in_sources": [], "segments": ["whatsapp"] }, "contacts": 4 });
+    assert_eq!(approved["decisions"][0]["excluded"], excluded);
+    let (_, told) = app.get(&merchant, &detail).await;
+    assert_eq!(
+        told["decisions"][0]["excluded"], excluded,
+        "the merchant sees which and how many"
+    );
+
+    let planned = app
+        .confirm_plan(&session, &id, approved["proposed_plan"].clone())
+        .await;
+    assert_eq!(planned["schedule"]["to_import"], 6);
+    let done = app
+        .wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+    assert_eq!(done["schedule"]["imported"], 6);
+    assert_eq!(done["schedule"]["failed"], 0);
+    let contacts = app.all_contacts(&merchant).await;
+    let channels: Vec<&str> = contacts
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .map(|c| c["data"]["opt_in_channel"].as_str().expect("channel"))
+        .collect();
+    assert_eq!(channels.len(), 6, "{contacts}");
+    assert!(
+        channels.iter().all(|c| !c.contains("whatsapp")),
+        "no contact of the excluded segment imported: {channels:?}"
+    );
+    let keys: Vec<&str> = contacts
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .map(|c| c["key"].as_str().expect("key"))
+        .collect();
+    let texts_only: Vec<String> = (0..6).map(|i| format!("+1201555{:04}", 100 + i)).collect();
+    assert_eq!(keys, texts_only, "the six who agreed to texts only");
+}
+
+async fn the_proposed_plan_is_the_merchants_batch_settings(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    // As `listgate check --batch-first 40 --batch-cap 150` puts them in the settings.
+    let mut options = common::options();
+    options.batches = listgate_core::BatchOptions {
+        first: 40,
+        cap: 150,
+    };
+    let submission = common::form_for("whatsapp", &options, common::clean_list(400), b"x");
+    let id = app.submitted(&merchant, submission).await;
+    let detail = format!("/submissions/{id}");
+    // Doubling from the merchant's first batch up to their cap, at the server's interval.
+    let proposed = json!({ "first_batch": 40, "growth": 2, "cap": 150, "interval_seconds": 7_200, "daily_cap": null });
+    let (_, seen) = app.review(&session, &detail, None, false).await;
+    assert_eq!(seen["proposed_plan"], proposed, "{seen}");
+    let report_batches: Vec<&Value> = seen["report"]["batches"]
+        .as_array()
+        .expect("batches")
+        .iter()
+        .map(|b| &b["contacts"])
+        .collect();
+    assert_eq!(
+        report_batches,
+        [&json!(40), &json!(80), &json!(150), &json!(130)]
+    );
+
+    let (status, approved) = app
+        .decide(&session, &id, json!({ "decision": "approve" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["proposed_plan"], proposed);
+    // One click confirms it.
+    let confirmed = app.confirm_plan(&session, &id, proposed.clone()).await;
+    assert_eq!(confirmed["schedule"]["plan"], proposed);
+    let after_one = app
+        .wait_for(&merchant, &id, "the first batch", |s| {
+            s["schedule"]["batches"][0]["status"] == "done"
+        })
+        .await;
+    let schedule = &after_one["schedule"];
+    assert_eq!(schedule["batches"][0]["contacts"], 40);
+    assert_eq!(schedule["batches"][1]["contacts"], 80, "doubled");
+    assert_eq!(schedule["batches"][1]["status"], "queued");
+    let finished = chrono::DateTime::parse_from_rfc3339(
+        schedule["batches"][0]["finished_at"]
+            .as_str()
+            .expect("finished"),
+    )
+    .expect("time");
+    let due = chrono::DateTime::parse_from_rfc3339(schedule["next_due_at"].as_str().expect("due"))
+        .expect("time");
+    assert!(
+        ((due - finished) - chrono::Duration::hours(2))
+            .num_seconds()
+            .abs()
+            < 5,
+        "the next batch is due two hours later: {due} after {finished}"
+    );
+
+    // Without the wait, the rest follows the plan: doubling, held at the cap.
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/schedule"),
+            Some(json!({ "interval_seconds": 0 })),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let done = app
+        .wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+    let sizes: Vec<u64> = done["schedule"]["batches"]
+        .as_array()
+        .expect("batches")
+        .iter()
+        .map(|b| b["contacts"].as_u64().expect("size"))
+        .collect();
+    assert_eq!(sizes, [40, 80, 150, 130]);
+}
+
+/// Fails unless the description declares `status` for `method route`.
+fn declared_in(spec: &Value, method: &str, route: &str, status: StatusCode) {
+    let responses = &spec["paths"][route][method]["responses"];
+    assert!(responses.is_object(), "{method} {route} is described");
+    assert!(
+        responses.get(status.as_str()).is_some(),
+        "{method} {route} answered {status}, which its description does not declare: {responses}"
+    );
+}
+
+async fn downloads_sessions_the_widget_and_readiness_answer_as_declared(app: TestApp) {
+    use listgate::domain::tenant::{Origin, TenantName, WebhookUrl};
+    let spec = app.openapi().await;
+    let declared = |method: &str, route: &str, status: StatusCode| {
+        declared_in(&spec, method, route, status);
+        status
+    };
+    let send = |request: reqwest::RequestBuilder| async move {
+        request.send().await.expect("send").status()
+    };
+    // A tenant whose webhook URL went stale (credentials in it, stored
+    // before today's rules): each delivery is given up at once.
+    let (hook, _events) = listgate_testkit::webhook::start().await;
+    let acme = listgate::db::tenants::add_tenant(
+        &app.db,
+        &TenantName::parse("Acme").expect("name"),
+        &[Origin::parse("https://portal.example").expect("origin")],
+        Some(&WebhookUrl::parse(&hook).expect("url")),
+    )
+    .await
+    .expect("tenant");
+    sqlx::query("UPDATE tenants SET webhook_url = $1 WHERE id = $2")
+        .bind(hook.replace("http://", "http://user@"))
+        .bind(&acme.id)
+        .execute(&app.db)
+        .await
+        .expect("stale url");
+    let merchant = &acme.key;
+    let stranger = app.tenant("Globex").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let id = app
+        .approved(merchant, &session, common::clean_list(3))
+        .await;
+    app.wait_for(merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+
+    // failures.csv: the merchant's, another tenant's, with the page key, with no key.
+    let failures = format!("{}/submissions/{id}/failures.csv", app.url);
+    let route = "/submissions/{id}/failures.csv";
+    let status = send(app.http.get(&failures).bearer_auth(merchant.expose())).await;
+    assert_eq!(declared("get", route, status), StatusCode::OK);
+    let status = send(app.http.get(&failures).bearer_auth(stranger.expose())).await;
+    assert_eq!(declared("get", route, status), StatusCode::NOT_FOUND);
+    let status = send(
+        app.http
+            .get(&failures)
+            .bearer_auth(acme.publishable_key.as_str())
+            .header("Origin", "https://portal.example"),
+    )
+    .await;
+    assert_eq!(declared("get", route, status), StatusCode::FORBIDDEN);
+    let status = send(app.http.get(&failures)).await;
+    assert_eq!(declared("get", route, status), StatusCode::UNAUTHORIZED);
+
+    // The evidence viewer: a file, one that is not there, signed out.
+    let evidence =
+        |position: u32| format!("{}/review/submissions/{id}/evidence/{position}", app.url);
+    let route = "/review/submissions/{id}/evidence/{position}";
+    let signed_in = |url: String| app.http.get(url).header("cookie", &session.cookie);
+    let status = send(signed_in(evidence(0))).await;
+    assert_eq!(declared("get", route, status), StatusCode::OK);
+    let status = send(signed_in(evidence(9))).await;
+    assert_eq!(declared("get", route, status), StatusCode::NOT_FOUND);
+    let status = send(app.http.get(evidence(0))).await;
+    assert_eq!(declared("get", route, status), StatusCode::UNAUTHORIZED);
+
+    // A given-up webhook delivery sent again; without the token, signed
+    // out, and a batch with no failed delivery.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, view) = app
+            .review(&session, &format!("/submissions/{id}"), None, false)
+            .await;
+        if view["schedule"]["batches"][0]["webhook"]["status"] == "failed" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivery is given up: {view}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let route = "/review/submissions/{id}/webhooks/{batch}/retry";
+    let retry = |batch: u32| format!("/submissions/{id}/webhooks/{batch}/retry");
+    let (status, _) = app
+        .review(&session, &retry(1), Some(json!({})), false)
+        .await;
+    assert_eq!(declared("post", route, status), StatusCode::FORBIDDEN);
+    let status = send(app.http.post(format!("{}/review{}", app.url, retry(1)))).await;
+    assert_eq!(declared("post", route, status), StatusCode::UNAUTHORIZED);
+    let (status, _) = app.review(&session, &retry(7), Some(json!({})), true).await;
+    assert_eq!(declared("post", route, status), StatusCode::CONFLICT);
+    let (status, view) = app.review(&session, &retry(1), Some(json!({})), true).await;
+    assert_eq!(declared("post", route, status), StatusCode::OK, "{view}");
+
+    // Bodies that do not follow their schema: 422, naming the field.
+    let review = "/review/submissions/{id}";
+    for (route, path, body) in [
+        ("decision", "decision", json!({ "decision": "maybe" })),
+        ("plan", "plan", json!({ "first_batch": 1 })),
+        ("schedule", "schedule", json!({ "pause": true })),
+    ] {
+        let (status, answer) = app
+            .review(
+                &session,
+                &format!("/submissions/{id}/{path}"),
+                Some(body),
+                true,
+            )
+            .await;
+        assert_eq!(
+            declared("post", &format!("{review}/{route}"), status),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{answer}"
+        );
+    }
+    let signals = app
+        .http
+        .post(format!("{}/submissions/{id}/batches/1/signals", app.url))
+        .bearer_auth(merchant.expose())
+        .json(&json!({ "sent": 1, "delivered": 1, "clicks": 1 }));
+    assert_eq!(
+        declared(
+            "post",
+            "/submissions/{id}/batches/{number}/signals",
+            send(signals).await
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Evidence whose retention period ended is gone.
+    let retention = listgate::services::Retention {
+        list_days: 90,
+        evidence_days: 1_095,
+    };
+    let later = chrono::Utc::now() + chrono::Duration::days(1_100);
+    listgate::services::retention::purge_expired(
+        &app.db,
+        &app.state.backend.store,
+        retention,
+        later,
+    )
+    .await
+    .expect("purge");
+    let status = send(signed_in(evidence(0))).await;
+    assert_eq!(
+        declared(
+            "get",
+            "/review/submissions/{id}/evidence/{position}",
+            status
+        ),
+        StatusCode::GONE
+    );
+
+    // The widget's question, from the tenant's page, another page, with an
+    // unknown key, with what is no publishable key, and with none.
+    let widget = |key: Option<&str>, origin: &str| {
+        let url = match key {
+            Some(key) => format!("{}/widget/config?key={key}", app.url),
+            None => format!("{}/widget/config", app.url),
+        };
+        let request = app.http.get(url).header("Origin", origin.to_owned());
+        async move {
+            let response = request.send().await.expect("send");
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let page = acme.publishable_key.as_str();
+    for (key, origin, allowed) in [
+        (Some(page), "https://portal.example", Some(true)),
+        (Some(page), "https://elsewhere.example", Some(false)),
+        (
+            Some("lg_pub_00000000000000000000000000000000"),
+            "https://portal.example",
+            Some(false),
+        ),
+        (Some("lg_secret"), "https://portal.example", None),
+        (None, "https://portal.example", None),
+    ] {
+        let (status, body) = widget(key, origin).await;
+        declared("get", "/widget/config", status);
+        match allowed {
+            Some(allowed) => {
+                assert_eq!(status, StatusCode::OK, "{key:?} {origin}: {body}");
+                assert_eq!(body["allowed"], allowed, "{key:?} {origin}: {body}");
+            }
+            None => assert_eq!(status, StatusCode::BAD_REQUEST, "{key:?}: {body}"),
+        }
+    }
+
+    // The session: found again, signed out (without the token first), then gone.
+    let session_url = format!("{}/session", app.url);
+    let other = app
+        .sign_in("ana@listgate.example", PASSWORD)
+        .await
+        .expect("signed in");
+    let status = send(app.http.get(&session_url).header("cookie", &other.cookie)).await;
+    assert_eq!(declared("get", "/session", status), StatusCode::OK);
+    let status = send(app.http.get(&session_url)).await;
+    assert_eq!(
+        declared("get", "/session", status),
+        StatusCode::UNAUTHORIZED
+    );
+    let sign_out = || {
+        app.http
+            .delete(&session_url)
+            .header("cookie", &other.cookie)
+    };
+    let status = send(sign_out()).await;
+    assert_eq!(
+        declared("delete", "/session", status),
+        StatusCode::FORBIDDEN
+    );
+    let status = send(sign_out().header("x-csrf-token", &other.csrf)).await;
+    assert_eq!(
+        declared("delete", "/session", status),
+        StatusCode::NO_CONTENT
+    );
+    let status = send(sign_out().header("x-csrf-token", &other.csrf)).await;
+    assert_eq!(
+        declared("delete", "/session", status),
+        StatusCode::UNAUTHORIZED
+    );
+    // Signing in: a body over 4 KB, one without a password, a wrong
+    // password, then too many attempts.
+    let sign_in = |body: Value| app.http.post(&session_url).json(&body);
+    let status = send(sign_in(
+        json!({ "email": "ana@listgate.example", "password": "x".repeat(5_000) }),
+    ))
+    .await;
+    assert_eq!(
+        declared("post", "/session", status),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let status = send(sign_in(json!({ "email": "ana@listgate.example" }))).await;
+    assert_eq!(
+        declared("post", "/session", status),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let not_json = app
+        .http
+        .post(&session_url)
+        .header("content-type", "application/json")
+        .body("{email");
+    assert_eq!(
+        declared("post", "/session", send(not_json).await),
+        StatusCode::BAD_REQUEST
+    );
+    let wrong = json!({ "email": "mallory@listgate.example", "password": "guess" });
+    let status = send(sign_in(wrong.clone())).await;
+    assert_eq!(declared("post", "/session", status), StatusCode::FORBIDDEN);
+    let mut limited = false;
+    for _ in 0..20 {
+        let status = send(sign_in(wrong.clone())).await;
+        declared("post", "/session", status);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "guessing is limited");
+
+    // Readiness: ready; the file store not there; every database
+    // connection busy (the pool waits 5 s for one); the pool closed.
+    let ready = || async {
+        let response = app
+            .http
+            .get(format!("{}/ready", app.url))
+            .send()
+            .await
+            .expect("send");
+        let status = declared("get", "/ready", response.status());
+        let retry_after = response.headers().contains_key("retry-after");
+        (status, retry_after)
+    };
+    assert_eq!(ready().await, (StatusCode::OK, false));
+    let blobs = app.data.path().join("blobs");
+    let aside = app.data.path().join("blobs-aside");
+    std::fs::rename(&blobs, &aside).expect("move the store aside");
+    std::fs::write(&blobs, b"a file where the store's directory was").expect("file");
+    assert_eq!(ready().await, (StatusCode::SERVICE_UNAVAILABLE, true));
+    std::fs::remove_file(&blobs).expect("remove");
+    std::fs::rename(&aside, &blobs).expect("store back");
+    assert_eq!(ready().await, (StatusCode::OK, false));
+
+    let mut held = Vec::new();
+    for _ in 0..app.db.options().get_max_connections() {
+        held.push(app.db.acquire().await.expect("a connection"));
+    }
+    assert_eq!(ready().await, (StatusCode::SERVICE_UNAVAILABLE, true));
+    drop(held);
+    assert_eq!(ready().await, (StatusCode::OK, false), "ready again");
+    app.db.close().await;
+    assert_eq!(ready().await, (StatusCode::SERVICE_UNAVAILABLE, true));
 }

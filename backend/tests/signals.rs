@@ -18,22 +18,36 @@ const PASSWORD: &str = "correct horse battery staple";
 on_every_database! {
     the_import_grows_on_healthy_signals_and_pauses_on_a_bad_batch(10 << 20, 0);
     signals_are_checked_and_bad_ones_pause_an_import_that_does_not_wait(10 << 20, 0);
+    a_tenants_own_threshold_pauses_what_the_default_lets_through(10 << 20, 0);
+    a_bad_batch_reported_mid_run_pauses_an_import_that_does_not_wait(10 << 20, 0);
 }
 
 /// A tenant whose webhook is the fake platform, waiting for signals or not.
 async fn tenant_on_platform(app: &TestApp, platform: &str, wait: bool) -> ApiKey {
+    let thresholds = listgate_api::SignalThresholds::default();
+    tenant_with_thresholds(app, "Acme", platform, wait, &thresholds).await
+}
+
+/// Tenant `name` on the fake platform, with its own signal `thresholds`,
+/// as `listgate tenant set-signals` sets them.
+async fn tenant_with_thresholds(
+    app: &TestApp,
+    name: &str,
+    platform: &str,
+    wait: bool,
+    thresholds: &listgate_api::SignalThresholds,
+) -> ApiKey {
     let webhook = WebhookUrl::parse(platform).expect("url");
     let tenant = add_tenant(
         &app.db,
-        &TenantName::parse("Acme").expect("name"),
+        &TenantName::parse(name).expect("name"),
         &[Origin::parse("https://portal.example").expect("origin")],
         Some(&webhook),
     )
     .await
     .expect("tenant");
-    let thresholds = listgate_api::SignalThresholds::default();
     assert!(
-        listgate::db::signals::set_policy(&app.db, &tenant.id, wait, &thresholds)
+        listgate::db::signals::set_policy(&app.db, &tenant.id, wait, thresholds)
             .await
             .expect("policy")
     );
@@ -249,4 +263,194 @@ async fn signals_are_checked_and_bad_ones_pause_an_import_that_does_not_wait(app
     let missing = json!({ "signals_path": format!("/api/v1/submissions/{id}/batches/9/signals") });
     let (status, _) = report(&app, &merchant, &missing, delivered_all(&first)).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no batch 9");
+}
+
+/// Submits `contacts` for `merchant` and approves them with the plan offered.
+async fn approved_list(app: &TestApp, merchant: &ApiKey, contacts: usize) -> String {
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (status, created) = app
+        .submit(Some(merchant), None, form(clean_list(contacts), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    app.approve(&session, &id).await;
+    id
+}
+
+async fn a_tenants_own_threshold_pauses_what_the_default_lets_through(app: TestApp) {
+    // Strict: at most 2 % failed deliveries (the default is 5 %).
+    let strict = listgate_api::SignalThresholds {
+        max_failed_percent: 2.0,
+        ..Default::default()
+    };
+    let (strict_platform, mut strict_deliveries) = listgate_testkit::webhook::start().await;
+    let careful = tenant_with_thresholds(&app, "Careful", &strict_platform, true, &strict).await;
+    let (platform, mut deliveries) = listgate_testkit::webhook::start().await;
+    let relaxed = tenant_with_thresholds(
+        &app,
+        "Relaxed",
+        &platform,
+        true,
+        &listgate_api::SignalThresholds::default(),
+    )
+    .await;
+    let strict_id = approved_list(&app, &careful, 400).await;
+    let relaxed_id = approved_list(&app, &relaxed, 400).await;
+
+    // 1 % failed is under both thresholds: each import grows.
+    let one_percent = json!({ "sent": 100, "delivered": 99, "failed": 1 });
+    for (key, platform) in [
+        (&careful, &mut strict_deliveries),
+        (&relaxed, &mut deliveries),
+    ] {
+        let first = platform.next("contacts").await;
+        let (status, seen) = report(&app, key, &first, one_percent.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["schedule"]["paused"], false, "{seen}");
+        assert_eq!(
+            seen["schedule"]["batches"][0]["signals_breach"],
+            Value::Null
+        );
+        let second = platform.next("contacts").await;
+        assert_eq!(
+            second["contacts"].as_array().expect("contacts").len(),
+            200,
+            "grown on signals under the threshold"
+        );
+    }
+
+    // 3 % failed: over the tenant's 2 %, under the default 5 %.
+    let three_percent = json!({ "sent": 200, "delivered": 194, "failed": 6 });
+    let path =
+        |id: &str| json!({ "signals_path": format!("/api/v1/submissions/{id}/batches/2/signals") });
+    let (status, paused) = report(&app, &careful, &path(&strict_id), three_percent.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{paused}");
+    let schedule = &paused["schedule"];
+    assert_eq!(schedule["paused"], true, "{paused}");
+    let reason = schedule["paused_reason"].as_str().expect("why");
+    assert!(
+        reason.contains("batch 2") && reason.contains("6 of 200 contacts failed (3.0 %, over 2 %)"),
+        "{reason}"
+    );
+    assert_eq!(sizes(&paused)[2], (100, "queued".to_owned()), "halved");
+    tokio::time::sleep(listgate::services::import::POLL * 3).await;
+    let (_, held) = app
+        .get(&careful, &format!("/submissions/{strict_id}"))
+        .await;
+    assert_eq!(
+        sizes(&held)[2],
+        (100, "queued".to_owned()),
+        "paused: nothing ran"
+    );
+    assert_eq!(held["status"], "importing");
+
+    // The same signals under the default thresholds pause nothing: the rest follows.
+    let (status, going) = report(&app, &relaxed, &path(&relaxed_id), three_percent).await;
+    assert_eq!(status, StatusCode::OK, "{going}");
+    assert_eq!(going["schedule"]["paused"], false, "{going}");
+    assert_eq!(
+        going["schedule"]["batches"][1]["signals_breach"],
+        Value::Null
+    );
+    let third = deliveries.next("contacts").await;
+    assert_eq!(third["batch"], 3);
+    let done = app
+        .wait_for(&relaxed, &relaxed_id, "the import", |s| {
+            s["status"] == "imported"
+        })
+        .await;
+    assert_eq!(done["schedule"]["imported"], 400);
+}
+
+async fn a_bad_batch_reported_mid_run_pauses_an_import_that_does_not_wait(app: TestApp) {
+    let (platform, mut deliveries) = listgate_testkit::webhook::start().await;
+    let merchant = tenant_on_platform(&app, &platform, false).await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let (status, created) = app
+        .submit(Some(&merchant), None, form(clean_list(400), b"x"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/decision"),
+            Some(json!({ "decision": "approve" })),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // An hour between batches: the platform reports batch 1 while batch 2 waits its turn.
+    let hourly = json!({ "first_batch": 100, "growth": 2, "cap": 1000, "interval_seconds": 3_600, "daily_cap": null });
+    app.confirm_plan(&session, &id, hourly).await;
+    let first = deliveries.next("contacts").await;
+    let running = app
+        .wait_for(&merchant, &id, "batch 2 queued", |s| {
+            s["schedule"]["batches"][1]["status"] == "queued"
+        })
+        .await;
+    assert_eq!(
+        running["schedule"]["awaiting_signals"],
+        Value::Null,
+        "not waiting"
+    );
+    assert_eq!(sizes(&running)[1], (200, "queued".to_owned()));
+
+    let bad = json!({ "sent": 100, "delivered": 100, "opted_out": 5 });
+    let (status, paused) = report(&app, &merchant, &first, bad).await;
+    assert_eq!(status, StatusCode::OK, "{paused}");
+    let schedule = &paused["schedule"];
+    assert_eq!(schedule["paused"], true, "{paused}");
+    let reason = schedule["paused_reason"].as_str().expect("why");
+    assert!(
+        reason.contains("batch 1") && reason.contains("5 of 100 contacts opted out"),
+        "{reason}"
+    );
+    assert_eq!(sizes(&paused)[1], (50, "queued".to_owned()), "halved");
+    assert_eq!(paused["status"], "importing");
+    // The merchant's platform is told.
+    let told = deliveries.next("paused").await;
+    assert!(
+        told["message"].as_str().expect("message").contains(reason),
+        "{told}"
+    );
+
+    // Paused: even due now, the queued batch waits for a reviewer.
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/schedule"),
+            Some(json!({ "interval_seconds": 0 })),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(listgate::services::import::POLL * 3).await;
+    let (_, held) = app.get(&merchant, &format!("/submissions/{id}")).await;
+    assert_eq!(
+        sizes(&held)[1],
+        (50, "queued".to_owned()),
+        "paused: nothing ran"
+    );
+
+    let (status, _) = app
+        .review(
+            &session,
+            &format!("/submissions/{id}/schedule"),
+            Some(json!({ "paused": false })),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let second = deliveries.next("contacts").await;
+    assert_eq!(second["batch"], 2);
+    assert_eq!(second["contacts"].as_array().expect("contacts").len(), 50);
+    let done = app
+        .wait_for(&merchant, &id, "the import", |s| s["status"] == "imported")
+        .await;
+    assert_eq!(done["schedule"]["imported"], 400);
+    assert_eq!(
+        sizes(&done)[..2],
+        [(100, "done".to_owned()), (50, "done".to_owned())]
+    );
 }

@@ -16,6 +16,7 @@ on_every_database! {
     a_csv_of_opt_outs_is_uploaded(10 << 20, 0);
     the_publishable_key_cannot_read_or_change_the_list(10 << 20, 0);
     tenants_do_not_share_suppression_lists(10 << 20, 0);
+    the_list_reaches_the_browser_as_keyed_hashes_under_each_tenants_key(10 << 20, 0);
     an_opt_out_outlives_older_consent_and_yields_to_newer(10 << 20, 0);
     imported_opt_outs_join_the_list(10 << 20, 0);
     a_partner_pages_list_is_checked_against_the_opt_outs_when_it_is_submitted(10 << 20, 0);
@@ -302,6 +303,7 @@ async fn the_publishable_key_cannot_read_or_change_the_list(app: TestApp) {
             app.http.get(&url),
             app.http.post(&url).json(&body),
             app.http.delete(&url).json(&body),
+            app.http.get(format!("{url}/hashed")),
         ] {
             let (status, _, refused) = app
                 .send_as_page(request, portal.publishable_key.as_str(), origin)
@@ -362,6 +364,55 @@ async fn tenants_do_not_share_suppression_lists(app: TestApp) {
     assert_eq!(app.failures_csv(&globex, &id).await, "row,reason\r\n");
     let (ours, _) = app.suppression_list(&acme, 100).await;
     assert_eq!(ours.len(), 1, "Acme's list is untouched");
+}
+
+async fn the_list_reaches_the_browser_as_keyed_hashes_under_each_tenants_key(app: TestApp) {
+    use listgate_core::suppress::{Opted, keyed_hash};
+    let acme = app.tenant("Acme").await;
+    let globex = app.tenant("Globex").await;
+    let (status, _) = app
+        .suppress(
+            &acme,
+            json!({ "phones": ["+44 7911 100000"], "emails": ["Ann@Example.com"],
+                    "reason": "replied STOP", "suppressed_at": "2026-03-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, hashed) = app.get(&acme, "/suppressions/hashed").await;
+    assert_eq!(status, StatusCode::OK, "{hashed}");
+    assert_eq!(hashed["algorithm"], "HMAC-SHA-256");
+    let key = hashed["key"].as_str().expect("a key").to_owned();
+    assert_eq!(key.len(), 64, "32 random bytes in hex: {key}");
+    let secret = hex::decode(&key).expect("hex");
+    let text = hashed.to_string();
+    for plain in ["7911100000", "ann@example.com", "Ann@Example.com"] {
+        assert!(!text.contains(plain), "{plain} is in {text}");
+    }
+    let mut hashes: Vec<&str> = hashed["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            assert_eq!(e["since"], "2026-03-01T00:00:00Z");
+            assert_eq!(e["reason"], "replied STOP");
+            e["hash"].as_str().expect("hash")
+        })
+        .collect();
+    hashes.sort_unstable();
+    let mut want = vec![
+        keyed_hash(&secret, Opted::Phone("+447911100000")),
+        keyed_hash(&secret, Opted::Email("ann@example.com")),
+    ];
+    want.sort_unstable();
+    assert_eq!(hashes, want);
+    // The key stays the tenant's: the same on the next fetch.
+    let (_, again) = app.get(&acme, "/suppressions/hashed").await;
+    assert_eq!(again["key"], key);
+    // Another tenant has its own key and an empty list.
+    let (status, theirs) = app.get(&globex, "/suppressions/hashed").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(theirs["key"], key);
+    assert_eq!(theirs["entries"], json!([]));
 }
 
 /// A WhatsApp clean file of two contacts, +447911100000 consenting on

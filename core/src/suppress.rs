@@ -42,12 +42,47 @@ pub fn opt_out_wins(since: DateTime<Utc>, consented: Option<DateTime<Utc>>) -> b
     consented.is_none_or(|consented| since > consented)
 }
 
+/// What an opt-out names: a phone number or an e-mail address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opted<'a> {
+    /// A number in E.164.
+    Phone(&'a str),
+    /// An address's key (trimmed and lower-cased).
+    Email(&'a str),
+}
+
+impl Opted<'_> {
+    /// The text an entry is filed under (and hashed from): `phone:+447911123456`,
+    /// `email:ana@example.com`. The prefix keeps a number and an address
+    /// with the same text apart.
+    fn entry(self) -> String {
+        match self {
+            Opted::Phone(e164) => format!("phone:{e164}"),
+            Opted::Email(key) => format!("email:{key}"),
+        }
+    }
+}
+
+/// The keyed hash of an opt-out: HMAC-SHA-256 under the tenant's `key` of
+/// the entry's text, in lowercase hex. The server hands a browser these
+/// (and the key) instead of the numbers and addresses; the browser hashes
+/// its own rows the same way to find them.
+pub fn keyed_hash(key: &[u8], opted: Opted<'_>) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(opted.entry().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// Phones (E.164) and e-mail addresses (their keys, trimmed and lower-cased)
-/// that opted out.
+/// that opted out: as themselves, or as their keyed hashes
+/// ([`Suppressions::hashed`]), which are looked up the same way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suppressions {
-    phones: HashMap<String, Suppression>,
-    emails: HashMap<String, Suppression>,
+    /// The HMAC key the entries are hashed under, if they are.
+    key: Option<Vec<u8>>,
+    entries: HashMap<String, Suppression>,
 }
 
 /// Why a suppression list cannot be read, with its line (the header is
@@ -100,34 +135,69 @@ pub enum SuppressionsError {
 }
 
 impl Suppressions {
+    /// An empty list of keyed hashes under `key` (see [`keyed_hash`]): what
+    /// [`Suppressions::add_hash`] adds is found by number or address.
+    pub fn hashed(key: Vec<u8>) -> Suppressions {
+        Suppressions {
+            key: Some(key),
+            entries: HashMap::new(),
+        }
+    }
+
     /// Whether the list holds nobody.
     pub fn is_empty(&self) -> bool {
-        self.phones.is_empty() && self.emails.is_empty()
+        self.entries.is_empty()
     }
 
     /// Entries in all (phones and addresses).
     pub fn len(&self) -> usize {
-        self.phones.len() + self.emails.len()
+        self.entries.len()
     }
 
     /// Adds the number `e164` (a later opt-out of the same number wins).
     pub fn add_phone(&mut self, e164: &str, suppression: Suppression) {
-        add(&mut self.phones, e164.to_owned(), suppression);
+        self.add(Opted::Phone(e164), suppression);
     }
 
     /// Adds the address with key `email` (trimmed and lower-cased).
     pub fn add_email(&mut self, email: &str, suppression: Suppression) {
-        add(&mut self.emails, email.to_owned(), suppression);
+        self.add(Opted::Email(email), suppression);
+    }
+
+    /// Adds an entry of a hashed list by its keyed hash (hex, as
+    /// [`keyed_hash`] writes it; any case). Hashes cannot be added to a
+    /// list that holds numbers and addresses: the answer is `false` and
+    /// nothing is added.
+    pub fn add_hash(&mut self, hash: &str, suppression: Suppression) -> bool {
+        if self.key.is_none() {
+            return false;
+        }
+        add(&mut self.entries, hash.to_ascii_lowercase(), suppression);
+        true
     }
 
     /// The opt-out of the number `e164`, if it has one.
     pub fn phone(&self, e164: &str) -> Option<&Suppression> {
-        self.phones.get(e164)
+        self.entries.get(&self.file_key(Opted::Phone(e164)))
     }
 
     /// The opt-out of the address with key `email`, if it has one.
     pub fn email(&self, email: &str) -> Option<&Suppression> {
-        self.emails.get(email)
+        self.entries.get(&self.file_key(Opted::Email(email)))
+    }
+
+    /// Adds the number or address `opted` (a later opt-out of it wins).
+    pub fn add(&mut self, opted: Opted<'_>, suppression: Suppression) {
+        let key = self.file_key(opted);
+        add(&mut self.entries, key, suppression);
+    }
+
+    /// Where `opted` is filed: its text, or its keyed hash.
+    fn file_key(&self, opted: Opted<'_>) -> String {
+        match &self.key {
+            Some(key) => keyed_hash(key, opted),
+            None => opted.entry(),
+        }
     }
 
     /// Reads a suppression list (see the module docs); numbers without a
@@ -288,6 +358,38 @@ mod tests {
         let ann = list.email("ann@example.com").unwrap();
         assert_eq!((ann.since, ann.reason.as_str()), (None, "unsubscribed"));
         assert!(list.phone("+447911123457").is_some() && list.phone("+447911123458").is_none());
+    }
+
+    #[test]
+    fn keyed_hashes_are_hmac_sha256_of_the_entry_and_are_found_by_number_and_address() {
+        // Python's hmac.new(b"tenant-key", b"phone:+447911123456", sha256).
+        let phone = "a13b848db48325f089d266714ae569e72f55f4d00debe661f779ac2c25f1a09a";
+        let email = "612409f36797be43aec14053fdb7467582c3c287631e36c8c90f6b87afc547a0";
+        assert_eq!(
+            keyed_hash(b"tenant-key", Opted::Phone("+447911123456")),
+            phone
+        );
+        assert_eq!(
+            keyed_hash(b"tenant-key", Opted::Email("ann@example.com")),
+            email
+        );
+        let mut list = Suppressions::hashed(b"tenant-key".to_vec());
+        let stop = Suppression {
+            since: read_date("2025-06-01"),
+            reason: "replied STOP".into(),
+        };
+        assert!(list.add_hash(&phone.to_ascii_uppercase(), stop.clone()));
+        assert!(list.add_hash(email, Suppression::default()));
+        assert_eq!(list.phone("+447911123456"), Some(&stop));
+        assert!(list.email("ann@example.com").is_some());
+        // A number and an address of the same text are different entries.
+        assert!(list.phone("ann@example.com").is_none() && list.phone("+447911123457").is_none());
+        // Another tenant's key finds nothing.
+        let mut other = Suppressions::hashed(b"another key".to_vec());
+        other.add_hash(phone, stop);
+        assert!(other.phone("+447911123456").is_none());
+        // A plain list takes no hashes.
+        assert!(!Suppressions::default().add_hash(phone, Suppression::default()));
     }
 
     #[test]

@@ -132,3 +132,18 @@ pub async fn page(
     .fetch_all(db)
     .await
 }
+
+/// The keys of the tenant's contacts whose phone is `phone`, by key.
+pub async fn keys_with_phone(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    phone: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT contact_key FROM contacts WHERE phone = $1 AND tenant_id = $2 ORDER BY contact_key",
+    )
+    .bind(phone)
+    .bind(tenant)
+    .fetch_all(&mut **tx)
+    .await
+}

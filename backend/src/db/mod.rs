@@ -5,6 +5,7 @@
 
 pub mod blobs;
 pub mod contacts;
+pub mod ledger;
 pub mod notifications;
 pub mod reviewers;
 pub mod schedules;

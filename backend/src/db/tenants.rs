@@ -60,6 +60,28 @@ pub async fn business_name(db: &AnyPool, tenant: &str) -> Result<Option<String>,
     Ok(name.flatten())
 }
 
+/// The key the tenant's opt-outs are hashed under: `fresh` when it had
+/// none (two first asks at once keep the same one).
+pub async fn suppression_key(
+    db: &AnyPool,
+    tenant: &str,
+    fresh: &str,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "UPDATE tenants SET suppression_key = $1 WHERE id = $2 AND suppression_key IS NULL",
+    )
+    .bind(fresh)
+    .bind(tenant)
+    .execute(db)
+    .await?;
+    let key: Option<String> =
+        sqlx::query_scalar("SELECT suppression_key FROM tenants WHERE id = $1")
+            .bind(tenant)
+            .fetch_one(db)
+            .await?;
+    key.ok_or(sqlx::Error::RowNotFound)
+}
+
 /// A new tenant's secrets, shown only once.
 #[derive(Debug)]
 pub struct NewTenant {

@@ -4,6 +4,7 @@
 
 pub mod contact;
 pub mod event;
+pub mod ledger;
 pub mod ramp;
 pub mod reviewer;
 pub mod suppression;

@@ -7,33 +7,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use listgate_core::normalize::email::normalize_email;
 use listgate_core::normalize::phone::{PhoneProblem, PhoneRules, normalize_phone};
 use listgate_core::profile::PhoneStyle;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-/// What kind of address an opt-out is for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum SuppressionKind {
-    /// A phone number, in E.164.
-    Phone,
-    /// An e-mail address, trimmed and lower-cased.
-    Email,
-}
-
-/// Where an opt-out came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SuppressionOrigin {
-    /// The tenant added it (`POST /suppressions`).
-    Api,
-    /// An imported row carried it (Mongoose's opt-out columns).
-    Import,
-}
-
-listgate_api::named_enum!(SuppressionKind { Phone => "phone", Email => "email" });
-listgate_api::named_enum!(SuppressionOrigin { Api => "api", Import => "import" });
+/// The kinds of address and the origins of opt-outs, shared with the app
+/// (the ledger's opt-out events carry them).
+pub use listgate_api::{SuppressionKind, SuppressionOrigin};
 
 /// A suppressed address: a phone in E.164 or an e-mail address in the form
 /// the contact store keys it by (core's `email_key`).

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod connections;
 pub mod error;
+pub mod ledger;
 pub mod openapi;
 pub mod review;
 pub mod security_headers;
@@ -98,6 +99,7 @@ fn api_router(state: &AppState) -> Router {
         .merge(
             submissions::router()
                 .merge(suppressions::router())
+                .merge(ledger::router())
                 .layer(partner_cors(&state.backend.db)),
         )
         .merge(session::router())

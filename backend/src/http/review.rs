@@ -6,14 +6,15 @@ use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::session::Reviewer;
 use crate::http::submissions::{ChangesDownload, changes_download};
+use crate::services::ledger::{self, ReviewScope};
 use crate::services::{review, views};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
-use listgate_api::{DecisionRequest, Plan, QueueItem, SubmissionView};
+use listgate_api::{ConsentChain, DecisionRequest, Plan, QueueItem, SubmissionView};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retry_webhook))
         .routes(routes!(evidence))
         .routes(routes!(changes))
+        .routes(routes!(consent))
 }
 
 /// Every submission, those waiting for review first.
@@ -65,7 +67,8 @@ async fn detail(
         (status = BAD_REQUEST, description = "No reason, a reason of another profile's review, an unknown opt-in source, or exclusions that leave nothing", body = ErrorBody),
         (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody),
         (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "Not waiting for review (decided, or waiting for the merchant's changes)", body = ErrorBody),
-        (status = GONE, description = "The list was deleted under the retention period", body = ErrorBody)))]
+        (status = GONE, description = "The list was deleted under the retention period", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that does not follow the schema: a field missing, unknown or of the wrong type, named", body = ErrorBody)))]
 async fn decide(
     State(state): State<AppState>,
     reviewer: Reviewer,
@@ -85,7 +88,8 @@ async fn decide(
     responses((status = OK, body = SubmissionView),
         (status = BAD_REQUEST, description = "A plan that cannot be used, saying what to change", body = ErrorBody),
         (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody),
-        (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "Not approved, or already imported", body = ErrorBody)))]
+        (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "Not approved, or already imported", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that does not follow the schema: a field missing, unknown or of the wrong type, named", body = ErrorBody)))]
 async fn plan(
     State(state): State<AppState>,
     _: Reviewer,
@@ -114,7 +118,8 @@ struct Reschedule {
     security(("reviewer_session" = [], "csrf_token" = [])),
     responses((status = OK, body = SubmissionView), (status = BAD_REQUEST, body = ErrorBody),
         (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody), (status = FORBIDDEN, description = "Missing or wrong CSRF token", body = ErrorBody),
-        (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "No import yet: approve it and confirm its plan first", body = ErrorBody)))]
+        (status = NOT_FOUND, body = ErrorBody), (status = CONFLICT, description = "No import yet: approve it and confirm its plan first", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that does not follow the schema: a field missing, unknown or of the wrong type, named", body = ErrorBody)))]
 async fn reschedule(
     State(state): State<AppState>,
     _: Reviewer,
@@ -224,4 +229,44 @@ async fn changes(
 ) -> Result<ChangesDownload, ApiError> {
     let csv = views::changes_csv(&state.backend, None, &id).await?;
     Ok(changes_download(csv))
+}
+
+/// Whose contact: name the tenant by its id or by one of its submissions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ContactScope {
+    /// A submission of the contact's tenant (the console's way in).
+    submission: Option<String>,
+    /// Or the tenant's id, as `listgate tenant add` printed it.
+    tenant: Option<String>,
+}
+
+/// A contact's whole consent chain, oldest first, as the tenant reads it
+/// (`GET /contacts/{key}/consent`): who opted in, when, how, to what, and
+/// who approved each import. Contact keys are per tenant: say whose.
+#[utoipa::path(get, path = "/review/contacts/{key}/consent", tag = "reviewers",
+    params(("key" = String, Path, description = "The contact's key: E.164 phone, ContactId (Mongoose) or e-mail address"), ContactScope),
+    security(("reviewer_session" = [])),
+    responses((status = OK, body = ConsentChain),
+        (status = BAD_REQUEST, description = "Neither or both of `submission` and `tenant`, or another parameter", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "No reviewer session, or it ended", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such submission, or the tenant's ledger has no event of this contact", body = ErrorBody)))]
+async fn consent(
+    State(state): State<AppState>,
+    _: Reviewer,
+    Path(key): Path<String>,
+    Query(scope): Query<ContactScope>,
+) -> Result<Json<ConsentChain>, ApiError> {
+    let scope = match (&scope.submission, &scope.tenant) {
+        (Some(id), None) => ReviewScope::Submission(id),
+        (None, Some(id)) => ReviewScope::Tenant(id),
+        _ => {
+            return Err(ApiError::BadRequest(
+                "say whose contact this is: `?submission=ID` (one of the tenant's submissions) or `?tenant=ID`, not both".into(),
+            ));
+        }
+    };
+    Ok(Json(
+        ledger::chain_for_reviewer(&state.backend, scope, &key).await?,
+    ))
 }

@@ -59,8 +59,10 @@ pub struct SessionView {
 /// Signs a reviewer in: sets the session cookie and returns the CSRF token.
 #[utoipa::path(post, path = "/session", tag = "reviewers", request_body = SignIn,
     responses((status = OK, description = "Signed in; the `listgate_session` cookie is set (`__Host-listgate_session`, Secure, over HTTPS)", body = SessionView),
+        (status = BAD_REQUEST, description = "A body that is not JSON", body = ErrorBody),
         (status = FORBIDDEN, description = "Wrong email or password", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, description = "A body over 4 KB"),
+        (status = UNPROCESSABLE_ENTITY, description = "A body without `email` or `password`", body = ErrorBody),
         (status = TOO_MANY_REQUESTS, description = "Too many attempts from this address or for this email; retry after the `Retry-After` seconds", body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,

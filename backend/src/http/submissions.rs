@@ -430,6 +430,7 @@ async fn amend(
         (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key, or a page on an origin the tenant does not allow", body = ErrorBody),
         (status = NOT_FOUND, description = "No such submission or batch for this tenant", body = ErrorBody),
         (status = CONFLICT, description = "The batch is not imported yet", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that does not follow the schema: a count missing, unknown (`clicks`) or not a whole number, named", body = ErrorBody),
     ))]
 async fn signals(
     State(state): State<AppState>,

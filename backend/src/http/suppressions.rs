@@ -10,6 +10,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
+use listgate_api::HashedSuppressions;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
@@ -18,7 +19,9 @@ use utoipa_axum::routes;
 
 /// Routes under `/api/v1`, each documented in the OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, add, remove))
+    OpenApiRouter::new()
+        .routes(routes!(list, add, remove))
+        .routes(routes!(hashed))
 }
 
 /// Opt-outs to add: phones and e-mail addresses with one reason and date.
@@ -71,6 +74,23 @@ async fn list(
     )
     .await?;
     Ok(Json(page))
+}
+
+/// The tenant's whole suppression list as keyed hashes (HMAC-SHA-256 of
+/// `phone:<E.164>` or `email:<address>` under the tenant's own key, sent
+/// with them): the browser app hashes its rows the same way and flags the
+/// ones on the list, so no number or address of either side travels.
+#[utoipa::path(get, path = "/suppressions/hashed", tag = "merchants",
+    security(("api_key" = [])),
+    responses((status = OK, body = HashedSuppressions),
+        (status = UNAUTHORIZED, body = ErrorBody), (status = FORBIDDEN, description = "A publishable key (a partner's page gets no opt-outs: its submission is checked by the server), or a page on an origin the tenant does not allow", body = ErrorBody)))]
+async fn hashed(
+    State(state): State<AppState>,
+    tenant: Tenant,
+) -> Result<Json<HashedSuppressions>, ApiError> {
+    Ok(Json(
+        suppressions::hashed(&state.backend, &tenant.id).await?,
+    ))
 }
 
 /// Adds opt-outs to the tenant's suppression list. An address already on

@@ -10,7 +10,9 @@
 //! of the tenant has the new number. A row replaces its contact's data
 //! whole, so a Mongoose row with a blank or absent StaffId clears the staff
 //! assignment, as Mongoose does. Opt-outs win: a row whose phone or e-mail
-//! opted out after the row's consent fails (`services::suppressions`). The
+//! opted out after the row's consent fails (`services::suppressions`).
+//! Every row with a contact key, imported or refused, joins that contact's
+//! consent ledger (`services::ledger`) in the batch's transaction. The
 //! next batch's size and time follow the ramp (`domain::ramp`).
 
 use crate::db;
@@ -18,6 +20,8 @@ use crate::domain::contact::{E164, Row, cell, contact_key};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ramp::{DAY_MS, Pace, next_batch};
 use crate::domain::{BatchStatus, Exclusions, Plan, SubmissionStatus};
+use crate::services::ledger::ImportLedger;
+use crate::services::suppressions::Admission;
 use crate::services::{Backend, notify, now_ms, suppressions};
 use listgate_core::profile::Role;
 use listgate_core::records::read_all;
@@ -335,33 +339,58 @@ async fn execute(
     let started = chrono::Utc::now();
     let now = started.to_rfc3339();
     let tenant = stored.tenant_id.as_str();
+    let mut ledger = ImportLedger::open(
+        &mut tx,
+        tenant,
+        submission,
+        &profile,
+        settings.options.channel,
+        &stored.consent,
+        &now,
+    )
+    .await?;
     for (row_number, row) in rows.into_iter().skip(start as usize).take(size as usize) {
         let phone = E164::of(&profile, &row);
-        let verdict = match contact_key(&profile, &row) {
-            Ok(key) => mobile_number_change(
-                &mut tx,
-                tenant,
-                &key,
-                &profile,
-                settings.options.allow_mobile_number_updates,
-                &row,
-                phone.as_ref(),
-            )
-            .await?
-            .map(|()| key),
-            Err(reason) => Err(reason),
+        let key = match contact_key(&profile, &row) {
+            Ok(key) => key,
+            Err(reason) => {
+                // No key: no contact, and no chain to record it in.
+                failed += 1;
+                db::contacts::record_failure(&mut tx, submission, row_number as i64, &reason)
+                    .await?;
+                continue;
+            }
         };
+        let number = mobile_number_change(
+            &mut tx,
+            tenant,
+            &key,
+            &profile,
+            settings.options.allow_mobile_number_updates,
+            &row,
+            phone.as_ref(),
+        )
+        .await?;
         // Opt-outs win over older consent (`services::suppressions`).
-        let verdict = match verdict {
-            Ok(key) => {
+        let admission = match number {
+            Ok(()) => {
                 suppressions::at_import(&mut tx, tenant, submission, &profile, &row, started)
                     .await?
-                    .map(|()| key)
             }
-            Err(reason) => Err(reason),
+            Err(reason) => Admission::Refuse(reason),
         };
-        match verdict {
-            Ok(key) => {
+        match admission {
+            Admission::Import {
+                opted_out,
+                replaced,
+            } => {
+                for (target, at) in &replaced {
+                    ledger.opt_out_replaced(&mut tx, &key, target, *at).await?;
+                }
+                ledger.imported(&mut tx, &key, row_number, &row).await?;
+                for opt_out in &opted_out {
+                    ledger.opted_out(&mut tx, &key, opt_out).await?;
+                }
                 let data = serde_json::Value::Object(row);
                 db::contacts::upsert(
                     &mut tx,
@@ -376,8 +405,11 @@ async fn execute(
                 upserted.push(data);
                 imported += 1;
             }
-            Err(reason) => {
+            Admission::Refuse(reason) => {
                 failed += 1;
+                ledger
+                    .refused(&mut tx, &key, row_number, &row, &reason)
+                    .await?;
                 db::contacts::record_failure(&mut tx, submission, row_number as i64, &reason)
                     .await?;
             }

@@ -6,6 +6,7 @@
 
 pub mod import;
 pub mod intake;
+pub mod ledger;
 pub mod notify;
 pub mod paging;
 pub mod retention;

@@ -10,17 +10,22 @@ use crate::db::suppressions::SuppressionRow;
 use crate::domain::contact::{E164, Row, cell};
 use crate::domain::suppression::{
     OptOutReason, Suppressed, Suppression, SuppressionKind, SuppressionOrigin, opted_out_reason,
+    stored_instant,
 };
 use crate::services::paging::PageRequest;
-use crate::services::{Backend, ServiceError};
+use crate::services::{Backend, ServiceError, ledger};
 use chrono::{DateTime, Utc};
+use listgate_api::suppressions::HASH_ALGORITHM;
+use listgate_api::{HashedSuppression, HashedSuppressions};
 use listgate_core::Profile;
 use listgate_core::normalize::date::{DateRules, parse_instant};
 use listgate_core::normalize::email::email_key;
 use listgate_core::normalize::{clean_cell, parse_bool};
 use listgate_core::profile::Role;
 use listgate_core::records::read_all;
-use listgate_core::suppress::opt_out_wins;
+use listgate_core::suppress::{
+    Opted, Suppression as CoreSuppression, Suppressions, keyed_hash, opt_out_wins,
+};
 use serde::Serialize;
 use sqlx::{Any, Transaction};
 use utoipa::ToSchema;
@@ -123,27 +128,62 @@ fn suppressed_at(row: &SuppressionRow) -> Result<DateTime<Utc>, ServiceError> {
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("stored suppressed_at: {e}")))
 }
 
+/// A stored opt-out as core reads it: what it names, and since when.
+fn opt_out(row: &SuppressionRow) -> Result<(Suppressed, CoreSuppression), ServiceError> {
+    let target = row
+        .target()
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!(e)))?;
+    let opt_out = CoreSuppression {
+        since: Some(suppressed_at(row)?),
+        reason: row.reason.clone(),
+    };
+    Ok((target, opt_out))
+}
+
+/// What core calls the number or address `target`.
+fn opted(target: &Suppressed) -> Opted<'_> {
+    match target.kind() {
+        SuppressionKind::Phone => Opted::Phone(target.value()),
+        SuppressionKind::Email => Opted::Email(target.value()),
+    }
+}
+
 /// The tenant's whole list as a check reads it: the rows it holds are
 /// refused (`consent.suppressed`) unless their consent is newer.
-pub async fn for_check(
-    backend: &Backend,
-    tenant: &str,
-) -> Result<listgate_core::suppress::Suppressions, ServiceError> {
-    let mut list = listgate_core::suppress::Suppressions::default();
+pub async fn for_check(backend: &Backend, tenant: &str) -> Result<Suppressions, ServiceError> {
+    let mut list = Suppressions::default();
     for row in db::suppressions::all(&backend.db, tenant).await? {
-        let opt_out = listgate_core::suppress::Suppression {
-            since: Some(suppressed_at(&row)?),
-            reason: row.reason.clone(),
-        };
-        let target = row
-            .target()
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!(e)))?;
-        match target.kind() {
-            SuppressionKind::Phone => list.add_phone(target.value(), opt_out),
-            SuppressionKind::Email => list.add_email(target.value(), opt_out),
-        }
+        let (target, opt_out) = opt_out(&row)?;
+        list.add(opted(&target), opt_out);
     }
     Ok(list)
+}
+
+/// The tenant's whole list as keyed hashes under its own key (made at the
+/// first ask): what the browser app looks its rows up in, without a number
+/// or an address reaching the browser.
+pub async fn hashed(backend: &Backend, tenant: &str) -> Result<HashedSuppressions, ServiceError> {
+    let fresh = crate::support::random_key("", 32);
+    let key = db::tenants::suppression_key(&backend.db, tenant, &fresh).await?;
+    let secret = hex::decode(&key)
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("stored suppression key: {e}")))?;
+    let entries = db::suppressions::all(&backend.db, tenant)
+        .await?
+        .iter()
+        .map(|row| {
+            let (target, opt_out) = opt_out(row)?;
+            Ok(HashedSuppression {
+                hash: keyed_hash(&secret, opted(&target)),
+                since: opt_out.since,
+                reason: opt_out.reason,
+            })
+        })
+        .collect::<Result<_, ServiceError>>()?;
+    Ok(HashedSuppressions {
+        algorithm: HASH_ALGORITHM.into(),
+        key,
+        entries,
+    })
 }
 
 /// Opt-outs given as lists (`phones`, `emails`), all with `reason` and made
@@ -349,7 +389,8 @@ impl Problems {
 
 /// Adds `entries` to the tenant's list in one transaction: an address not
 /// listed is added; a listed one takes the new date and reason only when
-/// the new date is later.
+/// the new date is later. Each opt-out added or updated joins the consent
+/// ledger of the contacts it is about.
 pub async fn add(
     backend: &Backend,
     tenant: &str,
@@ -357,12 +398,17 @@ pub async fn add(
 ) -> Result<Added, ServiceError> {
     let mut tx = backend.db.begin().await?;
     let mut added = Added::default();
+    let now = stored_instant(Utc::now());
     for entry in entries {
         match record(&mut tx, tenant, entry).await? {
             Change::Added => added.added += 1,
             Change::Updated => added.updated += 1,
-            Change::Unchanged => added.unchanged += 1,
+            Change::Unchanged => {
+                added.unchanged += 1;
+                continue;
+            }
         }
+        ledger::opted_out(&mut tx, tenant, entry, &now).await?;
     }
     tx.commit().await?;
     Ok(added)
@@ -391,7 +437,8 @@ async fn record(
     Ok(change)
 }
 
-/// Takes `targets` off the tenant's list.
+/// Takes `targets` off the tenant's list; each removal joins the consent
+/// ledger of the contacts it is about.
 pub async fn remove(
     backend: &Backend,
     tenant: &str,
@@ -399,9 +446,14 @@ pub async fn remove(
 ) -> Result<Removed, ServiceError> {
     let mut tx = backend.db.begin().await?;
     let mut removed = Removed::default();
+    let now = stored_instant(Utc::now());
     for target in targets {
+        let Some(row) = db::suppressions::find(&mut tx, tenant, target).await? else {
+            continue;
+        };
         if db::suppressions::remove(&mut tx, tenant, target).await? {
             removed.removed += 1;
+            ledger::opt_out_removed(&mut tx, tenant, target, suppressed_at(&row)?, &now).await?;
         }
     }
     tx.commit().await?;
@@ -439,12 +491,28 @@ fn row_targets(profile: &Profile, row: &Row) -> Vec<Suppressed> {
     targets
 }
 
+/// What the tenant's opt-outs make of an import row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// The row is imported.
+    Import {
+        /// The opt-outs the row carried itself, now on the list.
+        opted_out: Vec<Suppression>,
+        /// The opt-outs older than its consent, taken off the list: each
+        /// address with the date it had opted out.
+        replaced: Vec<(Suppressed, DateTime<Utc>)>,
+    },
+    /// An opt-out later than the row's consent wins: the row fails, for this reason.
+    Refuse(String),
+}
+
 /// What the tenant's opt-outs make of import row `row` of `submission`,
-/// imported at `now`: `Err` with the reason the row fails when an opt-out
-/// is later than its consent (`opt_in_at`; a row without one is older than
-/// any opt-out). Otherwise the row is imported: opt-outs older than its
-/// consent are removed, and when the row carries an opt-out itself (an
-/// opt-out column says yes) its addresses are added with origin `import`.
+/// imported at `now`: refused, with the reason the row fails, when an
+/// opt-out is later than its consent (`opt_in_at`; a row without one is
+/// older than any opt-out). Otherwise the row is imported: opt-outs older
+/// than its consent are removed, and when the row carries an opt-out
+/// itself (an opt-out column says yes) its addresses are added with origin
+/// `import`.
 pub async fn at_import(
     tx: &mut Transaction<'_, Any>,
     tenant: &str,
@@ -452,10 +520,14 @@ pub async fn at_import(
     profile: &Profile,
     row: &Row,
     now: DateTime<Utc>,
-) -> Result<Result<(), String>, ServiceError> {
+) -> Result<Admission, ServiceError> {
     let targets = row_targets(profile, row);
+    let mut admitted = Admission::Import {
+        opted_out: Vec::new(),
+        replaced: Vec::new(),
+    };
     if targets.is_empty() {
-        return Ok(Ok(()));
+        return Ok(admitted);
     }
     let opted_out: Vec<&str> = OPT_OUT_ROLES
         .iter()
@@ -469,6 +541,7 @@ pub async fn at_import(
             opted_out.join(", ")
         ))
         .unwrap_or_default();
+        let mut added = Vec::new();
         for target in targets {
             let entry = Suppression {
                 target,
@@ -476,9 +549,14 @@ pub async fn at_import(
                 suppressed_at: now,
                 origin: SuppressionOrigin::Import,
             };
-            record(tx, tenant, &entry).await?;
+            if !matches!(record(tx, tenant, &entry).await?, Change::Unchanged) {
+                added.push(entry);
+            }
         }
-        return Ok(Ok(()));
+        return Ok(Admission::Import {
+            opted_out: added,
+            replaced: Vec::new(),
+        });
     }
     let consent = profile
         .field_for(Role::OptInAt)
@@ -496,11 +574,14 @@ pub async fn at_import(
         .filter(|at| opt_out_wins(*at, consent))
         .max();
     if let Some(at) = latest_winner {
-        return Ok(Err(opted_out_reason(at)));
+        return Ok(Admission::Refuse(opted_out_reason(at)));
     }
     // Newer consent replaces the opt-outs it is newer than.
-    for (target, _) in found {
-        db::suppressions::remove(tx, tenant, &target).await?;
+    for (target, _) in &found {
+        db::suppressions::remove(tx, tenant, target).await?;
     }
-    Ok(Ok(()))
+    if let Admission::Import { replaced, .. } = &mut admitted {
+        *replaced = found;
+    }
+    Ok(admitted)
 }
