@@ -33,6 +33,11 @@ pub struct ConsentDeclaration {
     /// Email profile: the merchant confirmed GDPR and profiling consent.
     #[serde(default)]
     pub gdpr_confirmed: bool,
+    /// Numbers and addresses the tenant's opt-out list held back in the
+    /// merchant's check in the browser (`consent.suppressed`; they are not
+    /// in the clean file); none when that check had no opt-out list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_back_by_opt_outs: Option<u64>,
 }
 
 /// The self-check answers, by question; a question not answered is "no".

@@ -127,7 +127,7 @@ pub struct ConfirmationCounts {
 }
 
 impl ConfirmationCounts {
-    /// Counts one more contact in `state`.
+    /// Counts `contacts` more contacts in `state`.
     pub fn add(&mut self, state: ConsentState, contacts: u64) {
         match state {
             ConsentState::Confirmed => self.confirmed += contacts,
@@ -304,10 +304,19 @@ mod tests {
         assert_eq!(report.state, ConsentState::OptedOut);
         assert_eq!(report.at, None);
         assert!(serde_json::from_str::<ConsentReport>(r#"{"state": "maybe"}"#).is_err());
-        assert!(serde_json::from_str::<ConsentReport>(r#"{"state": "confirmed", "x": 1}"#).is_err());
+        assert!(
+            serde_json::from_str::<ConsentReport>(r#"{"state": "confirmed", "x": 1}"#).is_err()
+        );
         let mut counts = ConfirmationCounts::default();
         counts.add(ConsentState::AwaitingConfirmation, 3);
         counts.add(ConsentState::OptedOut, 1);
-        assert_eq!((counts.awaiting_confirmation, counts.opted_out, counts.total()), (3, 1, 4));
+        assert_eq!(
+            (
+                counts.awaiting_confirmation,
+                counts.opted_out,
+                counts.total()
+            ),
+            (3, 1, 4)
+        );
     }
 }

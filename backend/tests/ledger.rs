@@ -25,6 +25,7 @@ on_every_database! {
     a_wording_is_stored_once(10 << 20, 0);
     the_reviewer_console_reads_the_same_chain(10 << 20, 0);
     opt_outs_a_row_carries_and_opt_outs_removed_join_the_chain(10 << 20, 0);
+    concurrent_writers_of_one_chain_all_commit_and_the_chain_stays_whole(10 << 20, 0);
 }
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -786,4 +787,122 @@ async fn opt_outs_a_row_carries_and_opt_outs_removed_join_the_chain(app: TestApp
     )
     .await;
     assert_eq!(app.kinds(&merchant, "C-2").await, ["imported", "opted_out"]);
+}
+
+/// Opt-outs the test posts at once for one number.
+const CONCURRENT_POSTS: usize = 24;
+
+async fn concurrent_writers_of_one_chain_all_commit_and_the_chain_stays_whole(app: TestApp) {
+    let merchant = app.tenant("Acme").await;
+    let session = app.reviewer("ana@listgate.example", PASSWORD).await;
+    let first = app
+        .imported(&merchant, &session, list_consented_on("2026-01-05"), b"one")
+        .await;
+    let tenant: String = sqlx::query_scalar("SELECT tenant_id FROM submissions WHERE id = $1")
+        .bind(&first)
+        .fetch_one(&app.db)
+        .await
+        .expect("tenant");
+    let postgres = app.state.backend.postgres;
+    // On PostgreSQL another transaction holds an uncommitted event of the
+    // chain while everything below writes to it: a chain numbered by its
+    // highest seq plus one would make them collide.
+    let mut held = if postgres {
+        let mut tx = app.db.begin().await.expect("tx");
+        let event = NewEvent {
+            submission: Some(&first),
+            ..NewEvent::new(
+                &tenant,
+                NUMBER,
+                ConsentEventKind::Imported,
+                "2026-05-01T00:00:00Z",
+            )
+        };
+        insert(&mut tx, &event).await.expect("held event");
+        Some(tx)
+    } else {
+        None
+    };
+    // An import touches the number while many opt-outs of it arrive at once.
+    let mut rows: Vec<(String, &str)> = vec![("+44 7911 100000".into(), "2026-01-06")];
+    rows.extend((0..300).map(|i| (format!("+44 7911 2{i:05}"), "2026-01-06")));
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(p, d)| (p.as_str(), *d)).collect();
+    let second = app
+        .approved_form(&merchant, &session, form(list(&rows, WORDING), b"two"))
+        .await;
+    let posts: Vec<_> = (0..CONCURRENT_POSTS)
+        .map(|i| {
+            let request = app
+                .http
+                .post(format!("{}/suppressions", app.url))
+                .bearer_auth(merchant.expose())
+                .json(&json!({
+                    "phones": [NUMBER],
+                    "reason": format!("STOP #{i}"),
+                    "suppressed_at": format!("2026-03-01T12:00:{i:02}Z"),
+                }));
+            tokio::spawn(async move {
+                let response = request.send().await.expect("send");
+                let status = response.status();
+                (
+                    status,
+                    response.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            })
+        })
+        .collect();
+    if let Some(tx) = held.take() {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tx.commit().await.expect("commit the held event");
+    }
+    let mut written = 0;
+    for post in posts {
+        let (status, added) = post.await.expect("task");
+        assert_eq!(status, StatusCode::OK, "no opt-out fails: {added}");
+        written +=
+            added["added"].as_u64().expect("added") + added["updated"].as_u64().expect("updated");
+    }
+    app.wait_for(&merchant, &second, "the import", |s| {
+        s["status"] == "imported"
+    })
+    .await;
+
+    let (status, chain) = app.chain(&merchant, NUMBER).await;
+    assert_eq!(status, StatusCode::OK, "{chain}");
+    let events = events(&chain);
+    let seqs: Vec<u64> = events
+        .iter()
+        .map(|e| e["seq"].as_u64().expect("seq"))
+        .collect();
+    let whole: Vec<u64> = (1..=events.len() as u64).collect();
+    assert_eq!(seqs, whole, "one event a place, none missing: {chain}");
+    let of = |kind: &str, submission: Option<&str>| {
+        events
+            .iter()
+            .filter(|e| {
+                e["kind"] == kind && submission.is_none_or(|id| e["submission"]["id"] == id)
+            })
+            .count() as u64
+    };
+    assert_eq!(
+        of("opted_out", None),
+        written,
+        "every opt-out written is on the chain"
+    );
+    assert!(written >= 1, "the first opt-out is added");
+    assert_eq!(
+        of("imported", Some(&second)) + of("refused", Some(&second)),
+        1,
+        "the second import's row is on the chain once: {chain}"
+    );
+    assert_eq!(
+        of("imported", Some(&first)),
+        1 + u64::from(postgres),
+        "the first import's event and the held one: {chain}"
+    );
+    assert_eq!(
+        events.len() as u64,
+        written + 2 + u64::from(postgres),
+        "nothing else: {chain}"
+    );
 }

@@ -686,6 +686,22 @@ async fn status_columns_take_only_the_statuses_the_code_knows(app: TestApp) {
                 .map(|s| s.as_str())
                 .collect(),
         ),
+        (
+            "consent_events",
+            "state",
+            listgate::domain::ledger::ConsentState::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        (
+            "contacts",
+            "consent_state",
+            listgate::domain::ledger::ConsentState::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
     ] {
         let schema = table_sql(&app, table).await;
         for status in known {
@@ -865,6 +881,66 @@ async fn each_answer_is_one_the_description_declares_for_its_route(app: TestApp)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     declared("get", "/contacts/{key}/consent", status);
+    // The platform's reports of a contact's confirmation or opt-out: no such
+    // contact, another tenant's key, a bad body, not JSON, another format,
+    // no key, the publishable key.
+    let report = format!("{}/contacts/+447911123456/consent", app.url);
+    for (key, request) in [
+        (
+            Some(merchant.expose()),
+            app.http
+                .post(&report)
+                .json(&json!({ "state": "confirmed" })),
+        ),
+        (
+            Some(stranger.expose()),
+            app.http
+                .post(&report)
+                .json(&json!({ "state": "confirmed" })),
+        ),
+        (
+            Some(merchant.expose()),
+            app.http.post(&report).json(&json!({ "state": "maybe" })),
+        ),
+        (
+            Some(merchant.expose()),
+            app.http
+                .post(&report)
+                .header("content-type", "application/json")
+                .body("{"),
+        ),
+        (
+            Some(merchant.expose()),
+            app.http
+                .post(&report)
+                .header("content-type", "text/plain")
+                .body("confirmed"),
+        ),
+        (
+            None,
+            app.http
+                .post(&report)
+                .json(&json!({ "state": "confirmed" })),
+        ),
+    ] {
+        let request = match key {
+            Some(key) => request.bearer_auth(key),
+            None => request,
+        };
+        let response = request.send().await.expect("send");
+        declared("post", "/contacts/{key}/consent", response.status());
+    }
+    let (status, _, _) = app
+        .send_as_page(
+            app.http
+                .post(&report)
+                .json(&json!({ "state": "opted_out" })),
+            portal.publishable_key.as_str(),
+            Some("https://portal.example"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    declared("post", "/contacts/{key}/consent", status);
     for format in ["csv", "json"] {
         let route = format!("/consent-ledger.{format}");
         for (key, query) in [

@@ -3,11 +3,16 @@
 //! flags every row it holds (`consent.suppressed`), unless the row's own
 //! consent is newer than the opt-out.
 //!
-//! A list is read from CSV ([`Suppressions::from_csv`]): a header naming a
-//! `phone` and/or an `email` column, and optionally `reason` and `date`
-//! (read as a check reads an opt-in time); phones are read with the default
-//! region as a check reads them and kept in E.164.
+//! A list is read from CSV ([`read_csv`], every entry and every bad line;
+//! [`Suppressions::from_csv`], the list or its first bad line): a header
+//! (its first non-blank line) naming a `phone` and/or an `email` (or
+//! `e-mail`) column, any case, and optionally `reason` and `date` (read as
+//! a check reads an opt-in time); phones are read with the default region
+//! as a check reads them and kept in E.164, addresses by their key. Cells
+//! are read as a check reads them ([`clean_cell`]: trimmed, a spreadsheet's
+//! formula guard `'` dropped); blank lines are skipped.
 
+use crate::normalize::clean_cell;
 use crate::normalize::date::{DateRules, parse_instant};
 use crate::normalize::email::normalize_email;
 use crate::normalize::phone::{PhoneProblem, PhoneRules, normalize_phone, parse_region};
@@ -92,13 +97,33 @@ pub enum SuppressionsError {
     /// The file is not UTF-8 text.
     #[error("the suppression list is not UTF-8 text; save it as CSV UTF-8")]
     NotUtf8,
-    /// The header names neither a phone nor an email column.
+    /// The header names neither a phone nor an email column (or there is
+    /// no header: the list is empty, and `found` too).
     #[error(
-        "line 1 of the suppression list names no `phone` or `email` column (found: {found}); name the column of numbers `phone` and the column of addresses `email`"
+        "line {line} of the suppression list names no `phone` or `email` column (found: {found}); name the column of numbers `phone` and the column of addresses `email`"
     )]
     NoColumns {
-        /// The header as found.
+        /// The header's line (1 when there is none).
+        line: u64,
+        /// The header as found, its cells joined by commas.
         found: String,
+    },
+    /// A quoted cell runs to the end of the file: the lines after its
+    /// quote were read into it.
+    #[error(
+        "line {line} of the suppression list: a quoted cell is not closed; close its quote (\")"
+    )]
+    UnclosedQuote {
+        /// The line the cell starts on.
+        line: u64,
+    },
+    /// A line with cells but neither a phone nor an address.
+    #[error(
+        "line {line} of the suppression list has no phone or email; fill one in or delete the line"
+    )]
+    NoAddress {
+        /// The line.
+        line: u64,
     },
     /// A phone that is not a number.
     #[error(
@@ -121,6 +146,8 @@ pub enum SuppressionsError {
         line: u64,
         /// The cell.
         value: String,
+        /// What is wrong with it (a phrase that follows the address).
+        why: String,
     },
     /// A date that cannot be read.
     #[error(
@@ -132,6 +159,104 @@ pub enum SuppressionsError {
         /// The cell.
         value: String,
     },
+}
+
+impl SuppressionsError {
+    /// The line the problem is on (the header is line 1); `None` when the
+    /// file is not text.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            SuppressionsError::NotUtf8 => None,
+            SuppressionsError::NoColumns { line, .. }
+            | SuppressionsError::UnclosedQuote { line }
+            | SuppressionsError::NoAddress { line }
+            | SuppressionsError::BadPhone { line, .. }
+            | SuppressionsError::BadEmail { line, .. }
+            | SuppressionsError::BadDate { line, .. } => Some(*line),
+        }
+    }
+}
+
+/// What an entry of a list names: an owned [`Opted`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A number in E.164.
+    Phone(String),
+    /// An address's key (trimmed and lower-cased).
+    Email(String),
+}
+
+impl Target {
+    /// The number or address, as the list looks it up.
+    pub fn opted(&self) -> Opted<'_> {
+        match self {
+            Target::Phone(e164) => Opted::Phone(e164),
+            Target::Email(key) => Opted::Email(key),
+        }
+    }
+}
+
+/// One opt-out as a list file holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its line (the header is line 1).
+    pub line: u64,
+    /// The number or address.
+    pub target: Target,
+    /// Since when, and why (as the line says; blank when it does not).
+    pub suppression: Suppression,
+}
+
+/// A suppression list file as read by [`read_csv`]: every entry it could
+/// read and every problem, both in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuppressionCsv {
+    /// The entries read (a line naming a phone and an address gives two,
+    /// the phone first).
+    pub entries: Vec<Entry>,
+    /// Why lines could not be read, by line: a line with a date that cannot
+    /// be read or an unclosed quote has one, else one for each of its
+    /// phone and address that cannot be read. When the file is not text or
+    /// names no columns, that is the only problem and there are no entries.
+    pub errors: Vec<SuppressionsError>,
+}
+
+/// Reads a suppression list (see the module docs) as far as it can:
+/// every readable entry and every bad line. Numbers without a country code
+/// are read in `region` (a region code such as `GB`); without one they
+/// must carry it.
+pub fn read_csv(bytes: &[u8], region: Option<&str>) -> SuppressionCsv {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return SuppressionCsv {
+            entries: Vec::new(),
+            errors: vec![SuppressionsError::NotUtf8],
+        };
+    };
+    let rules = PhoneRules {
+        region: region.and_then(parse_region),
+        region_forced: false,
+        nanp_only: false,
+        allowed: Vec::new(),
+        style: PhoneStyle::E164,
+    };
+    let mut reading = Reading {
+        rules,
+        columns: Header::Awaited,
+        read: SuppressionCsv::default(),
+    };
+    let mut reader = RecordReader::new(b',');
+    reader.feed(text.trim_start_matches('\u{feff}'), &mut |record| {
+        reading.take(record)
+    });
+    reader.finish(&mut |record| reading.take(record));
+    if matches!(reading.columns, Header::Awaited) {
+        reading.read.errors.push(SuppressionsError::NoColumns {
+            line: 1,
+            found: String::new(),
+        });
+    }
+    reading.read
 }
 
 impl Suppressions {
@@ -200,34 +325,19 @@ impl Suppressions {
         }
     }
 
-    /// Reads a suppression list (see the module docs); numbers without a
-    /// country code are read in `region` (a region code such as `GB`).
+    /// Reads a suppression list (see the module docs) as [`read_csv`]
+    /// does, refusing it at its first problem; numbers without a country
+    /// code are read in `region` (a region code such as `GB`).
     pub fn from_csv(bytes: &[u8], region: Option<&str>) -> Result<Suppressions, SuppressionsError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|_| SuppressionsError::NotUtf8)?;
-        let rules = PhoneRules {
-            region: region.and_then(parse_region),
-            region_forced: false,
-            nanp_only: false,
-            allowed: Vec::new(),
-            style: PhoneStyle::E164,
-        };
-        let mut reading = Reading {
-            rules,
-            columns: None,
-            list: Suppressions::default(),
-            error: None,
-        };
-        let mut reader = RecordReader::new(b',');
-        reader.feed(text, &mut |record| reading.take(record));
-        reader.finish(&mut |record| reading.take(record));
-        match reading.error {
-            Some(error) => Err(error),
-            None if reading.columns.is_none() => Err(SuppressionsError::NoColumns {
-                found: String::new(),
-            }),
-            None => Ok(reading.list),
+        let read = read_csv(bytes, region);
+        if let Some(error) = read.errors.into_iter().next() {
+            return Err(error);
         }
+        let mut list = Suppressions::default();
+        for entry in read.entries {
+            list.add(entry.target.opted(), entry.suppression);
+        }
+        Ok(list)
     }
 }
 
@@ -247,70 +357,104 @@ struct Columns {
     date: Option<usize>,
 }
 
+/// Where a list being read is in its header.
+#[derive(Debug, Clone, Copy)]
+enum Header {
+    /// Not found yet (only blank lines so far).
+    Awaited,
+    /// Read: the columns.
+    Read(Columns),
+    /// Names no columns: the rest of the file is not read.
+    Refused,
+}
+
 /// A suppression list as it is read.
 #[derive(Debug)]
 struct Reading {
     rules: PhoneRules,
-    columns: Option<Columns>,
-    list: Suppressions,
-    error: Option<SuppressionsError>,
+    columns: Header,
+    read: SuppressionCsv,
 }
 
 impl Reading {
     fn take(&mut self, record: &Record) {
-        if self.error.is_none()
-            && let Err(error) = self.read(record)
-        {
-            self.error = Some(error);
+        if record.is_blank() && !record.has_unclosed_quote() {
+            return;
+        }
+        match self.columns {
+            Header::Awaited => self.header(record),
+            Header::Read(columns) => self.line(columns, record),
+            Header::Refused => {}
         }
     }
 
-    fn read(&mut self, record: &Record) -> Result<(), SuppressionsError> {
-        let Some(columns) = self.columns else {
-            let find = |name: &str| {
-                record
-                    .cells()
-                    .position(|c| c.trim().eq_ignore_ascii_case(name))
-            };
-            let columns = Columns {
-                phone: find("phone"),
-                email: find("email").or_else(|| find("e-mail")),
-                reason: find("reason"),
-                date: find("date"),
-            };
-            if columns.phone.is_none() && columns.email.is_none() {
-                return Err(SuppressionsError::NoColumns {
-                    found: record.cells().collect::<Vec<_>>().join(","),
-                });
-            }
-            self.columns = Some(columns);
-            return Ok(());
+    fn header(&mut self, record: &Record) {
+        let find = |name: &str| {
+            record
+                .cells()
+                .position(|c| clean_cell(c).eq_ignore_ascii_case(name))
         };
-        if record.is_blank() {
-            return Ok(());
+        let columns = Columns {
+            phone: find("phone"),
+            email: find("email").or_else(|| find("e-mail")),
+            reason: find("reason"),
+            date: find("date"),
+        };
+        if columns.phone.is_none() && columns.email.is_none() {
+            self.columns = Header::Refused;
+            self.read.errors.push(SuppressionsError::NoColumns {
+                line: record.row(),
+                found: record.cells().collect::<Vec<_>>().join(","),
+            });
+        } else {
+            self.columns = Header::Read(columns);
         }
+    }
+
+    /// Reads one line after the header: its entries, or its problems.
+    fn line(&mut self, columns: Columns, record: &Record) {
         let line = record.row();
-        let cell = |column: Option<usize>| {
-            column
-                .and_then(|c| record.get(c))
-                .map(str::trim)
-                .unwrap_or("")
-        };
+        let errors = &mut self.read.errors;
+        if record.has_unclosed_quote() {
+            errors.push(SuppressionsError::UnclosedQuote { line });
+            return;
+        }
+        let cell =
+            |column: Option<usize>| column.and_then(|c| record.get(c)).map_or("", clean_cell);
         let since = match cell(columns.date) {
             "" => None,
-            date => Some(read_date(date).ok_or_else(|| SuppressionsError::BadDate {
-                line,
-                value: date.to_owned(),
-            })?),
+            date => match read_date(date) {
+                Some(since) => Some(since),
+                None => {
+                    errors.push(SuppressionsError::BadDate {
+                        line,
+                        value: date.to_owned(),
+                    });
+                    return;
+                }
+            },
         };
         let suppression = Suppression {
             since,
             reason: cell(columns.reason).to_owned(),
         };
-        let phone = cell(columns.phone);
+        let (phone, email) = (cell(columns.phone), cell(columns.email));
+        if phone.is_empty() && email.is_empty() {
+            errors.push(SuppressionsError::NoAddress { line });
+            return;
+        }
+        let mut entry = |target| {
+            self.read.entries.push(Entry {
+                line,
+                target,
+                suppression: suppression.clone(),
+            })
+        };
+        let mut problems = Vec::new();
         if !phone.is_empty() {
-            let read = normalize_phone(phone, &self.rules).map_err(|problem| {
-                SuppressionsError::BadPhone {
+            match normalize_phone(phone, &self.rules) {
+                Ok(read) => entry(Target::Phone(read.e164)),
+                Err(problem) => problems.push(SuppressionsError::BadPhone {
                     line,
                     value: phone.to_owned(),
                     why: match problem {
@@ -318,19 +462,20 @@ impl Reading {
                         PhoneProblem::NoCountryCode => "no country code".into(),
                         PhoneProblem::NotAllowedCountry(why) => why,
                     },
-                }
-            })?;
-            self.list.add_phone(&read.e164, suppression.clone());
+                }),
+            }
         }
-        let email = cell(columns.email);
         if !email.is_empty() {
-            let key = normalize_email(email).map_err(|_| SuppressionsError::BadEmail {
-                line,
-                value: email.to_owned(),
-            })?;
-            self.list.add_email(&key, suppression);
+            match normalize_email(email) {
+                Ok(key) => entry(Target::Email(key)),
+                Err(problem) => problems.push(SuppressionsError::BadEmail {
+                    line,
+                    value: email.to_owned(),
+                    why: problem.to_string(),
+                }),
+            }
         }
-        Ok(())
+        self.read.errors.extend(problems);
     }
 }
 
@@ -419,6 +564,7 @@ mod tests {
         assert_eq!(
             read(""),
             SuppressionsError::NoColumns {
+                line: 1,
                 found: String::new()
             }
         );
@@ -440,5 +586,128 @@ mod tests {
             Suppressions::from_csv(b"phone\n\xff\n", None),
             Err(SuppressionsError::NotUtf8)
         );
+    }
+
+    fn phone(line: u64, e164: &str, since: Option<&str>, reason: &str) -> Entry {
+        Entry {
+            line,
+            target: Target::Phone(e164.into()),
+            suppression: Suppression {
+                since: since.and_then(read_date),
+                reason: reason.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn every_entry_and_every_bad_line_are_read_in_file_order() {
+        let csv = "\n\u{feff}Reason, E-Mail ,PHONE,Date\n\
+                   STOP,Ann@Example.com,+44 7911 123456,2025-06-01\n\
+                   ,ann@,07911 123457,\n\
+                   ,,,\n\
+                   late,bo@example.com,,someday\n\
+                   left,,,2025-06-02\n\
+                   ,,'+1 201 555 0123,\n\
+                   why,cy@example.com,call me,\n";
+        let read = read_csv(csv.as_bytes(), None);
+        let email = |line, key: &str, reason: &str| Entry {
+            line,
+            target: Target::Email(key.into()),
+            suppression: Suppression {
+                since: None,
+                reason: reason.into(),
+            },
+        };
+        let mut stop = email(3, "ann@example.com", "STOP");
+        stop.suppression.since = read_date("2025-06-01");
+        assert_eq!(
+            read.entries,
+            [
+                phone(3, "+447911123456", Some("2025-06-01"), "STOP"),
+                stop,
+                // A spreadsheet's formula guard is not part of the number.
+                phone(8, "+12015550123", None, ""),
+                email(9, "cy@example.com", "why"),
+            ]
+        );
+        let lines: Vec<_> = read.errors.iter().map(SuppressionsError::line).collect();
+        assert_eq!(lines, [4, 4, 6, 7, 9].map(Some), "{:?}", read.errors);
+        assert_eq!(
+            read.errors[0],
+            SuppressionsError::BadPhone {
+                line: 4,
+                value: "07911 123457".into(),
+                why: "no country code".into(),
+            },
+            "without a region a number needs its country code"
+        );
+        assert_eq!(
+            read.errors[1],
+            SuppressionsError::BadEmail {
+                line: 4,
+                value: "ann@".into(),
+                why: normalize_email("ann@").unwrap_err().to_string(),
+            }
+        );
+        assert_eq!(
+            read.errors[2],
+            SuppressionsError::BadDate {
+                line: 6,
+                value: "someday".into()
+            },
+            "a bad date stops its line: its address is not read"
+        );
+        assert_eq!(read.errors[3], SuppressionsError::NoAddress { line: 7 });
+        assert!(
+            matches!(&read.errors[4], SuppressionsError::BadPhone { line: 9, value, .. } if value == "call me")
+        );
+        // The list refuses the file at its first problem.
+        assert_eq!(
+            Suppressions::from_csv(csv.as_bytes(), None),
+            Err(read.errors[0].clone())
+        );
+        // With a region, the local number is read.
+        let gb = read_csv(csv.as_bytes(), Some("GB"));
+        assert!(gb.entries.contains(&phone(4, "+447911123457", None, "")));
+        assert_eq!(gb.errors.len(), 4);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_its_only_problem() {
+        let only = |csv: &[u8]| {
+            let read = read_csv(csv, None);
+            assert!(read.entries.is_empty(), "{read:?}");
+            read.errors
+        };
+        assert_eq!(only(b"phone\n\xff\n"), [SuppressionsError::NotUtf8]);
+        assert_eq!(
+            only(b"\n\nname,notes\nAnn,x\n+447911123456,\n"),
+            [SuppressionsError::NoColumns {
+                line: 3,
+                found: "name,notes".into()
+            }]
+        );
+        for empty in [&b""[..], b"\xEF\xBB\xBF", b"\n , \n\n"] {
+            assert_eq!(
+                only(empty),
+                [SuppressionsError::NoColumns {
+                    line: 1,
+                    found: String::new()
+                }]
+            );
+        }
+        assert_eq!(
+            read_csv(
+                b"phone,reason\n+447911123456,\"STOP\n+447911123457,x\n",
+                None
+            ),
+            SuppressionCsv {
+                entries: Vec::new(),
+                errors: vec![SuppressionsError::UnclosedQuote { line: 2 }],
+            },
+            "the lines after an open quote are in its cell, not read"
+        );
+        // A header alone is an empty list.
+        assert_eq!(read_csv(b"email\r\n", None), SuppressionCsv::default());
     }
 }

@@ -5,6 +5,7 @@
 //! handle; the worker reads it in slices) and `blobs` the generated downloads.
 //! Nothing else crosses the boundary: the checking logic stays in core.
 
+use listgate_api::HashedSuppressions;
 use listgate_core::edits::History;
 use listgate_core::output::OutputFile;
 use listgate_core::{CheckError, Code, Position, Preview, Report, Segment, Severity};
@@ -45,6 +46,11 @@ pub enum Request {
         cells: Vec<String>,
         /// The row's spreadsheet number, reported back.
         row: u64,
+    },
+    /// The tenant's opt-outs, as keyed hashes, for every check from now on.
+    Suppressions {
+        /// The list (`None`: check without one).
+        list: Option<HashedSuppressions>,
     },
 }
 
@@ -102,6 +108,20 @@ pub struct Checked {
     /// Whether it answers a preview (see [`Request::Check`]).
     #[serde(default)]
     pub preview: bool,
+    /// The tenant's opt-out list the rows were looked up in, when the page
+    /// sent one ([`Request::Suppressions`]).
+    #[serde(default)]
+    pub opt_outs: Option<OptOutsUsed>,
+}
+
+/// What a check made of the tenant's opt-out list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptOutsUsed {
+    /// Numbers and addresses on the list.
+    pub entries: u64,
+    /// Numbers and addresses of the file the list held back
+    /// (`consent.suppressed`).
+    pub held_back: u64,
 }
 
 /// Rows with issues the worker keeps for the results table.
@@ -271,6 +291,29 @@ impl From<CheckError> for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opt_outs_cross_to_the_worker_and_back_as_json() {
+        // An internally tagged enum cannot carry a bare Option: the page
+        // would post an empty message.
+        let list = HashedSuppressions {
+            algorithm: "HMAC-SHA-256".into(),
+            key: "00ff".into(),
+            entries: vec![listgate_api::HashedSuppression {
+                hash: "ab".repeat(32),
+                since: None,
+                reason: "replied STOP".into(),
+            }],
+        };
+        for request in [
+            Request::Suppressions { list: Some(list) },
+            Request::Suppressions { list: None },
+        ] {
+            let json = serde_json::to_string(&request).expect("serialises");
+            let back: Request = serde_json::from_str(&json).expect("reads back");
+            assert_eq!(back, request);
+        }
+    }
 
     fn row(n: u64, cells: &[&str], codes: &[&str]) -> ProblemRow {
         ProblemRow {

@@ -5,16 +5,17 @@
 //! streaming checker: there is never a copy of the whole file as a string.
 
 use crate::protocol::{
-    Checked, Download, Failure, Listed, MAX_PROBLEM_ROWS, ProblemRow, Progress, Request, Response,
-    RowIssue, Settings,
+    Checked, Download, Failure, Listed, MAX_PROBLEM_ROWS, OptOutsUsed, ProblemRow, Progress,
+    Request, Response, RowIssue, Settings,
 };
 use js_sys::{Array, Uint8Array};
 use listgate_core::edits::{CellChange, Edits, History};
 use listgate_core::output::{ChangeLog, OutputFile, batch_plan_csv, report_json, write_csv_row};
 use listgate_core::records::Record;
+use listgate_core::suppress::Suppressions;
 use listgate_core::{
-    CheckOptions, Input, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink, check_bytes,
-    check_input, preview_input,
+    CheckOptions, Code, Input, Layout, Outputs, Profile, Report, RowVerdict, Segment, Sink,
+    check_bytes, check_input, preview_input,
 };
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -33,6 +34,8 @@ thread_local! {
     /// A previewed fix's rows, kept until [`Request::Adopt`] makes them
     /// the last check's (or the next preview replaces them).
     static PREVIEW_ROWS: RefCell<Vec<KeptRow>> = const { RefCell::new(Vec::new()) };
+    /// The tenant's opt-outs every check judges rows against.
+    static SUPPRESSIONS: RefCell<Option<Arc<Suppressions>>> = RefCell::default();
     /// The JS buffer generated files pass through on their way into Blobs.
     static BLOB_SCRATCH: RefCell<Uint8Array> = RefCell::new(Uint8Array::new_with_length(0));
 }
@@ -136,6 +139,14 @@ pub fn respond(data: &JsValue, post: &mut dyn FnMut(Response, Option<Array>)) {
             },
             _,
         ) => recheck(&settings, &columns, &cells, row).map(|r| (Response::Rechecked(r), None)),
+        (Request::Suppressions { list }, _) => {
+            let list = match list.map(|l| l.suppressions()).transpose() {
+                Ok(list) => list.map(Arc::new),
+                Err(why) => return post(failed(why.to_string()), None),
+            };
+            SUPPRESSIONS.with(|s| *s.borrow_mut() = list);
+            return;
+        }
         (_, None) => Err(Failure {
             message: "no file was attached to the request".into(),
             fix: Some("choose the file again".into()),
@@ -234,6 +245,15 @@ impl Input for BlobInput<'_> {
     }
 }
 
+/// `options` with the tenant's opt-outs, when the page sent them.
+fn judged(options: &CheckOptions) -> CheckOptions {
+    let mut options = options.clone();
+    if let Some(list) = SUPPRESSIONS.with(|s| s.borrow().clone()) {
+        options.judging.suppressions = list;
+    }
+    options
+}
+
 fn run_preview(file: &Blob, settings: &Settings) -> Result<listgate_core::Preview, Failure> {
     let profile = profile(settings)?;
     preview_input(&mut BlobInput(file), &profile, &settings.options)
@@ -262,7 +282,7 @@ fn run_check(
         profile.clone(),
         CheckOptions {
             edits,
-            ..settings.options.clone()
+            ..judged(&settings.options)
         },
         &mut sink,
         |sink, done| {
@@ -306,7 +326,14 @@ fn run_check(
         blobs.push(blob(&changes.csv(), file.mime())?.as_ref());
         files.push(Download::of(file, Some(changes.cells_changed())));
     }
+    let opt_outs = SUPPRESSIONS.with(|s| s.borrow().as_ref().map(|list| list.len() as u64));
+    let held_back = report
+        .issue_counts
+        .iter()
+        .find(|c| c.code == Code::ConsentSuppressed)
+        .map_or(0, |c| c.count);
     let checked = Checked {
+        opt_outs: opt_outs.map(|entries| OptOutsUsed { entries, held_back }),
         report: Report {
             issues: Vec::new(),
             ..report
@@ -390,7 +417,7 @@ pub fn recheck(
     write_csv_row(&mut csv, columns.iter().map(String::as_str));
     write_csv_row(&mut csv, cells.iter().map(String::as_str));
     // The row is written as listgate writes CSV, in the file's own columns.
-    let options = settings.options.clone().listgate_csv();
+    let options = judged(&settings.options).listgate_csv();
     let mut sink = Collector {
         keep_clean_rows: true,
         ..Collector::default()

@@ -5,7 +5,7 @@
 
 use listgate_e2e::browser::{Browser, Database, NetRequest, Server};
 use listgate_e2e::choices::{Choices, cli};
-use listgate_e2e::{add_reviewer, add_tenant, add_tenant_with, fixture};
+use listgate_e2e::{add_reviewer, add_tenant, add_tenant_with, binary, fixture};
 use serde_json::Value;
 use std::path::Path;
 
@@ -18,7 +18,22 @@ fn number(text: &str) -> u64 {
 
 /// Start → Load → Map → Check → Results, as a merchant does it.
 async fn check_in_browser(b: &Browser, url: &str, file: &Path, choices: &Choices) {
+    check_in_browser_with_key(b, url, file, choices, None).await;
+}
+
+/// [`check_in_browser`], with the tenant's API key given on the Start step
+/// (its opt-outs are then checked in the worker).
+async fn check_in_browser_with_key(
+    b: &Browser,
+    url: &str,
+    file: &Path,
+    choices: &Choices,
+    api_key: Option<&str>,
+) {
     b.client.goto(url).await.expect("open the app");
+    if let Some(key) = api_key {
+        b.type_into("#opt-out-key", key).await;
+    }
     b.select("#profile", choices.profile).await;
     if !choices.region.is_empty() {
         b.type_into("#default-region", choices.region).await;
@@ -1094,6 +1109,25 @@ async fn submit_sends_only_the_clean_list_and_shows_review_and_import() {
     .await;
     wait_for_the_console_to_show_the_import_complete(&b).await;
     assert!(b.text("#batches").await.contains("done"));
+    // Who opted in, when, how, to what, and who approved it: one lookup.
+    b.type_into("#contact-key", "+447911123456").await;
+    b.click("#show-chain").await;
+    let imported = b.wait("#consent-chain tr[data-kind='imported']", 10).await;
+    let said = imported.text().await.expect("text");
+    for part in [
+        "imported",
+        "to whatsapp",
+        "on 2025-03-05T14:30:00Z",
+        "via https://acme.example/join",
+        "wording “Yes, send me offers from Acme Boutique on WhatsApp”",
+        "evidence optin.png",
+        "approved by ana@listgate.example",
+    ] {
+        assert!(said.contains(part), "{part:?} in {said:?}");
+    }
+    retype(&b, "#contact-key", "+447000000000").await;
+    b.click("#show-chain").await;
+    b.wait("#consent-chain-error", 10).await;
     b.click("nav.areas a[href='#']").await;
     b.wait("#submission-status[data-status='imported']", 30)
         .await;
@@ -1622,4 +1656,159 @@ async fn a_merchant_can_check_a_list_with_the_keyboard_alone() {
     b.wait_for_text("#rows-shown", "2 of 9", 10).await;
     b.screenshot("keyboard-results").await;
     b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tenants_opt_outs_are_checked_in_the_browser_without_a_number_leaving_on_sqlite() {
+    opt_outs_are_checked_in_the_browser(Database::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tenants_opt_outs_are_checked_in_the_browser_without_a_number_leaving_on_postgres() {
+    opt_outs_are_checked_in_the_browser(Database::Postgres).await;
+}
+
+/// A merchant who gives the tenant's key on the Start step has the list
+/// checked against the tenant's opt-outs in the worker: the number that
+/// opted out after its consent is refused exactly as `listgate check
+/// --suppressions` refuses it, the address whose consent is newer stands,
+/// and no request carries a number or an address (the opt-outs come down
+/// as keyed hashes; nothing goes up).
+async fn opt_outs_are_checked_in_the_browser(database: Database) {
+    let Some(server) = Server::start_on(database, &[]).await else {
+        return;
+    };
+    let tenant = add_tenant(&server, "Acme Boutique", &[]);
+    // Dev (+44 7911 123453) consented on 2025-03-04 and replied STOP in
+    // June; Ben's address opted out in January, before his consent.
+    let opt_outs = [
+        (
+            serde_json::json!({ "phones": ["+447911123453"], "reason": "replied STOP",
+                                "suppressed_at": "2025-06-01T00:00:00Z" }),
+            "+447911123453,,replied STOP,2025-06-01T00:00:00Z",
+        ),
+        (
+            serde_json::json!({ "emails": ["ben@example.com"], "reason": "unsubscribed",
+                                "suppressed_at": "2025-01-01T00:00:00Z" }),
+            ",ben@example.com,unsubscribed,2025-01-01T00:00:00Z",
+        ),
+    ];
+    let mut csv = String::from("phone,email,reason,date\n");
+    for (body, line) in &opt_outs {
+        let answer = reqwest::Client::new()
+            .post(format!("{}/api/v1/suppressions", server.url))
+            .bearer_auth(&tenant.secret)
+            .json(body)
+            .send()
+            .await
+            .expect("add opt-outs");
+        assert!(answer.status().is_success(), "{}", answer.status());
+        csv.push_str(line);
+        csv.push('\n');
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (file, list) = (
+        dir.path().join("two_sources.csv"),
+        dir.path().join("opt-outs.csv"),
+    );
+    std::fs::write(&file, two_sources()).expect("write the list");
+    std::fs::write(&list, csv).expect("write the opt-outs");
+
+    let b = Browser::start().await;
+    let choices = Choices::acme_whatsapp();
+    check_in_browser_with_key(&b, &server.url, &file, &choices, Some(&tenant.secret)).await;
+    b.wait("#outcome", 60).await;
+    let note = b.text("#opt-outs").await;
+    assert!(note.contains("(2 numbers and addresses)"), "{note}");
+    assert_eq!(
+        b.text("td.count[data-code='consent.suppressed']").await,
+        "1"
+    );
+    let row = b
+        .wait("#row-table tr[data-row='5'] td.issues", 10)
+        .await
+        .attr("title")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    assert!(
+        row.contains("consent.suppressed")
+            && row.contains("opted out on 2025-06-01 (replied STOP)"),
+        "{row}"
+    );
+
+    // The same verdicts and files as the CLI given the same opt-outs.
+    let now = b
+        .wait("#checked-at", 10)
+        .await
+        .attr("datetime")
+        .await
+        .expect("attr")
+        .expect("the check's time");
+    let out = dir.path().join("cli");
+    let run = std::process::Command::new(binary())
+        .arg("check")
+        .arg(&file)
+        .args(choices.cli_args())
+        .arg("--suppressions")
+        .arg(&list)
+        .args(["--now", &now, "--json", "--out-dir"])
+        .arg(&out)
+        .output()
+        .expect("run listgate");
+    let report: Value = serde_json::from_slice(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&run.stderr)));
+    assert_results_equal(&b, &report).await;
+    b.click("section .actions button.primary").await;
+    assert_downloads_equal(&b, &out).await;
+
+    // Submitted (the key given on the Start step is the one Submit uses):
+    // the server gets the clean file without Dev, and the reviewer sees
+    // what the opt-out list held back.
+    b.click("nav li:nth-child(7) button").await;
+    b.answer_the_evidence_step(dir.path()).await;
+    b.click("#submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+    let clean = std::fs::read(out.join("clean.csv")).expect("CLI clean file");
+    assert!(
+        stored_files(&server.data.path().join("blobs")).contains(&clean),
+        "the stored list is the clean file"
+    );
+    let (reviewer, password) = ("ana@listgate.example", "correct horse battery staple");
+    add_reviewer(&server, reviewer, password);
+    b.sign_in_to_review(reviewer, password).await;
+    b.click("#queue tr[data-id] button").await;
+    let held = b.text("#review-held-back").await;
+    assert!(held.contains("held back 1 numbers and addresses"), "{held}");
+
+    let requests = b.close_with_net_log().await.requests();
+    let ours: Vec<&NetRequest> = requests
+        .iter()
+        .filter(|r| r.initiator == server.url || r.url.starts_with(&server.url))
+        .collect();
+    assert!(
+        ours.iter()
+            .any(|r| r.url == format!("{}/api/v1/suppressions/hashed", server.url)),
+        "the opt-outs were fetched: {ours:?}"
+    );
+    let values = [
+        "7911123453",
+        "7911 123453",
+        "ben@example.com",
+        "ana@example.com",
+    ];
+    // Before Submit nothing went up; Submit and the reviewer's sign-in are
+    // the only requests with a body.
+    let submissions = format!("{}/api/v1/submissions", server.url);
+    let sign_in = format!("{}/api/v1/session", server.url);
+    for r in &ours {
+        if r.url != submissions && r.url != sign_in {
+            assert_eq!(r.method, "GET", "{}", r.url);
+            assert_eq!(r.uploaded, 0, "{} uploaded a body", r.url);
+        }
+        for value in values {
+            assert!(!r.url.contains(value), "{} carries `{value}`", r.url);
+        }
+    }
 }

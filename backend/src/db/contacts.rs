@@ -1,6 +1,8 @@
-//! The `contacts` store (upserted, never deleted) and `import_failures`.
+//! The `contacts` store (upserted, never deleted; each with where its
+//! consent stands) and `import_failures`.
 
 use crate::domain::contact::{E164, Row};
+use crate::domain::ledger::{ConsentEventKind, ConsentState};
 use listgate_core::Profile;
 use sqlx::{Any, AnyPool, Transaction};
 
@@ -67,30 +69,118 @@ pub async fn phone_holder(
     .await
 }
 
-/// Writes the contact `key` (its whole row replaces what was stored).
+/// What an import writes of one contact.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportedContact<'a> {
+    /// The contact's key.
+    pub key: &'a str,
+    /// Its clean-file row as JSON (replaces what was stored).
+    pub data: &'a str,
+    /// Its phone in E.164, when it has one.
+    pub phone: Option<&'a E164>,
+    /// Where its consent stands now.
+    pub state: ConsentState,
+}
+
+/// Writes the contact `contact.key` of `submission` at `now`.
 pub async fn upsert(
     tx: &mut Transaction<'_, Any>,
     tenant: &str,
-    key: &str,
-    data: &str,
-    phone: Option<&E164>,
+    contact: &ImportedContact<'_>,
     submission: &str,
     now: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO contacts (tenant_id, contact_key, data, phone, submission_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO contacts (tenant_id, contact_key, data, phone, submission_id, updated_at, consent_state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, contact_key) DO UPDATE SET data = excluded.data, phone = excluded.phone,
-           submission_id = excluded.submission_id, updated_at = excluded.updated_at",
+           submission_id = excluded.submission_id, updated_at = excluded.updated_at,
+           consent_state = excluded.consent_state",
     )
     .bind(tenant)
-    .bind(key)
-    .bind(data)
-    .bind(E164::column(phone))
+    .bind(contact.key)
+    .bind(contact.data)
+    .bind(E164::column(contact.phone))
     .bind(submission)
     .bind(now)
+    .bind(contact.state.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The tenant's contact `key` as its consent state needs it: the state
+/// (as stored) and the phone (E.164), when the contact exists.
+pub async fn consent_of(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    key: &str,
+) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT consent_state, phone FROM contacts WHERE tenant_id = $1 AND contact_key = $2",
+    )
+    .bind(tenant)
+    .bind(key)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Moves the tenant's contact `key` from consent state `from` to `to`;
+/// `false` when it no longer stands at `from` (another request moved it
+/// first) or does not exist.
+pub async fn move_state(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    key: &str,
+    from: ConsentState,
+    to: ConsentState,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE contacts SET consent_state = $1 WHERE tenant_id = $2 AND contact_key = $3 AND consent_state = $4",
+    )
+    .bind(to.as_str())
+    .bind(tenant)
+    .bind(key)
+    .bind(from.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Marks the tenant's contact `key` opted out (nothing when it does not exist).
+pub async fn opt_out(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    key: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE contacts SET consent_state = $1 WHERE tenant_id = $2 AND contact_key = $3")
+        .bind(ConsentState::OptedOut.as_str())
+        .bind(tenant)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// How many of the tenant's contacts that `submission` imported stand in
+/// each consent state (as stored), now.
+pub async fn states_of_submission(
+    db: &AnyPool,
+    tenant: &str,
+    submission: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.consent_state, COUNT(*) FROM contacts c
+         WHERE c.tenant_id = $1 AND c.contact_key IN (
+             SELECT e.contact_key FROM consent_events e
+             WHERE e.submission_id = $2 AND e.tenant_id = $1 AND e.kind = $3)
+         GROUP BY c.consent_state",
+    )
+    .bind(tenant)
+    .bind(submission)
+    .bind(ConsentEventKind::Imported.as_str())
+    .fetch_all(db)
+    .await
 }
 
 /// Records why a row of the submission failed at import.

@@ -1,8 +1,8 @@
 //! The consent ledger's tables: `consent_events` (each tenant's contacts'
-//! consent events, numbered per contact, only ever added) and
-//! `consent_wordings` (each wording once, by its SHA-256).
+//! consent events, only ever added, in the order of the ids the database
+//! hands out) and `consent_wordings` (each wording once, by its SHA-256).
 
-use crate::domain::ledger::{ConsentEventKind, ConsentRecord};
+use crate::domain::ledger::{ConsentEventKind, ConsentRecord, ConsentState};
 use crate::domain::suppression::{Suppressed, SuppressionOrigin, stored_instant};
 use chrono::{DateTime, Utc};
 use sqlx::{Any, AnyPool, FromRow, Transaction};
@@ -50,8 +50,12 @@ pub struct NewEvent<'a> {
     pub approval: Option<&'a Approval>,
     /// The opt-out added or removed.
     pub opt_out: Option<NewOptOut<'a>>,
-    /// Why (an opt-out's reason, a refusal, a removal).
+    /// Why (an opt-out's reason, a refusal, a removal, a platform's report).
     pub reason: Option<&'a str>,
+    /// Where the contact's consent stands after it, for events that set it.
+    pub state: Option<ConsentState>,
+    /// A platform's report: when it says the change happened (RFC 3339).
+    pub reported_at: Option<&'a str>,
 }
 
 impl<'a> NewEvent<'a> {
@@ -75,6 +79,8 @@ impl<'a> NewEvent<'a> {
             approval: None,
             opt_out: None,
             reason: None,
+            state: None,
+            reported_at: None,
         }
     }
 }
@@ -95,20 +101,31 @@ pub async fn put_wording(
     Ok(())
 }
 
-/// Appends `event` to its contact's chain, after the chain's latest event.
+/// Appends `event` to its contact's chain. Its place comes from the
+/// database, never from the chain as this transaction reads it, so any
+/// number of transactions may write one chain at once: on PostgreSQL the
+/// column's sequence numbers it; SQLite, which runs one write at a time,
+/// takes the table's highest id plus one within the INSERT itself.
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     event: &NewEvent<'_>,
 ) -> Result<(), sqlx::Error> {
     let consent = event.consent;
     let opt_out = event.opt_out;
-    sqlx::query(
-        "INSERT INTO consent_events (tenant_id, contact_key, seq, kind, recorded_at, submission_id, row_number,
+    let (id_column, id_value) = if tx.backend_name() == POSTGRES {
+        ("", "")
+    } else {
+        (
+            "id, ",
+            "(SELECT COALESCE(MAX(id), 0) + 1 FROM consent_events), ",
+        )
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO consent_events ({id_column}tenant_id, contact_key, kind, recorded_at, submission_id, row_number,
             channels, opt_in_at, opt_in_source, wording_sha256, capture_method, double_opt_in_at,
-            approved_by, approved_at, address_kind, address, suppressed_at, origin, reason)
-         VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events WHERE tenant_id = $1 AND contact_key = $2),
-            $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-    )
+            approved_by, approved_at, address_kind, address, suppressed_at, origin, reason, state, reported_at)
+         VALUES ({id_value}$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+    )))
     .bind(event.tenant)
     .bind(event.contact_key)
     .bind(event.kind.as_str())
@@ -128,10 +145,15 @@ pub async fn insert(
     .bind(opt_out.map(|o| stored_instant(o.suppressed_at)))
     .bind(opt_out.map(|o| o.origin.as_str()))
     .bind(event.reason)
+    .bind(event.state.map(ConsentState::as_str))
+    .bind(event.reported_at)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
+
+/// What sqlx's Any driver calls a PostgreSQL connection.
+const POSTGRES: &str = "PostgreSQL";
 
 /// The latest approval of `submission`, when it has one.
 pub async fn approval(
@@ -153,7 +175,9 @@ pub async fn approval(
 pub struct EventRow {
     /// The contact's key.
     pub contact_key: String,
-    /// Its place in the contact's chain.
+    /// Its id: the order of every event.
+    pub id: i64,
+    /// Its place in the contact's chain (1 is the oldest).
     pub seq: i64,
     /// `ConsentEventKind`.
     pub kind: String,
@@ -193,13 +217,21 @@ pub struct EventRow {
     pub origin: Option<String>,
     /// Why.
     pub reason: Option<String>,
+    /// `ConsentState` after the event, for events that set it.
+    pub state: Option<String>,
+    /// When a platform says its reported change happened.
+    pub reported_at: Option<String>,
 }
 
-const SELECT: &str =
-    "SELECT e.contact_key, e.seq, e.kind, e.recorded_at, e.submission_id, s.profile,
+// The CAST reads the id as a plain integer on SQLite too, whose column
+// type (`BIGSERIAL`) it does not know.
+const SELECT: &str = "SELECT e.contact_key, CAST(e.id AS BIGINT) AS id,
+        (SELECT COUNT(*) FROM consent_events p
+         WHERE p.tenant_id = e.tenant_id AND p.contact_key = e.contact_key AND p.id <= e.id) AS seq,
+        e.kind, e.recorded_at, e.submission_id, s.profile,
         e.row_number, e.channels, e.opt_in_at, e.opt_in_source, e.wording_sha256, w.wording,
         e.capture_method, e.double_opt_in_at, r.email AS approved_by, e.approved_at,
-        e.address_kind, e.address, e.suppressed_at, e.origin, e.reason
+        e.address_kind, e.address, e.suppressed_at, e.origin, e.reason, e.state, e.reported_at
     FROM consent_events e
     LEFT JOIN submissions s ON s.id = e.submission_id
     LEFT JOIN consent_wordings w ON w.sha256 = e.wording_sha256
@@ -208,7 +240,7 @@ const SELECT: &str =
 /// The chain of the tenant's contact `key`, oldest first.
 pub async fn chain(db: &AnyPool, tenant: &str, key: &str) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE e.tenant_id = $1 AND e.contact_key = $2 ORDER BY e.seq"
+        "{SELECT} WHERE e.tenant_id = $1 AND e.contact_key = $2 ORDER BY e.id"
     )))
     .bind(tenant)
     .bind(key)
@@ -216,8 +248,8 @@ pub async fn chain(db: &AnyPool, tenant: &str, key: &str) -> Result<Vec<EventRow
     .await
 }
 
-/// Up to `limit` of the tenant's events after (`contact key`, `seq`)
-/// `after`, by contact key and seq: of every contact, or only those
+/// Up to `limit` of the tenant's events after (`contact key`, `id`)
+/// `after`, by contact key and id: of every contact, or only those
 /// `submission` wrote.
 pub async fn page(
     db: &AnyPool,
@@ -231,7 +263,7 @@ pub async fn page(
         Some(id) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "{SELECT} WHERE e.submission_id = $1 AND e.tenant_id = $2
-                 AND (e.contact_key, e.seq) > ($3, $4) ORDER BY e.contact_key, e.seq LIMIT $5"
+                 AND (e.contact_key, e.id) > ($3, $4) ORDER BY e.contact_key, e.id LIMIT $5"
             )))
             .bind(id)
             .bind(tenant)
@@ -244,7 +276,7 @@ pub async fn page(
         None => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "{SELECT} WHERE e.tenant_id = $1
-                 AND (e.contact_key, e.seq) > ($2, $3) ORDER BY e.contact_key, e.seq LIMIT $4"
+                 AND (e.contact_key, e.id) > ($2, $3) ORDER BY e.contact_key, e.id LIMIT $4"
             )))
             .bind(tenant)
             .bind(after.0)

@@ -1,8 +1,9 @@
 //! The consent ledger's domain: the kinds of event (shared with the app
 //! through `listgate-api`) and what an import row's consent is, read by
 //! role from its clean-file cells, with the merchant's declaration for the
-//! list filling what the list has no column for. Pure functions of the
-//! profile, the row and the declaration.
+//! list filling what the list has no column for; and where a contact's
+//! consent stands after an import or a platform's report. Pure functions
+//! of the profile, the row, the declaration and the states.
 
 use crate::domain::contact::{Row, cell};
 use crate::support::sha256_hex;
@@ -10,7 +11,71 @@ use listgate_api::ConsentDetails;
 use listgate_core::profile::Role;
 use listgate_core::{Channels, Profile};
 
-pub use listgate_api::ConsentEventKind;
+pub use listgate_api::{ConsentEventKind, ConsentState};
+
+/// The profile whose imported contacts await confirmation: Community's
+/// SMS number import. Community sends every imported number a one-time
+/// welcome message with an opt-in link; only the recipients who click it
+/// and enter the required information join the merchant's community.
+pub const AWAITS_CONFIRMATION: &str = "sms-us";
+
+/// Where a contact's consent stands once an import under `profile` wrote
+/// it: opted out when its row carried an opt-out (`row_opts_out`); under
+/// [`AWAITS_CONFIRMATION`] awaiting confirmation, unless the contact had
+/// confirmed already (`before`: its state before this import, `None` for a
+/// new contact), as Community's members need not opt in again; confirmed
+/// under every other profile, whose platforms take the list's consent.
+pub fn imported_state(
+    profile: &Profile,
+    before: Option<ConsentState>,
+    row_opts_out: bool,
+) -> ConsentState {
+    if row_opts_out {
+        ConsentState::OptedOut
+    } else if profile.name == AWAITS_CONFIRMATION && before != Some(ConsentState::Confirmed) {
+        ConsentState::AwaitingConfirmation
+    } else {
+        ConsentState::Confirmed
+    }
+}
+
+/// Why a platform's report cannot change a contact's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ReportRefusal {
+    /// Platforms report confirmations and opt-outs; awaiting is the import's to set.
+    #[error(
+        "`state`: a platform reports `confirmed` or `opted_out`; `awaiting_confirmation` is set by an import under sms-us"
+    )]
+    NotReportable,
+    /// Opt-outs win: a confirmation does not undo one.
+    #[error(
+        "the contact opted out, and an opt-out wins over a confirmation: only a later import with newer consent subscribes it again"
+    )]
+    OptedOut,
+}
+
+/// The state a contact standing at `current` moves to when its platform
+/// reports `reported`: `None` when it stands there already (nothing to
+/// record).
+pub fn reported_state(
+    current: ConsentState,
+    reported: ConsentState,
+) -> Result<Option<ConsentState>, ReportRefusal> {
+    match (current, reported) {
+        (_, ConsentState::AwaitingConfirmation) => Err(ReportRefusal::NotReportable),
+        (now, reported) if now == reported => Ok(None),
+        (ConsentState::OptedOut, ConsentState::Confirmed) => Err(ReportRefusal::OptedOut),
+        (_, reported) => Ok(Some(reported)),
+    }
+}
+
+/// The ledger's event for a reported change to `state`.
+pub fn reported_event(state: ConsentState) -> ConsentEventKind {
+    match state {
+        ConsentState::OptedOut => ConsentEventKind::OptedOutOnPlatform,
+        ConsentState::Confirmed | ConsentState::AwaitingConfirmation => ConsentEventKind::Confirmed,
+    }
+}
 
 /// The consent one import row gave: what the ledger records of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -218,5 +283,48 @@ mod tests {
         for kind in ConsentEventKind::ALL {
             assert!(schema.contains(&format!("'{kind}'")), "{kind}");
         }
+        for state in ConsentState::ALL {
+            assert!(schema.contains(&format!("'{state}'")), "{state}");
+        }
+    }
+
+    #[test]
+    fn community_imports_await_confirmation_and_opt_outs_win() {
+        use ConsentState::*;
+        let sms = Profile::builtin(AWAITS_CONFIRMATION).unwrap();
+        let whatsapp = Profile::builtin("whatsapp").unwrap();
+        assert_eq!(imported_state(&sms, None, false), AwaitingConfirmation);
+        assert_eq!(
+            imported_state(&sms, Some(OptedOut), false),
+            AwaitingConfirmation
+        );
+        assert_eq!(imported_state(&sms, Some(Confirmed), false), Confirmed);
+        assert_eq!(imported_state(&sms, Some(Confirmed), true), OptedOut);
+        assert_eq!(imported_state(&whatsapp, None, false), Confirmed);
+        assert_eq!(
+            imported_state(&whatsapp, Some(AwaitingConfirmation), false),
+            Confirmed
+        );
+
+        assert_eq!(
+            reported_state(AwaitingConfirmation, Confirmed),
+            Ok(Some(Confirmed))
+        );
+        assert_eq!(reported_state(Confirmed, OptedOut), Ok(Some(OptedOut)));
+        assert_eq!(reported_state(Confirmed, Confirmed), Ok(None));
+        assert_eq!(reported_state(OptedOut, OptedOut), Ok(None));
+        assert_eq!(
+            reported_state(OptedOut, Confirmed),
+            Err(ReportRefusal::OptedOut)
+        );
+        assert_eq!(
+            reported_state(Confirmed, AwaitingConfirmation),
+            Err(ReportRefusal::NotReportable)
+        );
+        assert_eq!(
+            reported_event(OptedOut),
+            ConsentEventKind::OptedOutOnPlatform
+        );
+        assert_eq!(reported_event(Confirmed), ConsentEventKind::Confirmed);
     }
 }

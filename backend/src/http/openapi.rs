@@ -19,7 +19,12 @@ use utoipa::{Modify, OpenApi};
             origins use its publishable key, which can only create submissions. Reviewers sign in for a \
             session cookie and send its CSRF token with every change: without a live session a reviewer \
             route answers 401, a change without the session's CSRF token 403. Every error answers \
-            `{\"error\": {\"status\", \"message\"}}`."
+            `{\"error\": {\"status\", \"message\"}}`. Each imported batch is sent to the tenant's webhook \
+            (`X-Listgate-Event: contacts`) as `{submission_id, batch, signals_path, contacts, consent, \
+            awaiting_confirmation, consent_path}`: `consent` holds each contact's `contact_key` and `state` \
+            (`awaiting_confirmation` under `sms-us`, whose platform sends each imported number a welcome message \
+            with an opt-in link; `confirmed` otherwise), and the platform reports each confirmation or opt-out \
+            to `POST /api/v1/contacts/{key}/consent`."
     ),
     tags(
         (name = "merchants", description = "Submitting lists and following their import (API keys)"),

@@ -18,11 +18,13 @@
 use crate::db;
 use crate::domain::contact::{E164, Row, cell, contact_key};
 use crate::domain::event::{Event, EventKind};
+use crate::domain::ledger::{ConsentState, imported_state};
 use crate::domain::ramp::{DAY_MS, Pace, next_batch};
 use crate::domain::{BatchStatus, Exclusions, Plan, SubmissionStatus};
 use crate::services::ledger::ImportLedger;
 use crate::services::suppressions::Admission;
 use crate::services::{Backend, notify, now_ms, suppressions};
+use listgate_api::ContactState;
 use listgate_core::profile::Role;
 use listgate_core::records::read_all;
 use listgate_core::{Channels, Profile, Segment};
@@ -336,6 +338,7 @@ async fn execute(
 
     let (mut imported, mut failed) = (0_i64, 0_i64);
     let mut upserted = Vec::new();
+    let mut states = Vec::new();
     let started = chrono::Utc::now();
     let now = started.to_rfc3339();
     let tenant = stored.tenant_id.as_str();
@@ -384,25 +387,35 @@ async fn execute(
                 opted_out,
                 replaced,
             } => {
+                let before = db::contacts::consent_of(&mut tx, tenant, &key)
+                    .await?
+                    .map(|(state, _)| state.parse::<ConsentState>())
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("stored consent state: {e}"))?;
+                let row_opts_out = !opted_out.is_empty();
+                let state = imported_state(&profile, before, row_opts_out);
                 for (target, at) in &replaced {
                     ledger.opt_out_replaced(&mut tx, &key, target, *at).await?;
                 }
-                ledger.imported(&mut tx, &key, row_number, &row).await?;
+                ledger
+                    .imported(&mut tx, &key, row_number, &row, state)
+                    .await?;
                 for opt_out in &opted_out {
                     ledger.opted_out(&mut tx, &key, opt_out).await?;
                 }
                 let data = serde_json::Value::Object(row);
-                db::contacts::upsert(
-                    &mut tx,
-                    tenant,
-                    &key,
-                    &data.to_string(),
-                    phone.as_ref(),
-                    submission,
-                    &now,
-                )
-                .await?;
+                let contact = db::contacts::ImportedContact {
+                    key: &key,
+                    data: &data.to_string(),
+                    phone: phone.as_ref(),
+                    state,
+                };
+                db::contacts::upsert(&mut tx, tenant, &contact, submission, &now).await?;
                 upserted.push(data);
+                states.push(ContactState {
+                    contact_key: key,
+                    state,
+                });
                 imported += 1;
             }
             Admission::Refuse(reason) => {
@@ -415,7 +428,8 @@ async fn execute(
             }
         }
     }
-    crate::services::webhooks::enqueue(&mut tx, tenant, submission, number, upserted).await?;
+    crate::services::webhooks::enqueue(&mut tx, tenant, submission, number, upserted, states)
+        .await?;
     let status = if failed > 0 && imported == 0 {
         BatchStatus::Failed
     } else {

@@ -10,13 +10,14 @@
 //! that row carries follows as `opted_out`, an opt-out its newer consent
 //! replaces comes before it as `opt_out_removed`. The tenant's own
 //! additions to and removals from the suppression list are events too, on
-//! the chain of the address itself and of every contact holding that phone.
+//! the chain of the address itself and of every contact holding that phone;
+//! so are the messaging platform's reports (`services::consent`).
 
 use crate::db;
 use crate::db::ledger::{Approval, EventRow, NewEvent, NewOptOut};
 use crate::domain::Verdict;
 use crate::domain::contact::Row;
-use crate::domain::ledger::{ConsentEventKind, ConsentRecord};
+use crate::domain::ledger::{ConsentEventKind, ConsentRecord, ConsentState};
 use crate::domain::suppression::{Suppressed, Suppression, SuppressionKind, SuppressionOrigin};
 use crate::services::{Backend, ServiceError};
 use chrono::{DateTime, Utc};
@@ -77,16 +78,24 @@ impl<'a> ImportLedger<'a> {
         })
     }
 
-    /// Row `row_number` (`row`) was imported as contact `key`.
+    /// Row `row_number` (`row`) was imported as contact `key`, whose
+    /// consent now stands at `state`.
     pub async fn imported(
         &mut self,
         tx: &mut Transaction<'_, Any>,
         key: &str,
         row_number: u64,
         row: &Row,
+        state: ConsentState,
     ) -> Result<(), sqlx::Error> {
-        self.row_event(tx, ConsentEventKind::Imported, key, row_number, row, None)
-            .await
+        let row = RowEvent {
+            kind: ConsentEventKind::Imported,
+            row_number,
+            row,
+            reason: None,
+            state: Some(state),
+        };
+        self.row_event(tx, key, row).await
     }
 
     /// Row `row_number` (`row`) of contact `key` failed for `reason`.
@@ -98,25 +107,27 @@ impl<'a> ImportLedger<'a> {
         row: &Row,
         reason: &str,
     ) -> Result<(), sqlx::Error> {
-        self.row_event(
-            tx,
-            ConsentEventKind::Refused,
-            key,
+        let row = RowEvent {
+            kind: ConsentEventKind::Refused,
             row_number,
             row,
-            Some(reason),
-        )
-        .await
+            reason: Some(reason),
+            state: None,
+        };
+        self.row_event(tx, key, row).await
     }
 
     async fn row_event(
         &mut self,
         tx: &mut Transaction<'_, Any>,
-        kind: ConsentEventKind,
         key: &str,
-        row_number: u64,
-        row: &Row,
-        reason: Option<&str>,
+        RowEvent {
+            kind,
+            row_number,
+            row,
+            reason,
+            state,
+        }: RowEvent<'_>,
     ) -> Result<(), sqlx::Error> {
         let consent = ConsentRecord::of(self.profile, row, self.channels, self.declared.as_ref());
         let sha = consent.wording_sha256();
@@ -133,6 +144,7 @@ impl<'a> ImportLedger<'a> {
             wording_sha256: sha.as_deref(),
             approval: self.approval.as_ref(),
             reason,
+            state,
             ..NewEvent::new(self.tenant, key, kind, self.recorded_at)
         };
         db::ledger::insert(tx, &event).await
@@ -153,6 +165,7 @@ impl<'a> ImportLedger<'a> {
                 origin: SuppressionOrigin::Import,
             }),
             reason: Some(opt_out.reason.as_str()),
+            state: Some(ConsentState::OptedOut),
             ..NewEvent::new(
                 self.tenant,
                 key,
@@ -195,6 +208,15 @@ impl<'a> ImportLedger<'a> {
     }
 }
 
+/// What an import row's event says.
+struct RowEvent<'r> {
+    kind: ConsentEventKind,
+    row_number: u64,
+    row: &'r Row,
+    reason: Option<&'r str>,
+    state: Option<ConsentState>,
+}
+
 /// The contacts an opt-out of `target` is about: the address itself (the
 /// key of phone- and e-mail-keyed contacts) and every contact of the
 /// tenant whose phone it is.
@@ -214,14 +236,21 @@ async fn contacts_of(
     Ok(keys)
 }
 
-/// The tenant added `entry` to its list (through the API), at `now`.
+/// The tenant added `entry` to its list (through the API), at `now`: an
+/// `opted_out` event on the chain of every contact it is about but `skip`
+/// (whose own event the caller writes), each such contact now opted out.
 pub async fn opted_out(
     tx: &mut Transaction<'_, Any>,
     tenant: &str,
     entry: &Suppression,
     now: &str,
+    skip: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     for key in contacts_of(tx, tenant, &entry.target).await? {
+        if skip == Some(key.as_str()) {
+            continue;
+        }
+        db::contacts::opt_out(tx, tenant, &key).await?;
         let event = NewEvent {
             opt_out: Some(NewOptOut {
                 target: &entry.target,
@@ -229,6 +258,7 @@ pub async fn opted_out(
                 origin: entry.origin,
             }),
             reason: Some(entry.reason.as_str()),
+            state: Some(ConsentState::OptedOut),
             ..NewEvent::new(tenant, &key, ConsentEventKind::OptedOut, now)
         };
         db::ledger::insert(tx, &event).await?;
@@ -357,8 +387,12 @@ fn view(row: EventRow, evidence: &Evidence) -> Result<ConsentEventView, ServiceE
                 double_opt_in_at: row.double_opt_in_at,
             })
         }
-        ConsentEventKind::OptedOut | ConsentEventKind::OptOutRemoved => None,
+        ConsentEventKind::OptedOut
+        | ConsentEventKind::OptOutRemoved
+        | ConsentEventKind::Confirmed
+        | ConsentEventKind::OptedOutOnPlatform => None,
     };
+    let state = row.state.as_deref().map(str::parse).transpose();
     let opt_out = match (row.address_kind, row.address, row.suppressed_at, row.origin) {
         (Some(kind), Some(value), Some(suppressed_at), Some(origin)) => Some(OptOutView {
             kind: stored(kind.parse())?,
@@ -384,6 +418,8 @@ fn view(row: EventRow, evidence: &Evidence) -> Result<ConsentEventView, ServiceE
         seq: u64::try_from(row.seq).unwrap_or_default(),
         kind,
         recorded_at: row.recorded_at,
+        state: stored(state)?,
+        reported_at: row.reported_at,
         consent,
         submission,
         opt_out,
@@ -401,7 +437,7 @@ pub enum ExportFormat {
 }
 
 /// The CSV export's columns.
-pub const CSV_HEADER: [&str; 23] = [
+pub const CSV_HEADER: [&str; 25] = [
     "contact_key",
     "seq",
     "kind",
@@ -425,11 +461,13 @@ pub const CSV_HEADER: [&str; 23] = [
     "suppressed_at",
     "opt_out_origin",
     "reason",
+    "state",
+    "reported_at",
 ];
 
 /// The cells of `event` under [`CSV_HEADER`]; evidence file names are
 /// joined with `; `, channels with `;`.
-fn csv_cells(event: &ConsentEventView) -> [String; 23] {
+fn csv_cells(event: &ConsentEventView) -> [String; 25] {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let consent = event.consent.clone().unwrap_or_default();
     let submission = event.submission.as_ref();
@@ -473,6 +511,11 @@ fn csv_cells(event: &ConsentEventView) -> [String; 23] {
             .map(|o| o.origin.as_str().to_owned())
             .unwrap_or_default(),
         text(&event.reason),
+        event
+            .state
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        text(&event.reported_at),
     ]
 }
 
@@ -483,7 +526,7 @@ struct Export {
     tenant: String,
     submission: Option<String>,
     format: ExportFormat,
-    /// The last event written: (contact key, seq); `None` before the first page.
+    /// The last event written: (contact key, id); `None` before the first page.
     after: Option<(String, i64)>,
     /// Events written so far.
     written: u64,
@@ -506,21 +549,21 @@ impl Export {
                 ExportFormat::Json => chunk.push(b'['),
             }
         }
-        let (key, seq) = self
+        let (key, id) = self
             .after
             .as_ref()
-            .map_or(("", 0), |(key, seq)| (key.as_str(), *seq));
+            .map_or(("", 0), |(key, id)| (key.as_str(), *id));
         let rows = db::ledger::page(
             &self.db,
             &self.tenant,
             self.submission.as_deref(),
-            (key, seq),
+            (key, id),
             EXPORT_PAGE,
         )
         .await?;
         self.evidence.load(&self.db, &rows).await?;
         if let Some(last) = rows.last() {
-            self.after = Some((last.contact_key.clone(), last.seq));
+            self.after = Some((last.contact_key.clone(), last.id));
         }
         let last_page = (rows.len() as i64) < EXPORT_PAGE;
         for row in rows {

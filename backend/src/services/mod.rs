@@ -4,6 +4,7 @@
 //! domain; they return [`ServiceError`], which the HTTP layer maps to
 //! status codes.
 
+pub mod consent;
 pub mod import;
 pub mod intake;
 pub mod ledger;

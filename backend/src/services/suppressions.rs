@@ -20,11 +20,11 @@ use listgate_api::{HashedSuppression, HashedSuppressions};
 use listgate_core::Profile;
 use listgate_core::normalize::date::{DateRules, parse_instant};
 use listgate_core::normalize::email::email_key;
-use listgate_core::normalize::{clean_cell, parse_bool};
+use listgate_core::normalize::parse_bool;
 use listgate_core::profile::Role;
-use listgate_core::records::read_all;
 use listgate_core::suppress::{
-    Opted, Suppression as CoreSuppression, Suppressions, keyed_hash, opt_out_wins,
+    Opted, Suppression as CoreSuppression, Suppressions, SuppressionsError, Target, keyed_hash,
+    opt_out_wins, read_csv,
 };
 use serde::Serialize;
 use sqlx::{Any, Transaction};
@@ -263,100 +263,83 @@ pub fn to_remove(phones: &[String], emails: &[String]) -> Result<Vec<Suppressed>
     Ok(targets)
 }
 
-/// Opt-outs given as a CSV: a header naming `phone` and/or `email` (any
-/// case), optionally `reason` and `date` (when the contact opted out, read
-/// as core reads dates; blank: `now`). A row that cannot be read is
-/// refused (422) with its row number as a spreadsheet shows it (header = 1).
+/// Opt-outs given as a CSV, read by core's [`read_csv`]: a header naming
+/// `phone` and/or `email` (any case), optionally `reason` and `date` (when
+/// the contact opted out, read as core reads dates; blank: `now`). Phones
+/// must carry their country code. A row that cannot be read is refused
+/// (422) with its row number as a spreadsheet shows it (header = 1).
 pub fn from_csv(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<Suppression>, ServiceError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        ServiceError::refused(
-            "the CSV is not UTF-8 text: save it as \"CSV UTF-8\" and send it again; nothing was stored",
-        )
-    })?;
-    let records = read_all(text.trim_start_matches('\u{feff}'), b',', true);
-    let mut records = records.iter().filter(|r| !r.is_blank());
-    let header = records.next().ok_or_else(|| {
-        ServiceError::refused(
-            "the CSV is empty: send a header naming `phone` and/or `email`, then one opt-out a row",
-        )
-    })?;
-    let column = |name: &str| {
-        header
-            .cells()
-            .position(|cell| clean_cell(cell).eq_ignore_ascii_case(name))
-    };
-    let (phone, email, reason, date) = (
-        column("phone"),
-        column("email"),
-        column("reason"),
-        column("date"),
-    );
-    if phone.is_none() && email.is_none() {
-        return Err(ServiceError::refused(
-            "the CSV's header (its first line, comma-separated) names no `phone` or `email` column: name the column of numbers `phone` and the column of addresses `email`; nothing was stored",
-        ));
-    }
-    let mut problems = Problems::default();
+    let read = read_csv(bytes, None);
+    let mut problems: Vec<(u64, String)> = Vec::new();
     let mut entries = Vec::new();
-    for record in records {
-        let row = record.row();
-        let at = |column: Option<usize>| {
-            column
-                .and_then(|i| record.get(i))
-                .map(clean_cell)
-                .filter(|v| !v.is_empty())
-        };
-        if record.has_unclosed_quote() {
-            problems.note(format!(
-                "row {row}: a quoted cell is not closed; close its quote (\")"
-            ));
-            continue;
-        }
-        let reason = match OptOutReason::parse(at(reason).unwrap_or_default()) {
+    for entry in read.entries {
+        let reason = match OptOutReason::parse(&entry.suppression.reason) {
             Ok(reason) => reason,
             Err(why) => {
-                problems.note(format!("row {row}, `reason`: {why}"));
+                // Once for the row, not for each of its addresses.
+                if problems.last().is_none_or(|(row, _)| *row != entry.line) {
+                    problems.push((entry.line, format!("row {}, `reason`: {why}", entry.line)));
+                }
                 continue;
             }
         };
-        let suppressed_at = match at(date) {
-            None => now,
-            Some(text) => match parse_instant(text, &DateRules::default()) {
-                Ok(at) => at,
-                Err(_) => {
-                    problems.note(format!(
-                        "row {row}, `date`: `{text}` is not a date listgate can read unambiguously; write it as 2025-03-01 or 2025-03-01T09:30:00Z"
-                    ));
-                    continue;
-                }
-            },
+        let target = match entry.target {
+            Target::Phone(e164) => Suppressed::canonical(SuppressionKind::Phone, e164),
+            Target::Email(key) => Suppressed::canonical(SuppressionKind::Email, key),
         };
-        let mut targets = Vec::new();
-        let columns: [(Option<usize>, Reader); 2] =
-            [(phone, Suppressed::phone), (email, Suppressed::email)];
-        for (column, read) in columns {
-            let Some(value) = at(column) else { continue };
-            match read(value) {
-                Ok(target) => targets.push(target),
-                Err(why) => problems.note(format!("row {row}: {why}")),
-            }
-        }
-        if at(phone).is_none() && at(email).is_none() {
-            problems.note(format!(
-                "row {row} has no phone or email: fill one in or delete the row"
-            ));
-        }
-        entries.extend(targets.into_iter().map(|target| Suppression {
+        entries.push(Suppression {
             target,
-            reason: reason.clone(),
-            suppressed_at,
+            reason,
+            suppressed_at: entry.suppression.since.unwrap_or(now),
             origin: SuppressionOrigin::Api,
-        }));
-        if entries.len() > MAX_PER_REQUEST {
-            return Err(too_many());
-        }
+        });
     }
-    problems.refuse_any()?;
+    if entries.len() > MAX_PER_REQUEST {
+        return Err(too_many());
+    }
+    for error in read.errors {
+        let row = error.line().unwrap_or_default();
+        let problem = match error {
+            SuppressionsError::NotUtf8 => {
+                return Err(ServiceError::refused(
+                    "the CSV is not UTF-8 text: save it as \"CSV UTF-8\" and send it again; nothing was stored",
+                ));
+            }
+            SuppressionsError::NoColumns { found, .. } if found.is_empty() => {
+                return Err(ServiceError::refused(
+                    "the CSV is empty: send a header naming `phone` and/or `email`, then one opt-out a row",
+                ));
+            }
+            SuppressionsError::NoColumns { .. } => {
+                return Err(ServiceError::refused(
+                    "the CSV's header (its first line, comma-separated) names no `phone` or `email` column: name the column of numbers `phone` and the column of addresses `email`; nothing was stored",
+                ));
+            }
+            SuppressionsError::UnclosedQuote { line } => {
+                format!("row {line}: a quoted cell is not closed; close its quote (\")")
+            }
+            SuppressionsError::NoAddress { line } => {
+                format!("row {line} has no phone or email: fill one in or delete the row")
+            }
+            SuppressionsError::BadDate { line, value } => format!(
+                "row {line}, `date`: `{value}` is not a date listgate can read unambiguously; write it as 2025-03-01 or 2025-03-01T09:30:00Z"
+            ),
+            SuppressionsError::BadPhone { line, value, why } => format!(
+                "row {line}: `{value}` is not a phone number that can be suppressed ({why}): write it in international form with its country code, as +447911123456"
+            ),
+            SuppressionsError::BadEmail { line, value, why } => format!(
+                "row {line}: `{value}` is not an e-mail address ({why}): write the whole address, as ann@example.com"
+            ),
+        };
+        problems.push((row, problem));
+    }
+    // By row; within a row, its reason first.
+    problems.sort_by_key(|(row, _)| *row);
+    let mut named = Problems::default();
+    for (_, problem) in problems {
+        named.note(problem);
+    }
+    named.refuse_any()?;
     Ok(entries)
 }
 
@@ -408,10 +391,24 @@ pub async fn add(
                 continue;
             }
         }
-        ledger::opted_out(&mut tx, tenant, entry, &now).await?;
+        ledger::opted_out(&mut tx, tenant, entry, &now, None).await?;
     }
     tx.commit().await?;
     Ok(added)
+}
+
+/// Records `entry` in the caller's transaction, as [`add`] records each
+/// (the ledger's events are the caller's to write); `false` when the list
+/// held the address with the same or a later date already.
+pub async fn record_in(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    entry: &Suppression,
+) -> Result<bool, ServiceError> {
+    Ok(!matches!(
+        record(tx, tenant, entry).await?,
+        Change::Unchanged
+    ))
 }
 
 /// What recording one opt-out did.

@@ -8,9 +8,9 @@ use crate::services::intake::{StoredSettings, settings_of};
 use crate::services::paging::PageRequest;
 use crate::services::{Backend, ServiceError};
 use listgate_api::{
-    AmendmentView, BatchView, ConsentDeclaration, ContactView, ContactsPage, DecisionView,
-    Declared, DeliveryView, ExcludedView, QueueItem, Reason, ReasonView, ScheduleView,
-    SubmissionView,
+    AmendmentView, BatchView, ConfirmationCounts, ConsentDeclaration, ConsentState, ContactView,
+    ContactsPage, DecisionView, Declared, DeliveryView, ExcludedView, QueueItem, Reason,
+    ReasonView, ScheduleView, SubmissionView,
 };
 
 fn rfc3339(ms: i64) -> Option<String> {
@@ -119,7 +119,7 @@ pub async fn submission(
     let status: SubmissionStatus = row.status()?;
     let to_import = (row.contacts - row.excluded).max(0) as u64;
     Ok(SubmissionView {
-        schedule: schedule(backend, id, to_import).await?,
+        schedule: schedule(backend, &row.tenant_id, id, to_import).await?,
         proposed_plan: proposed_plan(backend, &settings),
         declared: declared(&settings),
         unticked: consent
@@ -147,9 +147,10 @@ pub async fn submission(
     })
 }
 
-/// The import of a submission, once its plan is confirmed.
+/// The import of `tenant`'s submission, once its plan is confirmed.
 async fn schedule(
     backend: &Backend,
+    tenant: &str,
     submission: &str,
     to_import: u64,
 ) -> Result<Option<ScheduleView>, ServiceError> {
@@ -211,7 +212,24 @@ async fn schedule(
         awaiting_signals: schedule.awaiting_signals.map(|n| n as u64),
         completed_at: schedule.completed_at,
         batches,
+        confirmations: confirmations(backend, tenant, submission).await?,
     }))
+}
+
+/// Where the consent of the contacts `submission` imported stands now.
+async fn confirmations(
+    backend: &Backend,
+    tenant: &str,
+    submission: &str,
+) -> Result<ConfirmationCounts, ServiceError> {
+    let mut counts = ConfirmationCounts::default();
+    for (state, contacts) in
+        db::contacts::states_of_submission(&backend.db, tenant, submission).await?
+    {
+        let state: ConsentState = parse(&state)?;
+        counts.add(state, u64::try_from(contacts).unwrap_or_default());
+    }
+    Ok(counts)
 }
 
 /// Every submission, those waiting for review first.

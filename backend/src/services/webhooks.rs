@@ -1,4 +1,6 @@
-//! Webhooks: each imported batch is sent to the tenant's URL as JSON, signed
+//! Webhooks: each imported batch is sent to the tenant's URL as JSON (its
+//! contacts' rows, and where each contact's consent stands, so that the
+//! platform knows which to ask for confirmation), signed
 //! with HMAC-SHA256 (`X-Listgate-Signature: sha256=<hex>`) and carrying an
 //! `Idempotency-Key` of `<submission>-<batch>`, so a receiver can drop
 //! repeats. Deliveries are written in the batch's own transaction (an
@@ -7,9 +9,11 @@
 
 use crate::db;
 use crate::domain::DeliveryStatus;
+use crate::domain::ledger::ConsentState;
 use crate::domain::tenant::WebhookUrl;
 use crate::services::Backend;
 use crate::support::signature;
+use listgate_api::ContactState;
 use sqlx::{Any, Transaction};
 use std::time::Duration;
 
@@ -24,20 +28,36 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (1000_i64 << attempts.clamp(1, 12)).min(3_600_000)
 }
 
-/// Queues the delivery of one batch's contacts when the tenant has a webhook.
+/// Where the platform reports a contact's confirmation or opt-out
+/// (`{key}`: the contact's key, percent-encoded).
+pub const CONSENT_PATH: &str = "/api/v1/contacts/{key}/consent";
+
+/// Queues the delivery of one batch's contacts (their rows, and `states`:
+/// each one's key and consent state, in the same order) when the tenant
+/// has a webhook.
 pub async fn enqueue(
     tx: &mut Transaction<'_, Any>,
     tenant: &str,
     submission: &str,
     batch: i64,
     contacts: Vec<serde_json::Value>,
+    states: Vec<ContactState>,
 ) -> Result<(), sqlx::Error> {
+    let awaiting = states
+        .iter()
+        .filter(|c| c.state == ConsentState::AwaitingConfirmation)
+        .count();
     let payload = serde_json::json!({
         "submission_id": submission,
         "batch": batch,
         // Where the platform reports what happened to these contacts.
         "signals_path": format!("/api/v1/submissions/{submission}/batches/{batch}/signals"),
         "contacts": contacts,
+        // Community sends its welcome message (with the opt-in link) to those
+        // awaiting confirmation, and reports each confirmation or opt-out here.
+        "consent": states,
+        "awaiting_confirmation": awaiting,
+        "consent_path": CONSENT_PATH,
     });
     db::webhooks::enqueue(
         tx,

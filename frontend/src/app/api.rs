@@ -2,12 +2,14 @@
 //! `listgate-api` types the server writes. Submit is the one request that
 //! carries list data: sent only when the merchant presses the button, and
 //! only the clean file and the merchant's change list with the evidence
-//! (an amendment adds evidence files only). The reviewer console's calls
+//! (an amendment adds evidence files only). The one other request made
+//! before Submit fetches the tenant's opt-outs as keyed hashes: it sends
+//! nothing of the list. The reviewer console's calls
 //! ride on the reviewer's session cookie plus its CSRF token.
 
 use crate::protocol::{Failure, Settings};
 use gloo::net::http::Request;
-use listgate_api::SubmissionView;
+use listgate_api::{HashedSuppressions, SubmissionView};
 use listgate_core::output::OutputFile;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -127,6 +129,23 @@ pub async fn refresh(api: &str, key: &str, id: &str) -> Result<SubmissionView, F
     let request =
         Request::get(&format!("{api}/submissions/{id}")).header("Authorization", &bearer(key));
     answer(request.send().await).await
+}
+
+/// The tenant's opt-outs as keyed hashes (never the numbers): the worker
+/// looks the list's rows up in them before anything is sent.
+pub async fn opt_outs(api: &str, key: &str) -> Result<HashedSuppressions, Failure> {
+    let request =
+        Request::get(&format!("{api}/suppressions/hashed")).header("Authorization", &bearer(key));
+    let response = accepted(request.send().await).await.map_err(|f| {
+        failure(
+            format!("your opt-out list could not be fetched: {}", f.message),
+            Some("check the API key on the Start step, or clear it to check without your opt-out list"),
+        )
+    })?;
+    response
+        .json()
+        .await
+        .map_err(|e| failure(format!("your opt-out list could not be read: {e}"), None))
 }
 
 /// The rows of a submission that failed at import, as `failures.csv`.

@@ -233,7 +233,7 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_start = {
-        let (state, worker) = (state.clone(), worker.clone());
+        let (state, worker, embedding) = (state.clone(), worker.clone(), embedding.clone());
         Callback::from(move |_| {
             let Some(source) = &state.source else { return };
             let settings = state.settings(now());
@@ -248,7 +248,33 @@ pub fn App(props: &AppProps) -> Html {
                 history,
                 preview: false,
             };
-            worker.send(&request, Some(&source.blob));
+            let (worker, blob) = (worker.clone(), source.blob.clone());
+            let key = match &embedding.publishable_key {
+                // A partner's page gets no opt-outs: the server checks its submission.
+                Some(_) => String::new(),
+                None => state.evidence.api_key.trim().to_owned(),
+            };
+            let held = state.opt_outs.as_ref().map(|o| o.key.as_str());
+            if held == Some(key.as_str()) || (held.is_none() && key.is_empty()) {
+                worker.send(&request, Some(&blob));
+                return;
+            }
+            // The opt-outs go to the worker before the check that uses them.
+            let (dispatcher, api) = (state.dispatcher(), embedding.api.clone());
+            yew::platform::spawn_local(async move {
+                let opt_outs = if key.is_empty() {
+                    None
+                } else {
+                    match api::opt_outs(&api, &key).await {
+                        Ok(list) => Some(list),
+                        Err(failure) => return dispatcher.dispatch(Action::Failed(failure)),
+                    }
+                };
+                let held = opt_outs.as_ref().map(|_| state::OptOuts { key });
+                worker.set_up(Request::Suppressions { list: opt_outs });
+                dispatcher.dispatch(Action::OptOuts(held));
+                worker.send(&request, Some(&blob));
+            });
         })
     };
     let on_cancel = {
@@ -339,6 +365,15 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |()| check_again(&state, &worker, (*state.applied).clone(), None))
     };
     let on_evidence = dispatch(&state, Action::Evidence);
+    let on_api_key = {
+        let state = state.clone();
+        Callback::from(move |api_key: String| {
+            state.dispatch(Action::Evidence(state::Evidence {
+                api_key,
+                ..state.evidence.clone()
+            }))
+        })
+    };
     let on_submit = {
         let (state, embedding) = (state.clone(), embedding.clone());
         Callback::from(move |_| {
@@ -365,13 +400,14 @@ pub fn App(props: &AppProps) -> Html {
                 idempotency_key: key.clone(),
             });
             let review = components::evidence::review_kind(checked);
+            let held_back = checked.opt_outs.map(|o| o.held_back);
             let (evidence, dispatcher, embedding) = (
                 state.evidence.clone(),
                 state.dispatcher(),
                 embedding.clone(),
             );
             yew::platform::spawn_local(async move {
-                let consent = components::evidence::declaration(&evidence, review);
+                let consent = components::evidence::declaration(&evidence, review, held_back);
                 let package = api::Package {
                     api: &embedding.api,
                     key: embedding
@@ -413,7 +449,9 @@ pub fn App(props: &AppProps) -> Html {
     });
     let body = match step {
         Step::Start => html! {
-            <StartStep choices={state.choices.clone()} on_change={on_choose} on_next={go(Step::Load)} />
+            <StartStep choices={state.choices.clone()} on_change={on_choose} on_next={go(Step::Load)}
+                api_key={embedding.publishable_key.is_none().then(|| state.evidence.api_key.clone())}
+                {on_api_key} />
         },
         Step::Load => html! {
             <LoadStep source={state.source.clone()} preview={state.preview.clone()} previewing={state.previewing}

@@ -325,6 +325,8 @@ pub struct AppState {
     pub fix_asked: Option<(Rc<History>, Fix)>,
     /// A previewed fix waiting to be applied or discarded.
     pub pending: Option<Rc<Pending>>,
+    /// The tenant's opt-outs the worker judges rows against.
+    pub opt_outs: Option<OptOuts>,
     /// The last failure, shown until the next action.
     pub failure: Option<Failure>,
     /// Evidence and attestation.
@@ -339,6 +341,13 @@ pub struct AppState {
     /// changed after a failed or refused one: Submit then takes a fresh key,
     /// so changed content is never judged as the earlier package's retry.
     pub submission_key: Option<String>,
+}
+
+/// The tenant's opt-out list as the worker holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptOuts {
+    /// The API key it was fetched with.
+    pub key: String,
 }
 
 /// The step on screen (a newtype so `Default` is the Start step).
@@ -428,6 +437,8 @@ pub fn new_submission_key() -> String {
 pub enum Action {
     /// Open a step.
     Go(Step),
+    /// The checks from now on use these opt-outs (`None`: none).
+    OptOuts(Option<OptOuts>),
     /// New Start-step choices; the file must be read again.
     Choose(Choices),
     /// A file was chosen or text pasted.
@@ -532,6 +543,7 @@ impl Reducible for AppState {
                     None => {}
                 }
             }
+            Action::OptOuts(opt_outs) => s.opt_outs = opt_outs,
             Action::Choose(choices) => {
                 if choices.profile != s.choices.profile {
                     s.mapping.clear();

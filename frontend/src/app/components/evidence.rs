@@ -110,7 +110,13 @@ pub fn self_check_id(question: SelfCheckQuestion) -> String {
 /// sends, in the shape the server accepts (no other fields). Only the
 /// answers to `review`'s questions go: answers given before the profile
 /// changed are the server's to refuse (422), not the merchant's to send.
-pub fn declaration(evidence: &Evidence, review: ReviewKind) -> serde_json::Value {
+/// `held_back`: what the tenant's opt-out list held back in the check, if
+/// it had one (the reviewer sees it).
+pub fn declaration(
+    evidence: &Evidence,
+    review: ReviewKind,
+    held_back: Option<u64>,
+) -> serde_json::Value {
     let self_check: SelfCheck = review
         .self_check()
         .iter()
@@ -125,6 +131,7 @@ pub fn declaration(evidence: &Evidence, review: ReviewKind) -> serde_json::Value
         },
         "self_check": self_check,
         "gdpr_confirmed": evidence.gdpr_confirmed,
+        "held_back_by_opt_outs": held_back,
     })
 }
 
@@ -146,7 +153,11 @@ pub fn manifest(evidence: &Evidence, checked: &Checked) -> serde_json::Value {
     });
     if let (Some(manifest), serde_json::Value::Object(declared)) = (
         manifest.as_object_mut(),
-        declaration(evidence, review_kind(checked)),
+        declaration(
+            evidence,
+            review_kind(checked),
+            checked.opt_outs.map(|o| o.held_back),
+        ),
     ) {
         manifest.extend(declared);
     }
@@ -350,7 +361,8 @@ mod tests {
             ..Evidence::default()
         };
         let read = |review| -> ConsentDeclaration {
-            serde_json::from_value(declaration(&evidence, review)).expect("the server's shape")
+            serde_json::from_value(declaration(&evidence, review, Some(1)))
+                .expect("the server's shape")
         };
         let sms = read(ReviewKind::Sms);
         assert_eq!(
@@ -359,6 +371,7 @@ mod tests {
         );
         assert_eq!(sms.refusal(ReviewKind::Sms), None);
         assert_eq!(sms.consent.capture_method.as_str(), "signed form");
+        assert_eq!(sms.held_back_by_opt_outs, Some(1));
         let whatsapp = read(ReviewKind::Whatsapp);
         assert_eq!(
             whatsapp.self_check,

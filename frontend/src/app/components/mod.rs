@@ -5,6 +5,7 @@ pub mod check;
 pub mod downloads;
 pub mod evidence;
 pub mod form;
+pub mod ledger;
 pub mod load;
 pub mod map;
 pub mod results;

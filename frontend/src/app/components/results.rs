@@ -123,6 +123,9 @@ pub fn ResultsStep(props: &ResultsProps) -> Html {
                     <time id="checked-at" datetime={at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}>
                         { at.format("%Y-%m-%d %H:%M:%S UTC").to_string() }</time>{ judged_after }</p>
             }
+            if let Some(used) = props.checked.opt_outs {
+                <p class="muted" id="opt-outs">{ t.format("results.opt_outs", &[("n", &t.count(used.entries))]) }</p>
+            }
             <div class="stats">
                 { stat("summary-rows", "results.stat.rows", s.rows) }
                 { stat("summary-importable", "results.stat.importable", s.importable) }

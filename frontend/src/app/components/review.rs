@@ -5,6 +5,7 @@
 //! change the import plan; and the batch monitor.
 
 use super::form::{checkbox, count, failure, secret_input, select, text_area, text_input};
+use super::ledger::ConsentLookup;
 use super::status::{amendment_list, decision_history, interval_words, largest_whole_unit, moment};
 use crate::app::api::{API, review_get, review_post, review_sign_out};
 use crate::app::i18n::Texts;
@@ -379,6 +380,9 @@ pub fn Detail(props: &DetailProps) -> Html {
                 <dt>{ "Capture method" }</dt><dd>{ said(consent.map(|c| c.capture_method.as_str())) }</dd>
                 <dt>{ "Double opt-in" }</dt><dd>{ said(consent.map(|c| c.double_opt_in.as_str())) }</dd>
             </dl>
+            if let Some(n) = v.consent.as_ref().and_then(|c| c.held_back_by_opt_outs) {
+                <p id="review-held-back">{ format!("The merchant's check held back {} numbers and addresses on the tenant's opt-out list (consent.suppressed); they are not in this list.", count(n)) }</p>
+            }
             if !v.declared.is_empty() {
                 // Options the server's check took on the merchant's word.
                 <h4>{ "Declared by the merchant" }</h4>
@@ -503,6 +507,9 @@ pub fn Detail(props: &DetailProps) -> Html {
                     &format!("Now {} s ({}).", schedule.plan.interval_seconds, interval_words(&english, schedule.plan.interval_seconds)),
                     { let s = interval.clone(); Callback::from(move |v| s.set(v)) }) }
                 <button id="apply-schedule" onclick={apply}>{ "Apply" }</button>
+            }
+            if v.schedule.as_ref().is_some_and(|s| s.imported > 0) {
+                <ConsentLookup submission={id.clone()} />
             }
             <button id="refresh-detail" onclick={{ let (refresh, id) = (props.refresh.clone(), id.clone()); Callback::from(move |_: MouseEvent| refresh.emit(id.clone())) }}>{ "Refresh" }</button>
         </div>

@@ -1,6 +1,6 @@
 //! Step 1: the profile and the options.
 
-use super::form::{checkbox, header_select, select, text_input};
+use super::form::{checkbox, header_select, secret_input, select, text_input};
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::app::state::Choices;
@@ -28,6 +28,11 @@ pub struct StartProps {
     pub on_change: Callback<Choices>,
     /// Go to the Load step.
     pub on_next: Callback<()>,
+    /// The tenant's API key, when this page asks for one (not in a
+    /// partner's page): with it the checks use the tenant's opt-outs.
+    pub api_key: Option<String>,
+    /// A new API key.
+    pub on_api_key: Callback<String>,
 }
 
 /// Profile, options and templates.
@@ -103,6 +108,10 @@ pub fn StartStep(props: &StartProps) -> Html {
             if profile.as_ref().is_some_and(|p| p.number_updates_need_permission) {
                 { checkbox("allow-updates", t.get("start.allow_updates"),
                     c.allow_mobile_number_updates, toggle(|c, v| c.allow_mobile_number_updates = v)) }
+            }
+            if let Some(key) = &props.api_key {
+                { secret_input("opt-out-key", t.get("start.api_key"), key, t.get("start.api_key_hint"),
+                    props.on_api_key.clone()) }
             }
             if let Some(p) = &profile { <Templates profile={p.name.clone()} /> }
             <div class="actions"><button class="primary" onclick={on_next}>{ t.get("start.next") }</button></div>

@@ -10,8 +10,8 @@ use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::protocol::Failure;
 use listgate_api::{
-    AmendmentView, BatchView, DecisionView, ExcludedView, Plan, ReasonView, ScheduleView,
-    SubmissionStatus, SubmissionView, Verdict,
+    AmendmentView, BatchView, ConfirmationCounts, DecisionView, ExcludedView, Plan, ReasonView,
+    ScheduleView, SubmissionStatus, SubmissionView, Verdict,
 };
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -341,12 +341,50 @@ fn import_progress(t: &Texts, schedule: &ScheduleView, download: Option<Callback
             if let Some(done) = &schedule.completed_at {
                 <p id="import-completed">{ t.format("status.completed", &[("when", &moment(done))]) }</p>
             }
+            { confirmations(t, &schedule.confirmations) }
             <table class="segments" id="import-batches">
                 <thead><tr><th scope="col">{ t.get("status.batch") }</th><th scope="col">{ t.get("status.contacts") }</th>
                     <th scope="col">{ t.get("status.status") }</th><th scope="col">{ t.get("status.batch_imported") }</th>
                     <th scope="col">{ t.get("status.batch_failed") }</th></tr></thead>
                 <tbody>{ for schedule.batches.iter().map(|b| batch_row(t, b)) }</tbody>
             </table>
+        </div>
+    }
+}
+
+/// Where the consent of the contacts the submission imported stands, once
+/// any are imported: under `sms-us` they await confirmation until the
+/// platform reports that they completed its opt-in (or opted out).
+fn confirmations(t: &Texts, counts: &ConfirmationCounts) -> Html {
+    if counts.total() == 0 {
+        return Html::default();
+    }
+    let rows = [
+        (
+            "confirmations-awaiting",
+            "status.confirmations.awaiting",
+            counts.awaiting_confirmation,
+        ),
+        (
+            "confirmations-confirmed",
+            "status.confirmations.confirmed",
+            counts.confirmed,
+        ),
+        (
+            "confirmations-opted-out",
+            "status.confirmations.opted_out",
+            counts.opted_out,
+        ),
+    ];
+    html! {
+        <div id="confirmations">
+            <h4>{ t.get("status.confirmations") }</h4>
+            if counts.awaiting_confirmation > 0 {
+                <p>{ t.get("status.confirmations.hint") }</p>
+            }
+            <dl>{ for rows.into_iter().map(|(id, label, n)| html! {
+                <><dt>{ t.get(label) }</dt><dd id={id}>{ t.count(n) }</dd></>
+            }) }</dl>
         </div>
     }
 }

@@ -25,6 +25,9 @@ pub struct WorkerHandle {
     worker: Rc<RefCell<Option<Worker>>>,
     spawn: Rc<dyn Fn() -> Option<Worker>>,
     dispatch: UseReducerDispatcher<AppState>,
+    /// Sent first to every worker this handle starts (the opt-outs), so a
+    /// worker started again after a cancel judges as the one before it.
+    setup: Rc<RefCell<Option<Request>>>,
 }
 
 impl std::fmt::Debug for WorkerHandle {
@@ -43,14 +46,30 @@ impl WorkerHandle {
     /// Posts `request` with `file` attached, starting a worker if none runs
     /// (the first request, or the first after a crash).
     pub fn send(&self, request: &Request, file: Option<&Blob>) {
+        if self.worker.borrow().is_none() {
+            *self.worker.borrow_mut() = (self.spawn)();
+            if let Some(setup) = &*self.setup.borrow() {
+                self.post(setup, None);
+            }
+        }
+        self.post(request, file);
+    }
+
+    /// Sends `request` now and to every worker started after this one.
+    pub fn set_up(&self, request: Request) {
+        let running = self.worker.borrow().is_some();
+        if running {
+            self.post(&request, None);
+        }
+        *self.setup.borrow_mut() = Some(request);
+    }
+
+    fn post(&self, request: &Request, file: Option<&Blob>) {
         let message = js_sys::Object::new();
         let json = serde_json::to_string(request).unwrap_or_default();
         set(&message, "json", &JsValue::from_str(&json));
         if let Some(file) = file {
             set(&message, "file", file);
-        }
-        if self.worker.borrow().is_none() {
-            *self.worker.borrow_mut() = (self.spawn)();
         }
         let sent = self
             .worker
@@ -90,6 +109,7 @@ pub fn use_worker(dispatch: UseReducerDispatcher<AppState>, source: WorkerSource
                 worker,
                 spawn,
                 dispatch,
+                setup: Rc::default(),
             }
         }
     });

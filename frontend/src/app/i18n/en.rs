@@ -64,6 +64,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("start.business", "Business name"),
     ("start.business_hint", "The consent wording must name it."),
+    ("start.api_key", "Your listgate API key (optional)"),
+    (
+        "start.api_key_hint",
+        "With it, every row is checked against your account's opt-out list here in the browser: the list arrives as keyed hashes, never as numbers or addresses, and nothing of your file is sent.",
+    ),
     (
         "start.business_required_hint",
         "Required for this profile: the platform refuses consent wording that does not name your brand, so every row's wording must name it.",
@@ -315,6 +320,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "No row can be imported; see the error file.",
     ),
     ("results.dates_judged", "Dates were judged as of {time}."),
+    (
+        "results.opt_outs",
+        "Checked against your opt-out list ({n} numbers and addresses): rows it holds fail with consent.suppressed unless their consent is newer.",
+    ),
     ("results.stat.rows.one", "row"),
     ("results.stat.rows.other", "rows"),
     ("results.stat.importable.one", "importable"),
@@ -945,5 +954,13 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("status.next_batch_due", "Next batch due {when}"),
     ("status.completed", "Import complete: {when}"),
+    ("status.confirmations", "Confirmations"),
+    (
+        "status.confirmations.hint",
+        "The messaging platform asks each imported contact to confirm; only those who do join.",
+    ),
+    ("status.confirmations.awaiting", "Awaiting confirmation"),
+    ("status.confirmations.confirmed", "Confirmed"),
+    ("status.confirmations.opted_out", "Opted out"),
     ("status.refresh", "Refresh"),
 ];

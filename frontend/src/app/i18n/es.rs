@@ -73,6 +73,11 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "start.business_hint",
         "El texto de consentimiento debe mencionarlo.",
     ),
+    ("start.api_key", "Tu clave de API de listgate (opcional)"),
+    (
+        "start.api_key_hint",
+        "Con ella, cada fila se compara con la lista de bajas de tu cuenta aquí, en el navegador: la lista llega como hashes con clave, nunca como números ni direcciones, y no se envía nada de tu archivo.",
+    ),
     (
         "start.business_required_hint",
         "Obligatorio con este perfil: la plataforma rechaza el texto de consentimiento que no menciona tu marca, así que el de cada fila debe mencionarla.",
@@ -350,6 +355,10 @@ pub static MESSAGES: &[(&str, &str)] = &[
     (
         "results.dates_judged",
         "Las fechas se evaluaron tomando como referencia {time}.",
+    ),
+    (
+        "results.opt_outs",
+        "Comparada con tu lista de bajas ({n} números y direcciones): las filas que contiene fallan con consent.suppressed salvo que su consentimiento sea más reciente.",
     ),
     ("results.stat.rows.one", "fila"),
     ("results.stat.rows.other", "filas"),
@@ -1023,5 +1032,13 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("status.next_batch_due", "Próximo lote: {when}"),
     ("status.completed", "Importación completada: {when}"),
+    ("status.confirmations", "Confirmaciones"),
+    (
+        "status.confirmations.hint",
+        "La plataforma de mensajería pide a cada contacto importado que confirme; solo se unen quienes lo hacen.",
+    ),
+    ("status.confirmations.awaiting", "Pendientes de confirmar"),
+    ("status.confirmations.confirmed", "Confirmados"),
+    ("status.confirmations.opted_out", "Dados de baja"),
     ("status.refresh", "Actualizar"),
 ];
