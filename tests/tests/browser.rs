@@ -1812,3 +1812,76 @@ async fn opt_outs_are_checked_in_the_browser(database: Database) {
         }
     }
 }
+
+/// A merchant asked for changes corrects the consent wording they declared
+/// on the submission's page: the same submission goes back to the reviewer,
+/// who reads the new wording; a wording left blank is refused before it is
+/// sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_merchant_amends_a_submission_with_corrected_consent_details() {
+    let server = Server::start();
+    let tenant = add_tenant(&server, "Acme Boutique", &[]);
+    let (reviewer, password) = ("ana@listgate.example", "correct horse battery staple");
+    add_reviewer(&server, reviewer, password);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("two_sources.csv");
+    std::fs::write(&file, two_sources()).expect("write the list");
+
+    let b = Browser::start().await;
+    check_in_browser(&b, &server.url, &file, &Choices::acme_whatsapp()).await;
+    b.click("nav li:nth-child(7) button").await;
+    b.answer_the_evidence_step(dir.path()).await;
+    b.type_into("#api-key", &tenant.secret).await;
+    b.click("#submit").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+
+    b.sign_in_to_review(reviewer, password).await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait("#review-detail[data-status='pending_review']", 10)
+        .await;
+    let declared = b.text("#review-wording").await;
+    b.click("#reason-insufficient_proof").await;
+    b.type_into(
+        "#review-note",
+        "The screenshot's wording differs from the one declared.",
+    )
+    .await;
+    b.click("#request-changes").await;
+    b.wait("#review-detail[data-status='changes_requested']", 10)
+        .await;
+
+    b.click("nav.areas a[href='#']").await;
+    b.wait("#submission-status[data-status='changes_requested']", 20)
+        .await;
+    let shown = b
+        .wait("#amend-wording", 10)
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert_eq!(shown, declared, "the declared wording to correct");
+    assert!(b.find_all("#amend-submit:not([disabled])").await.is_empty());
+    retype(&b, "#amend-wording", " ").await;
+    b.wait("#amend-consent-problem", 10).await;
+    assert!(b.find_all("#amend-submit:not([disabled])").await.is_empty());
+    let corrected = "Yes, send me WhatsApp offers and news from Acme Boutique";
+    retype(&b, "#amend-wording", corrected).await;
+    b.click("#amend-submit:not([disabled])").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+    assert!(b.text("#amendments").await.contains("new consent answers"));
+
+    b.open_review_console().await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait("#review-detail[data-status='pending_review']", 10)
+        .await;
+    assert_eq!(b.text("#review-wording").await, corrected);
+    assert!(
+        b.text("#review-amendments")
+            .await
+            .contains("new consent answers")
+    );
+    b.close().await;
+}

@@ -2,14 +2,14 @@
 //! `listgate-api` types the server writes. Submit is the one request that
 //! carries list data: sent only when the merchant presses the button, and
 //! only the clean file and the merchant's change list with the evidence
-//! (an amendment adds evidence files only). The one other request made
+//! (an amendment adds evidence files and answers only). The one other request made
 //! before Submit fetches the tenant's opt-outs as keyed hashes: it sends
 //! nothing of the list. The reviewer console's calls
 //! ride on the reviewer's session cookie plus its CSRF token.
 
 use crate::protocol::{Failure, Settings};
 use gloo::net::http::Request;
-use listgate_api::{HashedSuppressions, SubmissionView};
+use listgate_api::{ConsentDeclaration, HashedSuppressions, SubmissionView};
 use listgate_core::output::OutputFile;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -84,6 +84,8 @@ pub struct Amendment<'a> {
     pub id: &'a str,
     /// Evidence files with the opt-in source each proves.
     pub evidence: &'a [(String, File)],
+    /// New consent answers: the whole declaration, replacing the stored one.
+    pub consent: Option<&'a ConsentDeclaration>,
     /// The merchant's note to the reviewer (blank: none).
     pub note: &'a str,
 }
@@ -92,6 +94,11 @@ pub struct Amendment<'a> {
 /// for review again.
 pub async fn amend(amendment: Amendment<'_>) -> Result<SubmissionView, Failure> {
     let form = FormData::new().map_err(|_| failure("the browser cannot build a form", None))?;
+    if let Some(consent) = amendment.consent {
+        let json = serde_json::to_string(consent)
+            .map_err(|e| failure(format!("the answers could not be written: {e}"), None))?;
+        add_text(&form, "consent", &json)?;
+    }
     add_evidence(&form, amendment.evidence)?;
     if !amendment.note.trim().is_empty() {
         add_text(&form, "note", amendment.note.trim())?;

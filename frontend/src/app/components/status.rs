@@ -3,15 +3,15 @@
 //! and the import batch by batch. It asks the server again every few
 //! seconds until the submission is final.
 
-use super::evidence::EVIDENCE_ACCEPT;
-use super::form::{failure_in, human_size, text_area, text_input};
+use super::evidence::{EVIDENCE_ACCEPT, self_check_id};
+use super::form::{checkbox, failure_in, human_size, text_area, text_input};
 use crate::app::api;
 use crate::app::hooks::use_texts::use_texts;
 use crate::app::i18n::Texts;
 use crate::protocol::Failure;
 use listgate_api::{
-    AmendmentView, BatchView, ConfirmationCounts, DecisionView, ExcludedView, Plan, ReasonView,
-    ScheduleView, SubmissionStatus, SubmissionView, Verdict,
+    AmendmentView, BatchView, ConfirmationCounts, ConsentDeclaration, DecisionView, ExcludedView,
+    Plan, ReasonView, ScheduleView, SelfCheckQuestion, SubmissionStatus, SubmissionView, Verdict,
 };
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -464,6 +464,11 @@ pub fn AmendForm(props: &AmendProps) -> Html {
     let files = use_state(Vec::<(String, File)>::new);
     let source = use_state(String::new);
     let note = use_state(String::new);
+    // Self-check questions first answered "no" that the merchant now answers
+    // "yes", and the consent details as the merchant corrects them.
+    let now_yes = use_state(Vec::<SelfCheckQuestion>::new);
+    let details = use_state(|| Details::of(&props.submission));
+    let consent = amended_declaration(&props.submission, &now_yes, &details);
     let sending = use_state(|| false);
     let problem = use_state(|| None::<Failure>);
     let attach = {
@@ -496,6 +501,7 @@ pub fn AmendForm(props: &AmendProps) -> Html {
             sending.clone(),
             problem.clone(),
         );
+        let consent = consent.clone().ok().flatten();
         let (api, key, id, on_view) = (
             props.api.clone(),
             props.tenant_key.clone(),
@@ -511,12 +517,14 @@ pub fn AmendForm(props: &AmendProps) -> Html {
                 problem.clone(),
             );
             let (api, key, id, on_view) = (api.clone(), key.clone(), id.clone(), on_view.clone());
+            let consent = consent.clone();
             spawn_local(async move {
                 let amendment = api::Amendment {
                     api: &api,
                     key: &key,
                     id: &id,
                     evidence: &files,
+                    consent: consent.as_ref(),
                     note: &note,
                 };
                 let answer = api::amend(amendment).await;
@@ -567,12 +575,135 @@ pub fn AmendForm(props: &AmendProps) -> Html {
                             { t.get("evidence.remove") }</button></li>
                 }
             }) }</ul>
+            if props.submission.consent.is_some() {
+                <fieldset id="amend-consent">
+                    <legend>{ t.get("status.amend.consent") }</legend>
+                    { for Details::FIELDS.iter().map(|(id, label, field)| {
+                        let (value, details, field) = (details.get(*field).to_owned(), details.clone(), *field);
+                        text_input(id, t.get(label), &value, "", Callback::from(move |v: String| {
+                            let mut next = (*details).clone();
+                            *next.get_mut(field) = v;
+                            details.set(next);
+                        }))
+                    }) }
+                    if let Err(why) = &consent { <p class="alert" id="amend-consent-problem">{ why }</p> }
+                </fieldset>
+            }
+            if !props.submission.unticked.is_empty() {
+                <fieldset id="amend-answers">
+                    <legend>{ t.get("status.amend.answers") }</legend>
+                    { for props.submission.unticked.iter().map(|question| {
+                        let (now_yes, question) = (now_yes.clone(), *question);
+                        checkbox(&format!("amend-self-{question}"), t.get(&self_check_id(question)),
+                            now_yes.contains(&question), Callback::from(move |yes: bool| {
+                                let mut next: Vec<_> = now_yes.iter().copied().filter(|q| *q != question).collect();
+                                if yes {
+                                    next.push(question);
+                                }
+                                now_yes.set(next);
+                            }))
+                    }) }
+                </fieldset>
+            }
             { text_area("amend-note", t.get("status.amend.note"), &note, t.get("status.amend.note_hint"),
                 { let s = note.clone(); Callback::from(move |v| s.set(v)) }) }
-            <button class="primary" id="amend-submit" onclick={send} disabled={files.is_empty() || *sending}>
+            <button class="primary" id="amend-submit" onclick={send} disabled={(files.is_empty() && !matches!(consent, Ok(Some(_)))) || consent.is_err() || *sending}>
                 { t.get(if *sending { "evidence.submitting" } else { "status.amend.submit" }) }</button>
         </fieldset>
     }
+}
+
+/// The consent details an amendment may correct, as typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Details {
+    wording: String,
+    source: String,
+    capture_method: String,
+    double_opt_in: String,
+}
+
+/// Which of [`Details`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Detail {
+    Wording,
+    Source,
+    CaptureMethod,
+    DoubleOptIn,
+}
+
+impl Details {
+    /// Each field: input id, label message, which.
+    const FIELDS: [(&'static str, &'static str, Detail); 4] = [
+        ("amend-wording", "evidence.wording", Detail::Wording),
+        ("amend-consent-source", "evidence.source", Detail::Source),
+        ("amend-capture", "evidence.capture", Detail::CaptureMethod),
+        (
+            "amend-double-opt-in",
+            "evidence.double_opt_in",
+            Detail::DoubleOptIn,
+        ),
+    ];
+
+    /// The details the submission declared.
+    fn of(submission: &SubmissionView) -> Details {
+        submission
+            .consent
+            .as_ref()
+            .map(|c| Details {
+                wording: c.consent.wording.as_str().to_owned(),
+                source: c.consent.source.as_str().to_owned(),
+                capture_method: c.consent.capture_method.as_str().to_owned(),
+                double_opt_in: c.consent.double_opt_in.as_str().to_owned(),
+            })
+            .unwrap_or_default()
+    }
+
+    fn get(&self, field: Detail) -> &str {
+        match field {
+            Detail::Wording => &self.wording,
+            Detail::Source => &self.source,
+            Detail::CaptureMethod => &self.capture_method,
+            Detail::DoubleOptIn => &self.double_opt_in,
+        }
+    }
+
+    fn get_mut(&mut self, field: Detail) -> &mut String {
+        match field {
+            Detail::Wording => &mut self.wording,
+            Detail::Source => &mut self.source,
+            Detail::CaptureMethod => &mut self.capture_method,
+            Detail::DoubleOptIn => &mut self.double_opt_in,
+        }
+    }
+}
+
+/// The submission's consent declaration with `details` and `now_yes`
+/// answered "yes": the amendment's new consent answers, `None` when they
+/// are the stored ones, or why the server would refuse them.
+fn amended_declaration(
+    submission: &SubmissionView,
+    now_yes: &[SelfCheckQuestion],
+    details: &Details,
+) -> Result<Option<ConsentDeclaration>, String> {
+    let Some(stored) = &submission.consent else {
+        return Ok(None);
+    };
+    if now_yes.is_empty() && *details == Details::of(submission) {
+        return Ok(None);
+    }
+    let mut json = serde_json::to_value(stored).map_err(|e| e.to_string())?;
+    json["consent"] = serde_json::json!({
+        "wording": details.wording.trim(),
+        "source": details.source.trim(),
+        "capture_method": details.capture_method.trim(),
+        "double_opt_in": details.double_opt_in.trim(),
+    });
+    let mut declaration: ConsentDeclaration =
+        serde_json::from_value(json).map_err(|e| e.to_string())?;
+    for question in now_yes {
+        declaration.self_check.insert(*question, true);
+    }
+    Ok(Some(declaration))
 }
 
 #[cfg(test)]

@@ -926,6 +926,14 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "What you added, and anything the reviewer should know.",
     ),
     ("status.amend.submit", "Send to the reviewer"),
+    (
+        "status.amend.consent",
+        "How your contacts consented (correct what the reviewer asked about)",
+    ),
+    (
+        "status.amend.answers",
+        "Answers you can now give \"yes\" (the reviewer sees them as new answers)",
+    ),
     ("status.import", "Import"),
     ("status.plan.first", "First batch"),
     ("status.plan.growth", "Each next batch"),

@@ -1001,6 +1001,14 @@ pub static MESSAGES: &[(&str, &str)] = &[
         "Qué has añadido y cualquier cosa que el revisor deba saber.",
     ),
     ("status.amend.submit", "Enviar al revisor"),
+    (
+        "status.amend.consent",
+        "Cómo dieron su consentimiento tus contactos (corrige lo que preguntó el revisor)",
+    ),
+    (
+        "status.amend.answers",
+        "Respuestas que ahora puedes contestar con \"sí\" (el revisor las verá como respuestas nuevas)",
+    ),
     ("status.import", "Importación"),
     ("status.plan.first", "Primer lote"),
     ("status.plan.growth", "Cada lote siguiente"),
