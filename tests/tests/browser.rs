@@ -1815,10 +1815,11 @@ async fn opt_outs_are_checked_in_the_browser(database: Database) {
 
 /// A merchant asked for changes corrects the consent wording they declared
 /// on the submission's page: the same submission goes back to the reviewer,
-/// who reads the new wording; a wording left blank is refused before it is
-/// sent.
+/// who reads the new wording (a wording left blank is refused before it is
+/// sent); asked again, they fix the list in the app and send the corrected
+/// clean file to the same submission.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_merchant_amends_a_submission_with_corrected_consent_details() {
+async fn a_merchant_amends_a_submission_with_corrected_consent_details_and_list() {
     let server = Server::start();
     let tenant = add_tenant(&server, "Acme Boutique", &[]);
     let (reviewer, password) = ("ana@listgate.example", "correct horse battery staple");
@@ -1883,5 +1884,53 @@ async fn a_merchant_amends_a_submission_with_corrected_consent_details() {
             .await
             .contains("new consent answers")
     );
+    assert!(b.text("#review-detail").await.contains("8 contacts"));
+
+    // Asked again, the merchant leaves out the tablet's contact in the app
+    // and sends the list as it is now to the same submission.
+    b.click("#reason-insufficient_proof").await;
+    b.type_into(
+        "#review-note",
+        "No proof for the in-store tablet: leave it out.",
+    )
+    .await;
+    b.click("#request-changes").await;
+    b.wait("#review-detail[data-status='changes_requested']", 10)
+        .await;
+    b.click("nav.areas a[href='#']").await;
+    b.click("nav li:nth-child(5) button").await;
+    b.click("#bulk-fix summary").await;
+    preview_fix(
+        &b,
+        "delete",
+        &[("#fix-filter-column", "5")],
+        &[("#fix-filter-text", "tablet")],
+    )
+    .await;
+    b.wait_for_text("#fix-preview-rows", "changes 1 row", 20)
+        .await;
+    b.click("#fix-apply").await;
+    b.wait_for_text("#changes-applied", "1 change made", 10)
+        .await;
+    b.click("nav li:nth-child(7) button").await;
+    b.wait("#submission-status[data-status='changes_requested']", 20)
+        .await;
+    let offer = b.text("label[for='amend-clean']").await;
+    assert!(offer.contains("(7 contacts)"), "{offer}");
+    b.click("#amend-clean").await;
+    b.click("#amend-submit:not([disabled])").await;
+    b.wait("#submission-status[data-status='pending_review']", 20)
+        .await;
+    assert!(
+        b.text("#amendments")
+            .await
+            .contains("a corrected clean file")
+    );
+    b.open_review_console().await;
+    b.click("#queue tr[data-id] button").await;
+    b.wait("#review-detail[data-status='pending_review']", 10)
+        .await;
+    assert!(b.text("#review-detail").await.contains("7 contacts"));
+    assert!(!b.text("#review-sources").await.contains("tablet"));
     b.close().await;
 }

@@ -2,7 +2,7 @@
 //! `listgate-api` types the server writes. Submit is the one request that
 //! carries list data: sent only when the merchant presses the button, and
 //! only the clean file and the merchant's change list with the evidence
-//! (an amendment adds evidence files and answers only). The one other request made
+//! (an amendment adds evidence files, answers or the corrected clean file). The one other request made
 //! before Submit fetches the tenant's opt-outs as keyed hashes: it sends
 //! nothing of the list. The reviewer console's calls
 //! ride on the reviewer's session cookie plus its CSRF token.
@@ -58,12 +58,7 @@ pub async fn submit(package: Package<'_>) -> Result<SubmissionView, Failure> {
         &serde_json::to_string(package.settings).unwrap_or_default(),
     )?;
     add_text(&form, "consent", &package.consent.to_string())?;
-    form.append_with_blob_and_filename("clean", package.clean, OutputFile::Clean.name())
-        .map_err(|_| failure("the clean file could not be attached", None))?;
-    if let Some(changes) = package.changes {
-        form.append_with_blob_and_filename("changes", changes, OutputFile::Changes.name())
-            .map_err(|_| failure("the change list could not be attached", None))?;
-    }
+    attach_list(&form, package.clean, package.changes)?;
     add_evidence(&form, package.evidence)?;
     let request = Request::post(&format!("{}/submissions", package.api))
         .header("Authorization", &bearer(package.key))
@@ -86,6 +81,8 @@ pub struct Amendment<'a> {
     pub evidence: &'a [(String, File)],
     /// New consent answers: the whole declaration, replacing the stored one.
     pub consent: Option<&'a ConsentDeclaration>,
+    /// A corrected clean file, with the change list that led to it.
+    pub clean: Option<(&'a Blob, Option<&'a Blob>)>,
     /// The merchant's note to the reviewer (blank: none).
     pub note: &'a str,
 }
@@ -94,6 +91,9 @@ pub struct Amendment<'a> {
 /// for review again.
 pub async fn amend(amendment: Amendment<'_>) -> Result<SubmissionView, Failure> {
     let form = FormData::new().map_err(|_| failure("the browser cannot build a form", None))?;
+    if let Some((clean, changes)) = amendment.clean {
+        attach_list(&form, clean, changes)?;
+    }
     if let Some(consent) = amendment.consent {
         let json = serde_json::to_string(consent)
             .map_err(|e| failure(format!("the answers could not be written: {e}"), None))?;
@@ -109,6 +109,17 @@ pub async fn amend(amendment: Amendment<'_>) -> Result<SubmissionView, Failure> 
         .body(form)
         .map_err(|e| failure(format!("the request could not be built: {e}"), None))?;
     answer(request.send().await).await
+}
+
+/// The clean file and the change list, as the server reads them.
+fn attach_list(form: &FormData, clean: &Blob, changes: Option<&Blob>) -> Result<(), Failure> {
+    form.append_with_blob_and_filename("clean", clean, OutputFile::Clean.name())
+        .map_err(|_| failure("the clean file could not be attached", None))?;
+    if let Some(changes) = changes {
+        form.append_with_blob_and_filename("changes", changes, OutputFile::Changes.name())
+            .map_err(|_| failure("the change list could not be attached", None))?;
+    }
+    Ok(())
 }
 
 fn add_text(form: &FormData, name: &str, value: &str) -> Result<(), Failure> {

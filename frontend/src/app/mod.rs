@@ -18,7 +18,7 @@ use components::load::LoadStep;
 use components::map::MapStep;
 use components::results::{CellsEdited, ResultsStep};
 use components::start::StartStep;
-use components::status::StatusPage;
+use components::status::{CorrectedList, StatusPage};
 use embed::{Embedding, use_events};
 use hooks::use_texts::{browser_locale, use_texts};
 use hooks::use_worker::{WorkerHandle, now_ms, use_worker};
@@ -421,10 +421,13 @@ pub fn App(props: &AppProps) -> Html {
                     consent: &consent,
                     evidence: &evidence.files,
                 };
-                dispatcher.dispatch(match api::submit(package).await {
-                    Ok(view) => Action::Submitted(Box::new(view)),
-                    Err(failure) => Action::SubmitFailed(failure),
-                });
+                match api::submit(package).await {
+                    Ok(view) => {
+                        dispatcher.dispatch(Action::ListSent(clean.clone()));
+                        dispatcher.dispatch(Action::Submitted(Box::new(view)));
+                    }
+                    Err(failure) => dispatcher.dispatch(Action::SubmitFailed(failure)),
+                }
             });
         })
     };
@@ -492,7 +495,8 @@ pub fn App(props: &AppProps) -> Html {
                         // in a partner's page the answer to Submit is the status.
                         <StatusPage submission={submission.clone()} api={embedding.api.clone()}
                             tenant_key={embedding.publishable_key.is_none().then(|| state.evidence.api_key.clone())}
-                            {on_view} />
+                            corrected={corrected_list(&state)} {on_view}
+                            on_list_sent={dispatch(&state, Action::ListSent)} />
                     }
                 </>
             },
@@ -506,6 +510,23 @@ pub fn App(props: &AppProps) -> Html {
             { body }
         </div>
     }
+}
+
+/// The clean file as the list stands now, when it is not the one the
+/// submission received (the merchant changed the list since).
+fn corrected_list(state: &AppState) -> Option<Rc<CorrectedList>> {
+    if state.refreshing.is_some() {
+        return None;
+    }
+    let file = |name: OutputFile| state.downloads.iter().find(|d| d.file == name);
+    let clean = file(OutputFile::Clean)?;
+    (state.sent_clean.as_ref() != Some(&clean.blob)).then(|| {
+        Rc::new(CorrectedList {
+            clean: clean.blob.clone(),
+            changes: file(OutputFile::Changes).map(|c| c.blob.clone()),
+            contacts: clean.rows.unwrap_or(0),
+        })
+    })
 }
 
 /// Checks the whole list again with `history` (after `recheck`, the edited

@@ -333,6 +333,9 @@ pub struct AppState {
     pub evidence: Evidence,
     /// The submission as the server last reported it.
     pub submission: Option<Rc<SubmissionView>>,
+    /// The clean file the submission last received: a clean file made
+    /// since (the list changed) can correct it.
+    pub sent_clean: Option<web_sys::Blob>,
     /// A submission is on its way.
     pub submitting: bool,
     /// The Idempotency-Key this check's package was last sent with: pressing
@@ -520,6 +523,8 @@ pub enum Action {
     Submitted(Box<SubmissionView>),
     /// Submitting or refreshing failed.
     SubmitFailed(Failure),
+    /// The submission received this clean file (by Submit or an amendment).
+    ListSent(web_sys::Blob),
 }
 
 impl Reducible for AppState {
@@ -703,6 +708,7 @@ impl Reducible for AppState {
                 s.submitting = false;
                 s.failure = Some(failure);
             }
+            Action::ListSent(clean) => s.sent_clean = Some(clean),
         }
         Rc::new(s)
     }

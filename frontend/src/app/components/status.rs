@@ -35,6 +35,22 @@ pub struct StatusProps {
     pub tenant_key: Option<String>,
     /// A newer view arrived (a refresh or an amendment).
     pub on_view: Callback<SubmissionView>,
+    /// The list as it stands now, when the merchant changed it since the
+    /// submission received it: an amendment can send it.
+    pub corrected: Option<Rc<CorrectedList>>,
+    /// An amendment delivered this clean file.
+    pub on_list_sent: Callback<Blob>,
+}
+
+/// A clean file made after the submission's, with its change list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorrectedList {
+    /// The clean file.
+    pub clean: Blob,
+    /// The change list that led to it.
+    pub changes: Option<Blob>,
+    /// Contacts in it.
+    pub contacts: u64,
 }
 
 /// Status, decisions, amendments and the import.
@@ -112,7 +128,7 @@ pub fn StatusPage(props: &StatusProps) -> Html {
             }
             if let (SubmissionStatus::ChangesRequested, Some(key)) = (s.status, &props.tenant_key) {
                 <AmendForm api={props.api.clone()} tenant_key={key.clone()} submission={props.submission.clone()}
-                    on_view={on_change} />
+                    on_view={on_change} corrected={props.corrected.clone()} on_list_sent={props.on_list_sent.clone()} />
             }
             { decision_history(&t, "decision-history", &s.decisions) }
             { amendment_list(&t, "amendments", &s.amendments) }
@@ -454,6 +470,10 @@ pub struct AmendProps {
     pub submission: Rc<SubmissionView>,
     /// The submission as the server shows it once amended.
     pub on_view: Callback<SubmissionView>,
+    /// The list as it stands now, if changed since it was sent.
+    pub corrected: Option<Rc<CorrectedList>>,
+    /// An amendment delivered this clean file.
+    pub on_list_sent: Callback<Blob>,
 }
 
 /// Evidence files (each with its opt-in source) and a note for the
@@ -468,6 +488,8 @@ pub fn AmendForm(props: &AmendProps) -> Html {
     // "yes", and the consent details as the merchant corrects them.
     let now_yes = use_state(Vec::<SelfCheckQuestion>::new);
     let details = use_state(|| Details::of(&props.submission));
+    let send_list = use_state(|| false);
+    let list = props.corrected.clone().filter(|_| *send_list);
     let consent = amended_declaration(&props.submission, &now_yes, &details);
     let sending = use_state(|| false);
     let problem = use_state(|| None::<Failure>);
@@ -502,6 +524,7 @@ pub fn AmendForm(props: &AmendProps) -> Html {
             problem.clone(),
         );
         let consent = consent.clone().ok().flatten();
+        let (list, on_list_sent) = (list.clone(), props.on_list_sent.clone());
         let (api, key, id, on_view) = (
             props.api.clone(),
             props.tenant_key.clone(),
@@ -517,7 +540,8 @@ pub fn AmendForm(props: &AmendProps) -> Html {
                 problem.clone(),
             );
             let (api, key, id, on_view) = (api.clone(), key.clone(), id.clone(), on_view.clone());
-            let consent = consent.clone();
+            let (consent, list, on_list_sent) =
+                (consent.clone(), list.clone(), on_list_sent.clone());
             spawn_local(async move {
                 let amendment = api::Amendment {
                     api: &api,
@@ -525,6 +549,7 @@ pub fn AmendForm(props: &AmendProps) -> Html {
                     id: &id,
                     evidence: &files,
                     consent: consent.as_ref(),
+                    clean: list.as_ref().map(|l| (&l.clean, l.changes.as_ref())),
                     note: &note,
                 };
                 let answer = api::amend(amendment).await;
@@ -532,6 +557,9 @@ pub fn AmendForm(props: &AmendProps) -> Html {
                 match answer {
                     Ok(view) => {
                         problem.set(None);
+                        if let Some(list) = list {
+                            on_list_sent.emit(list.clean.clone());
+                        }
                         on_view.emit(view);
                     }
                     Err(failure) => problem.set(Some(failure)),
@@ -575,6 +603,10 @@ pub fn AmendForm(props: &AmendProps) -> Html {
                             { t.get("evidence.remove") }</button></li>
                 }
             }) }</ul>
+            if let Some(corrected) = &props.corrected {
+                { checkbox("amend-clean", &t.plural("status.amend.clean", corrected.contacts, &[]), *send_list,
+                    { let s = send_list.clone(); Callback::from(move |on: bool| s.set(on)) }) }
+            }
             if props.submission.consent.is_some() {
                 <fieldset id="amend-consent">
                     <legend>{ t.get("status.amend.consent") }</legend>
@@ -607,7 +639,7 @@ pub fn AmendForm(props: &AmendProps) -> Html {
             }
             { text_area("amend-note", t.get("status.amend.note"), &note, t.get("status.amend.note_hint"),
                 { let s = note.clone(); Callback::from(move |v| s.set(v)) }) }
-            <button class="primary" id="amend-submit" onclick={send} disabled={(files.is_empty() && !matches!(consent, Ok(Some(_)))) || consent.is_err() || *sending}>
+            <button class="primary" id="amend-submit" onclick={send} disabled={(files.is_empty() && list.is_none() && !matches!(consent, Ok(Some(_)))) || consent.is_err() || *sending}>
                 { t.get(if *sending { "evidence.submitting" } else { "status.amend.submit" }) }</button>
         </fieldset>
     }

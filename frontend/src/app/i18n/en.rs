@@ -927,6 +927,14 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("status.amend.submit", "Send to the reviewer"),
     (
+        "status.amend.clean.one",
+        "Send the list as you corrected it here ({n} contact): it replaces the one sent and is checked again",
+    ),
+    (
+        "status.amend.clean.other",
+        "Send the list as you corrected it here ({n} contacts): it replaces the one sent and is checked again",
+    ),
+    (
         "status.amend.consent",
         "How your contacts consented (correct what the reviewer asked about)",
     ),

@@ -1002,6 +1002,14 @@ pub static MESSAGES: &[(&str, &str)] = &[
     ),
     ("status.amend.submit", "Enviar al revisor"),
     (
+        "status.amend.clean.one",
+        "Enviar la lista tal como la corregiste aquí ({n} contacto): sustituye a la enviada y se vuelve a comprobar",
+    ),
+    (
+        "status.amend.clean.other",
+        "Enviar la lista tal como la corregiste aquí ({n} contactos): sustituye a la enviada y se vuelve a comprobar",
+    ),
+    (
         "status.amend.consent",
         "Cómo dieron su consentimiento tus contactos (corrige lo que preguntó el revisor)",
     ),
