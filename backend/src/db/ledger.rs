@@ -2,6 +2,7 @@
 //! consent events, only ever added, in the order of the ids the database
 //! hands out) and `consent_wordings` (each wording once, by its SHA-256).
 
+use crate::domain::Verdict;
 use crate::domain::ledger::{ConsentEventKind, ConsentRecord, ConsentState};
 use crate::domain::suppression::{Suppressed, SuppressionOrigin, stored_instant};
 use chrono::{DateTime, Utc};
@@ -161,10 +162,11 @@ pub async fn approval(
     submission: &str,
 ) -> Result<Option<Approval>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT reviewer_id, decided_at FROM decisions WHERE submission_id = $1 AND verdict = 'approved'
+        "SELECT reviewer_id, decided_at FROM decisions WHERE submission_id = $1 AND verdict = $2
          ORDER BY number DESC LIMIT 1",
     )
     .bind(submission)
+    .bind(Verdict::Approved.as_str())
     .fetch_optional(&mut **tx)
     .await
 }

@@ -274,10 +274,12 @@ pub async fn claim(
         "SELECT b.submission_id, b.number FROM batches b
          JOIN schedules s ON s.submission_id = b.submission_id
          WHERE s.paused = 0 AND b.due_at_ms <= $1
-           AND (b.status = 'queued' OR (b.status = 'running' AND b.claimed_at_ms < $2))
+           AND (b.status = $2 OR (b.status = $3 AND b.claimed_at_ms < $4))
          ORDER BY b.due_at_ms, b.submission_id LIMIT 1{lock}"
     )))
     .bind(now)
+    .bind(BatchStatus::Queued.as_str())
+    .bind(BatchStatus::Running.as_str())
     .bind(stale_before)
     .fetch_optional(&mut *tx)
     .await?;
@@ -285,13 +287,15 @@ pub async fn claim(
         return Ok(None);
     };
     let claimed = sqlx::query(
-        "UPDATE batches SET status = 'running', claimed_at_ms = $1
-         WHERE submission_id = $2 AND number = $3
-           AND (status = 'queued' OR (status = 'running' AND claimed_at_ms < $4))",
+        "UPDATE batches SET status = $1, claimed_at_ms = $2
+         WHERE submission_id = $3 AND number = $4
+           AND (status = $5 OR (status = $1 AND claimed_at_ms < $6))",
     )
+    .bind(BatchStatus::Running.as_str())
     .bind(now)
     .bind(&submission)
     .bind(number)
+    .bind(BatchStatus::Queued.as_str())
     .bind(stale_before)
     .execute(&mut *tx)
     .await?
@@ -314,10 +318,11 @@ pub async fn still_claimed(
     // Safe: the only text added is the constant lock clause above.
     let ours: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT number FROM batches WHERE submission_id = $1 AND number = $2
-           AND status = 'running' AND claimed_at_ms = $3{lock}"
+           AND status = $3 AND claimed_at_ms = $4{lock}"
     )))
     .bind(submission)
     .bind(number)
+    .bind(BatchStatus::Running.as_str())
     .bind(claimed_at_ms)
     .fetch_optional(&mut **tx)
     .await?;

@@ -459,8 +459,9 @@ pub async fn queue(db: &AnyPool) -> Result<Vec<QueueRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, t.name, s.status, s.profile, s.contacts, s.created_at
          FROM submissions s JOIN tenants t ON t.id = s.tenant_id
-         ORDER BY CASE s.status WHEN 'pending_review' THEN 0 ELSE 1 END, s.created_at",
+         ORDER BY CASE WHEN s.status = $1 THEN 0 ELSE 1 END, s.created_at",
     )
+    .bind(SubmissionStatus::PendingReview.as_str())
     .fetch_all(db)
     .await
 }
