@@ -381,13 +381,7 @@ pub fn App(props: &AppProps) -> Html {
             else {
                 return;
             };
-            let download = |file: OutputFile| {
-                state
-                    .downloads
-                    .iter()
-                    .find(|d| d.file == file)
-                    .map(|d| d.blob.clone())
-            };
+            let download = |file: OutputFile| state.download(file).map(|d| d.blob.clone());
             let Some(clean) = download(OutputFile::Clean) else {
                 return;
             };
@@ -518,12 +512,11 @@ fn corrected_list(state: &AppState) -> Option<Rc<CorrectedList>> {
     if state.refreshing.is_some() {
         return None;
     }
-    let file = |name: OutputFile| state.downloads.iter().find(|d| d.file == name);
-    let clean = file(OutputFile::Clean)?;
+    let clean = state.download(OutputFile::Clean)?;
     (state.sent_clean.as_ref() != Some(&clean.blob)).then(|| {
         Rc::new(CorrectedList {
             clean: clean.blob.clone(),
-            changes: file(OutputFile::Changes).map(|c| c.blob.clone()),
+            changes: state.download(OutputFile::Changes).map(|c| c.blob.clone()),
             contacts: clean.rows.unwrap_or(0),
         })
     })

@@ -401,6 +401,11 @@ impl AppState {
         }
     }
 
+    /// The generated file `file`, when the last check made one.
+    pub fn download(&self, file: OutputFile) -> Option<&Ready> {
+        self.downloads.iter().find(|d| d.file == file)
+    }
+
     /// A fresh state; with the partner's `choices` the Start step is done
     /// and the merchant begins by loading the list.
     pub fn starting_with(choices: Option<Choices>) -> AppState {
