@@ -40,6 +40,7 @@ mod rules;
 pub mod segment;
 pub mod sink;
 pub mod sniff;
+pub mod split;
 pub mod suppress;
 pub mod template;
 pub mod text;

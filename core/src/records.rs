@@ -144,6 +144,16 @@ impl RecordReader {
         }
     }
 
+    /// A reader for a range of a file that starts at a record boundary with
+    /// `records_before` records before it (the cuts of `split`): its rows
+    /// are numbered as one reader of the whole file numbers them.
+    pub fn continuing(delimiter: u8, records_before: u64) -> Self {
+        RecordReader {
+            rows: records_before,
+            ..RecordReader::new(delimiter)
+        }
+    }
+
     /// The record being read: its finished cells, numbered as it will be.
     pub fn pending(&self) -> Record {
         Record {
