@@ -1,5 +1,6 @@
-//! Browser benchmark: listgate's real app against a JavaScript baseline, in
-//! one headless Chromium session.
+//! Browser benchmark: listgate's real app against a JavaScript baseline (on
+//! the main thread, and the same code in a web worker), in one headless
+//! Chromium session.
 //!
 //! ```text
 //! cargo build --release -p listgate        # the server (serves dist/)
@@ -9,17 +10,32 @@
 //!
 //! After one unreported warm-up run of each side (5,000 rows), for each size
 //! it writes the generated whatsapp-profile list once, then `--repeat` times
-//! (default 1; the run with the median total is reported):
+//! (default 1; for each side the run with the median total is reported):
 //!
 //! 1. **listgate**: a fresh tab on `listgate serve` (`#file-input` → preview
 //!    → Map → `#run-check` → `#outcome`), timed in the page with
 //!    `performance.now()` from the file input's `change` to `#preview`, and
 //!    from the click on `#run-check` to `#outcome`.
-//! 2. **JS baseline** (`bench/js`, Papa Parse + libphonenumber-js/max on the
-//!    main thread): a fresh tab on a second server serving `bench/js/dist`
-//!    (built by `scripts/bench-js-setup` when missing or older than its
-//!    sources), timed from the file input's `change` to `#result`. Both must
-//!    report the same counts; the table shows them side by side.
+//! 2. **JS baseline, main thread** (`bench/js/index.html?variant=main`: Papa
+//!    Parse + libphonenumber-js/max on the page's main thread, as a page
+//!    that does not bother with a worker would).
+//! 3. **JS baseline, worker** (`?variant=worker`): the same checking code
+//!    (`bench/js/checks.js`, imported by both bundles) in a dedicated worker
+//!    of the page's own (`worker.js`, started when the page loads; not Papa's
+//!    `worker: true`): the page posts it the `File`, Papa streams it in
+//!    chunks inside the worker, the worker posts back the counts.
+//!
+//! Both baselines run in a fresh tab on a second server serving
+//! `bench/js/dist` (built by `scripts/bench-js-setup` when missing or older
+//! than its sources), timed from the file input's `change` to `#result`,
+//! after the page has marked the input ready (for the worker variant: once
+//! its worker is up). The counts of both must equal listgate's (and each
+//! other's); the benchmark says so per size, and exits with status 1 after
+//! writing the report when they do not. The ratio reported is against the
+//! **faster** of the two baselines at each size (`faster_baseline`,
+//! `ratio_baseline_over_listgate`); each variant's own figures, longest
+//! main-thread task and ratio are printed and kept in the JSON as well
+//! (`baseline` is the main-thread variant, `baseline_worker` the worker one).
 //!
 //! Memory is read through a DevTools connection of the benchmark's own
 //! (chromedriver's `goog/cdp/execute` reaches only the page, not its
@@ -139,9 +155,23 @@ fn prepare() -> PathBuf {
     }
     let js = workspace().join("bench/js/dist");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let built = modified(&js.join("baseline.js")).filter(|_| js.join("index.html").exists());
-    let sources = ["baseline.js", "index.html", "package-lock.json"]
-        .map(|name| modified(&workspace().join("bench/js").join(name)));
+    // The oldest of the bundles, if all of them are there.
+    let built = ["index.html", "baseline.js", "worker-page.js", "worker.js"]
+        .iter()
+        .map(|name| modified(&js.join(name)))
+        .collect::<Option<Vec<_>>>()
+        .and_then(|times| times.into_iter().min());
+    let sources = [
+        "index.html",
+        "baseline.js",
+        "worker-page.js",
+        "worker.js",
+        "page.js",
+        "checks.js",
+        "package.json",
+        "package-lock.json",
+    ]
+    .map(|name| modified(&workspace().join("bench/js").join(name)));
     if built.is_none_or(|built| sources.iter().any(|s| s.is_none_or(|s| s > built))) {
         eprintln!("bench_browser: building the JS baseline (scripts/bench-js-setup)");
         let ok = std::process::Command::new(workspace().join("scripts/bench-js-setup"))
@@ -647,12 +677,53 @@ async fn run_listgate(b: &Browser, url: &str, file: &Path, rows: usize) -> Value
     })
 }
 
-async fn run_baseline(b: &Browser, url: &str, file: &Path, rows: usize) -> Value {
+/// The two variants of the JavaScript baseline (`bench/js/index.html?variant=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    /// Papa Parse and the checks on the page's main thread (`baseline.js`).
+    Main,
+    /// The same code in a dedicated worker of the page's own (`worker.js`).
+    Worker,
+}
+
+impl Variant {
+    const ALL: [Variant; 2] = [Variant::Main, Variant::Worker];
+
+    /// The page's `?variant=` value, also what it writes into its result.
+    fn name(self) -> &'static str {
+        match self {
+            Variant::Main => "main",
+            Variant::Worker => "worker",
+        }
+    }
+
+    /// Its figures' key in each result of the JSON.
+    fn key(self) -> &'static str {
+        match self {
+            Variant::Main => "baseline",
+            Variant::Worker => "baseline_worker",
+        }
+    }
+}
+
+/// Count fields both sides report (the baseline also counts `set_aside`).
+const COUNTS: [&str; 5] = ["rows", "importable", "rejected", "warnings", "duplicates"];
+
+async fn run_baseline(
+    b: &Browser,
+    site: &str,
+    variant: Variant,
+    file: &Path,
+    rows: usize,
+) -> Value {
+    let url = format!("{site}/?variant={}", variant.name());
     fresh_tab(b).await;
-    b.client.goto(url).await.expect("open the baseline");
-    let input = b.wait("#file-input", 10).await;
+    b.client.goto(&url).await.expect("open the baseline");
+    // Set once the variant can take a file (the worker one: its worker is up).
+    let ready = format!("#file-input[data-ready=\"{}\"]", variant.name());
+    let input = b.wait(&ready, 30).await;
     install_hooks(b).await;
-    let sampler = Sampler::start(&b.devtools_url(), url, b.driver_pid());
+    let sampler = Sampler::start(&b.devtools_url(), &url, b.driver_pid());
     input
         .send_keys(file.to_str().expect("path"))
         .await
@@ -664,8 +735,17 @@ async fn run_baseline(b: &Browser, url: &str, file: &Path, rows: usize) -> Value
     let (count, longest) = long_tasks(b, chosen, done).await;
     let result: Value =
         serde_json::from_str(&b.text("#result").await).expect("the baseline's result");
+    if let Some(error) = result.get("error") {
+        panic!("the {} baseline failed: {error}", variant.name());
+    }
+    assert_eq!(
+        result["variant"].as_str(),
+        Some(variant.name()),
+        "the baseline ran another variant: {result}"
+    );
     let total_ms = done - chosen;
     json!({
+        "variant": variant.name(),
         "total_s": secs(total_ms),
         "rows_per_s": (rows as f64 / (total_ms / 1e3)).round(),
         "page_own_ms": result["ms"].as_f64().map(f64::round),
@@ -678,8 +758,22 @@ async fn run_baseline(b: &Browser, url: &str, file: &Path, rows: usize) -> Value
             "rejected": result["rejected"],
             "warnings": result["warnings"],
             "duplicates": result["duplicates"],
+            "set_aside": result["set_aside"],
         },
     })
+}
+
+/// Whether both baselines' counts equal listgate's (and each other's,
+/// `set_aside` included).
+fn counts_equal(result: &Value) -> bool {
+    let (main, worker) = (
+        &result[Variant::Main.key()]["counts"],
+        &result[Variant::Worker.key()]["counts"],
+    );
+    main == worker
+        && COUNTS
+            .iter()
+            .all(|&key| result["listgate"]["counts"][key] == main[key])
 }
 
 fn print_table(results: &[Value]) {
@@ -722,29 +816,64 @@ fn print_table(results: &[Value]) {
         );
     }
     println!();
-    println!("JS baseline: Papa Parse 5 + libphonenumber-js/max on the main thread");
     println!(
-        "{:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>10} {:>8} {:>12}",
-        "rows", "MB", "total", "rows/s", "page MB", "renderer", "longest", "tasks", "ratio"
+        "JS baseline: Papa Parse 5 + libphonenumber-js/max, the same checks (bench/js/checks.js); \
+         main = on the page's main thread, worker = in a dedicated worker of the page's own"
     );
     println!(
-        "{:>9} {:>7} {:>8} {:>9} {:>9} {:>9} {:>10} {:>8} {:>12}",
-        "", "", "s", "", "JS heap", "peak RSS", "task ms", ">50ms", "JS/listgate"
+        "{:>9} {:>7} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>12}",
+        "rows",
+        "MB",
+        "variant",
+        "total",
+        "rows/s",
+        "page MB",
+        "worker MB",
+        "renderer",
+        "longest",
+        "tasks",
+        "ratio"
+    );
+    println!(
+        "{:>9} {:>7} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>12}",
+        "", "", "", "s", "", "JS heap", "JS+bufs", "peak RSS", "task ms", ">50ms", "JS/listgate"
     );
     for r in results {
-        let j = &r["baseline"];
-        let m = &j["memory"];
+        for variant in Variant::ALL {
+            let j = &r[variant.key()];
+            let m = &j["memory"];
+            println!(
+                "{:>9} {:>7.1} {:>7} {:>8.2} {:>9.0} {:>9.1} {:>9.1} {:>9.1} {:>10.0} {:>8} {:>11.2}x",
+                r["rows"].as_u64().unwrap_or(0),
+                r["mb"].as_f64().unwrap_or(0.0),
+                variant.name(),
+                j["total_s"].as_f64().unwrap_or(0.0),
+                j["rows_per_s"].as_f64().unwrap_or(0.0),
+                m["page_js_heap_peak_mb"].as_f64().unwrap_or(0.0),
+                m["worker_peak_mb"].as_f64().unwrap_or(0.0),
+                m["renderer_peak_rss_mb"].as_f64().unwrap_or(0.0),
+                j["longest_task_ms"].as_f64().unwrap_or(0.0),
+                j["long_tasks"].as_u64().unwrap_or(0),
+                r["ratios_over_listgate"][variant.name()]
+                    .as_f64()
+                    .unwrap_or(0.0),
+            );
+        }
+    }
+    println!();
+    println!("ratio against the faster baseline (JS total / listgate total):");
+    for r in results {
+        let faster = Variant::ALL
+            .into_iter()
+            .find(|v| r["faster_baseline"] == v.name())
+            .unwrap_or(Variant::Main);
         println!(
-            "{:>9} {:>7.1} {:>8.2} {:>9.0} {:>9.1} {:>9.1} {:>10.0} {:>8} {:>11.2}x",
-            r["rows"].as_u64().unwrap_or(0),
-            r["mb"].as_f64().unwrap_or(0.0),
-            j["total_s"].as_f64().unwrap_or(0.0),
-            j["rows_per_s"].as_f64().unwrap_or(0.0),
-            m["page_js_heap_peak_mb"].as_f64().unwrap_or(0.0),
-            m["renderer_peak_rss_mb"].as_f64().unwrap_or(0.0),
-            j["longest_task_ms"].as_f64().unwrap_or(0.0),
-            j["long_tasks"].as_u64().unwrap_or(0),
+            "  {:>9}  {:.2}x  (faster baseline: {}, {} s; listgate {} s)",
+            r["rows"],
             r["ratio_baseline_over_listgate"].as_f64().unwrap_or(0.0),
+            faster.name(),
+            r[faster.key()]["total_s"],
+            r["listgate"]["total_s"],
         );
     }
     println!();
@@ -758,10 +887,16 @@ fn print_table(results: &[Value]) {
             )
         };
         println!(
-            "  {:>9}  listgate {}   baseline {}",
+            "  {:>9}  listgate {}   main {}   worker {}   {}",
             r["rows"],
             c("listgate"),
-            c("baseline")
+            c(Variant::Main.key()),
+            c(Variant::Worker.key()),
+            if r["counts_equal"] == true {
+                "equal"
+            } else {
+                "NOT EQUAL"
+            }
         );
     }
     println!();
@@ -805,42 +940,81 @@ async fn main() {
     std::fs::write(&file, whatsapp_list(WARM_UP_ROWS)).expect("write the list");
     eprintln!("bench_browser: warm-up ({WARM_UP_ROWS} rows, not reported)");
     run_listgate(&b, &app.url, &file, WARM_UP_ROWS).await;
-    run_baseline(&b, &js_url, &file, WARM_UP_ROWS).await;
+    for variant in Variant::ALL {
+        run_baseline(&b, &js_url, variant, &file, WARM_UP_ROWS).await;
+    }
     for &rows in &args.rows {
         let file = dir.path().join(format!("whatsapp-{rows}.csv"));
         let list = whatsapp_list(rows);
         let bytes = list.len();
         std::fs::write(&file, list).expect("write the list");
-        let (mut listgate, mut baseline) = (Vec::new(), Vec::new());
+        let mut listgate = Vec::new();
+        // Runs of each baseline variant, in the order of Variant::ALL.
+        let mut baselines = Variant::ALL.map(|_| Vec::new());
         for run in 1..=args.repeat {
             eprintln!(
                 "bench_browser: {rows} rows ({:.1} MB), run {run}/{}: listgate…",
                 bytes as f64 / 1e6,
                 args.repeat
             );
-            listgate.push(run_listgate(&b, &app.url, &file, rows).await);
-            eprintln!(
-                "bench_browser: listgate {} s; JS baseline…",
-                listgate[run - 1]["total_s"]
-            );
-            baseline.push(run_baseline(&b, &js_url, &file, rows).await);
-            eprintln!("bench_browser: baseline {} s", baseline[run - 1]["total_s"]);
+            let l = run_listgate(&b, &app.url, &file, rows).await;
+            eprintln!("bench_browser: listgate {} s", l["total_s"]);
+            listgate.push(l);
+            for (variant, runs) in Variant::ALL.into_iter().zip(&mut baselines) {
+                eprintln!("bench_browser: JS baseline ({})…", variant.name());
+                let j = run_baseline(&b, &js_url, variant, &file, rows).await;
+                eprintln!(
+                    "bench_browser: JS baseline ({}) {} s",
+                    variant.name(),
+                    j["total_s"]
+                );
+                runs.push(j);
+            }
         }
-        let (listgate, baseline) = (median_run(listgate), median_run(baseline));
-        let ratio = baseline["total_s"].as_f64().unwrap_or(0.0)
-            / listgate["total_s"].as_f64().unwrap_or(f64::NAN);
-        results.push(json!({
+        let listgate = median_run(listgate);
+        let listgate_s = listgate["total_s"].as_f64().unwrap_or(f64::NAN);
+        let baselines = baselines.map(median_run);
+        let ratio = |j: &Value| {
+            let ratio = j["total_s"].as_f64().unwrap_or(f64::NAN) / listgate_s;
+            (ratio * 100.0).round() / 100.0
+        };
+        // The fair comparison is with the faster way to run the same code.
+        let (faster, faster_run) = Variant::ALL
+            .into_iter()
+            .zip(&baselines)
+            .min_by(|(_, a), (_, b)| {
+                let total = |r: &Value| r["total_s"].as_f64().unwrap_or(f64::MAX);
+                total(a).total_cmp(&total(b))
+            })
+            .expect("two variants");
+        let mut result = json!({
             "rows": rows,
             "bytes": bytes,
             "mb": mb(bytes as u64),
             "listgate": listgate,
-            "baseline": baseline,
-            "ratio_baseline_over_listgate": (ratio * 100.0).round() / 100.0,
-        }));
+            "faster_baseline": faster.name(),
+            "ratio_baseline_over_listgate": ratio(faster_run),
+            "ratios_over_listgate": {},
+        });
+        for (variant, j) in Variant::ALL.into_iter().zip(baselines) {
+            result["ratios_over_listgate"][variant.name()] = json!(ratio(&j));
+            result[variant.key()] = j;
+        }
+        result["counts_equal"] = json!(counts_equal(&result));
+        if result["counts_equal"] != true {
+            eprintln!(
+                "bench_browser: {rows} rows: the counts differ (listgate {}, main {}, worker {})",
+                result["listgate"]["counts"],
+                result[Variant::Main.key()]["counts"],
+                result[Variant::Worker.key()]["counts"],
+            );
+        }
+        results.push(result);
         std::fs::remove_file(&file).expect("remove the list");
     }
     b.close().await;
     print_table(&results);
+    let counts_equal_everywhere = results.iter().all(|r| r["counts_equal"] == true);
     let report = json!({
         "benchmark": "bench_browser",
         "browser": "headless Chromium via chromedriver",
@@ -848,11 +1022,15 @@ async fn main() {
         "cpus": std::thread::available_parallelism().map_or(0, |n| n.get()),
         "load_average_at_start": load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
         "runs_per_size": args.repeat,
-        "reported_run": "per size and side, the run with the median total time (after one unreported warm-up run of each side)",
+        "reported_run": "per size and side (listgate, each baseline variant), the run with the median total time (after one unreported warm-up run of each)",
         "listgate": "real app from dist/ served by listgate serve; whatsapp profile, default region GB, business Acme; preview = file input change → #preview, check = click #run-check → #outcome",
-        "baseline": "bench/js: Papa Parse (worker: false, chunk) + libphonenumber-js/max, same checks on the main thread; file input change → #result",
+        "baseline": "bench/js/index.html?variant=main: Papa Parse (worker: false, chunk) + libphonenumber-js/max, same checks (checks.js) on the page's main thread; file input change → #result",
+        "baseline_worker": "bench/js/index.html?variant=worker: the same code (checks.js) in a dedicated worker of the page's own (worker.js, started at page load; not Papa's worker: true), the File passed by postMessage, Papa streaming 10 MB chunks in the worker, the counts posted back; file input change → #result on the page",
+        "faster_baseline": "the baseline variant (main or worker) with the smaller median total at that size",
+        "ratio_baseline_over_listgate": "the faster baseline's total / listgate's total (ratios_over_listgate: each variant's)",
+        "counts_equal": "both baselines' counts equal listgate's (rows, importable, rejected, warnings, duplicates) and each other's (set_aside too); the benchmark exits with status 1 after writing the report when they do not",
         "memory": {
-            "page_js_heap_peak_mb": "peak Runtime.getHeapUsage usedSize of the page's main thread, sampled every 200 ms (a main thread busy in one task, as the baseline's is for each Papa chunk, answers between tasks only: see longest_sample_gap_ms)",
+            "page_js_heap_peak_mb": "peak Runtime.getHeapUsage usedSize of the page's main thread, sampled every 200 ms (a main thread busy in one task, as the main-thread baseline's is for each Papa chunk, answers between tasks only: see longest_sample_gap_ms)",
             "worker_js_heap_peak_mb": "peak Runtime.getHeapUsage usedSize of the page's dedicated workers, sampled",
             "worker_array_buffers_peak_mb": "peak Runtime.getHeapUsage backingStorageSize of the workers, sampled",
             "worker_wasm_memory_mb": "WebAssembly.Memory buffers of the workers at the end of the check (linear memory never shrinks)",
@@ -871,4 +1049,8 @@ async fn main() {
     .expect("write the report");
     println!("wrote {}", args.out.display());
     drop((app, js));
+    if !counts_equal_everywhere {
+        eprintln!("bench_browser: the baselines' counts differ from listgate's (see above)");
+        std::process::exit(1);
+    }
 }
