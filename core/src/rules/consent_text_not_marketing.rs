@@ -13,6 +13,8 @@
 use super::{Check, Context, Findings, Fix, Needs, Row, Rule};
 use crate::code::Code;
 use crate::profile::Role;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 pub(super) const RULE: Rule = Rule {
     code: Code::ConsentTextNotMarketing,
@@ -204,9 +206,37 @@ fn check(row: &Row<'_>, ctx: &Context, out: &mut Findings) {
     }
 }
 
-/// Whether `text` names a service purpose and no marketing one. The cell
-/// is cut into lowercase words once and both lists look at them.
+thread_local! {
+    /// The answers for wordings this thread has judged: a list repeats a
+    /// handful of consent sentences on every row, and cutting each row's
+    /// into words took 6 % of a check in profiles.
+    static JUDGED_WORDINGS: RefCell<HashMap<String, bool, foldhash::fast::RandomState>> =
+        RefCell::default();
+}
+
+/// Wordings remembered per thread; a list of all-different wordings
+/// starts over when it is full rather than growing.
+const REMEMBERED_WORDINGS: usize = 1024;
+
+/// Whether `text` names a service purpose and no marketing one.
 fn service_only(text: &str) -> bool {
+    JUDGED_WORDINGS.with(|judged| {
+        let mut judged = judged.borrow_mut();
+        if let Some(&answer) = judged.get(text) {
+            return answer;
+        }
+        let answer = names_only_service(text);
+        if judged.len() >= REMEMBERED_WORDINGS {
+            judged.clear();
+        }
+        judged.insert(text.to_owned(), answer);
+        answer
+    })
+}
+
+/// [`service_only`], worked out: the cell is cut into lowercase words once
+/// and both lists look at them.
+fn names_only_service(text: &str) -> bool {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -244,6 +274,7 @@ mod tests {
             "Sim, quero receber atualizações do meu pedido e entrega pelo WhatsApp",
         ] {
             assert!(service_only(text), "{text}");
+            assert!(service_only(text), "remembered: {text}");
         }
     }
 
@@ -259,6 +290,20 @@ mod tests {
             "Yes to WhatsApp messages from Acme",
         ] {
             assert!(!service_only(text), "{text}");
+            assert!(!service_only(text), "remembered: {text}");
+        }
+    }
+
+    #[test]
+    fn remembered_answers_equal_worked_out_ones_past_the_limit() {
+        for i in 0..3 * REMEMBERED_WORDINGS {
+            let text = if i % 2 == 0 {
+                format!("Order {i} updates")
+            } else {
+                format!("Order {i} offers")
+            };
+            assert_eq!(service_only(&text), names_only_service(&text), "{text}");
+            assert_eq!(service_only(&text), i % 2 == 0, "{text}");
         }
     }
 
