@@ -20,7 +20,7 @@ use crate::options::CheckOptions;
 use crate::profile::{FieldKind, Profile, Role};
 use crate::records::Record;
 use crate::report::{FileInfo, Report};
-use crate::rules::{Check, Context, Findings, RULES, Row, Seen, Value};
+use crate::rules::{Checks, Context, Findings, Row, Seen, Value};
 use crate::segment::{Channel, Channels};
 use crate::sink::{Disposition, Layout, OutputColumn, RowVerdict, Sink, Stage};
 use crate::text::thousands;
@@ -154,6 +154,7 @@ impl Engine {
             suppressions: Arc::clone(&options.judging.suppressions),
             roles: profile.roles(),
             region_forced,
+            checks: Checks::of(&profile),
             profile,
         };
         let judge = Arc::new(Judge {
@@ -295,12 +296,8 @@ impl Engine {
             .iter()
             .any(|f| f.severity == Severity::Error && !f.code.sets_aside());
         let ctx = &self.judge.ctx;
-        for rule in RULES {
-            if let Check::Set(check) = rule.check
-                && ctx.profile.runs(rule.code)
-            {
-                check(&row, ctx, &mut self.seen, clean, &mut findings);
-            }
+        for check in &ctx.checks.set {
+            check(&row, ctx, &mut self.seen, clean, &mut findings);
         }
         let disposition = if !findings.has_error() {
             Disposition::Clean

@@ -11,7 +11,7 @@ use crate::normalize::parse_bool;
 use crate::normalize::phone::{PhoneRules, normalize_phone};
 use crate::profile::{FieldKind, Role};
 use crate::records::Record;
-use crate::rules::{Check, Context, Findings, RULES, Row, Value};
+use crate::rules::{Context, Findings, Row, Value};
 use crate::segment::Channels;
 use crate::sink::{Discard, Sink, Stage};
 
@@ -44,10 +44,8 @@ impl Judge {
         let row = self.build_row(record, sink);
         sink.stage(Stage::Rules);
         let mut findings = Findings::default();
-        for rule in RULES.iter().filter(|r| self.ctx.profile.runs(r.code)) {
-            if let Check::Row(check) | Check::RowAndFile(check, _) = rule.check {
-                check(&row, &self.ctx, &mut findings);
-            }
+        for check in &self.ctx.checks.row {
+            check(&row, &self.ctx, &mut findings);
         }
         (row, findings)
     }
