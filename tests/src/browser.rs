@@ -16,8 +16,10 @@ use std::time::{Duration, Instant};
 /// The built browser app.
 pub fn dist() -> PathBuf {
     // A benchmark may compare two builds of the app: `LISTGATE_DIST=DIR`.
-    let dist = std::env::var_os("LISTGATE_DIST")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"), PathBuf::from);
+    let dist = std::env::var_os("LISTGATE_DIST").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"),
+        PathBuf::from,
+    );
     assert!(
         dist.join("index.html").exists(),
         "{} is not built: run scripts/test (it runs trunk build first)",

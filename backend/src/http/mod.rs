@@ -12,6 +12,7 @@ pub mod review;
 pub mod security_headers;
 pub mod session;
 pub mod session_cookie;
+pub mod static_files;
 pub mod submissions;
 pub mod suppressions;
 pub mod throttle;
@@ -27,9 +28,8 @@ use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::any;
 use axum::{Json, Router, middleware};
 use sqlx::AnyPool;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi as _;
@@ -70,7 +70,7 @@ pub fn app(state: AppState) -> Router {
         // The app's files are public: partner pages load the widget and
         // its worker from here, which browsers allow only with CORS.
         .fallback_service(SetResponseHeader::overriding(
-            static_files(&dist),
+            static_files::service(&dist),
             header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
         ))
@@ -166,8 +166,4 @@ async fn ready(
     Ok(Json(
         serde_json::json!({ "status": "ready", "store": backend.store.kind() }),
     ))
-}
-
-fn static_files(dist: &Path) -> ServeDir {
-    ServeDir::new(dist).append_index_html_on_directories(true)
 }
