@@ -991,8 +991,13 @@ async fn dropped_files_are_read_and_a_broken_worker_is_explained() {
     let broken = tempfile::tempdir().expect("tempdir");
     for entry in std::fs::read_dir(listgate_e2e::browser::dist()).expect("dist") {
         let entry = entry.expect("entry");
-        // The app's own files (not the widget's directory), minus the worker's wasm.
-        if entry.file_type().expect("type").is_file() && entry.file_name() != "worker_bg.wasm" {
+        // The app's own files (not the widget's directory), minus the
+        // worker's wasm and its brotli and gzip copies.
+        let worker_wasm = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("worker_bg.wasm");
+        if entry.file_type().expect("type").is_file() && !worker_wasm {
             std::fs::copy(entry.path(), broken.path().join(entry.file_name())).expect("copy");
         }
     }
