@@ -47,6 +47,13 @@ impl Encoding {
         self.0.name()
     }
 
+    /// Whether the quote, the delimiter and the line ends are always single
+    /// ASCII bytes, so that the file can be cut into byte ranges at record
+    /// boundaries (see [`crate::split`]): UTF-8 and the one-byte encodings.
+    pub fn cuts_at_bytes(self) -> bool {
+        self.0 == encoding_rs::UTF_8 || self.0.is_single_byte()
+    }
+
     fn decoder(self) -> encoding_rs::Decoder {
         // Removes this encoding's own byte-order mark only (UTF-8, UTF-16).
         self.0.new_decoder_with_bom_removal()
@@ -205,6 +212,21 @@ impl Decoder {
         }
     }
 
+    /// A decoder for a byte range that starts inside the file in
+    /// `encoding` (a byte-order mark there would be text, not a mark).
+    pub fn resuming(encoding: Encoding) -> Self {
+        Decoder {
+            forced: Some(encoding),
+            pending: Vec::new(),
+            active: Some((
+                encoding,
+                EncodingSource::Declared,
+                encoding.0.new_decoder_without_bom_handling(),
+            )),
+            replaced: false,
+        }
+    }
+
     /// The encoding in use, once decided.
     pub fn encoding(&self) -> Option<Encoding> {
         self.active.as_ref().map(|(e, _, _)| *e)
@@ -255,9 +277,13 @@ impl Decoder {
     }
 
     fn start(&mut self, complete: bool) {
+        // The first window only, however the file was sliced: the same
+        // file is read the same way by every front door and every worker.
+        let window = &self.pending[..self.pending.len().min(DETECTION_WINDOW)];
+        let complete = complete && window.len() == self.pending.len();
         let (encoding, source) = match self.forced {
             Some(forced) => (forced, EncodingSource::Declared),
-            None => detect(&self.pending, complete),
+            None => detect(window, complete),
         };
         self.active = Some((encoding, source, encoding.decoder()));
     }

@@ -66,6 +66,10 @@ pub enum CheckError {
         /// The profile's name.
         profile: String,
     },
+    /// A check spread over workers (see [`crate::check::SpreadCheck`]) lost
+    /// its way between them: not the file's fault.
+    #[error("the check could not be shared between workers: {0}")]
+    Worker(String),
 }
 
 impl CheckError {
@@ -95,7 +99,9 @@ impl CheckError {
     pub fn code(&self) -> Option<Code> {
         match self {
             CheckError::Refused { code, .. } => Some(*code),
-            CheckError::InvalidOption(_) | CheckError::NeedsBusinessName { .. } => None,
+            CheckError::InvalidOption(_)
+            | CheckError::NeedsBusinessName { .. }
+            | CheckError::Worker(_) => None,
         }
     }
 
@@ -103,7 +109,9 @@ impl CheckError {
     pub fn position(&self) -> Option<Position> {
         match self {
             CheckError::Refused { position, .. } => *position,
-            CheckError::InvalidOption(_) | CheckError::NeedsBusinessName { .. } => None,
+            CheckError::InvalidOption(_)
+            | CheckError::NeedsBusinessName { .. }
+            | CheckError::Worker(_) => None,
         }
     }
 }

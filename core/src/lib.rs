@@ -46,7 +46,7 @@ pub mod template;
 pub mod text;
 pub mod xlsx;
 
-pub use check::Checker;
+pub use check::{Checker, SPREAD_HEAD_BYTES, SpreadCheck};
 pub use code::{Code, Severity};
 pub use decode::{Encoding, EncodingSource, UnknownEncoding};
 pub use error::{CheckError, Position};

@@ -73,7 +73,9 @@ impl Refusal {
                 position: *position,
                 fix: fix_for(*code).to_owned(),
             }),
-            CheckError::InvalidOption(_) | CheckError::NeedsBusinessName { .. } => None,
+            CheckError::InvalidOption(_)
+            | CheckError::NeedsBusinessName { .. }
+            | CheckError::Worker(_) => None,
         }
     }
 

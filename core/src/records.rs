@@ -11,7 +11,7 @@
 //! Every value stays text: nothing is trimmed or typed here.
 
 /// One record: its cells and its position.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     row: u64,
     text: String,

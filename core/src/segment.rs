@@ -237,6 +237,21 @@ impl<'de> Deserialize<'de> for Channels {
     }
 }
 
+/// Channels as their bits, none included (the text form refuses none):
+/// how a judged row carries them between workers.
+pub(crate) mod channel_bits {
+    use super::Channels;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(channels: &Channels, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(channels.0)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Channels, D::Error> {
+        u8::deserialize(d).map(Channels)
+    }
+}
+
 /// `part.split(" and ")`, without building a substring searcher for every
 /// cell (the channel column is read on every row).
 fn split_and(part: &str) -> impl Iterator<Item = &str> {

@@ -255,7 +255,7 @@ impl Engine {
         if record.row() < self.first_table_row {
             return Ok(false);
         }
-        if record.is_blank() && !record.has_unclosed_quote() {
+        if !self.is_judged(record) {
             self.layout.file.blank_rows += 1;
             return Ok(false);
         }
@@ -284,6 +284,12 @@ impl Engine {
             ));
         }
         Ok(true)
+    }
+
+    /// Whether `record` is a row of the table to judge, not a blank one
+    /// (the part of [`Engine::admit`] that needs no earlier row).
+    pub(super) fn is_judged(&self, record: &Record) -> bool {
+        record.row() >= self.first_table_row && (!record.is_blank() || record.has_unclosed_quote())
     }
 
     /// In file order: the rules over earlier rows (duplicates), the verdict,

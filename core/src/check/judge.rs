@@ -30,9 +30,10 @@ pub(crate) struct Judge {
 
 /// A row judged away from its record: its values, channels and findings.
 /// [`Judge::row`] puts it back together with the record's cells.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Judged {
     fields: Vec<(Option<usize>, Value)>,
+    #[serde(with = "crate::segment::channel_bits")]
     channels: Channels,
     pub findings: Findings,
 }
@@ -55,17 +56,18 @@ impl Judge {
         records
             .iter()
             .zip(admitted)
-            .map(|(record, &admit)| {
-                admit.then(|| {
-                    let (row, findings) = self.judge(record, &mut Discard);
-                    Judged {
-                        fields: row.fields,
-                        channels: row.channels,
-                        findings,
-                    }
-                })
-            })
+            .map(|(record, &admit)| admit.then(|| self.judged(record, &mut Discard)))
             .collect()
+    }
+
+    /// [`Judge::judge`], kept without the record.
+    pub fn judged(&self, record: &Record, sink: &mut impl Sink) -> Judged {
+        let (row, findings) = self.judge(record, sink);
+        Judged {
+            fields: row.fields,
+            channels: row.channels,
+            findings,
+        }
     }
 
     /// A row judged by [`Judge::judge_all`], whole again.

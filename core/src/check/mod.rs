@@ -17,10 +17,12 @@ mod engine;
 mod intake;
 mod judge;
 mod parallel;
+mod spread;
 mod table;
 mod tally;
 
 pub(crate) use intake::{read_sample, text_file_info, workbook_file_info, workbook_sample};
+pub use spread::{SPREAD_HEAD_BYTES, SpreadCheck};
 pub(crate) use table::Table;
 
 use crate::code::Code;
@@ -94,7 +96,7 @@ impl Checker {
     /// Feeds the next chunk of the file.
     pub fn feed(&mut self, bytes: &[u8], sink: &mut impl Sink) -> Result<(), CheckError> {
         self.bytes += bytes.len() as u64;
-        self.check_size()?;
+        check_size(&self.profile, &self.options, self.bytes)?;
         match &mut self.phase {
             Phase::Sampling { text } => {
                 if self.head.len() < 8 {
@@ -180,32 +182,13 @@ impl Checker {
         engine.into_report()
     }
 
-    fn check_size(&self) -> Result<(), CheckError> {
-        let limit = [
-            self.profile.max_file_bytes,
-            self.options.limits.max_file_bytes,
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        match limit {
-            Some(limit) if self.bytes > limit => Err(CheckError::refused(
-                Code::FileTooLarge,
-                format!(
-                    "the file is larger than {} (the limit for {})",
-                    human_bytes(limit),
-                    self.profile.name
-                ),
-            )),
-            _ => Ok(()),
-        }
-    }
-
     fn start(&mut self, complete: bool, sink: &mut impl Sink) -> Result<(), CheckError> {
         let Phase::Sampling { text } = std::mem::replace(&mut self.phase, Phase::Done) else {
             return Ok(());
         };
-        let (delimiter, reader, sample) = read_sample(&self.head, &text, complete, &self.options)?;
+        let (sampled, rest) = text.split_at(sample_len(&text, complete));
+        let (delimiter, mut reader, sample) =
+            read_sample(&self.head, sampled, complete, &self.options)?;
         let file = text_file_info(&self.decoder, delimiter);
         let mut engine = Box::new(Engine::new(
             self.profile.clone(),
@@ -217,9 +200,25 @@ impl Checker {
         for record in &sample {
             engine.take(record, sink)?;
         }
+        run(&mut reader, &mut engine, rest, sink)?;
         self.phase = Phase::Running { reader, engine };
         Ok(())
     }
+}
+
+/// How much of the text decoded so far is the sample: [`SAMPLE_BYTES`]
+/// (to a character boundary) whatever the size of the chunks that brought
+/// it, so that every front door, and every worker of a spread check,
+/// finds the same layout; all of it when it is the whole file.
+pub(crate) fn sample_len(text: &str, complete: bool) -> usize {
+    if complete {
+        return text.len();
+    }
+    let mut len = SAMPLE_BYTES.min(text.len());
+    while !text.is_char_boundary(len) {
+        len -= 1;
+    }
+    len
 }
 
 /// The sample as the merchant edited it: the layout is found, and date
@@ -251,6 +250,25 @@ fn run(
         }
     });
     failure.map_or(Ok(()), Err)
+}
+
+/// Refuses a file of `bytes` over the profile's or the options' limit.
+fn check_size(profile: &Profile, options: &CheckOptions, bytes: u64) -> Result<(), CheckError> {
+    let limit = [profile.max_file_bytes, options.limits.max_file_bytes]
+        .into_iter()
+        .flatten()
+        .min();
+    match limit {
+        Some(limit) if bytes > limit => Err(CheckError::refused(
+            Code::FileTooLarge,
+            format!(
+                "the file is larger than {} (the limit for {})",
+                human_bytes(limit),
+                profile.name
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn validate_options(profile: &Profile, options: &CheckOptions) -> Result<(), CheckError> {

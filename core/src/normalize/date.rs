@@ -18,7 +18,7 @@ pub enum DayMonthOrder {
 }
 
 /// Why a date cell was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DateProblem {
     /// Not a date listgate can read.
     Unreadable,

@@ -18,7 +18,7 @@ const LOCAL_SYMBOLS: &str = ".!#$%&'*+/=?^_`{|}~-";
 
 /// Why an address was not accepted; each says which part is wrong, as a
 /// phrase that follows the address in a message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum EmailProblem {
     /// A space (or any white space) inside the address.
     #[error("contains a space")]

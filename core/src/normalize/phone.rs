@@ -19,13 +19,14 @@ pub struct PhoneRules {
 }
 
 /// A number that was read successfully.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Phone {
     /// `+447911123456`: the dedupe key.
     pub e164: String,
     /// `+44 7911 123456`, when the profile writes numbers that way.
     pub international: Option<String>,
     /// The number's region (`GB`), when it has one.
+    #[serde(with = "region_code")]
     pub region: Option<Region>,
     /// The cell had no country code; the default region was applied.
     pub region_applied: bool,
@@ -35,7 +36,7 @@ pub struct Phone {
 
 /// The kind of line a valid number belongs to, from its country's
 /// numbering plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Line {
     /// A mobile number.
     Mobile,
@@ -135,7 +136,7 @@ impl Phone {
 }
 
 /// Why a phone cell was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PhoneProblem {
     /// Letters, spreadsheet damage or no digits.
     Unparseable(String),
@@ -145,6 +146,22 @@ pub enum PhoneProblem {
     NoCountryCode,
     /// Outside the allowed countries.
     NotAllowedCountry(String),
+}
+
+/// A region as its code (`GB`), for a judged row sent to another worker.
+mod region_code {
+    use rlibphonenumber::Region;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(region: &Option<Region>, s: S) -> Result<S::Ok, S::Error> {
+        region.map(|r| r.to_string()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Region>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|code| Region::from_code(&code).map_err(|_| serde::de::Error::custom(code)))
+            .transpose()
+    }
 }
 
 /// Parses a region code (`GB`, `us`), refusing codes with no numbering plan.

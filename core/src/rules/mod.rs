@@ -249,7 +249,7 @@ pub(crate) fn check_header(header: &Header<'_>) -> Result<(), CheckError> {
 use crate::report::{Message, Notice};
 
 /// One problem found on a row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Finding {
     pub code: Code,
     pub severity: Severity,
@@ -258,7 +258,7 @@ pub(crate) struct Finding {
 }
 
 /// The problems found on one row so far.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Findings(pub Vec<Finding>);
 
 impl Findings {
@@ -286,7 +286,7 @@ impl Findings {
 }
 
 /// A field's value on one row, normalized according to its kind.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Value {
     /// The field has no column.
     Unmapped,
@@ -301,7 +301,7 @@ pub(crate) enum Value {
     Date(Result<NaiveDate, DateProblem>),
     Age(Option<u32>),
     Flag(Option<bool>),
-    Channel(Channels),
+    Channel(#[serde(with = "crate::segment::channel_bits")] Channels),
 }
 
 /// One row as the rules see it.
